@@ -1,0 +1,94 @@
+//! The command line: global options and the list of commands. Each command's own arguments
+//! live beside its code in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+const EXAMPLES: &str = "\
+Examples:
+  allhands init data --sample            the Rust All Hands 2026 sample event
+  allhands schedule --day thu            Thursday's agenda
+  allhands rooms --day thu               which session is in which room when
+  allhands free --day fri --at 15:00 --for 60 --size 8
+  allhands adhoc \"Async closures follow-up\" --day fri --at 15:00 --for 60 --size 8
+  allhands schedule --attendee ferris    a personal agenda
+
+Exit status: 0 success, 1 problems found (check), 2 usage or data error (nothing written).";
+
+/// The organizers' tool for a multi-day, in-person project meeting: attendees, rooms and the
+/// schedule, kept in a folder of CSV files.
+#[derive(Debug, Parser)]
+#[command(name = "allhands", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// The data folder [default: ./data]
+    #[arg(
+        long,
+        global = true,
+        env = "ALLHANDS_DATA",
+        value_name = "DIR",
+        hide_env_values = true
+    )]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data"))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a data folder: an empty event, or the sample with --sample
+    Init(cmd::init::Args),
+
+    /// Add a person
+    AddAttendee(cmd::attendee::AddArgs),
+    /// List people, filtered by team, day, status or role
+    Attendees(cmd::attendee::ListArgs),
+    /// Change a person's details
+    EditAttendee(cmd::attendee::EditArgs),
+    /// Remove a person
+    RemoveAttendee(cmd::attendee::RemoveArgs),
+
+    /// Add a meeting room
+    AddRoom(cmd::room::AddArgs),
+    /// Change a room's name, capacity or features
+    EditRoom(cmd::room::EditArgs),
+    /// Remove a room that has no sessions
+    RemoveRoom(cmd::room::RemoveArgs),
+    /// List rooms with their use per day, or with --day the day's allocation
+    Rooms(cmd::room::ListArgs),
+    /// Find rooms free at a time
+    Free(cmd::booking::FreeArgs),
+
+    /// Add a session (a discussion), unscheduled
+    AddSession(cmd::session::AddArgs),
+    /// Change a session's title, team, duration, needs or time
+    EditSession(cmd::session::EditArgs),
+    /// Remove a session and who takes part in it
+    RemoveSession(cmd::session::RemoveArgs),
+    /// Add people to a session, as interested or --required
+    Join(cmd::session::JoinArgs),
+    /// Take people off a session
+    Leave(cmd::session::LeaveArgs),
+    /// Put a session in a room at a time
+    Book(cmd::booking::BookArgs),
+    /// Take a session out of the schedule (it stays, unscheduled)
+    Unbook(cmd::booking::UnbookArgs),
+    /// Create an ad-hoc session and book it in one go
+    Adhoc(cmd::booking::AdhocArgs),
+
+    /// Print the agenda: all days, a day, a person's, a room's or a team's
+    Schedule(cmd::schedule::Args),
+    /// What is on in every room now, and what comes next
+    Now(cmd::now::Args),
+}

@@ -1,0 +1,394 @@
+//! `add-attendee`, `attendees`, `edit-attendee`, `remove-attendee`.
+
+use serde_json::json;
+
+use super::{Context, OutputArgs, done, items, known_handles, refuse_conflicts, time_arg};
+use crate::error::{Error, Result};
+use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_key};
+use crate::render::{Listing, list_of, opt};
+
+/// Add a person to attendees.csv.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  allhands add-attendee ferris --name \"Ferris Crab\" --email ferris@example.org \\\n      \
+    --role member --team lang --team compiler --days thu,fri --leaves 15:00 --status confirmed"
+)]
+pub struct AddArgs {
+    /// Their handle (GitHub username), the key everything else refers to
+    pub handle: String,
+    /// Full name as shown on agendas
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "")]
+    pub email: String,
+    #[arg(long, default_value = "member")]
+    pub role: Role,
+    /// A team they belong to (repeat, or separate with commas)
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+    /// The days they attend, e.g. thu,fri [default: every day]
+    #[arg(long, value_name = "DAYS")]
+    pub days: Vec<String>,
+    /// Arrival time on their first day [default: from opening]
+    #[arg(long, value_name = "HH:MM")]
+    pub arrives: Option<String>,
+    /// Departure time on their last day [default: until closing]
+    #[arg(long, value_name = "HH:MM")]
+    pub leaves: Option<String>,
+    #[arg(long, default_value = "confirmed")]
+    pub status: Status,
+}
+
+pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
+    let person = ctx.store()?.update(|event| {
+        if let Some(existing) = event.attendee(&args.handle) {
+            return Err(Error::Usage(format!(
+                "attendee '{}' already exists (attendees.csv line {}); change them with `allhands edit-attendee {}`",
+                existing.handle, existing.line, existing.handle
+            )));
+        }
+        validate_key("handle", &args.handle)?;
+        let mut person = Attendee {
+            handle: args.handle.clone(),
+            name: non_empty("--name", &args.name)?,
+            email: email(&args.email)?,
+            role: args.role,
+            teams: teams(&args.teams)?,
+            days: Vec::new(),
+            arrives: None,
+            leaves: None,
+            status: args.status,
+            line: 0,
+            extra: Default::default(),
+        };
+        person.days = days(event, &args.days)?;
+        person.arrives = args.arrives.as_deref().map(|t| time_arg("--arrives", t)).transpose()?;
+        person.leaves = args.leaves.as_deref().map(|t| time_arg("--leaves", t)).transpose()?;
+        check_presence(event, &person)?;
+        event.attendees.push(person.clone());
+        Ok(person)
+    })?;
+    done(format!("Added {}: {}", person.handle, describe(&person)))
+}
+
+/// `Ferris Crab, member of lang, compiler; thu, fri (leaves fri 15:00); confirmed`.
+fn describe(person: &Attendee) -> String {
+    let teams = if person.teams.is_empty() {
+        String::new()
+    } else {
+        format!(" of {}", person.teams.join(", "))
+    };
+    let mut when = person.days.join(", ");
+    if let (Some(t), Some(first)) = (person.arrives, person.days.first()) {
+        when += &format!(" (arrives {first} {t})");
+    }
+    if let (Some(t), Some(last)) = (person.leaves, person.days.last()) {
+        when += &format!(" (leaves {last} {t})");
+    }
+    format!(
+        "{}, {}{teams}; {when}; {}",
+        person.name, person.role, person.status
+    )
+}
+
+fn non_empty(flag: &str, text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(Error::Usage(format!("{flag} must not be empty")))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+fn email(text: &str) -> Result<String> {
+    let text = text.trim();
+    if !text.is_empty() && (!text.contains('@') || text.contains(char::is_whitespace)) {
+        return Err(Error::Usage(format!(
+            "--email '{text}' is not an email address (valid: name@example.org)"
+        )));
+    }
+    Ok(text.to_string())
+}
+
+fn teams(values: &[String]) -> Result<Vec<String>> {
+    let teams = items(values);
+    for team in &teams {
+        validate_key("team", team).map_err(|m| Error::Usage(format!("--team: {m}")))?;
+    }
+    Ok(teams)
+}
+
+/// Resolves `--days thu,friday` to day ids in event order; no value means every day.
+fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
+    let mut days: Vec<String> = if values.is_empty() {
+        event.days.iter().map(|d| d.day.clone()).collect()
+    } else {
+        items(values)
+            .iter()
+            .map(|v| {
+                event
+                    .find_day(v)
+                    .map(|d| d.day.clone())
+                    .map_err(|m| Error::Usage(format!("--days: {m}")))
+            })
+            .collect::<Result<_>>()?
+    };
+    if days.is_empty() {
+        return Err(Error::Usage(
+            "--days: the event has no days yet; add them to days.csv first".into(),
+        ));
+    }
+    event.sort_days(&mut days);
+    Ok(days)
+}
+
+/// Arrival and departure must fall within the opening hours of the first and last day.
+fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
+    let first = person.days.first().and_then(|d| event.day(d));
+    let last = person.days.last().and_then(|d| event.day(d));
+    if let (Some(t), Some(day)) = (person.arrives, first)
+        && !(day.opens <= t && t < day.closes)
+    {
+        return Err(Error::Usage(format!(
+            "--arrives {t} is outside {}'s opening hours {} (their first day)",
+            day.day,
+            day.hours()
+        )));
+    }
+    if let (Some(t), Some(day)) = (person.leaves, last)
+        && !(day.opens < t && t <= day.closes)
+    {
+        return Err(Error::Usage(format!(
+            "--leaves {t} is outside {}'s opening hours {} (their last day)",
+            day.day,
+            day.hours()
+        )));
+    }
+    if let (Some(a), Some(l)) = (person.arrives, person.leaves)
+        && person.days.len() == 1
+        && l <= a
+    {
+        return Err(Error::Usage(format!(
+            "--leaves {l} is not after --arrives {a} on their only day"
+        )));
+    }
+    Ok(())
+}
+
+/// List people.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands attendees --team lang --day fri\n  \
+    allhands attendees --status invited --format csv --with-email -o invited.csv"
+)]
+pub struct ListArgs {
+    /// Only members of this team
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Only people there on this day
+    #[arg(long)]
+    pub day: Option<String>,
+    #[arg(long)]
+    pub status: Option<Status>,
+    #[arg(long)]
+    pub role: Option<Role>,
+    /// Include email addresses (left out by default: attendee data is personal)
+    #[arg(long)]
+    pub with_email: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
+    let event = ctx.load()?;
+    let day = args
+        .day
+        .as_deref()
+        .map(|d| super::day_arg(&event, d))
+        .transpose()?;
+    if let Some(team) = &args.team {
+        known_team(&event, team)?;
+    }
+    let mut columns = vec!["handle", "name"];
+    if args.with_email {
+        columns.push("email");
+    }
+    columns.extend(["role", "teams", "days", "arrives", "leaves", "status"]);
+    let mut listing = Listing::new(&columns);
+    listing.empty_message = "no attendees match".into();
+    let mut count = 0;
+    for a in &event.attendees {
+        let keep = args.team.as_ref().is_none_or(|t| a.teams.contains(t))
+            && day.is_none_or(|d| a.days.contains(&d.day))
+            && args.status.is_none_or(|s| a.status == s)
+            && args.role.is_none_or(|r| a.role == r);
+        if !keep {
+            continue;
+        }
+        count += 1;
+        let mut row = vec![json!(a.handle), json!(a.name)];
+        if args.with_email {
+            row.push(json!(a.email));
+        }
+        row.extend([
+            json!(a.role),
+            list_of(&a.teams),
+            list_of(&a.days),
+            opt(a.arrives),
+            opt(a.leaves),
+            json!(a.status),
+        ]);
+        listing.push(row);
+    }
+    listing
+        .footer
+        .push(format!("{count} of {} attendees", event.attendees.len()));
+    args.output.emit(&listing)
+}
+
+/// Fails with a suggestion when no attendee is on `team`.
+fn known_team(event: &Event, team: &str) -> Result<()> {
+    let mut all: Vec<&str> = event
+        .attendees
+        .iter()
+        .flat_map(|a| a.teams.iter().map(String::as_str))
+        .collect();
+    all.sort();
+    all.dedup();
+    if all.contains(&team) {
+        return Ok(());
+    }
+    let hint = crate::model::did_you_mean(team, all.iter().copied())
+        .map(|t| format!(" (did you mean '{t}'?)"));
+    Err(Error::Usage(format!(
+        "no attendee is on team '{team}'{}; teams: {}",
+        hint.unwrap_or_default(),
+        all.join(", ")
+    )))
+}
+
+/// Change a person's details; only the options given change.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands edit-attendee ferris --leaves 13:00\n  \
+    allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)"
+)]
+pub struct EditArgs {
+    pub handle: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub role: Option<Role>,
+    /// Replace their teams
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Option<Vec<String>>,
+    /// Replace their days
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<Vec<String>>,
+    /// Arrival on their first day ("" for from opening)
+    #[arg(long, value_name = "HH:MM")]
+    pub arrives: Option<String>,
+    /// Departure on their last day ("" for until closing)
+    #[arg(long, value_name = "HH:MM")]
+    pub leaves: Option<String>,
+    #[arg(long)]
+    pub status: Option<Status>,
+}
+
+pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
+    let person = ctx.store()?.update(|event| {
+        let before = event.clone();
+        let mut person = event.find_attendee(&args.handle)?.clone();
+        if let Some(name) = &args.name {
+            person.name = non_empty("--name", name)?;
+        }
+        if let Some(address) = &args.email {
+            person.email = email(address)?;
+        }
+        if let Some(role) = args.role {
+            person.role = role;
+        }
+        if let Some(values) = &args.teams {
+            person.teams = teams(values)?;
+        }
+        if let Some(values) = &args.days {
+            person.days = days(event, values)?;
+        }
+        let optional_time = |flag: &str, value: &str| {
+            if value.trim().is_empty() {
+                Ok(None)
+            } else {
+                time_arg(flag, value).map(Some)
+            }
+        };
+        if let Some(t) = &args.arrives {
+            person.arrives = optional_time("--arrives", t)?;
+        }
+        if let Some(t) = &args.leaves {
+            person.leaves = optional_time("--leaves", t)?;
+        }
+        if let Some(status) = args.status {
+            person.status = status;
+        }
+        check_presence(event, &person)?;
+        let slot = event
+            .attendees
+            .iter_mut()
+            .find(|a| a.handle == person.handle)
+            .expect("found above");
+        *slot = person.clone();
+        // New days or hours must not leave a session without a required person.
+        let required: Vec<&str> = event
+            .participants
+            .iter()
+            .filter(|p| p.handle == person.handle && p.role == Tie::Required)
+            .map(|p| p.session.as_str())
+            .collect();
+        refuse_conflicts(
+            &format!("change {}", person.handle),
+            &rules::new_conflicts(&before, event, &required),
+        )?;
+        Ok(person)
+    })?;
+    done(format!("Changed {}: {}", person.handle, describe(&person)))
+}
+
+/// Remove a person.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands remove-attendee ferris\n\n\
+    Their interest in sessions goes with them. A person who is required at a session is kept\n\
+    unless --force, which also takes them off those sessions.")]
+pub struct RemoveArgs {
+    pub handle: String,
+    /// Remove them even where they are required
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
+    let (handle, dropped) = ctx.store()?.update(|event| {
+        let handle = known_handles(event, std::slice::from_ref(&args.handle))?.remove(0);
+        let required: Vec<String> = event
+            .participants
+            .iter()
+            .filter(|p| p.handle == handle && p.role == Tie::Required)
+            .map(|p| event.session(&p.session).map_or(p.session.clone(), |s| s.label()))
+            .collect();
+        if !required.is_empty() && !args.force {
+            return Err(Error::Usage(format!(
+                "{handle} is required at {}; take them off first (`allhands leave SESSION {handle}`) or use --force",
+                required.join(", ")
+            )));
+        }
+        event.attendees.retain(|a| a.handle != handle);
+        let before = event.participants.len();
+        event.participants.retain(|p| p.handle != handle);
+        Ok((handle, before - event.participants.len()))
+    })?;
+    let sessions = if dropped == 1 { "session" } else { "sessions" };
+    done(format!(
+        "Removed {handle} (and their place in {dropped} {sessions})"
+    ))
+}

@@ -1,0 +1,369 @@
+//! `book`, `unbook`, `adhoc`, `free`: putting sessions in rooms, and finding rooms.
+
+use serde_json::json;
+
+use super::{
+    Context, OutputArgs, day_and_time, day_arg, done, duration_arg, items, known_handles, time_arg,
+};
+use crate::error::{Error, Result};
+use crate::model::rules::{self, Conflict, Rule};
+use crate::model::{
+    Event, Kind, Participant, Placement, Room, Session, Span, Tie, Time, validate_key,
+};
+use crate::render::{Listing, list_of};
+
+/// Put a session in a room at a time.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands book S012 --day fri --at 14:00 --room blue\n  \
+    allhands book S012 --day fri --at 14:00        the smallest free room that fits\n\n\
+    Refused, naming who or what is in the way, if the room is taken, too small or lacks a needed\n\
+    feature, or a required person is elsewhere or not there."
+)]
+pub struct BookArgs {
+    pub session: String,
+    #[arg(long)]
+    pub day: String,
+    #[arg(long, value_name = "HH:MM")]
+    pub at: String,
+    /// The room [default: the smallest free room that fits and has what the session needs]
+    #[arg(long)]
+    pub room: Option<String>,
+}
+
+pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
+    let (session, from) = ctx.store()?.update(|event| {
+        let session = event.find_session(&args.session)?.clone();
+        let day = day_arg(event, &args.day)?.day.clone();
+        let start = time_arg("--at", &args.at)?;
+        let room = args
+            .room
+            .as_deref()
+            .map(|r| event.find_room(r).map(|r| r.id.clone()))
+            .transpose()?;
+        let from = session.placement().map(|p| describe_placement(event, p));
+        let placed = place(event, &session.id, &day, start, room.as_deref())?;
+        Ok((placed, from))
+    })?;
+    let event = ctx.load()?;
+    let now = describe_placement(&event, session.placement().expect("just placed"));
+    match from {
+        Some(from) => done(format!("Moved {} from {from} to {now}", session.label())),
+        None => done(format!("Booked {}: {now}", session.label())),
+    }
+}
+
+/// `fri 14:00-15:00 in Blue Room`.
+fn describe_placement(event: &Event, at: Placement<'_>) -> String {
+    format!("{} {} in {}", at.day, at.span, event.room_name(at.room))
+}
+
+/// Places a session at `day`/`start` in `room`, or in the smallest room where it breaks no
+/// hard rule. Returns the session as placed.
+fn place(
+    event: &mut Event,
+    id: &str,
+    day: &str,
+    start: Time,
+    room: Option<&str>,
+) -> Result<Session> {
+    let session = event.find_session(id)?.clone();
+    let end = start.plus(session.duration).ok_or_else(|| {
+        Error::Usage(format!(
+            "{} ({} min) starting at {start} would end after midnight",
+            session.label(),
+            session.duration
+        ))
+    })?;
+    let span = Span::new(start, end);
+    let index = rules::Index::new(event);
+    let try_room =
+        |room: &str| rules::conflicts_at(&index, &session, Placement { day, span, room });
+    let what = format!("book {} on {day} {span}", session.label());
+    let chosen = match room {
+        Some(room) => {
+            let conflicts = try_room(room);
+            super::refuse_conflicts(&format!("{what} in {}", event.room_name(room)), &conflicts)?;
+            room.to_string()
+        }
+        None => {
+            let mut rooms: Vec<&Room> = event.rooms.iter().collect();
+            rooms.sort_by(|a, b| a.capacity.cmp(&b.capacity).then_with(|| a.id.cmp(&b.id)));
+            let tried: Vec<(&Room, Vec<Conflict>)> =
+                rooms.iter().map(|r| (*r, try_room(&r.id))).collect();
+            match tried.iter().find(|(_, c)| c.is_empty()) {
+                Some((room, _)) => room.id.clone(),
+                None => return Err(no_room(&what, &session, &index, &tried)),
+            }
+        }
+    };
+    let placed = event.session_mut(id).expect("found above");
+    placed.day = Some(day.to_string());
+    placed.start = Some(start);
+    placed.room = Some(chosen);
+    Ok(placed.clone())
+}
+
+/// Explains why no room works: the people or hours (true of every room), or each room's problem.
+fn no_room(
+    what: &str,
+    session: &Session,
+    index: &rules::Index<'_>,
+    tried: &[(&Room, Vec<Conflict>)],
+) -> Error {
+    if tried.is_empty() {
+        return Error::Usage(format!(
+            "cannot {what}: there are no rooms yet (`allhands add-room`)"
+        ));
+    }
+    let everywhere = |c: &Conflict| {
+        matches!(
+            c.rule,
+            Rule::OpeningHours | Rule::PersonAbsent | Rule::PersonDoubleBooked
+        )
+    };
+    let common: Vec<Conflict> = tried[0]
+        .1
+        .iter()
+        .filter(|c| everywhere(c))
+        .cloned()
+        .collect();
+    if !common.is_empty() {
+        return super::refuse_conflicts(what, &common).expect_err("not empty");
+    }
+    let needs = if session.needs.is_empty() {
+        String::new()
+    } else {
+        format!(", needing {}", session.needs.join(", "))
+    };
+    let mut lines = vec![format!(
+        "cannot {what}: no room is free that fits {} people{needs}:",
+        index.headcount(session)
+    )];
+    for (room, conflicts) in tried.iter().rev().take(8) {
+        lines.push(format!(
+            "  - {} ({}): {}",
+            room.id, room.capacity, conflicts[0]
+        ));
+    }
+    if tried.len() > 8 {
+        lines.push(format!("  ... and {} smaller rooms", tried.len() - 8));
+    }
+    lines.push("Try another time (`allhands free --day DAY --at HH:MM`).".into());
+    Error::Usage(lines.join("\n"))
+}
+
+/// Take a session out of the schedule.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands unbook S012")]
+pub struct UnbookArgs {
+    pub session: String,
+}
+
+pub fn unbook(args: UnbookArgs, ctx: &Context) -> Result<()> {
+    let (session, was) = ctx.store()?.update(|event| {
+        let session = event.find_session(&args.session)?.clone();
+        let Some(at) = session.placement() else {
+            return Err(Error::Usage(format!(
+                "{} is not scheduled",
+                session.label()
+            )));
+        };
+        let was = describe_placement(event, at);
+        event
+            .session_mut(&session.id)
+            .expect("found above")
+            .unbook();
+        Ok((session, was))
+    })?;
+    done(format!(
+        "Unbooked {} (was {was}); it is now unscheduled",
+        session.label()
+    ))
+}
+
+/// Create an ad-hoc session and book it.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands adhoc \"Async closures follow-up\" --day fri --at 15:00 --for 60 --size 8\n  \
+    allhands adhoc \"Cargo lockfile chat\" --for 30 --size 5 --required alice      (today, now)"
+)]
+pub struct AdhocArgs {
+    pub title: String,
+    /// [default: today]
+    #[arg(long)]
+    pub day: Option<String>,
+    /// [default: now]
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    /// Length: 60, 60m, 1h30
+    #[arg(long = "for", value_name = "DURATION", default_value = "60")]
+    pub duration: String,
+    /// How many people are expected
+    #[arg(long, default_value_t = 1)]
+    pub size: u32,
+    #[arg(long)]
+    pub room: Option<String>,
+    #[arg(long, default_value = "")]
+    pub team: String,
+    #[arg(long, value_name = "FEATURES")]
+    pub needs: Vec<String>,
+    /// People who must be there
+    #[arg(long, value_name = "HANDLES")]
+    pub required: Vec<String>,
+}
+
+pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
+    let session = ctx.store()?.update(|event| {
+        let (day, start) = day_and_time(event, args.day.as_deref(), args.at.as_deref())?;
+        let day = day.day.clone();
+        let room = args
+            .room
+            .as_deref()
+            .map(|r| event.find_room(r).map(|r| r.id.clone()))
+            .transpose()?;
+        let title = args.title.trim();
+        if title.is_empty() || title.contains(['\n', '\r']) {
+            return Err(Error::Usage("the title must be one non-empty line".into()));
+        }
+        let team = args.team.trim().to_string();
+        if !team.is_empty() {
+            validate_key("team", &team)?;
+        }
+        let needs = items(&args.needs);
+        for need in &needs {
+            validate_key("feature", need)?;
+        }
+        let id = event.next_session_id();
+        event.sessions.push(Session {
+            id: id.clone(),
+            title: title.to_string(),
+            kind: Kind::Adhoc,
+            team,
+            duration: duration_arg("--for", &args.duration)?,
+            needs,
+            size: Some(args.size),
+            day: None,
+            start: None,
+            room: None,
+            pinned: false,
+            line: 0,
+            extra: Default::default(),
+        });
+        for handle in known_handles(event, &items(&args.required))? {
+            event.participants.push(Participant {
+                session: id.clone(),
+                handle,
+                role: Tie::Required,
+                line: 0,
+                extra: Default::default(),
+            });
+        }
+        place(event, &id, &day, start, room.as_deref())
+    })?;
+    let event = ctx.load()?;
+    done(format!(
+        "Booked ad-hoc {}: {} for {} people",
+        session.label(),
+        describe_placement(&event, session.placement().expect("just placed")),
+        session.size.unwrap_or(1)
+    ))
+}
+
+/// Find rooms free at a time.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands free --day fri --at 15:00 --for 60 --size 8\n  \
+    allhands free --needs projector               (now, in the event's time zone)"
+)]
+pub struct FreeArgs {
+    /// [default: today]
+    #[arg(long)]
+    pub day: Option<String>,
+    /// [default: now]
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    /// For how long: 60, 60m, 1h30
+    #[arg(long = "for", value_name = "DURATION", default_value = "30")]
+    pub duration: String,
+    /// At least this many seats
+    #[arg(long, default_value_t = 1)]
+    pub size: u32,
+    /// Features the room must have
+    #[arg(long, value_name = "FEATURES")]
+    pub needs: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
+    let event = ctx.load()?;
+    let (day, start) = day_and_time(&event, args.day.as_deref(), args.at.as_deref())?;
+    let duration = duration_arg("--for", &args.duration)?;
+    let needs = items(&args.needs);
+    let span = start
+        .plus(duration)
+        .map(|end| Span::new(start, end))
+        .filter(|s| day.hours().contains(*s))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{start} for {duration} min is outside {}'s opening hours {}",
+                day.day,
+                day.hours()
+            ))
+        })?;
+    let scheduled = event.scheduled();
+    let mut rooms: Vec<&Room> = event
+        .rooms
+        .iter()
+        .filter(|r| r.capacity >= args.size && r.has_features(&needs))
+        .collect();
+    rooms.sort_by(|a, b| a.capacity.cmp(&b.capacity).then_with(|| a.id.cmp(&b.id)));
+    let mut listing = Listing::new(&["room", "name", "capacity", "features", "free_until"])
+        .align_right(&["capacity"]);
+    listing.section(format!(
+        "Free on {} {span}{}",
+        day.day,
+        requirements(args.size, &needs)
+    ));
+    listing.empty_message = format!(
+        "no room is free on {} {span}{}",
+        day.day,
+        requirements(args.size, &needs)
+    );
+    for room in rooms {
+        let booked: Vec<Span> = scheduled
+            .iter()
+            .filter(|(_, at)| at.day == day.day && at.room == room.id)
+            .map(|(_, at)| at.span)
+            .collect();
+        if booked.iter().any(|b| b.overlaps(span)) {
+            continue;
+        }
+        let until = booked
+            .iter()
+            .filter(|b| b.start >= span.end)
+            .map(|b| b.start)
+            .min()
+            .unwrap_or(day.closes);
+        listing.push(vec![
+            json!(room.id),
+            json!(room.name),
+            json!(room.capacity),
+            list_of(&room.features),
+            json!(until),
+        ]);
+    }
+    args.output.emit(&listing)
+}
+
+fn requirements(size: u32, needs: &[String]) -> String {
+    let mut text = String::new();
+    if size > 1 {
+        text += &format!(", {size}+ seats");
+    }
+    if !needs.is_empty() {
+        text += &format!(", with {}", needs.join(", "));
+    }
+    text
+}

@@ -1,0 +1,121 @@
+//! `init`: create a data folder.
+
+use std::path::PathBuf;
+
+use chrono::{Days, NaiveDate};
+
+use super::{Context, done, time_arg};
+use crate::error::{Error, Result};
+use crate::model::{Day, Event, EventInfo};
+use crate::store;
+
+/// Create a data folder: an empty event with its days, or the sample with --sample.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  allhands init data --sample\n  \
+    allhands init myevent --name \"Team offsite\" --location Berlin --timezone Europe/Berlin \\\n      \
+    --from 2026-09-01 --to 2026-09-03 --opens 09:00 --closes 17:30")]
+pub struct Args {
+    /// The folder to create [default: the data folder, ./data]
+    pub dir: Option<PathBuf>,
+    /// Copy the built-in sample: the Rust All Hands 2026 with fictional attendees
+    #[arg(long, conflicts_with_all = ["name", "location", "timezone", "from", "to"])]
+    pub sample: bool,
+    #[arg(long, default_value = "New event")]
+    pub name: String,
+    #[arg(long, default_value = "")]
+    pub location: String,
+    /// IANA time zone of the venue
+    #[arg(long, default_value = "Europe/Amsterdam")]
+    pub timezone: String,
+    /// First day, YYYY-MM-DD
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Last day, YYYY-MM-DD [default: --from]
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    #[arg(long, default_value = "09:00", value_name = "HH:MM")]
+    pub opens: String,
+    #[arg(long, default_value = "18:00", value_name = "HH:MM")]
+    pub closes: String,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let dir = args.dir.clone().unwrap_or_else(|| ctx.data_dir.clone());
+    if args.sample {
+        store::sample::write(&dir)?;
+        return done(format!(
+            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
+    let (opens, closes) = (
+        time_arg("--opens", &args.opens)?,
+        time_arg("--closes", &args.closes)?,
+    );
+    if closes <= opens {
+        return Err(Error::Usage(format!(
+            "--closes {closes} is not after --opens {opens}"
+        )));
+    }
+    let days = match (args.from, args.to) {
+        (None, None) => vec![],
+        (None, Some(_)) => return Err(Error::Usage("--to needs --from".into())),
+        (Some(from), to) => {
+            let to = to.unwrap_or(from);
+            let count = (to - from).num_days() + 1;
+            if !(1..=31).contains(&count) {
+                return Err(Error::Usage(format!(
+                    "--from {from} --to {to} must span 1 to 31 days"
+                )));
+            }
+            // Weekday names (thu) while they are unique, else d1, d2, ...
+            let by_weekday = count <= 7;
+            (0..count as u64)
+                .map(|i| {
+                    let date = from.checked_add_days(Days::new(i)).expect("within range");
+                    let id = if by_weekday {
+                        date.format("%a").to_string().to_lowercase()
+                    } else {
+                        format!("d{}", i + 1)
+                    };
+                    Day {
+                        day: id,
+                        date,
+                        opens,
+                        closes,
+                        line: 0,
+                        extra: Default::default(),
+                    }
+                })
+                .collect()
+        }
+    };
+    let event = Event {
+        info: EventInfo {
+            name: args.name.trim().to_string(),
+            location: args.location.trim().to_string(),
+            timezone: args.timezone.clone(),
+            extra: Default::default(),
+        },
+        days,
+        slots: vec![],
+        attendees: vec![],
+        rooms: vec![],
+        sessions: vec![],
+        participants: vec![],
+    };
+    store::create(&dir, &event)?;
+    let hint = if event.days.is_empty() {
+        " Add days to days.csv (or use --from/--to)."
+    } else {
+        ""
+    };
+    done(format!(
+        "Created {} for {} with {} days.{hint}",
+        dir.display(),
+        event.info.name,
+        event.days.len()
+    ))
+}

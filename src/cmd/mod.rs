@@ -1,0 +1,244 @@
+//! One module per command group. Each command has its clap `Args` (with an example in its
+//! help) and a `run` that loads through `store`, works on `model`, prints through `render`.
+
+pub mod attendee;
+pub mod booking;
+pub mod init;
+pub mod now;
+pub mod room;
+pub mod schedule;
+pub mod session;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::model::{self, Day, Event, Time};
+use crate::render::{Format, Listing, Terminal};
+use crate::store::{self, Store};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> Result<()> {
+    let data_dir = cli.data_dir();
+    let ctx = Context { data_dir };
+    match cli.command {
+        Command::Init(args) => init::run(args, &ctx),
+        Command::AddAttendee(args) => attendee::add(args, &ctx),
+        Command::Attendees(args) => attendee::list(args, &ctx),
+        Command::EditAttendee(args) => attendee::edit(args, &ctx),
+        Command::RemoveAttendee(args) => attendee::remove(args, &ctx),
+        Command::AddRoom(args) => room::add(args, &ctx),
+        Command::EditRoom(args) => room::edit(args, &ctx),
+        Command::RemoveRoom(args) => room::remove(args, &ctx),
+        Command::Rooms(args) => room::list(args, &ctx),
+        Command::Free(args) => booking::free(args, &ctx),
+        Command::AddSession(args) => session::add(args, &ctx),
+        Command::EditSession(args) => session::edit(args, &ctx),
+        Command::RemoveSession(args) => session::remove(args, &ctx),
+        Command::Join(args) => session::join(args, &ctx),
+        Command::Leave(args) => session::leave(args, &ctx),
+        Command::Book(args) => booking::book(args, &ctx),
+        Command::Unbook(args) => booking::unbook(args, &ctx),
+        Command::Adhoc(args) => booking::adhoc(args, &ctx),
+        Command::Schedule(args) => schedule::run(args, &ctx),
+        Command::Now(args) => now::run(args, &ctx),
+    }
+}
+
+/// What every command gets besides its own arguments.
+pub struct Context {
+    pub data_dir: PathBuf,
+}
+
+impl Context {
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.data_dir)
+    }
+
+    pub fn load(&self) -> Result<Event> {
+        self.store()?.load()
+    }
+}
+
+/// `--format` and `-o`, for every command that prints a listing.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Prints (or writes to `-o FILE`) a listing in the chosen format.
+    pub fn emit(&self, listing: &Listing) -> Result<()> {
+        let terminal = Terminal::detect(self.output.is_some());
+        self.emit_text(&listing.render(self.format, terminal))
+    }
+
+    pub fn emit_text(&self, text: &str) -> Result<()> {
+        match &self.output {
+            Some(path) => write_output(path, text.as_bytes()),
+            None => say(text),
+        }
+    }
+
+    /// Whether the output is for people (table, markdown) rather than programs.
+    pub fn for_people(&self) -> bool {
+        matches!(self.format, Format::Table | Format::Md)
+    }
+}
+
+/// Writes a report file atomically (temp file beside it, fsync, rename).
+fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", path.display())))?;
+    let temp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(Error::io(path))
+}
+
+/// Prints to standard output; a closed pipe (`| head`) ends quietly instead of panicking.
+pub fn say(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("standard output")(e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints one line of confirmation after a change.
+pub fn done(line: impl AsRef<str>) -> Result<()> {
+    say(&format!("{}\n", line.as_ref()))
+}
+
+/// Parses a `--at`/`--arrives` time, naming the flag in the error.
+pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
+    Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
+}
+
+/// Parses a `--for`/`--duration` value.
+pub fn duration_arg(flag: &str, text: &str) -> Result<u32> {
+    model::parse_duration(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
+}
+
+/// Resolves a `--day` value.
+pub fn day_arg<'a>(event: &'a Event, text: &str) -> Result<&'a Day> {
+    event
+        .find_day(text)
+        .map_err(|m| Error::Usage(format!("--day: {m}")))
+}
+
+/// Splits repeated and comma-separated values (`--team a --team b,c`) into items.
+pub fn items(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|v| v.split([',', ';']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The event's current date and time in its own time zone. `ALLHANDS_NOW` (e.g.
+/// `2026-05-22T15:00`, event-local) overrides the clock, for rehearsals and tests.
+pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
+    if let Ok(text) = std::env::var("ALLHANDS_NOW") {
+        let at = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
+            Error::Usage(format!(
+                "ALLHANDS_NOW '{text}' is not a date and time like 2026-05-22T15:00"
+            ))
+        })?;
+        return Ok((
+            at.date(),
+            Time::hm(at.hour(), at.minute()).expect("valid clock time"),
+        ));
+    }
+    let zone = store::timezone(&event.info.timezone).map_err(Error::Usage)?;
+    let at = Utc::now().with_timezone(&zone).naive_local();
+    Ok((
+        at.date(),
+        Time::hm(at.hour(), at.minute()).expect("valid clock time"),
+    ))
+}
+
+/// The `--day`/`--at` given, or now: the event day and time to look at.
+pub fn day_and_time<'a>(
+    event: &'a Event,
+    day: Option<&str>,
+    at: Option<&str>,
+) -> Result<(&'a Day, Time)> {
+    let (today, now) = if day.is_none() || at.is_none() {
+        now_local(event)?
+    } else {
+        (NaiveDate::MIN, Time::MIDNIGHT)
+    };
+    let day = match day {
+        Some(text) => day_arg(event, text)?,
+        None => event.days.iter().find(|d| d.date == today).ok_or_else(|| {
+            let days: Vec<String> = event
+                .days
+                .iter()
+                .map(|d| format!("{} ({})", d.day, d.date))
+                .collect();
+            Error::Usage(format!(
+                "today ({today} in {}) is not a day of the event; give --day (valid: {})",
+                event.info.timezone,
+                days.join(", ")
+            ))
+        })?,
+    };
+    let at = match at {
+        Some(text) => time_arg("--at", text)?,
+        None => now,
+    };
+    Ok((day, at))
+}
+
+/// Resolves handles to attendees, failing on the first unknown one with a suggestion.
+pub fn known_handles(event: &Event, handles: &[String]) -> Result<Vec<String>> {
+    handles
+        .iter()
+        .map(|h| {
+            event
+                .find_attendee(h)
+                .map(|a| a.handle.clone())
+                .map_err(Error::Usage)
+        })
+        .collect()
+}
+
+/// Refuses a change that breaks a hard rule, naming what is in the way.
+pub fn refuse_conflicts(what: &str, conflicts: &[model::rules::Conflict]) -> Result<()> {
+    match conflicts {
+        [] => Ok(()),
+        [one] => Err(Error::Usage(format!("cannot {what}: {one}"))),
+        many => {
+            let lines: Vec<String> = many.iter().map(|c| format!("  - {c}")).collect();
+            Err(Error::Usage(format!(
+                "cannot {what}:\n{}",
+                lines.join("\n")
+            )))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `now`: what is on in every room at a moment, and what comes next.
+
+use serde_json::{Value, json};
+
+use super::{Context, OutputArgs, day_and_time};
+use crate::error::Result;
+use crate::render::Listing;
+
+/// What is on in every room now, and what comes next.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands now                     now, in the event's time zone\n  \
+    allhands now --day fri --at 14:30"
+)]
+pub struct Args {
+    /// [default: today]
+    #[arg(long)]
+    pub day: Option<String>,
+    /// [default: now]
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let event = ctx.load()?;
+    let (day, at) = day_and_time(&event, args.day.as_deref(), args.at.as_deref())?;
+    let scheduled = event.scheduled();
+    let mut listing = Listing::new(&[
+        "room",
+        "room_name",
+        "now",
+        "now_title",
+        "until",
+        "next",
+        "next_title",
+        "next_start",
+    ])
+    .hide_for_people(&["room", "now", "next"])
+    .people_header("room_name", "room")
+    .people_header("now_title", "now")
+    .people_header("next_title", "next")
+    .people_header("next_start", "at");
+    listing.section(format!(
+        "{} {} at {at}",
+        day.weekday_name(),
+        day.date.format("%-d %B")
+    ));
+    let mut rooms: Vec<_> = event.rooms.iter().collect();
+    rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+    for room in rooms {
+        let here: Vec<_> = scheduled
+            .iter()
+            .filter(|(_, p)| p.day == day.day && p.room == room.id)
+            .collect();
+        let current = here.iter().find(|(_, p)| p.span.contains_time(at));
+        let next = here.iter().find(|(_, p)| p.span.start > at);
+        let title = |found: Option<&&(&crate::model::Session, crate::model::Placement<'_>)>| {
+            found.map_or(Value::Null, |(s, _)| json!(s.title))
+        };
+        listing.push(vec![
+            json!(room.id),
+            json!(room.name),
+            current.map_or(Value::Null, |(s, _)| json!(s.id)),
+            title(current),
+            current.map_or(Value::Null, |(_, p)| json!(p.span.end)),
+            next.map_or(Value::Null, |(s, _)| json!(s.id)),
+            title(next),
+            next.map_or(Value::Null, |(_, p)| json!(p.span.start)),
+        ]);
+    }
+    if !day.hours().contains_time(at) {
+        listing
+            .footer
+            .push(format!("{} is open {}", day.day, day.hours()));
+    }
+    args.output.emit(&listing)
+}

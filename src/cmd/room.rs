@@ -1,0 +1,368 @@
+//! `add-room`, `edit-room`, `remove-room`, `rooms`, `rooms --day`.
+
+use serde_json::{Value, json};
+
+use super::{Context, OutputArgs, day_arg, done, items, refuse_conflicts};
+use crate::error::{Error, Result};
+use crate::model::{Day, Event, Room, Span, rules, validate_key};
+use crate::render::{Listing, list_of};
+
+/// Add a meeting room.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  allhands add-room blue --name \"Blue Room\" --capacity 12 --features whiteboard"
+)]
+pub struct AddArgs {
+    /// Short id used in sessions.csv, e.g. blue
+    pub id: String,
+    /// Name shown on agendas [default: the id]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Seats
+    #[arg(long, allow_hyphen_values = true)]
+    pub capacity: String,
+    /// What it has: projector, whiteboard, video, ... (repeat, or separate with commas)
+    #[arg(long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+}
+
+fn capacity(text: &str) -> Result<u32> {
+    text.trim().parse::<u32>().map_err(|_| {
+        Error::Usage(format!(
+            "--capacity '{text}' is not a number of seats (valid: a whole number, 0 or more)"
+        ))
+    })
+}
+
+fn features(values: &[String]) -> Result<Vec<String>> {
+    let mut list = items(values);
+    for f in &list {
+        validate_key("feature", f)?;
+    }
+    list.sort();
+    list.dedup();
+    Ok(list)
+}
+
+pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
+    let room = ctx.store()?.update(|event| {
+        validate_key("room id", &args.id)?;
+        if let Some(existing) = event.room(&args.id) {
+            return Err(Error::Usage(format!(
+                "room '{}' already exists (rooms.csv line {}); change it with `allhands edit-room {}`",
+                existing.id, existing.line, existing.id
+            )));
+        }
+        let name = args.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&args.id);
+        let room = Room {
+            id: args.id.clone(),
+            name: name.to_string(),
+            capacity: capacity(&args.capacity)?,
+            features: features(&args.features)?,
+            line: 0,
+            extra: Default::default(),
+        };
+        event.rooms.push(room.clone());
+        Ok(room)
+    })?;
+    done(format!("Added room {}: {}", room.id, describe(&room)))
+}
+
+/// `Blue Room, 12 seats, whiteboard`.
+fn describe(room: &Room) -> String {
+    let features = if room.features.is_empty() {
+        "no features".to_string()
+    } else {
+        room.features.join(", ")
+    };
+    format!("{}, {} seats, {features}", room.name, room.capacity)
+}
+
+/// Change a room; only the options given change.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  allhands edit-room blue --capacity 16\n  \
+    allhands edit-room blue --add-feature projector\n\n\
+    A smaller capacity or a feature taken away is refused while a session booked there needs it.")]
+pub struct EditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub capacity: Option<String>,
+    /// Replace the features
+    #[arg(long, value_name = "FEATURES")]
+    pub features: Option<Vec<String>>,
+    #[arg(long, value_name = "FEATURE")]
+    pub add_feature: Vec<String>,
+    #[arg(long, value_name = "FEATURE")]
+    pub remove_feature: Vec<String>,
+}
+
+pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
+    let room = ctx.store()?.update(|event| {
+        let before = event.clone();
+        let mut room = event.find_room(&args.id)?.clone();
+        if let Some(name) = args.name.as_deref().map(str::trim) {
+            if name.is_empty() {
+                return Err(Error::Usage("--name must not be empty".into()));
+            }
+            room.name = name.to_string();
+        }
+        if let Some(text) = &args.capacity {
+            room.capacity = capacity(text)?;
+        }
+        if let Some(values) = &args.features {
+            room.features = features(values)?;
+        }
+        room.features.extend(features(&args.add_feature)?);
+        let removed = features(&args.remove_feature)?;
+        room.features.retain(|f| !removed.contains(f));
+        room.features.sort();
+        room.features.dedup();
+        *event
+            .rooms
+            .iter_mut()
+            .find(|r| r.id == room.id)
+            .expect("found above") = room.clone();
+        let booked: Vec<&str> = event
+            .sessions
+            .iter()
+            .filter(|s| s.room.as_deref() == Some(&room.id))
+            .map(|s| s.id.as_str())
+            .collect();
+        refuse_conflicts(
+            &format!("change room {}", room.id),
+            &rules::new_conflicts(&before, event, &booked),
+        )?;
+        Ok(room)
+    })?;
+    done(format!("Changed room {}: {}", room.id, describe(&room)))
+}
+
+/// Remove a room.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands remove-room blue\n\n\
+    Refused while sessions are booked in it: move them (`allhands book`) or `allhands unbook` them first.")]
+pub struct RemoveArgs {
+    pub id: String,
+}
+
+pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
+    let room = ctx.store()?.update(|event| {
+        let room = event.find_room(&args.id)?.clone();
+        let booked: Vec<String> = event
+            .sessions
+            .iter()
+            .filter(|s| s.room.as_deref() == Some(&room.id))
+            .map(|s| s.label())
+            .collect();
+        if !booked.is_empty() {
+            return Err(Error::Usage(format!(
+                "room {} still has {} booked: {}; move or unbook them first",
+                room.id,
+                if booked.len() == 1 {
+                    "a session"
+                } else {
+                    "sessions"
+                },
+                booked.join(", ")
+            )));
+        }
+        event.rooms.retain(|r| r.id != room.id);
+        Ok(room)
+    })?;
+    done(format!("Removed room {} ({})", room.id, room.name))
+}
+
+/// List rooms, or with --day the day's allocation.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands rooms                 capacity, features and hours booked per day\n  \
+    allhands rooms --day thu       Thursday: each room's sessions in order, and its free time"
+)]
+pub struct ListArgs {
+    /// Show this day's allocation
+    #[arg(long)]
+    pub day: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
+    let event = ctx.load()?;
+    let listing = match &args.day {
+        None => overview(&event),
+        Some(day) => {
+            let day = day_arg(&event, day)?;
+            if args.output.for_people() {
+                allocation_grid(&event, day)
+            } else {
+                allocation_rows(&event, day)
+            }
+        }
+    };
+    args.output.emit(&listing)
+}
+
+fn sorted_rooms(event: &Event) -> Vec<&Room> {
+    let mut rooms: Vec<&Room> = event.rooms.iter().collect();
+    rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+    rooms
+}
+
+fn hours(minutes: u32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Every room with its hours booked on each day.
+fn overview(event: &Event) -> Listing {
+    let mut columns = vec!["room", "name", "capacity", "features"];
+    let day_columns: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
+    columns.extend(day_columns.iter().map(String::as_str));
+    let mut listing = Listing::new(&columns).align_right(
+        &columns[2..=2]
+            .iter()
+            .chain(&columns[4..])
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
+    for room in sorted_rooms(event) {
+        let mut row = vec![
+            json!(room.id),
+            json!(room.name),
+            json!(room.capacity),
+            list_of(&room.features),
+        ];
+        for day in &event.days {
+            let booked: u32 = event
+                .scheduled()
+                .iter()
+                .filter(|(_, at)| at.room == room.id && at.day == day.day)
+                .map(|(_, at)| at.span.minutes())
+                .sum();
+            row.push(json!(hours(booked)));
+        }
+        listing.push(row);
+    }
+    listing.footer.push(format!(
+        "hours booked per day (h:mm); {} rooms",
+        event.rooms.len()
+    ));
+    listing
+}
+
+/// Free stretches of a room on a day, between its sessions.
+pub fn free_spans(day: &Day, booked: &[Span]) -> Vec<Span> {
+    let mut booked = booked.to_vec();
+    booked.sort();
+    let mut free = Vec::new();
+    let mut from = day.opens;
+    for span in booked {
+        if span.start > from {
+            free.push(Span::new(from, span.start));
+        }
+        from = from.max(span.end);
+    }
+    if from < day.closes {
+        free.push(Span::new(from, day.closes));
+    }
+    free
+}
+
+/// One row per room: its sessions in order and its free time (for people).
+fn allocation_grid(event: &Event, day: &Day) -> Listing {
+    let mut listing = Listing::new(&["room", "sessions", "free"]);
+    listing.row_lines = true;
+    listing.section(format!(
+        "{} {} ({}, open {})",
+        day.weekday_name(),
+        day.date.format("%-d %B %Y"),
+        day.day,
+        day.hours()
+    ));
+    listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
+    let scheduled = event.scheduled();
+    let index = rules::Index::new(event);
+    for room in sorted_rooms(event) {
+        let here: Vec<_> = scheduled
+            .iter()
+            .filter(|(_, at)| at.day == day.day && at.room == room.id)
+            .collect();
+        let sessions: Vec<String> = here
+            .iter()
+            .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
+            .collect();
+        let free: Vec<String> =
+            free_spans(day, &here.iter().map(|(_, at)| at.span).collect::<Vec<_>>())
+                .iter()
+                .map(Span::to_string)
+                .collect();
+        let name = format!("{}\n{} seats", room.name, room.capacity);
+        let sessions = if sessions.is_empty() {
+            "-".to_string()
+        } else {
+            sessions.join("\n")
+        };
+        listing.push(vec![json!(name), json!(sessions), json!(free.join("\n"))]);
+    }
+    let count = scheduled.iter().filter(|(_, at)| at.day == day.day).count();
+    listing.footer.push(format!(
+        "{count} sessions on {}; (n) = people expected",
+        day.day
+    ));
+    listing
+}
+
+/// One row per booking (for programs).
+fn allocation_rows(event: &Event, day: &Day) -> Listing {
+    let mut listing = Listing::new(&[
+        "day",
+        "room",
+        "room_name",
+        "capacity",
+        "start",
+        "end",
+        "session",
+        "title",
+        "team",
+        "people",
+    ]);
+    let index = rules::Index::new(event);
+    let rooms = sorted_rooms(event);
+    let mut rows: Vec<(usize, Vec<Value>)> = Vec::new();
+    for (s, at) in event
+        .scheduled()
+        .into_iter()
+        .filter(|(_, at)| at.day == day.day)
+    {
+        let order = rooms
+            .iter()
+            .position(|r| r.id == at.room)
+            .unwrap_or(usize::MAX);
+        let capacity = event
+            .room(at.room)
+            .map(|r| json!(r.capacity))
+            .unwrap_or(Value::Null);
+        rows.push((
+            order,
+            vec![
+                json!(day.day),
+                json!(at.room),
+                json!(event.room_name(at.room)),
+                capacity,
+                json!(at.span.start),
+                json!(at.span.end),
+                json!(s.id),
+                json!(s.title),
+                json!(s.team),
+                json!(index.headcount(s)),
+            ],
+        ));
+    }
+    rows.sort_by_key(|(order, _)| *order); // stable: keeps time order within a room
+    for (_, row) in rows {
+        listing.push(row);
+    }
+    listing
+}

@@ -1,0 +1,350 @@
+//! `add-session`, `edit-session`, `remove-session`, `join`, `leave`.
+
+use super::{
+    Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg,
+};
+use crate::error::{Error, Result};
+use crate::model::{Event, Kind, Participant, Session, Tie, format_duration, rules, validate_key};
+
+/// Add a session, unscheduled (book it, or let `plan` place it).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  allhands add-session \"Const generics\" --team lang --duration 90 --needs projector \\\n      \
+    --required ferris --interested alice,bob"
+)]
+pub struct AddArgs {
+    pub title: String,
+    /// Session id [default: the next free S### number]
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The team it belongs to
+    #[arg(long, default_value = "")]
+    pub team: String,
+    /// Length: 90, 90m or 1h30
+    #[arg(long, default_value = "60")]
+    pub duration: String,
+    /// Room features it needs (repeat, or separate with commas)
+    #[arg(long, value_name = "FEATURES")]
+    pub needs: Vec<String>,
+    /// People who must be there
+    #[arg(long, value_name = "HANDLES")]
+    pub required: Vec<String>,
+    /// People who would like to be there
+    #[arg(long, value_name = "HANDLES")]
+    pub interested: Vec<String>,
+    #[arg(long, default_value = "planned")]
+    pub kind: Kind,
+    /// Expected attendance, when more than the listed people
+    #[arg(long)]
+    pub size: Option<u32>,
+    /// Never moved by the planner
+    #[arg(long)]
+    pub pinned: bool,
+}
+
+/// Checks a title: present, one line.
+fn title(text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::Usage("the title must not be empty".into()));
+    }
+    if text.contains(['\n', '\r']) {
+        return Err(Error::Usage("the title must be one line".into()));
+    }
+    Ok(text.to_string())
+}
+
+fn needs(values: &[String]) -> Result<Vec<String>> {
+    let mut list = items(values);
+    for need in &list {
+        validate_key("feature", need)?;
+    }
+    list.sort();
+    list.dedup();
+    Ok(list)
+}
+
+fn team(text: &str) -> Result<String> {
+    let text = text.trim();
+    if !text.is_empty() {
+        validate_key("team", text)?;
+    }
+    Ok(text.to_string())
+}
+
+pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
+    let session = ctx.store()?.update(|event| {
+        let id = args.id.clone().unwrap_or_else(|| event.next_session_id());
+        validate_key("session id", &id)?;
+        if let Some(existing) = event.session(&id) {
+            return Err(Error::Usage(format!(
+                "session {} already exists (sessions.csv line {})",
+                id, existing.line
+            )));
+        }
+        let session = Session {
+            id: id.clone(),
+            title: title(&args.title)?,
+            kind: args.kind,
+            team: team(&args.team)?,
+            duration: duration_arg("--duration", &args.duration)?,
+            needs: needs(&args.needs)?,
+            size: args.size,
+            day: None,
+            start: None,
+            room: None,
+            pinned: args.pinned,
+            line: 0,
+            extra: Default::default(),
+        };
+        event.sessions.push(session.clone());
+        add_participants(event, &id, &args.required, &args.interested)?;
+        Ok(session)
+    })?;
+    let event = ctx.load()?;
+    let people = event.participants_of(&session.id).count();
+    let required = event
+        .participants_of(&session.id)
+        .filter(|p| p.role == Tie::Required)
+        .count();
+    done(format!(
+        "Added {} ({}, {}{}), unscheduled, with {required} required and {} interested.\n\
+         Book it with `allhands book {} --day DAY --at HH:MM`, or let `allhands plan` place it.",
+        session.label(),
+        if session.team.is_empty() {
+            "no team"
+        } else {
+            &session.team
+        },
+        format_duration(session.duration),
+        if session.needs.is_empty() {
+            String::new()
+        } else {
+            format!(", needs {}", session.needs.join(", "))
+        },
+        people - required,
+        session.id
+    ))
+}
+
+/// Ties people to a session; a person listed as both is required. Existing ties are updated
+/// (interested becomes required), never duplicated.
+fn add_participants(
+    event: &mut Event,
+    session: &str,
+    required: &[String],
+    interested: &[String],
+) -> Result<Vec<String>> {
+    let required = known_handles(event, &items(required))?;
+    let interested = known_handles(event, &items(interested))?;
+    let mut changed = Vec::new();
+    let ties = required.iter().map(|h| (h, Tie::Required)).chain(
+        interested
+            .iter()
+            .filter(|h| !required.contains(h))
+            .map(|h| (h, Tie::Interested)),
+    );
+    for (handle, role) in ties {
+        match event
+            .participants
+            .iter_mut()
+            .find(|p| p.session == session && p.handle == *handle)
+        {
+            Some(p) if p.role == Tie::Interested && role == Tie::Required => {
+                p.role = role;
+                changed.push(handle.clone());
+            }
+            Some(_) => {}
+            None => {
+                event.participants.push(Participant {
+                    session: session.to_string(),
+                    handle: handle.clone(),
+                    role,
+                    line: 0,
+                    extra: Default::default(),
+                });
+                changed.push(handle.clone());
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// Change a session; only the options given change. Moving it checks the hard rules.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands edit-session S012 --duration 1h30 --needs projector\n  \
+    allhands edit-session S012 --pin\n  allhands edit-session S012 --day fri --at 14:00 --room blue"
+)]
+pub struct EditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub team: Option<String>,
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Replace the needed features ("" for none)
+    #[arg(long, value_name = "FEATURES")]
+    pub needs: Option<Vec<String>>,
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    /// Expected attendance (0 for just the listed people)
+    #[arg(long)]
+    pub size: Option<u32>,
+    #[arg(long, conflicts_with = "unpin")]
+    pub pin: bool,
+    #[arg(long)]
+    pub unpin: bool,
+    #[arg(long)]
+    pub day: Option<String>,
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    #[arg(long)]
+    pub room: Option<String>,
+}
+
+pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
+    let session = ctx.store()?.update(|event| {
+        let before = event.clone();
+        let mut session = event.find_session(&args.id)?.clone();
+        if let Some(text) = &args.title {
+            session.title = title(text)?;
+        }
+        if let Some(text) = &args.team {
+            session.team = team(text)?;
+        }
+        if let Some(text) = &args.duration {
+            session.duration = duration_arg("--duration", text)?;
+        }
+        if let Some(values) = &args.needs {
+            session.needs = needs(values)?;
+        }
+        if let Some(kind) = args.kind {
+            session.kind = kind;
+        }
+        if let Some(size) = args.size {
+            session.size = (size > 0).then_some(size);
+        }
+        session.pinned = (session.pinned || args.pin) && !args.unpin;
+        if let Some(day) = &args.day {
+            session.day = Some(day_arg(event, day)?.day.clone());
+        }
+        if let Some(at) = &args.at {
+            session.start = Some(time_arg("--at", at)?);
+        }
+        if let Some(room) = &args.room {
+            session.room = Some(event.find_room(room)?.id.clone());
+        }
+        let partly = [session.day.is_some(), session.start.is_some(), session.room.is_some()];
+        if partly.iter().any(|x| *x) && !partly.iter().all(|x| *x) {
+            return Err(Error::Usage(format!(
+                "{} needs all of --day, --at and --room to be scheduled (or none: `allhands unbook {}`)",
+                session.id, session.id
+            )));
+        }
+        *event.session_mut(&session.id).expect("found above") = session.clone();
+        refuse_conflicts(&format!("change {}", session.label()), &rules::new_conflicts(&before, event, &[&session.id]))?;
+        Ok(session)
+    })?;
+    done(format!("Changed {}", session.label()))
+}
+
+/// Remove a session and everyone's tie to it.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands remove-session S067")]
+pub struct RemoveArgs {
+    pub id: String,
+}
+
+pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
+    let (session, people) = ctx.store()?.update(|event| {
+        let session = event.find_session(&args.id)?.clone();
+        event.sessions.retain(|s| s.id != session.id);
+        let before = event.participants.len();
+        event.participants.retain(|p| p.session != session.id);
+        Ok((session, before - event.participants.len()))
+    })?;
+    done(format!(
+        "Removed {} (and {people} participant rows)",
+        session.label()
+    ))
+}
+
+/// Add people to a session.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands join S012 alice bob\n  allhands join S012 ferris --required\n\n\
+    A required person must be free and present for the whole session; anyone added must still fit the room."
+)]
+pub struct JoinArgs {
+    pub session: String,
+    #[arg(required = true)]
+    pub handles: Vec<String>,
+    /// They must be there (default: interested)
+    #[arg(long)]
+    pub required: bool,
+}
+
+pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
+    let (session, changed) = ctx.store()?.update(|event| {
+        let before = event.clone();
+        let session = event.find_session(&args.session)?.clone();
+        let (required, interested) = if args.required {
+            (args.handles.clone(), vec![])
+        } else {
+            (vec![], args.handles.clone())
+        };
+        let changed = add_participants(event, &session.id, &required, &interested)?;
+        let what = format!("add {} to {}", changed.join(", "), session.label());
+        refuse_conflicts(&what, &rules::new_conflicts(&before, event, &[&session.id]))?;
+        Ok((session, changed))
+    })?;
+    let role = if args.required {
+        "required"
+    } else {
+        "interested"
+    };
+    if changed.is_empty() {
+        done(format!("No change: already in {}", session.label()))
+    } else {
+        done(format!(
+            "{} now {role} at {}",
+            changed.join(", "),
+            session.label()
+        ))
+    }
+}
+
+/// Take people off a session.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands leave S012 bob")]
+pub struct LeaveArgs {
+    pub session: String,
+    #[arg(required = true)]
+    pub handles: Vec<String>,
+}
+
+pub fn leave(args: LeaveArgs, ctx: &Context) -> Result<()> {
+    let (session, handles) = ctx.store()?.update(|event| {
+        let session = event.find_session(&args.session)?.clone();
+        let handles = known_handles(event, &items(&args.handles))?;
+        for handle in &handles {
+            if !event
+                .participants
+                .iter()
+                .any(|p| p.session == session.id && p.handle == *handle)
+            {
+                return Err(Error::Usage(format!(
+                    "{handle} is not in {}",
+                    session.label()
+                )));
+            }
+        }
+        event
+            .participants
+            .retain(|p| !(p.session == session.id && handles.contains(&p.handle)));
+        Ok((session, handles))
+    })?;
+    done(format!("{} left {}", handles.join(", "), session.label()))
+}

@@ -1,0 +1,13 @@
+//! allhands: the organizers' tool for a multi-day, in-person project meeting.
+//!
+//! Data flows one way: [`cmd`] loads through [`store`], works on [`model`] values (and
+//! [`plan`]), prints through [`render`], saves through [`store`].
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,154 @@
+//! Finding days, people, rooms and sessions from what a user typed, with "did you mean".
+
+use super::{Attendee, Day, Event, Room, Session};
+
+/// How a day was named on the command line: `thu`, `thursday`, `2026-05-21` or `1`.
+pub type DayRef<'a> = &'a str;
+
+/// The choice closest to `input` by edit distance, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    input: &str,
+    choices: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let input = input.to_lowercase();
+    let limit = (input.chars().count() / 3).max(1);
+    choices
+        .into_iter()
+        .map(|c| (edit_distance(&input, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= limit || (input.len() >= 3 && c.to_lowercase().starts_with(&input)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edits (insert, delete, substitute, swap two neighbours) to turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j - 1] + cost)
+                .min(d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `unknown room 'blu' (did you mean 'blue'?); valid: a, b, c` with the list cut when long.
+fn unknown<'a>(
+    what: &str,
+    input: &str,
+    choices: impl Iterator<Item = &'a str> + Clone,
+    list_hint: &str,
+) -> String {
+    let mut message = format!("unknown {what} '{input}'");
+    if let Some(best) = did_you_mean(input, choices.clone()) {
+        message += &format!(" (did you mean '{best}'?)");
+    }
+    let all: Vec<&str> = choices.collect();
+    if all.is_empty() {
+        message += &format!("; there is none yet ({list_hint})");
+    } else if all.len() <= 20 {
+        message += &format!("; valid: {}", all.join(", "));
+    } else {
+        message += &format!("; {list_hint}");
+    }
+    message
+}
+
+impl Event {
+    /// Resolves `thu`, `thursday`, `Thu`, `2026-05-21` or `1` (first day) to a day.
+    pub fn find_day(&self, input: &str) -> Result<&Day, String> {
+        let text = input.trim().to_lowercase();
+        let found = self.days.iter().enumerate().find(|(i, d)| {
+            d.day.to_lowercase() == text
+                || d.date.to_string() == text
+                || d.weekday_name().to_lowercase() == text
+                || d.date.format("%a").to_string().to_lowercase() == text
+                || (i + 1).to_string() == text
+        });
+        if let Some((_, day)) = found {
+            return Ok(day);
+        }
+        let mut message = unknown(
+            "day",
+            input,
+            self.days.iter().map(|d| d.day.as_str()),
+            "add one to days.csv",
+        );
+        if !self.days.is_empty() {
+            let forms: Vec<String> = self
+                .days
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    format!(
+                        "{} = {} = {} = {}",
+                        d.day,
+                        d.weekday_name().to_lowercase(),
+                        d.date,
+                        i + 1
+                    )
+                })
+                .collect();
+            message += &format!(" ({})", forms.join(", "));
+        }
+        Err(message)
+    }
+
+    pub fn find_attendee(&self, handle: &str) -> Result<&Attendee, String> {
+        self.attendee(handle).ok_or_else(|| {
+            unknown(
+                "attendee",
+                handle,
+                self.attendees.iter().map(|a| a.handle.as_str()),
+                "see `allhands attendees`",
+            )
+        })
+    }
+
+    pub fn find_room(&self, id: &str) -> Result<&Room, String> {
+        self.room(id).ok_or_else(|| {
+            unknown(
+                "room",
+                id,
+                self.rooms.iter().map(|r| r.id.as_str()),
+                "see `allhands rooms`",
+            )
+        })
+    }
+
+    pub fn find_session(&self, id: &str) -> Result<&Session, String> {
+        self.session(id).ok_or_else(|| {
+            unknown(
+                "session",
+                id,
+                self.sessions.iter().map(|s| s.id.as_str()),
+                "see `allhands schedule` or sessions.csv",
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("frj", ["thu", "fri", "sat"]), Some("fri"));
+        assert_eq!(did_you_mean("alcie", ["alice", "bob"]), Some("alice"));
+        assert_eq!(did_you_mean("zzzzzz", ["alice", "bob"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

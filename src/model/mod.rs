@@ -1,0 +1,373 @@
+//! The event's plain data: days, slots, attendees, rooms, sessions and who takes part.
+//!
+//! Nothing here knows about files, commands or output. Values are validated when they are
+//! built (see the `parse` helpers); the hard scheduling rules live in [`rules`], once, so that
+//! `book`, `check` and `plan` can never disagree about them.
+
+mod lookup;
+pub mod rules;
+mod time;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use lookup::{DayRef, did_you_mean};
+pub use time::{Span, Time, format_duration, parse_duration};
+
+/// Columns a file had that allhands does not know; kept so they survive a rewrite.
+pub type Extra = BTreeMap<String, String>;
+
+/// Declares a closed set of words (`member`, `guest`) with parsing that lists the valid ones.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const WORDS: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Result<$name, String> {
+                let lower = text.trim().to_ascii_lowercase();
+                match lower.as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("'{}' is not valid (valid: {})", text.trim(), Self::WORDS.join(", "))),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> { Self::parse(s) }
+        }
+    };
+}
+
+word_enum!(
+    /// Whether a person is a project member or an invited guest.
+    Role { Member = "member", Guest = "guest" }
+);
+word_enum!(
+    /// Where a person is in the invitation process.
+    Status { Interested = "interested", Invited = "invited", Confirmed = "confirmed", Declined = "declined" }
+);
+word_enum!(
+    /// Planned ahead (from the spreadsheet) or booked on the spot.
+    Kind { Planned = "planned", Adhoc = "adhoc" }
+);
+word_enum!(
+    /// A person's tie to a session: required people must be there; interested ones would like to.
+    Tie { Required = "required", Interested = "interested" }
+);
+
+/// The event itself (`event.csv`, one row).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventInfo {
+    pub name: String,
+    pub location: String,
+    /// IANA time zone name, e.g. `Europe/Amsterdam`.
+    pub timezone: String,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+/// One day of the event (`days.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Day {
+    /// Short name used everywhere else, e.g. `thu`.
+    pub day: String,
+    pub date: NaiveDate,
+    pub opens: Time,
+    pub closes: Time,
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+impl Day {
+    pub fn hours(&self) -> Span {
+        Span::new(self.opens, self.closes)
+    }
+
+    /// `Thu 21 May`.
+    pub fn label(&self) -> String {
+        self.date.format("%a %-d %b").to_string()
+    }
+
+    /// `Thursday`.
+    pub fn weekday_name(&self) -> String {
+        self.date.format("%A").to_string()
+    }
+}
+
+/// A block the planner may place sessions in (`slots.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Slot {
+    pub day: String,
+    pub start: Time,
+    pub end: Time,
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+impl Slot {
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+/// A person (`attendees.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Attendee {
+    pub handle: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub days: Vec<String>,
+    /// Arrival on their first day; `None` means from opening.
+    pub arrives: Option<Time>,
+    /// Departure on their last day; `None` means until closing.
+    pub leaves: Option<Time>,
+    pub status: Status,
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+/// A meeting room (`rooms.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Room {
+    pub id: String,
+    pub name: String,
+    pub capacity: u32,
+    pub features: Vec<String>,
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+impl Room {
+    pub fn has_features(&self, needs: &[String]) -> bool {
+        needs.iter().all(|n| self.features.contains(n))
+    }
+
+    pub fn missing_features(&self, needs: &[String]) -> Vec<String> {
+        needs
+            .iter()
+            .filter(|n| !self.features.contains(n))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A discussion (`sessions.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Session {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    pub team: String,
+    /// Minutes.
+    pub duration: u32,
+    pub needs: Vec<String>,
+    /// Expected attendance when it is more than the participant list (ad-hoc bookings).
+    pub size: Option<u32>,
+    pub day: Option<String>,
+    pub start: Option<Time>,
+    pub room: Option<String>,
+    /// Never moved by the planner.
+    pub pinned: bool,
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+/// Where and when a session takes place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement<'a> {
+    pub day: &'a str,
+    pub span: Span,
+    pub room: &'a str,
+}
+
+impl Session {
+    /// The session's day, time and room; `None` unless all three are set.
+    pub fn placement(&self) -> Option<Placement<'_>> {
+        let (day, start, room) = (self.day.as_deref()?, self.start?, self.room.as_deref()?);
+        let end = start.plus(self.duration).unwrap_or(Time::END_OF_DAY);
+        Some(Placement {
+            day,
+            span: Span::new(start, end),
+            room,
+        })
+    }
+
+    pub fn is_scheduled(&self) -> bool {
+        self.placement().is_some()
+    }
+
+    pub fn unbook(&mut self) {
+        self.day = None;
+        self.start = None;
+        self.room = None;
+    }
+
+    /// `S012 'Async closures'`, the way refusals name a session.
+    pub fn label(&self) -> String {
+        format!("{} '{}'", self.id, self.title)
+    }
+}
+
+/// A person's tie to a session (`participants.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Participant {
+    pub session: String,
+    pub handle: String,
+    pub role: Tie,
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(skip)]
+    pub extra: Extra,
+}
+
+/// Everything in one data folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub info: EventInfo,
+    pub days: Vec<Day>,
+    pub slots: Vec<Slot>,
+    pub attendees: Vec<Attendee>,
+    pub rooms: Vec<Room>,
+    pub sessions: Vec<Session>,
+    pub participants: Vec<Participant>,
+}
+
+impl Event {
+    pub fn day(&self, id: &str) -> Option<&Day> {
+        self.days.iter().find(|d| d.day == id)
+    }
+
+    /// Position of a day in the event (0 for the first), for sorting by date.
+    pub fn day_index(&self, id: &str) -> usize {
+        self.days
+            .iter()
+            .position(|d| d.day == id)
+            .unwrap_or(usize::MAX)
+    }
+
+    pub fn attendee(&self, handle: &str) -> Option<&Attendee> {
+        self.attendees.iter().find(|a| a.handle == handle)
+    }
+
+    pub fn room(&self, id: &str) -> Option<&Room> {
+        self.rooms.iter().find(|r| r.id == id)
+    }
+
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    pub fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
+        self.sessions.iter_mut().find(|s| s.id == id)
+    }
+
+    /// Room name for display, falling back to the id for an unknown room.
+    pub fn room_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.room(id).map_or(id, |r| r.name.as_str())
+    }
+
+    /// The participants of one session, required first.
+    pub fn participants_of<'a>(
+        &'a self,
+        session: &'a str,
+    ) -> impl Iterator<Item = &'a Participant> + 'a {
+        self.participants
+            .iter()
+            .filter(move |p| p.session == session)
+    }
+
+    /// Scheduled sessions in agenda order: by day, start, room.
+    pub fn scheduled(&self) -> Vec<(&Session, Placement<'_>)> {
+        let mut list: Vec<_> = self
+            .sessions
+            .iter()
+            .filter_map(|s| Some((s, s.placement()?)))
+            .collect();
+        list.sort_by(|(a, pa), (b, pb)| {
+            (self.day_index(pa.day), pa.span, pa.room, &a.id).cmp(&(
+                self.day_index(pb.day),
+                pb.span,
+                pb.room,
+                &b.id,
+            ))
+        });
+        list
+    }
+
+    /// The next free session id, `S001` style, one past the highest number in use.
+    pub fn next_session_id(&self) -> String {
+        let highest = self
+            .sessions
+            .iter()
+            .filter_map(|s| s.id.strip_prefix('S').and_then(|n| n.parse::<u32>().ok()))
+            .max()
+            .unwrap_or(0);
+        format!("S{:03}", highest + 1)
+    }
+
+    /// Orders an attendee's days as the event's days are ordered, dropping repeats.
+    pub fn sort_days(&self, days: &mut Vec<String>) {
+        days.sort_by_key(|d| self.day_index(d));
+        days.dedup();
+    }
+}
+
+/// Splits a `;` list cell into its items, trimmed, empty items dropped.
+pub fn split_list(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Checks a key (handle, room id, session id, team, feature): no spaces, no `;` or `,`.
+pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err(format!("{what} must not be empty"));
+    }
+    if let Some(c) = key
+        .chars()
+        .find(|c| c.is_whitespace() || matches!(c, ';' | ',' | '"' | '\''))
+    {
+        return Err(format!(
+            "{what} '{key}' must not contain {c:?} (use letters, digits, - or _)"
+        ));
+    }
+    if key.starts_with(['=', '+', '-', '@']) {
+        return Err(format!("{what} '{key}' must start with a letter or digit"));
+    }
+    Ok(())
+}

@@ -1,0 +1,415 @@
+//! The hard rules a schedule must keep, in one place.
+//!
+//! 1. A room holds one session at a time, only within the day's opening hours.
+//! 2. A required participant is never in two overlapping sessions, and is there for the whole
+//!    session: on one of their days, after they arrive and before they leave.
+//! 3. The room's capacity is at least the session's required plus interested participants.
+//! 4. The room has every feature the session needs.
+//!
+//! `book`, `adhoc`, `edit-session`, `join --required`, `edit-room` and `check` all ask
+//! [`conflicts_at`]; the planner keeps faster bookkeeping of its own and is tested against it.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::{Attendee, Event, Participant, Placement, Session, Span, Status, Tie};
+
+/// Which hard rule a conflict breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Rule 1: outside the day's opening hours, or on a day the event does not have.
+    OpeningHours,
+    /// Rule 1: two sessions in one room at once, or a room that does not exist.
+    RoomDoubleBooked,
+    /// Rule 2: a required person in two overlapping sessions.
+    PersonDoubleBooked,
+    /// Rule 2: a required person not there for the whole session.
+    PersonAbsent,
+    /// Rule 3.
+    OverCapacity,
+    /// Rule 4.
+    MissingFeature,
+}
+
+/// One broken hard rule, about one session (and maybe another session or a person).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub rule: Rule,
+    pub session: String,
+    /// The other session involved, for double bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    /// What is in the way, in words, e.g. "alice is already required at S012 'Async
+    /// closures' 10:30-12:00 in Room 4".
+    pub message: String,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Lookups that make checking every session cheap, built once per command.
+pub struct Index<'a> {
+    event: &'a Event,
+    participants: HashMap<&'a str, Vec<&'a Participant>>,
+    /// Scheduled sessions each person is required at.
+    required_at: HashMap<&'a str, Vec<&'a Session>>,
+    /// Scheduled sessions per (day, room).
+    in_room: HashMap<&'a str, HashMap<&'a str, Vec<&'a Session>>>,
+    attendees: HashMap<&'a str, &'a Attendee>,
+    sessions: HashMap<&'a str, &'a Session>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(event: &'a Event) -> Index<'a> {
+        let sessions: HashMap<&str, &Session> =
+            event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut participants: HashMap<&str, Vec<&Participant>> = HashMap::new();
+        let mut required_at: HashMap<&str, Vec<&Session>> = HashMap::new();
+        for p in &event.participants {
+            participants.entry(p.session.as_str()).or_default().push(p);
+            if p.role == Tie::Required
+                && let Some(s) = sessions
+                    .get(p.session.as_str())
+                    .filter(|s| s.is_scheduled())
+            {
+                required_at.entry(p.handle.as_str()).or_default().push(s);
+            }
+        }
+        let mut in_room: HashMap<&str, HashMap<&str, Vec<&Session>>> = HashMap::new();
+        for s in &event.sessions {
+            if let Some(p) = s.placement() {
+                in_room
+                    .entry(p.day)
+                    .or_default()
+                    .entry(p.room)
+                    .or_default()
+                    .push(s);
+            }
+        }
+        let attendees = event
+            .attendees
+            .iter()
+            .map(|a| (a.handle.as_str(), a))
+            .collect();
+        Index {
+            event,
+            participants,
+            required_at,
+            in_room,
+            attendees,
+            sessions,
+        }
+    }
+
+    pub fn participants(&self, session: &str) -> &[&'a Participant] {
+        self.participants.get(session).map_or(&[], Vec::as_slice)
+    }
+
+    /// The seats a session needs: its required plus interested participants, or its
+    /// expected size when that is larger (an ad-hoc booking "for 8").
+    pub fn headcount(&self, session: &Session) -> u32 {
+        (self.participants(&session.id).len() as u32).max(session.size.unwrap_or(0))
+    }
+
+    pub fn session(&self, id: &str) -> Option<&'a Session> {
+        self.sessions.get(id).copied()
+    }
+
+    pub fn attendee(&self, handle: &str) -> Option<&'a Attendee> {
+        self.attendees.get(handle).copied()
+    }
+
+    /// Scheduled sessions in a room on a day.
+    pub fn sessions_in(&self, day: &str, room: &str) -> &[&'a Session] {
+        self.in_room
+            .get(day)
+            .and_then(|rooms| rooms.get(room))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Scheduled sessions a person is required at.
+    pub fn required_at(&self, handle: &str) -> &[&'a Session] {
+        self.required_at.get(handle).map_or(&[], Vec::as_slice)
+    }
+
+    /// `S012 'Async closures' 10:30-12:00 in Room 4`.
+    fn describe(&self, other: &Session) -> String {
+        match other.placement() {
+            Some(p) => format!(
+                "{} {} on {} in {}",
+                other.label(),
+                p.span,
+                p.day,
+                self.event.room_name(p.room)
+            ),
+            None => other.label(),
+        }
+    }
+}
+
+/// Why a person cannot be at a session at `day`/`span`, or `None` when they can.
+pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<String> {
+    let who = &person.handle;
+    if person.status == Status::Declined {
+        return Some(format!("{who} has declined the event"));
+    }
+    if !person.days.iter().any(|d| d == day) {
+        let days = if person.days.is_empty() {
+            "none".to_string()
+        } else {
+            person.days.join(", ")
+        };
+        return Some(format!(
+            "{who} is not at the event on {day} (their days: {days})"
+        ));
+    }
+    let first = person.days.iter().min_by_key(|d| event.day_index(d));
+    let last = person.days.iter().max_by_key(|d| event.day_index(d));
+    if let Some(arrives) = person.arrives
+        && first.is_some_and(|d| d == day)
+        && span.start < arrives
+    {
+        return Some(format!(
+            "{who} arrives at {arrives} on {day}, after the start at {}",
+            span.start
+        ));
+    }
+    if let Some(leaves) = person.leaves
+        && last.is_some_and(|d| d == day)
+        && span.end > leaves
+    {
+        return Some(format!(
+            "{who} leaves at {leaves} on {day}, before the end at {}",
+            span.end
+        ));
+    }
+    None
+}
+
+/// Every hard rule `session` would break if it were at `at`, measured against all other
+/// scheduled sessions. Unknown people in the participant list are an integrity problem for
+/// `check`, not a conflict, and are skipped here.
+pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> Vec<Conflict> {
+    let event = index.event;
+    let mut found = Vec::new();
+    let mut add = |rule, other: Option<&str>, handle: Option<&str>, message: String| {
+        found.push(Conflict {
+            rule,
+            session: session.id.clone(),
+            other: other.map(str::to_string),
+            handle: handle.map(str::to_string),
+            message,
+        })
+    };
+    let label = session.label();
+
+    // Rule 1: opening hours and the room's other sessions.
+    match event.day(at.day) {
+        None => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!("{label} is on unknown day '{}'", at.day),
+        ),
+        Some(day)
+            if !day.hours().contains(at.span)
+                || session
+                    .start
+                    .is_some_and(|s| s.plus(session.duration).is_none()) =>
+        {
+            add(
+                Rule::OpeningHours,
+                None,
+                None,
+                format!(
+                    "{label} at {} is outside {}'s opening hours {}",
+                    at.span,
+                    day.day,
+                    day.hours()
+                ),
+            )
+        }
+        Some(_) => {}
+    }
+    let room = event.room(at.room);
+    let room_name = room.map_or(at.room, |r| r.name.as_str());
+    if room.is_none() {
+        add(
+            Rule::RoomDoubleBooked,
+            None,
+            None,
+            format!("{label} is in unknown room '{}'", at.room),
+        );
+    }
+    for other in index.sessions_in(at.day, at.room) {
+        if other.id != session.id && other.placement().is_some_and(|p| p.span.overlaps(at.span)) {
+            add(
+                Rule::RoomDoubleBooked,
+                Some(&other.id),
+                None,
+                format!("{room_name} is already taken by {}", index.describe(other)),
+            );
+        }
+    }
+
+    // Rule 2: required people free and present.
+    for p in index
+        .participants(&session.id)
+        .iter()
+        .filter(|p| p.role == Tie::Required)
+    {
+        let Some(person) = index.attendee(&p.handle) else {
+            continue;
+        };
+        if let Some(why) = absence(event, person, at.day, at.span) {
+            add(Rule::PersonAbsent, None, Some(&person.handle), why);
+        }
+        for other in index.required_at(&person.handle) {
+            let overlapping = other
+                .placement()
+                .is_some_and(|o| o.day == at.day && o.span.overlaps(at.span));
+            if other.id != session.id && overlapping {
+                add(
+                    Rule::PersonDoubleBooked,
+                    Some(&other.id),
+                    Some(&person.handle),
+                    format!(
+                        "{} is already required at {}",
+                        person.handle,
+                        index.describe(other)
+                    ),
+                );
+            }
+        }
+    }
+
+    // Rules 3 and 4: the room fits the people and has what the session needs.
+    if let Some(room) = room {
+        let people = index.headcount(session);
+        if people > room.capacity {
+            let listed = index.participants(&session.id);
+            let required = listed.iter().filter(|p| p.role == Tie::Required).count();
+            let why = if people as usize > listed.len() {
+                format!("is expected to draw {people} people")
+            } else {
+                format!(
+                    "has {people} participants ({required} required, {} interested)",
+                    people as usize - required
+                )
+            };
+            add(
+                Rule::OverCapacity,
+                None,
+                None,
+                format!("{} holds {}, but {label} {why}", room.name, room.capacity),
+            );
+        }
+        let missing = room.missing_features(&session.needs);
+        if !missing.is_empty() {
+            add(
+                Rule::MissingFeature,
+                None,
+                None,
+                format!(
+                    "{} has no {} (needed by {label})",
+                    room.name,
+                    missing.join(", ")
+                ),
+            );
+        }
+    }
+    found
+}
+
+/// Hard-rule conflicts of a scheduled session where it is now; none for an unscheduled one.
+pub fn conflicts_of(index: &Index<'_>, session: &Session) -> Vec<Conflict> {
+    session
+        .placement()
+        .map_or_else(Vec::new, |at| conflicts_at(index, session, at))
+}
+
+/// Every hard-rule conflict in the event, each double booking reported once.
+pub fn all_conflicts(event: &Event) -> Vec<Conflict> {
+    let index = Index::new(event);
+    let mut all = Vec::new();
+    for session in &event.sessions {
+        for c in conflicts_of(&index, session) {
+            // A double booking is seen from both sessions; keep the one from the smaller id.
+            let mirrored = c.other.as_ref().is_some_and(|o| *o < session.id);
+            if !mirrored {
+                all.push(c);
+            }
+        }
+    }
+    all
+}
+
+/// Conflicts involving `sessions` in `after` that `before` did not have: what a change broke.
+/// Problems already in the data are not the change's fault and do not block it.
+pub fn new_conflicts(before: &Event, after: &Event, sessions: &[&str]) -> Vec<Conflict> {
+    let (old_index, new_index) = (Index::new(before), Index::new(after));
+    let mut old = Vec::new();
+    let mut new = Vec::new();
+    for id in sessions {
+        if let Some(s) = old_index.session(id) {
+            old.extend(conflicts_of(&old_index, s));
+        }
+        if let Some(s) = new_index.session(id) {
+            new.extend(conflicts_of(&new_index, s));
+        }
+    }
+    new.retain(|c| !old.contains(c));
+    new.dedup();
+    new
+}
+
+/// A soft clash: one attendee tied to two sessions that overlap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Clash {
+    pub handle: String,
+    pub first: String,
+    pub second: String,
+}
+
+/// Every attendee clash: for each person, each pair of overlapping scheduled sessions they are
+/// required at or interested in.
+pub fn clashes(event: &Event) -> Vec<Clash> {
+    let mut by_person: HashMap<&str, Vec<(&str, Placement<'_>)>> = HashMap::new();
+    let sessions: HashMap<&str, &Session> =
+        event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
+    for p in &event.participants {
+        if let Some(at) = sessions.get(p.session.as_str()).and_then(|s| s.placement()) {
+            by_person
+                .entry(p.handle.as_str())
+                .or_default()
+                .push((p.session.as_str(), at));
+        }
+    }
+    let mut found = Vec::new();
+    for (handle, mut list) in by_person {
+        list.sort_by_key(|(id, at)| (event.day_index(at.day), at.span.start, *id));
+        list.dedup_by_key(|(id, _)| *id);
+        for (i, (a, pa)) in list.iter().enumerate() {
+            for (b, pb) in &list[i + 1..] {
+                if pb.day != pa.day || pb.span.start >= pa.span.end {
+                    break;
+                }
+                found.push(Clash {
+                    handle: handle.to_string(),
+                    first: a.to_string(),
+                    second: b.to_string(),
+                });
+            }
+        }
+    }
+    found.sort_by(|x, y| (&x.handle, &x.first, &x.second).cmp(&(&y.handle, &y.first, &y.second)));
+    found
+}

@@ -1,0 +1,438 @@
+//! Output: a [`Listing`] printed as a table for people, or as csv, json or markdown for
+//! programs and chat. Nothing here reads files or knows about commands.
+
+use std::io::IsTerminal;
+
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
+use serde_json::{Map, Value};
+
+use crate::store::guard;
+
+/// How a listing is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table sized to the terminal (the default).
+    Table,
+    /// Comma-separated values with a header row; formulas defused.
+    Csv,
+    /// An array of objects, one per row, keys as the csv header.
+    Json,
+    /// Markdown tables with a heading per section, for Zulip or GitHub.
+    Md,
+}
+
+/// Where and how people-facing output is drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Terminal {
+    /// Columns available to a table.
+    pub width: u16,
+    /// Whether bold headings and the like may be used.
+    pub color: bool,
+}
+
+impl Terminal {
+    /// Reads the width from `COLUMNS`, else the terminal, else 100 (output to a pipe or file).
+    /// Colour only on a terminal, never with `NO_COLOR` set.
+    pub fn detect(to_file: bool) -> Terminal {
+        let tty = !to_file && std::io::stdout().is_terminal();
+        let from_env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20);
+        let from_tty = || tty.then(|| Table::new().width()).flatten();
+        let width = from_env.or_else(from_tty).unwrap_or(100);
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Terminal {
+            width,
+            color: tty && !no_color,
+        }
+    }
+
+    /// For tests and snapshots: fixed width, no colour.
+    pub fn plain(width: u16) -> Terminal {
+        Terminal {
+            width,
+            color: false,
+        }
+    }
+}
+
+/// A group of rows printed under its own heading in tables and markdown (e.g. one day).
+#[derive(Clone, Debug, Default)]
+pub struct Section {
+    pub heading: Option<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// Rows with named columns. Cells are JSON values: strings, numbers, arrays (lists), null.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    pub columns: Vec<String>,
+    pub sections: Vec<Section>,
+    /// Columns left out of tables and markdown (said by the section heading, or only
+    /// useful to programs, like ids beside names).
+    pub hidden_for_people: Vec<String>,
+    /// Columns only tables and markdown show (e.g. `time` = start-end).
+    pub hidden_for_programs: Vec<String>,
+    /// Headers tables and markdown show instead of a column's key (`room_name` → `room`).
+    pub people_headers: Vec<(String, String)>,
+    /// Columns printed right-aligned (numbers).
+    pub right_aligned: Vec<String>,
+    /// The column that gets the room when the table must wrap (e.g. titles).
+    pub wide: Option<String>,
+    /// Columns never wrapped (short values like times and ids).
+    pub unbroken: Vec<String>,
+    /// Draw a line between rows (for cells spanning several lines).
+    pub row_lines: bool,
+    /// Said below the table (and only there) when it helps a person, e.g. "3 unscheduled".
+    pub footer: Vec<String>,
+    /// Printed instead of an empty table.
+    pub empty_message: String,
+}
+
+impl Listing {
+    pub fn new(columns: &[&str]) -> Listing {
+        Listing {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            empty_message: "nothing to show".into(),
+            ..Listing::default()
+        }
+    }
+
+    /// Leaves `columns` out of tables and markdown; csv and json keep them.
+    pub fn hide_for_people(mut self, columns: &[&str]) -> Listing {
+        self.hidden_for_people = columns.iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    /// Leaves `columns` out of csv and json.
+    pub fn hide_for_programs(mut self, columns: &[&str]) -> Listing {
+        self.hidden_for_programs = columns.iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    /// Shows column `key` under `header` in tables and markdown.
+    pub fn people_header(mut self, key: &str, header: &str) -> Listing {
+        self.people_headers
+            .push((key.to_string(), header.to_string()));
+        self
+    }
+
+    fn header_for_people(&self, i: usize) -> &str {
+        let key = &self.columns[i];
+        self.people_headers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(key, |(_, h)| h)
+    }
+
+    fn program_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&i| !self.hidden_for_programs.contains(&self.columns[i]))
+            .collect()
+    }
+
+    pub fn unbroken(mut self, columns: &[&str]) -> Listing {
+        self.unbroken = columns.iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    pub fn wide(mut self, column: &str) -> Listing {
+        self.wide = Some(column.to_string());
+        self
+    }
+
+    pub fn align_right(mut self, columns: &[&str]) -> Listing {
+        self.right_aligned = columns.iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    /// Adds a row to the last section (starting one if there is none).
+    pub fn push(&mut self, row: Vec<Value>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        if self.sections.is_empty() {
+            self.sections.push(Section::default());
+        }
+        self.sections.last_mut().expect("a section").rows.push(row);
+    }
+
+    pub fn section(&mut self, heading: impl Into<String>) {
+        self.sections.push(Section {
+            heading: Some(heading.into()),
+            rows: vec![],
+        });
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = &Vec<Value>> {
+        self.sections.iter().flat_map(|s| s.rows.iter())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows().next().is_none()
+    }
+
+    /// The listing in `format`: a table, csv, json or markdown, ending with a newline.
+    pub fn render(&self, format: Format, terminal: Terminal) -> String {
+        match format {
+            Format::Table => self.table(terminal),
+            Format::Csv => self.csv(),
+            Format::Json => self.json(),
+            Format::Md => self.markdown(),
+        }
+    }
+
+    fn shown_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&i| !self.hidden_for_people.contains(&self.columns[i]))
+            .collect()
+    }
+
+    fn table(&self, terminal: Terminal) -> String {
+        let shown = self.shown_columns();
+        let mut out = String::new();
+        if self.is_empty() {
+            out += &self.empty_message;
+            out.push('\n');
+        }
+        for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
+            if let Some(heading) = &section.heading {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out += &if terminal.color {
+                    format!("\x1b[1m{heading}\x1b[0m\n")
+                } else {
+                    format!("{heading}\n")
+                };
+            }
+            let mut table = Table::new();
+            let style = if self.row_lines {
+                presets::UTF8_FULL
+            } else {
+                presets::UTF8_FULL_CONDENSED
+            };
+            table
+                .load_style(style.with_rounded_corners())
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(terminal.width);
+            if terminal.color {
+                table.enforce_styling();
+            } else {
+                table.force_no_tty();
+            }
+            table.set_header(shown.iter().map(|&i| {
+                let cell = Cell::new(self.header_for_people(i));
+                if terminal.color {
+                    cell.add_attribute(Attribute::Bold)
+                } else {
+                    cell
+                }
+            }));
+            for row in &section.rows {
+                table.add_row(shown.iter().map(|&i| {
+                    let cell = Cell::new(text(&row[i], ", "));
+                    if self.right_aligned.contains(&self.columns[i]) {
+                        cell.set_alignment(CellAlignment::Right)
+                    } else {
+                        cell
+                    }
+                }));
+            }
+            if let Some(pos) = self
+                .wide
+                .as_ref()
+                .and_then(|w| shown.iter().position(|&i| self.columns[i] == *w))
+                && let Some(column) = table.column_mut(pos)
+            {
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
+            }
+            for (pos, &i) in shown.iter().enumerate() {
+                if self.unbroken.contains(&self.columns[i])
+                    && let Some(column) = table.column_mut(pos)
+                {
+                    column.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+            out += &table.to_string();
+            out.push('\n');
+        }
+        for line in &self.footer {
+            out += line;
+            out.push('\n');
+        }
+        out
+    }
+
+    fn csv(&self) -> String {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let result: csv::Result<()> = (|| {
+            let columns = self.program_columns();
+            writer.write_record(columns.iter().map(|&i| &self.columns[i]))?;
+            for row in self.rows() {
+                writer.write_record(
+                    columns
+                        .iter()
+                        .map(|&i| guard(&text(&row[i], ";")).into_owned()),
+                )?;
+            }
+            writer.flush()?;
+            Ok(())
+        })();
+        result.expect("writing CSV into memory cannot fail");
+        String::from_utf8(writer.into_inner().expect("in-memory writer"))
+            .expect("CSV of strings is UTF-8")
+    }
+
+    fn json(&self) -> String {
+        let columns = self.program_columns();
+        let objects: Vec<Value> = self
+            .rows()
+            .map(|row| {
+                let map: Map<String, Value> = columns
+                    .iter()
+                    .map(|&i| (self.columns[i].clone(), row[i].clone()))
+                    .collect();
+                Value::Object(map)
+            })
+            .collect();
+        serde_json::to_string_pretty(&objects).expect("JSON values serialise") + "\n"
+    }
+
+    fn markdown(&self) -> String {
+        if self.is_empty() {
+            return format!("_{}_\n", self.empty_message);
+        }
+        let shown = self.shown_columns();
+        let mut out = String::new();
+        for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
+            if let Some(heading) = &section.heading {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out += &format!("### {heading}\n\n");
+            }
+            let cells = |row: Vec<String>| format!("| {} |\n", row.join(" | "));
+            out += &cells(
+                shown
+                    .iter()
+                    .map(|&i| self.header_for_people(i).to_string())
+                    .collect(),
+            );
+            out += &cells(
+                shown
+                    .iter()
+                    .map(|&i| {
+                        if self.right_aligned.contains(&self.columns[i]) {
+                            "--:"
+                        } else {
+                            "---"
+                        }
+                        .into()
+                    })
+                    .collect(),
+            );
+            for row in &section.rows {
+                out += &cells(
+                    shown
+                        .iter()
+                        .map(|&i| markdown_escape(&text(&row[i], ", ")))
+                        .collect(),
+                );
+            }
+        }
+        for line in &self.footer {
+            out += &format!("\n{line}\n");
+        }
+        out
+    }
+}
+
+/// A cell as text; list items joined with `separator`.
+pub fn text(value: &Value, separator: &str) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| text(v, separator))
+            .collect::<Vec<_>>()
+            .join(separator),
+        other => other.to_string(),
+    }
+}
+
+fn markdown_escape(cell: &str) -> String {
+    cell.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// A cell from an optional value: null when absent.
+pub fn opt<T: ToString>(value: Option<T>) -> Value {
+    value.map_or(Value::Null, |v| Value::String(v.to_string()))
+}
+
+/// A text cell; null when empty.
+pub fn str_or_null(value: &str) -> Value {
+    if value.is_empty() {
+        Value::Null
+    } else {
+        Value::String(value.to_string())
+    }
+}
+
+/// A list cell.
+pub fn list_of(items: &[String]) -> Value {
+    Value::Array(items.iter().cloned().map(Value::String).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Listing {
+        let mut l = Listing::new(&["day", "title", "people"]).hide_for_people(&["day"]);
+        l.section("Thursday");
+        l.push(vec![json!("thu"), json!("=HYPERLINK(\"x\")"), json!(3)]);
+        l.push(vec![json!("thu"), json!("a | b"), json!(["x", "y"])]);
+        l
+    }
+
+    #[test]
+    fn csv_is_flat_and_defuses_formulas() {
+        assert_eq!(
+            sample().csv(),
+            "day,title,people\nthu,\"'=HYPERLINK(\"\"x\"\")\",3\nthu,a | b,x;y\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_values_exact() {
+        let v: Value = serde_json::from_str(&sample().json()).unwrap();
+        assert_eq!(v[0]["title"], "=HYPERLINK(\"x\")");
+        assert_eq!(v[1]["people"], json!(["x", "y"]));
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_uses_headings() {
+        let md = sample().markdown();
+        assert!(
+            md.starts_with("### Thursday\n\n| title | people |\n| --- | --- |\n"),
+            "{md}"
+        );
+        assert!(md.contains("a \\| b"));
+    }
+
+    #[test]
+    fn table_fits_the_width() {
+        let mut l = Listing::new(&["title"]);
+        l.push(vec![json!("word ".repeat(40))]);
+        let out = l.table(Terminal::plain(40));
+        assert!(out.lines().all(|line| line.chars().count() <= 40), "{out}");
+    }
+}

@@ -1,0 +1,297 @@
+//! The data folder: loading every CSV file into an [`Event`] and saving changes back.
+//!
+//! Loading takes a shared lock; [`Store::update`] takes the exclusive lock for the whole
+//! read-change-write, so two commands never lose each other's changes, and writes only the
+//! files whose records changed, each sorted by its key, atomically (see [`atomic`]).
+//! A change that fails (the closure returns an error) writes nothing.
+
+mod atomic;
+mod records;
+pub mod sample;
+mod table;
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::{Event, EventInfo};
+pub use atomic::LOCK_FILE;
+pub use records::{Record, timezone};
+pub use table::{guard, unguard};
+
+/// The files of a data folder, in the order they are loaded.
+pub const FILES: [&str; 7] = [
+    "event.csv",
+    "days.csv",
+    "slots.csv",
+    "attendees.csv",
+    "rooms.csv",
+    "sessions.csv",
+    "participants.csv",
+];
+
+/// Keeps the lock, journal and temp files out of the organizers' git history.
+const GITIGNORE: &str = ".allhands.lock\n.allhands.journal\n.*.tmp\n";
+
+/// A data folder on disk.
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// What was loaded: the event, and each file's header as it was (to keep column order).
+struct Loaded {
+    event: Event,
+    headers: HashMap<&'static str, Vec<String>>,
+}
+
+impl Store {
+    /// Opens an existing data folder; says how to make one when there is none.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Store> {
+        let dir = dir.into();
+        if !dir.join("event.csv").is_file() {
+            let shown = dir.display();
+            return Err(Error::Usage(format!(
+                "no allhands data in '{shown}' (no {}): create it with `allhands init {shown}` (add --sample for \
+                 the Rust All Hands 2026 sample), or point --data-dir or ALLHANDS_DATA at an existing data folder",
+                dir.join("event.csv").display()
+            )));
+        }
+        Ok(Store { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Loads the whole event under a shared lock.
+    pub fn load(&self) -> Result<Event> {
+        let _lock = atomic::lock_shared(&self.dir)?;
+        Ok(self.read_all()?.event)
+    }
+
+    /// Runs `change` on the event under the exclusive lock and saves what it changed.
+    /// If `change` fails, nothing is written.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Event) -> Result<T>) -> Result<T> {
+        let _lock = atomic::lock_exclusive(&self.dir)?;
+        let loaded = self.read_all()?;
+        let mut event = loaded.event.clone();
+        let result = change(&mut event)?;
+        let files = changed_files(&loaded, &mut event);
+        atomic::commit(&self.dir, &files)?;
+        Ok(result)
+    }
+
+    fn read_all(&self) -> Result<Loaded> {
+        let mut headers = HashMap::new();
+        let info: Vec<EventInfo> = self.read_file(&mut headers)?;
+        let info = match <[EventInfo; 1]>::try_from(info) {
+            Ok([info]) => info,
+            Err(rows) => {
+                return Err(Error::Data {
+                    file: self.dir.join("event.csv"),
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "must have exactly one event row below the header, has {}",
+                        rows.len()
+                    ),
+                });
+            }
+        };
+        Ok(Loaded {
+            event: Event {
+                info,
+                days: self.read_file(&mut headers)?,
+                slots: self.read_file(&mut headers)?,
+                attendees: self.read_file(&mut headers)?,
+                rooms: self.read_file(&mut headers)?,
+                sessions: self.read_file(&mut headers)?,
+                participants: self.read_file(&mut headers)?,
+            },
+            headers,
+        })
+    }
+
+    fn read_file<T: Record>(
+        &self,
+        headers: &mut HashMap<&'static str, Vec<String>>,
+    ) -> Result<Vec<T>> {
+        let path = self.dir.join(T::SCHEMA.file);
+        let bytes = fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Data {
+                file: path.clone(),
+                line: None,
+                column: None,
+                message: format!(
+                    "is missing; a data folder has {} (`allhands init` makes them)",
+                    FILES.join(", ")
+                ),
+            },
+            _ => Error::io(&path)(e),
+        })?;
+        let rows = table::parse(&path, &bytes, &T::SCHEMA)?;
+        let records = table::records(&path, &rows, &T::SCHEMA, T::from_row)?;
+        headers.insert(T::SCHEMA.file, rows.header);
+        Ok(records)
+    }
+}
+
+/// Compares strings so that embedded numbers sort by value: `S2` before `S10`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
+            return a.len().cmp(&b.len());
+        };
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let na = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
+            let nb = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
+            let (da, db) = (
+                a[..na].trim_start_matches('0'),
+                b[..nb].trim_start_matches('0'),
+            );
+            let order = da
+                .len()
+                .cmp(&db.len())
+                .then_with(|| da.cmp(db))
+                .then_with(|| na.cmp(&nb));
+            if order != Ordering::Equal {
+                return order;
+            }
+            (a, b) = (&a[na..], &b[nb..]);
+        } else {
+            if ca != cb {
+                return ca.cmp(&cb);
+            }
+            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
+        }
+    }
+}
+
+fn sort_by_key<T: Record>(rows: &mut [T]) {
+    rows.sort_by(|x, y| {
+        x.sort_key()
+            .iter()
+            .zip(y.sort_key().iter())
+            .map(|(a, b)| natural_cmp(a, b))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
+}
+
+/// Serialises one file's records with the header it was loaded with.
+fn file_bytes<T: Record>(headers: &HashMap<&'static str, Vec<String>>, rows: &[T]) -> Vec<u8> {
+    let extra = rows.iter().flat_map(|r| r.extra().keys().cloned());
+    let in_use = |column: &str| rows.iter().any(|r| !r.cell(column).is_empty());
+    let header = table::output_header(
+        &T::SCHEMA,
+        headers.get(T::SCHEMA.file).map(Vec::as_slice),
+        in_use,
+        extra,
+    );
+    table::write(&header, rows, |row, column| row.cell(column))
+}
+
+/// The files whose records differ from what was loaded, sorted and serialised.
+fn changed_files(loaded: &Loaded, event: &mut Event) -> Vec<(&'static str, Vec<u8>)> {
+    let before = &loaded.event;
+    let changed = [
+        event.info != before.info,
+        event.days != before.days,
+        event.slots != before.slots,
+        event.attendees != before.attendees,
+        event.rooms != before.rooms,
+        event.sessions != before.sessions,
+        event.participants != before.participants,
+    ];
+    serialise(event, &loaded.headers, changed)
+}
+
+/// Sorts and serialises the files picked by `which` (indexed as [`FILES`]).
+fn serialise(
+    event: &mut Event,
+    headers: &HashMap<&'static str, Vec<String>>,
+    which: [bool; 7],
+) -> Vec<(&'static str, Vec<u8>)> {
+    let day_order: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
+    let mut files = Vec::new();
+    for (i, name) in FILES.into_iter().enumerate().filter(|(i, _)| which[*i]) {
+        let bytes = match i {
+            0 => file_bytes(headers, std::slice::from_ref(&event.info)),
+            1 => {
+                sort_by_key(&mut event.days);
+                file_bytes(headers, &event.days)
+            }
+            2 => {
+                event
+                    .slots
+                    .sort_by_key(|s| (day_order.iter().position(|d| *d == s.day), s.start));
+                file_bytes(headers, &event.slots)
+            }
+            3 => {
+                sort_by_key(&mut event.attendees);
+                file_bytes(headers, &event.attendees)
+            }
+            4 => {
+                sort_by_key(&mut event.rooms);
+                file_bytes(headers, &event.rooms)
+            }
+            5 => {
+                sort_by_key(&mut event.sessions);
+                file_bytes(headers, &event.sessions)
+            }
+            _ => {
+                sort_by_key(&mut event.participants);
+                file_bytes(headers, &event.participants)
+            }
+        };
+        files.push((name, bytes));
+    }
+    files
+}
+
+/// Writes a whole new data folder (for `init`): every file, sorted, under the lock.
+pub fn create(dir: &Path, event: &Event) -> Result<()> {
+    fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    if dir.join("event.csv").exists() {
+        return Err(Error::Usage(format!(
+            "{} already holds an event (event.csv exists); not overwriting it",
+            dir.display()
+        )));
+    }
+    let _lock = atomic::lock_exclusive(dir)?;
+    let mut files = serialise(&mut event.clone(), &HashMap::new(), [true; 7]);
+    files.push((".gitignore", GITIGNORE.as_bytes().to_vec()));
+    atomic::commit(dir, &files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_is_stored_exactly_as_allhands_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        sample::write(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let loaded = store.read_all().unwrap();
+        let mut event = loaded.event.clone();
+        for (name, bytes) in serialise(&mut event, &loaded.headers, [true; 7]) {
+            let original = sample::FILES.iter().find(|(n, _)| *n == name).unwrap().1;
+            assert_eq!(
+                String::from_utf8(bytes).unwrap(),
+                original,
+                "{name} is not in canonical form"
+            );
+        }
+    }
+
+    #[test]
+    fn natural_order_sorts_numbers_by_value() {
+        let mut ids = vec!["S10", "S2", "S1000", "S099", "S100", "a", "S02"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["S2", "S02", "S10", "S099", "S100", "S1000", "a"]);
+    }
+}

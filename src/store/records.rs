@@ -1,0 +1,359 @@
+//! How each kind of record maps to its CSV file: schema, parsing with validation, writing.
+
+use chrono::NaiveDate;
+
+use super::table::{Row, Schema};
+use crate::error::Result;
+use crate::model::{
+    Attendee, Day, EventInfo, Extra, Kind, Participant, Role, Room, Session, Slot, Status, Tie,
+    Time, parse_duration, split_list, validate_key,
+};
+
+/// A record type stored in one CSV file of the data folder.
+pub trait Record: Sized + Clone + PartialEq {
+    const SCHEMA: Schema;
+    fn from_row(row: &Row<'_>) -> Result<Self>;
+    /// The cell for a known column; unknown columns come from `extra()`.
+    fn cell(&self, column: &str) -> String;
+    fn extra(&self) -> &Extra;
+    /// What the file is sorted by (a one-record change is a one-line diff).
+    fn sort_key(&self) -> Vec<String>;
+}
+
+fn list(items: &[String]) -> String {
+    items.join(";")
+}
+
+fn opt<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn key(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
+    move |cell| validate_key(what, cell).map(|()| cell.to_string())
+}
+
+fn keys(what: &'static str) -> impl Fn(&str) -> Result<Vec<String>, String> {
+    move |cell| {
+        let items = split_list(cell);
+        items.iter().try_for_each(|k| validate_key(what, k))?;
+        Ok(items)
+    }
+}
+
+fn date(cell: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+        .map_err(|_| format!("'{cell}' is not a date (valid: YYYY-MM-DD, e.g. 2026-05-21)"))
+}
+
+fn count(what: &'static str) -> impl Fn(&str) -> Result<u32, String> {
+    move |cell| {
+        cell.parse::<u32>()
+            .map_err(|_| format!("'{cell}' is not a {what} (valid: a whole number, 0 or more)"))
+    }
+}
+
+fn boolean(cell: &str) -> Result<bool, String> {
+    match cell.to_ascii_lowercase().as_str() {
+        "" | "false" | "no" | "0" => Ok(false),
+        "true" | "yes" | "1" => Ok(true),
+        _ => Err(format!("'{cell}' is not valid (valid: true, false)")),
+    }
+}
+
+pub fn timezone(cell: &str) -> Result<chrono_tz::Tz, String> {
+    cell.parse::<chrono_tz::Tz>().map_err(|_| {
+        format!("'{cell}' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)")
+    })
+}
+
+fn extra_cell(extra: &Extra, column: &str) -> String {
+    extra.get(column).cloned().unwrap_or_default()
+}
+
+/// Checks `start < end` for a record with two time columns.
+fn ordered(row: &Row<'_>, start: Time, end: Time, end_column: &str) -> Result<()> {
+    if start < end {
+        Ok(())
+    } else {
+        Err(row.error(end_column, format!("{end} is not after {start}")))
+    }
+}
+
+impl Record for EventInfo {
+    const SCHEMA: Schema = Schema {
+        file: "event.csv",
+        columns: &["name", "location", "timezone"],
+        required: &["name", "timezone"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let timezone_name = row.required("timezone")?;
+        row.parse("timezone", timezone)?;
+        Ok(EventInfo {
+            name: row.required("name")?.to_string(),
+            location: row.get("location").to_string(),
+            timezone: timezone_name.to_string(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "name" => self.name.clone(),
+            "location" => self.location.clone(),
+            "timezone" => self.timezone.clone(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![]
+    }
+}
+
+impl Record for Day {
+    const SCHEMA: Schema = Schema {
+        file: "days.csv",
+        columns: &["day", "date", "opens", "closes"],
+        required: &["day", "date", "opens", "closes"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let (opens, closes) = (
+            row.parse("opens", Time::parse)?,
+            row.parse("closes", Time::parse)?,
+        );
+        ordered(row, opens, closes, "closes")?;
+        Ok(Day {
+            day: row.parse("day", key("day"))?.to_lowercase(),
+            date: row.parse("date", date)?,
+            opens,
+            closes,
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "day" => self.day.clone(),
+            "date" => self.date.to_string(),
+            "opens" => self.opens.to_string(),
+            "closes" => self.closes.to_string(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.date.to_string(), self.day.clone()]
+    }
+}
+
+impl Record for Slot {
+    const SCHEMA: Schema = Schema {
+        file: "slots.csv",
+        columns: &["day", "start", "end"],
+        required: &["day", "start", "end"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let (start, end) = (
+            row.parse("start", Time::parse)?,
+            row.parse("end", Time::parse)?,
+        );
+        ordered(row, start, end, "end")?;
+        Ok(Slot {
+            day: row.parse("day", key("day"))?.to_lowercase(),
+            start,
+            end,
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "day" => self.day.clone(),
+            "start" => self.start.to_string(),
+            "end" => self.end.to_string(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        // Days sort by date in the caller (the store orders slots by the event's days).
+        vec![self.day.clone(), self.start.to_string()]
+    }
+}
+
+impl Record for Attendee {
+    const SCHEMA: Schema = Schema {
+        file: "attendees.csv",
+        columns: &[
+            "handle", "name", "email", "role", "teams", "days", "arrives", "leaves", "status",
+        ],
+        required: &["handle", "name", "role", "days", "status"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        Ok(Attendee {
+            handle: row.parse("handle", key("handle"))?,
+            name: row.required("name")?.to_string(),
+            email: row.get("email").to_string(),
+            role: row.parse("role", Role::parse)?,
+            teams: row.parse("teams", keys("team"))?,
+            days: row
+                .parse("days", keys("day"))?
+                .into_iter()
+                .map(|d| d.to_lowercase())
+                .collect(),
+            arrives: row.optional("arrives", Time::parse)?,
+            leaves: row.optional("leaves", Time::parse)?,
+            status: row.parse("status", Status::parse)?,
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "handle" => self.handle.clone(),
+            "name" => self.name.clone(),
+            "email" => self.email.clone(),
+            "role" => self.role.to_string(),
+            "teams" => list(&self.teams),
+            "days" => list(&self.days),
+            "arrives" => opt(&self.arrives),
+            "leaves" => opt(&self.leaves),
+            "status" => self.status.to_string(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.handle.clone()]
+    }
+}
+
+impl Record for Room {
+    const SCHEMA: Schema = Schema {
+        file: "rooms.csv",
+        columns: &["id", "name", "capacity", "features"],
+        required: &["id", "capacity"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let id = row.parse("id", key("room id"))?;
+        let name = match row.get("name") {
+            "" => id.clone(),
+            name => name.to_string(),
+        };
+        Ok(Room {
+            id,
+            name,
+            capacity: row.parse("capacity", count("capacity"))?,
+            features: row.parse("features", keys("feature"))?,
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "id" => self.id.clone(),
+            "name" => self.name.clone(),
+            "capacity" => self.capacity.to_string(),
+            "features" => list(&self.features),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.id.clone()]
+    }
+}
+
+impl Record for Session {
+    const SCHEMA: Schema = Schema {
+        file: "sessions.csv",
+        columns: &[
+            "id", "title", "kind", "team", "duration", "needs", "size", "day", "start", "room",
+            "pinned",
+        ],
+        required: &["id", "title", "duration"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let kind = match row.get("kind") {
+            "" => Kind::Planned,
+            _ => row.parse("kind", Kind::parse)?,
+        };
+        Ok(Session {
+            id: row.parse("id", key("session id"))?,
+            title: row.required("title")?.to_string(),
+            kind,
+            team: row.get("team").to_string(),
+            duration: row.parse("duration", parse_duration)?,
+            needs: row.parse("needs", keys("feature"))?,
+            size: row.optional("size", count("size"))?,
+            day: row.optional("day", |d| key("day")(d).map(|d| d.to_lowercase()))?,
+            start: row.optional("start", Time::parse)?,
+            room: row.optional("room", key("room id"))?,
+            pinned: row.parse("pinned", boolean)?,
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "id" => self.id.clone(),
+            "title" => self.title.clone(),
+            "kind" => self.kind.to_string(),
+            "team" => self.team.clone(),
+            "duration" => self.duration.to_string(),
+            "needs" => list(&self.needs),
+            "size" => opt(&self.size),
+            "day" => opt(&self.day),
+            "start" => opt(&self.start),
+            "room" => opt(&self.room),
+            "pinned" => self.pinned.to_string(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.id.clone()]
+    }
+}
+
+impl Record for Participant {
+    const SCHEMA: Schema = Schema {
+        file: "participants.csv",
+        columns: &["session", "handle", "role"],
+        required: &["session", "handle", "role"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        Ok(Participant {
+            session: row.parse("session", key("session id"))?,
+            handle: row.parse("handle", key("handle"))?,
+            role: row.parse("role", Tie::parse)?,
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "session" => self.session.clone(),
+            "handle" => self.handle.clone(),
+            "role" => self.role.to_string(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.session.clone(), self.handle.clone()]
+    }
+}

@@ -1,0 +1,446 @@
+//! Reading and writing one CSV file as a spreadsheet would save it.
+//!
+//! Columns are found by header name (any order, any case); unknown columns are kept; a UTF-8
+//! BOM, CRLF line ends and quoted fields with commas or newlines are accepted. Every problem is
+//! reported as `FILE:LINE: column COLUMN: what is wrong`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::Extra;
+
+/// Cells starting with these are evaluated as formulas by spreadsheets (CSV injection).
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// What follows a guard `'` that allhands wrote: a trigger, or another `'`.
+const GUARDED: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+fn needs_guard(cell: &str) -> bool {
+    cell.starts_with(FORMULA_TRIGGERS)
+        || cell
+            .strip_prefix('\'')
+            .is_some_and(|rest| rest.starts_with(GUARDED))
+}
+
+/// Makes a cell inert for spreadsheets: a cell that would be a formula (or that starts with
+/// the guard itself) gets a leading `'`, which spreadsheets show as "this is text".
+/// [`unguard`] undoes it exactly, so allhands gives back what was typed.
+pub fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The inverse of [`guard`].
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// How a file of one kind looks: its name, its columns and which of them must be there.
+pub struct Schema {
+    pub file: &'static str,
+    /// Known columns in the order allhands writes them.
+    pub columns: &'static [&'static str],
+    pub required: &'static [&'static str],
+}
+
+/// A file's rows as read, with the header as it was (to write columns back in that order).
+pub struct Rows {
+    pub header: Vec<String>,
+    pub records: Vec<(u64, Vec<String>)>,
+}
+
+/// One row while it is being turned into a record: cells by column name, errors with place.
+pub struct Row<'a> {
+    path: &'a Path,
+    line: u64,
+    index: &'a HashMap<String, usize>,
+    header: &'a [String],
+    known: &'static [&'static str],
+    cells: &'a [String],
+}
+
+impl<'a> Row<'a> {
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The cell in `column`, empty if the file has no such column.
+    pub fn get(&self, column: &str) -> &'a str {
+        self.index
+            .get(column)
+            .map_or("", |&i| self.cells.get(i).map_or("", |c| unguard(c)))
+    }
+
+    pub fn error(&self, column: &str, message: impl Into<String>) -> Error {
+        Error::Data {
+            file: self.path.to_path_buf(),
+            line: Some(self.line),
+            column: Some(column.to_string()),
+            message: message.into(),
+        }
+    }
+
+    /// A cell that must not be empty.
+    pub fn required(&self, column: &str) -> Result<&'a str> {
+        let cell = self.get(column);
+        if cell.is_empty() {
+            Err(self.error(column, "must not be empty"))
+        } else {
+            Ok(cell)
+        }
+    }
+
+    /// Parses a cell with `parse`, turning its message into a located error.
+    pub fn parse<T>(
+        &self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T> {
+        parse(self.get(column)).map_err(|m| self.error(column, m))
+    }
+
+    /// Parses a cell that may be empty.
+    pub fn optional<T>(
+        &self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>> {
+        let cell = self.get(column);
+        if cell.is_empty() {
+            Ok(None)
+        } else {
+            parse(cell).map(Some).map_err(|m| self.error(column, m))
+        }
+    }
+
+    /// The cells of columns allhands does not know, to be written back unchanged.
+    pub fn extra(&self) -> Extra {
+        self.header
+            .iter()
+            .zip(self.cells)
+            .filter(|(name, _)| !self.known.contains(&name.as_str()))
+            .map(|(name, cell)| (name.clone(), unguard(cell).to_string()))
+            .collect()
+    }
+}
+
+/// Normalises a header cell: trimmed, lower case, spaces as underscores.
+fn column_name(cell: &str) -> String {
+    cell.trim().to_lowercase().replace(' ', "_")
+}
+
+/// Reads a CSV file's bytes into rows, checking encoding, quoting, field counts and header.
+pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
+    let file_error = |line: Option<u64>, message: String| Error::Data {
+        file: path.to_path_buf(),
+        line,
+        column: None,
+        message,
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            return Err(file_error(
+                Some(line),
+                "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(file_error(
+            None,
+            format!(
+                "is empty; expected a header row: {}",
+                schema.columns.join(",")
+            ),
+        ));
+    }
+    if let Some(line) = unclosed_quote(text) {
+        return Err(file_error(
+            Some(line),
+            "a quoted field opened on this line is never closed (unbalanced \")".into(),
+        ));
+    }
+
+    // csv's own line numbers drift on CRLF files, so lines are counted from byte offsets.
+    let mut lines = LineCounter::new(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let mut header: Option<Vec<String>> = None;
+    let mut records = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| lines.line_at(p.byte()));
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => {
+                        format!("has {len} fields, but the header has {expected_len}")
+                    }
+                    _ => e.to_string(),
+                };
+                return Err(file_error(line, message));
+            }
+        }
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        if header.is_none() {
+            header = Some(cells.iter().map(|c| column_name(c)).collect());
+            continue;
+        }
+        // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        records.push((line, cells));
+    }
+    let header = header.unwrap_or_default();
+    let mut seen = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        if name.is_empty() && records.iter().any(|(_, cells)| !cells[i].is_empty()) {
+            return Err(file_error(
+                Some(1),
+                format!("column {} has no name in the header", i + 1),
+            ));
+        }
+        if seen.insert(name.as_str(), i).is_some() && !name.is_empty() {
+            return Err(file_error(
+                Some(1),
+                format!("column {name} appears twice in the header"),
+            ));
+        }
+    }
+    for column in schema.required {
+        if !header.iter().any(|h| h == column) {
+            return Err(Error::Data {
+                file: path.to_path_buf(),
+                line: Some(1),
+                column: Some(column.to_string()),
+                message: format!(
+                    "missing from the header (needed: {})",
+                    schema.required.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(Rows { header, records })
+}
+
+/// Turns increasing byte offsets into 1-based line numbers in one pass over the text.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the byte at `byte`. csv gives a record after a CRLF the offset of the
+    /// `\n`, so that byte itself counts too.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let byte = (byte as usize + 1).min(self.text.len());
+        if byte < self.offset {
+            *self = LineCounter {
+                text: self.text,
+                offset: 0,
+                line: 1,
+            };
+        }
+        self.line += self.text[self.offset..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = byte;
+        self.line
+    }
+}
+
+/// The line on which a never-closed quoted field starts, if any.
+fn unclosed_quote(text: &str) -> Option<u64> {
+    let (mut line, mut opened_at) = (1u64, None);
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (opened_at, c) {
+            (None, '"') if at_field_start => opened_at = Some(line),
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (Some(_), '"') => opened_at = None,
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+        }
+        at_field_start = opened_at.is_none() && matches!(c, ',' | '\n' | '\r');
+    }
+    opened_at
+}
+
+/// Turns every row into a record with `build`.
+pub fn records<T>(
+    path: &Path,
+    rows: &Rows,
+    schema: &Schema,
+    build: impl Fn(&Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let index: HashMap<String, usize> = rows
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), i))
+        .collect();
+    rows.records
+        .iter()
+        .map(|(line, cells)| {
+            build(&Row {
+                path,
+                line: *line,
+                index: &index,
+                header: &rows.header,
+                known: schema.columns,
+                cells,
+            })
+        })
+        .collect()
+}
+
+/// The header to write: the columns as the file had them, then any known ones it lacked.
+/// A loaded file only gains a known column once some row has a value for it (`in_use`), so
+/// that a file without an optional column does not become a whole-file diff.
+pub fn output_header(
+    schema: &Schema,
+    loaded: Option<&[String]>,
+    in_use: impl Fn(&str) -> bool,
+    extra: impl Iterator<Item = String>,
+) -> Vec<String> {
+    let mut header: Vec<String> = loaded.map(<[String]>::to_vec).unwrap_or_default();
+    header.retain(|h| !h.is_empty());
+    for column in schema.columns {
+        if !header.iter().any(|h| h == column) && (loaded.is_none() || in_use(column)) {
+            header.push(column.to_string());
+        }
+    }
+    for name in extra {
+        if !header.contains(&name) {
+            header.push(name);
+        }
+    }
+    header
+}
+
+/// Writes rows as CSV bytes (LF line ends, quotes only where needed, formulas guarded).
+/// `cells(row, column)` gives a row's value for a column name.
+pub fn write<T>(header: &[String], rows: &[T], cells: impl Fn(&T, &str) -> String) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let result: csv::Result<()> = (|| {
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(header.iter().map(|h| guard(&cells(row, h)).into_owned()))?;
+        }
+        Ok(())
+    })();
+    result.expect("writing CSV into memory cannot fail");
+    writer.into_inner().expect("in-memory writer")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: Schema = Schema {
+        file: "t.csv",
+        columns: &["id", "name"],
+        required: &["id"],
+    };
+
+    fn rows(text: &str) -> Result<Rows> {
+        parse(Path::new("t.csv"), text.as_bytes(), &SCHEMA)
+    }
+
+    #[test]
+    fn guard_round_trips_and_defuses_formulas() {
+        for cell in [
+            "=1+1", "+x", "-3", "@SUM(1)", "\tx", "'=x", "''", "'", "'Tis", "plain", "", "a=b",
+        ] {
+            assert_eq!(unguard(&guard(cell)), cell, "{cell:?}");
+            assert!(!guard(cell).starts_with(FORMULA_TRIGGERS), "{cell:?}");
+        }
+        assert_eq!(guard("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard("'Tis"), "'Tis");
+    }
+
+    #[test]
+    fn reads_bom_crlf_quotes_and_any_column_order() {
+        let r = rows("\u{feff}Name,ID,notes\r\n\"Doe, Jane\",a,\"two\nlines\"\r\n").unwrap();
+        assert_eq!(r.header, ["name", "id", "notes"]);
+        assert_eq!(
+            r.records,
+            [(
+                2,
+                vec!["Doe, Jane".to_string(), "a".into(), "two\nlines".into()]
+            )]
+        );
+    }
+
+    #[test]
+    fn reports_structural_problems_with_lines() {
+        let err = |t: &str| rows(t).err().unwrap().to_string();
+        assert_eq!(
+            err("id,name\na,b\nc\n"),
+            "t.csv:3: has 1 fields, but the header has 2"
+        );
+        assert_eq!(
+            err("id,name\na,\"b\nc,d\n"),
+            "t.csv:2: a quoted field opened on this line is never closed (unbalanced \")"
+        );
+        assert_eq!(err(""), "t.csv: is empty; expected a header row: id,name");
+        assert_eq!(
+            err("name\nx\n"),
+            "t.csv:1: column id: missing from the header (needed: id)"
+        );
+        assert_eq!(
+            err("id,id\na,b\n"),
+            "t.csv:1: column id appears twice in the header"
+        );
+        let bad = parse(Path::new("t.csv"), b"id,name\na,b\xff\n", &SCHEMA)
+            .err()
+            .unwrap();
+        assert_eq!(
+            bad.to_string(),
+            "t.csv:2: is not valid UTF-8 (save the file as UTF-8 CSV)"
+        );
+    }
+
+    #[test]
+    fn escaped_quotes_are_not_unbalanced() {
+        assert!(rows("id,name\na,\"say \"\"hi\"\"\"\n").is_ok());
+        assert_eq!(unclosed_quote("a,b\"c\n"), None);
+    }
+}
