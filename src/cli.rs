@@ -39,9 +39,7 @@ pub struct Cli {
 
 impl Cli {
     pub fn data_dir(&self) -> PathBuf {
-        self.data_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("data"))
+        self.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"))
     }
 }
 
@@ -91,4 +89,7 @@ pub enum Command {
     Schedule(cmd::schedule::Args),
     /// What is on in every room now, and what comes next
     Now(cmd::now::Args),
+
+    /// List every conflict and integrity problem (exit status 1 if any)
+    Check(cmd::check::Args),
 }

@@ -23,10 +23,7 @@ pub enum Error {
         message: String,
     },
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// The command ran but found problems (exit status 1); the report was already printed.
     #[error("{0}")]
     Problems(String),

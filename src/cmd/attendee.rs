@@ -85,10 +85,7 @@ fn describe(person: &Attendee) -> String {
     if let (Some(t), Some(last)) = (person.leaves, person.days.last()) {
         when += &format!(" (leaves {last} {t})");
     }
-    format!(
-        "{}, {}{teams}; {when}; {}",
-        person.name, person.role, person.status
-    )
+    format!("{}, {}{teams}; {when}; {}", person.name, person.role, person.status)
 }
 
 fn non_empty(flag: &str, text: &str) -> Result<String> {
@@ -177,10 +174,8 @@ fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
 
 /// List people.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  allhands attendees --team lang --day fri\n  \
-    allhands attendees --status invited --format csv --with-email -o invited.csv"
-)]
+#[command(after_help = "Examples:\n  allhands attendees --team lang --day fri\n  \
+    allhands attendees --status invited --format csv --with-email -o invited.csv")]
 pub struct ListArgs {
     /// Only members of this team
     #[arg(long)]
@@ -201,11 +196,7 @@ pub struct ListArgs {
 
 pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
-    let day = args
-        .day
-        .as_deref()
-        .map(|d| super::day_arg(&event, d))
-        .transpose()?;
+    let day = args.day.as_deref().map(|d| super::day_arg(&event, d)).transpose()?;
     if let Some(team) = &args.team {
         known_team(&event, team)?;
     }
@@ -258,8 +249,7 @@ fn known_team(event: &Event, team: &str) -> Result<()> {
     if all.contains(&team) {
         return Ok(());
     }
-    let hint = crate::model::did_you_mean(team, all.iter().copied())
-        .map(|t| format!(" (did you mean '{t}'?)"));
+    let hint = crate::model::did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
     Err(Error::Usage(format!(
         "no attendee is on team '{team}'{}; teams: {}",
         hint.unwrap_or_default(),
@@ -269,10 +259,8 @@ fn known_team(event: &Event, team: &str) -> Result<()> {
 
 /// Change a person's details; only the options given change.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  allhands edit-attendee ferris --leaves 13:00\n  \
-    allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)"
-)]
+#[command(after_help = "Examples:\n  allhands edit-attendee ferris --leaves 13:00\n  \
+    allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)")]
 pub struct EditArgs {
     pub handle: String,
     #[arg(long)]
@@ -388,7 +376,5 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
         Ok((handle, before - event.participants.len()))
     })?;
     let sessions = if dropped == 1 { "session" } else { "sessions" };
-    done(format!(
-        "Removed {handle} (and their place in {dropped} {sessions})"
-    ))
+    done(format!("Removed {handle} (and their place in {dropped} {sessions})"))
 }

@@ -2,24 +2,18 @@
 
 use serde_json::json;
 
-use super::{
-    Context, OutputArgs, day_and_time, day_arg, done, duration_arg, items, known_handles, time_arg,
-};
+use super::{Context, OutputArgs, day_and_time, day_arg, done, duration_arg, items, known_handles, time_arg};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict, Rule};
-use crate::model::{
-    Event, Kind, Participant, Placement, Room, Session, Span, Tie, Time, validate_key,
-};
+use crate::model::{Event, Kind, Participant, Placement, Room, Session, Span, Tie, Time, validate_key};
 use crate::render::{Listing, list_of};
 
 /// Put a session in a room at a time.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  allhands book S012 --day fri --at 14:00 --room blue\n  \
+#[command(after_help = "Examples:\n  allhands book S012 --day fri --at 14:00 --room blue\n  \
     allhands book S012 --day fri --at 14:00        the smallest free room that fits\n\n\
     Refused, naming who or what is in the way, if the room is taken, too small or lacks a needed\n\
-    feature, or a required person is elsewhere or not there."
-)]
+    feature, or a required person is elsewhere or not there.")]
 pub struct BookArgs {
     pub session: String,
     #[arg(long)]
@@ -60,13 +54,7 @@ fn describe_placement(event: &Event, at: Placement<'_>) -> String {
 
 /// Places a session at `day`/`start` in `room`, or in the smallest room where it breaks no
 /// hard rule. Returns the session as placed.
-fn place(
-    event: &mut Event,
-    id: &str,
-    day: &str,
-    start: Time,
-    room: Option<&str>,
-) -> Result<Session> {
+fn place(event: &mut Event, id: &str, day: &str, start: Time, room: Option<&str>) -> Result<Session> {
     let session = event.find_session(id)?.clone();
     let end = start.plus(session.duration).ok_or_else(|| {
         Error::Usage(format!(
@@ -77,8 +65,7 @@ fn place(
     })?;
     let span = Span::new(start, end);
     let index = rules::Index::new(event);
-    let try_room =
-        |room: &str| rules::conflicts_at(&index, &session, Placement { day, span, room });
+    let try_room = |room: &str| rules::conflicts_at(&index, &session, Placement { day, span, room });
     let what = format!("book {} on {day} {span}", session.label());
     let chosen = match room {
         Some(room) => {
@@ -89,8 +76,7 @@ fn place(
         None => {
             let mut rooms: Vec<&Room> = event.rooms.iter().collect();
             rooms.sort_by(|a, b| a.capacity.cmp(&b.capacity).then_with(|| a.id.cmp(&b.id)));
-            let tried: Vec<(&Room, Vec<Conflict>)> =
-                rooms.iter().map(|r| (*r, try_room(&r.id))).collect();
+            let tried: Vec<(&Room, Vec<Conflict>)> = rooms.iter().map(|r| (*r, try_room(&r.id))).collect();
             match tried.iter().find(|(_, c)| c.is_empty()) {
                 Some((room, _)) => room.id.clone(),
                 None => return Err(no_room(&what, &session, &index, &tried)),
@@ -105,16 +91,9 @@ fn place(
 }
 
 /// Explains why no room works: the people or hours (true of every room), or each room's problem.
-fn no_room(
-    what: &str,
-    session: &Session,
-    index: &rules::Index<'_>,
-    tried: &[(&Room, Vec<Conflict>)],
-) -> Error {
+fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&Room, Vec<Conflict>)]) -> Error {
     if tried.is_empty() {
-        return Error::Usage(format!(
-            "cannot {what}: there are no rooms yet (`allhands add-room`)"
-        ));
+        return Error::Usage(format!("cannot {what}: there are no rooms yet (`allhands add-room`)"));
     }
     let everywhere = |c: &Conflict| {
         matches!(
@@ -122,12 +101,7 @@ fn no_room(
             Rule::OpeningHours | Rule::PersonAbsent | Rule::PersonDoubleBooked
         )
     };
-    let common: Vec<Conflict> = tried[0]
-        .1
-        .iter()
-        .filter(|c| everywhere(c))
-        .cloned()
-        .collect();
+    let common: Vec<Conflict> = tried[0].1.iter().filter(|c| everywhere(c)).cloned().collect();
     if !common.is_empty() {
         return super::refuse_conflicts(what, &common).expect_err("not empty");
     }
@@ -141,10 +115,7 @@ fn no_room(
         index.headcount(session)
     )];
     for (room, conflicts) in tried.iter().rev().take(8) {
-        lines.push(format!(
-            "  - {} ({}): {}",
-            room.id, room.capacity, conflicts[0]
-        ));
+        lines.push(format!("  - {} ({}): {}", room.id, room.capacity, conflicts[0]));
     }
     if tried.len() > 8 {
         lines.push(format!("  ... and {} smaller rooms", tried.len() - 8));
@@ -164,16 +135,10 @@ pub fn unbook(args: UnbookArgs, ctx: &Context) -> Result<()> {
     let (session, was) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let Some(at) = session.placement() else {
-            return Err(Error::Usage(format!(
-                "{} is not scheduled",
-                session.label()
-            )));
+            return Err(Error::Usage(format!("{} is not scheduled", session.label())));
         };
         let was = describe_placement(event, at);
-        event
-            .session_mut(&session.id)
-            .expect("found above")
-            .unbook();
+        event.session_mut(&session.id).expect("found above").unbook();
         Ok((session, was))
     })?;
     done(format!(
@@ -272,10 +237,8 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
 
 /// Find rooms free at a time.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  allhands free --day fri --at 15:00 --for 60 --size 8\n  \
-    allhands free --needs projector               (now, in the event's time zone)"
-)]
+#[command(after_help = "Examples:\n  allhands free --day fri --at 15:00 --for 60 --size 8\n  \
+    allhands free --needs projector               (now, in the event's time zone)")]
 pub struct FreeArgs {
     /// [default: today]
     #[arg(long)]
@@ -319,13 +282,8 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
         .filter(|r| r.capacity >= args.size && r.has_features(&needs))
         .collect();
     rooms.sort_by(|a, b| a.capacity.cmp(&b.capacity).then_with(|| a.id.cmp(&b.id)));
-    let mut listing = Listing::new(&["room", "name", "capacity", "features", "free_until"])
-        .align_right(&["capacity"]);
-    listing.section(format!(
-        "Free on {} {span}{}",
-        day.day,
-        requirements(args.size, &needs)
-    ));
+    let mut listing = Listing::new(&["room", "name", "capacity", "features", "free_until"]).align_right(&["capacity"]);
+    listing.section(format!("Free on {} {span}{}", day.day, requirements(args.size, &needs)));
     listing.empty_message = format!(
         "no room is free on {} {span}{}",
         day.day,

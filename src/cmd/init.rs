@@ -50,14 +50,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ));
     }
     store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
-    let (opens, closes) = (
-        time_arg("--opens", &args.opens)?,
-        time_arg("--closes", &args.closes)?,
-    );
+    let (opens, closes) = (time_arg("--opens", &args.opens)?, time_arg("--closes", &args.closes)?);
     if closes <= opens {
-        return Err(Error::Usage(format!(
-            "--closes {closes} is not after --opens {opens}"
-        )));
+        return Err(Error::Usage(format!("--closes {closes} is not after --opens {opens}")));
     }
     let days = match (args.from, args.to) {
         (None, None) => vec![],
@@ -66,9 +61,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             let to = to.unwrap_or(from);
             let count = (to - from).num_days() + 1;
             if !(1..=31).contains(&count) {
-                return Err(Error::Usage(format!(
-                    "--from {from} --to {to} must span 1 to 31 days"
-                )));
+                return Err(Error::Usage(format!("--from {from} --to {to} must span 1 to 31 days")));
             }
             // Weekday names (thu) while they are unique, else d1, d2, ...
             let by_weekday = count <= 7;

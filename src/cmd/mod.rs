@@ -3,6 +3,7 @@
 
 pub mod attendee;
 pub mod booking;
+pub mod check;
 pub mod init;
 pub mod now;
 pub mod room;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Adhoc(args) => booking::adhoc(args, &ctx),
         Command::Schedule(args) => schedule::run(args, &ctx),
         Command::Now(args) => now::run(args, &ctx),
+        Command::Check(args) => check::run(args, &ctx),
     }
 }
 
@@ -120,9 +122,7 @@ fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn say(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::io("standard output")(e))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output")(e)),
         _ => Ok(()),
     }
 }
@@ -144,9 +144,7 @@ pub fn duration_arg(flag: &str, text: &str) -> Result<u32> {
 
 /// Resolves a `--day` value.
 pub fn day_arg<'a>(event: &'a Event, text: &str) -> Result<&'a Day> {
-    event
-        .find_day(text)
-        .map_err(|m| Error::Usage(format!("--day: {m}")))
+    event.find_day(text).map_err(|m| Error::Usage(format!("--day: {m}")))
 }
 
 /// Splits repeated and comma-separated values (`--team a --team b,c`) into items.
@@ -169,25 +167,15 @@ pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
                 "ALLHANDS_NOW '{text}' is not a date and time like 2026-05-22T15:00"
             ))
         })?;
-        return Ok((
-            at.date(),
-            Time::hm(at.hour(), at.minute()).expect("valid clock time"),
-        ));
+        return Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")));
     }
     let zone = store::timezone(&event.info.timezone).map_err(Error::Usage)?;
     let at = Utc::now().with_timezone(&zone).naive_local();
-    Ok((
-        at.date(),
-        Time::hm(at.hour(), at.minute()).expect("valid clock time"),
-    ))
+    Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")))
 }
 
 /// The `--day`/`--at` given, or now: the event day and time to look at.
-pub fn day_and_time<'a>(
-    event: &'a Event,
-    day: Option<&str>,
-    at: Option<&str>,
-) -> Result<(&'a Day, Time)> {
+pub fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Result<(&'a Day, Time)> {
     let (today, now) = if day.is_none() || at.is_none() {
         now_local(event)?
     } else {
@@ -196,11 +184,7 @@ pub fn day_and_time<'a>(
     let day = match day {
         Some(text) => day_arg(event, text)?,
         None => event.days.iter().find(|d| d.date == today).ok_or_else(|| {
-            let days: Vec<String> = event
-                .days
-                .iter()
-                .map(|d| format!("{} ({})", d.day, d.date))
-                .collect();
+            let days: Vec<String> = event.days.iter().map(|d| format!("{} ({})", d.day, d.date)).collect();
             Error::Usage(format!(
                 "today ({today} in {}) is not a day of the event; give --day (valid: {})",
                 event.info.timezone,
@@ -219,12 +203,7 @@ pub fn day_and_time<'a>(
 pub fn known_handles(event: &Event, handles: &[String]) -> Result<Vec<String>> {
     handles
         .iter()
-        .map(|h| {
-            event
-                .find_attendee(h)
-                .map(|a| a.handle.clone())
-                .map_err(Error::Usage)
-        })
+        .map(|h| event.find_attendee(h).map(|a| a.handle.clone()).map_err(Error::Usage))
         .collect()
 }
 
@@ -235,10 +214,7 @@ pub fn refuse_conflicts(what: &str, conflicts: &[model::rules::Conflict]) -> Res
         [one] => Err(Error::Usage(format!("cannot {what}: {one}"))),
         many => {
             let lines: Vec<String> = many.iter().map(|c| format!("  - {c}")).collect();
-            Err(Error::Usage(format!(
-                "cannot {what}:\n{}",
-                lines.join("\n")
-            )))
+            Err(Error::Usage(format!("cannot {what}:\n{}", lines.join("\n"))))
         }
     }
 }

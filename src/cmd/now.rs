@@ -42,11 +42,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     .people_header("now_title", "now")
     .people_header("next_title", "next")
     .people_header("next_start", "at");
-    listing.section(format!(
-        "{} {} at {at}",
-        day.weekday_name(),
-        day.date.format("%-d %B")
-    ));
+    listing.section(format!("{} {} at {at}", day.weekday_name(), day.date.format("%-d %B")));
     let mut rooms: Vec<_> = event.rooms.iter().collect();
     rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
     for room in rooms {
@@ -71,9 +67,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ]);
     }
     if !day.hours().contains_time(at) {
-        listing
-            .footer
-            .push(format!("{} is open {}", day.day, day.hours()));
+        listing.footer.push(format!("{} is open {}", day.day, day.hours()));
     }
     args.output.emit(&listing)
 }

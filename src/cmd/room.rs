@@ -9,9 +9,7 @@ use crate::render::{Listing, list_of};
 
 /// Add a meeting room.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  allhands add-room blue --name \"Blue Room\" --capacity 12 --features whiteboard"
-)]
+#[command(after_help = "Example:\n  allhands add-room blue --name \"Blue Room\" --capacity 12 --features whiteboard")]
 pub struct AddArgs {
     /// Short id used in sessions.csv, e.g. blue
     pub id: String,
@@ -53,7 +51,12 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 existing.id, existing.line, existing.id
             )));
         }
-        let name = args.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&args.id);
+        let name = args
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&args.id);
         let room = Room {
             id: args.id.clone(),
             name: name.to_string(),
@@ -119,11 +122,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
         room.features.retain(|f| !removed.contains(f));
         room.features.sort();
         room.features.dedup();
-        *event
-            .rooms
-            .iter_mut()
-            .find(|r| r.id == room.id)
-            .expect("found above") = room.clone();
+        *event.rooms.iter_mut().find(|r| r.id == room.id).expect("found above") = room.clone();
         let booked: Vec<&str> = event
             .sessions
             .iter()
@@ -160,11 +159,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
             return Err(Error::Usage(format!(
                 "room {} still has {} booked: {}; move or unbook them first",
                 room.id,
-                if booked.len() == 1 {
-                    "a session"
-                } else {
-                    "sessions"
-                },
+                if booked.len() == 1 { "a session" } else { "sessions" },
                 booked.join(", ")
             )));
         }
@@ -219,13 +214,8 @@ fn overview(event: &Event) -> Listing {
     let mut columns = vec!["room", "name", "capacity", "features"];
     let day_columns: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
     columns.extend(day_columns.iter().map(String::as_str));
-    let mut listing = Listing::new(&columns).align_right(
-        &columns[2..=2]
-            .iter()
-            .chain(&columns[4..])
-            .copied()
-            .collect::<Vec<_>>(),
-    );
+    let mut listing =
+        Listing::new(&columns).align_right(&columns[2..=2].iter().chain(&columns[4..]).copied().collect::<Vec<_>>());
     listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
     for room in sorted_rooms(event) {
         let mut row = vec![
@@ -245,10 +235,9 @@ fn overview(event: &Event) -> Listing {
         }
         listing.push(row);
     }
-    listing.footer.push(format!(
-        "hours booked per day (h:mm); {} rooms",
-        event.rooms.len()
-    ));
+    listing
+        .footer
+        .push(format!("hours booked per day (h:mm); {} rooms", event.rooms.len()));
     listing
 }
 
@@ -293,11 +282,10 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
             .iter()
             .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
             .collect();
-        let free: Vec<String> =
-            free_spans(day, &here.iter().map(|(_, at)| at.span).collect::<Vec<_>>())
-                .iter()
-                .map(Span::to_string)
-                .collect();
+        let free: Vec<String> = free_spans(day, &here.iter().map(|(_, at)| at.span).collect::<Vec<_>>())
+            .iter()
+            .map(Span::to_string)
+            .collect();
         let name = format!("{}\n{} seats", room.name, room.capacity);
         let sessions = if sessions.is_empty() {
             "-".to_string()
@@ -307,10 +295,9 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
         listing.push(vec![json!(name), json!(sessions), json!(free.join("\n"))]);
     }
     let count = scheduled.iter().filter(|(_, at)| at.day == day.day).count();
-    listing.footer.push(format!(
-        "{count} sessions on {}; (n) = people expected",
-        day.day
-    ));
+    listing
+        .footer
+        .push(format!("{count} sessions on {}; (n) = people expected", day.day));
     listing
 }
 
@@ -331,19 +318,9 @@ fn allocation_rows(event: &Event, day: &Day) -> Listing {
     let index = rules::Index::new(event);
     let rooms = sorted_rooms(event);
     let mut rows: Vec<(usize, Vec<Value>)> = Vec::new();
-    for (s, at) in event
-        .scheduled()
-        .into_iter()
-        .filter(|(_, at)| at.day == day.day)
-    {
-        let order = rooms
-            .iter()
-            .position(|r| r.id == at.room)
-            .unwrap_or(usize::MAX);
-        let capacity = event
-            .room(at.room)
-            .map(|r| json!(r.capacity))
-            .unwrap_or(Value::Null);
+    for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.day) {
+        let order = rooms.iter().position(|r| r.id == at.room).unwrap_or(usize::MAX);
+        let capacity = event.room(at.room).map(|r| json!(r.capacity)).unwrap_or(Value::Null);
         rows.push((
             order,
             vec![

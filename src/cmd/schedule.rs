@@ -9,11 +9,9 @@ use crate::render::Listing;
 
 /// Print the agenda.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  allhands schedule                       all days\n  \
+#[command(after_help = "Examples:\n  allhands schedule                       all days\n  \
     allhands schedule --day thu\n  allhands schedule --attendee ferris     a personal agenda\n  \
-    allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv"
-)]
+    allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv")]
 pub struct Args {
     #[arg(long)]
     pub day: Option<String>,
@@ -36,16 +34,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 /// The agenda as a listing: one section per day, sessions by start time then room.
 pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
     let day = args.day.as_deref().map(|d| day_arg(event, d)).transpose()?;
-    let person = args
-        .attendee
-        .as_deref()
-        .map(|h| event.find_attendee(h))
-        .transpose()?;
-    let room = args
-        .room
-        .as_deref()
-        .map(|r| event.find_room(r))
-        .transpose()?;
+    let person = args.attendee.as_deref().map(|h| event.find_attendee(h)).transpose()?;
+    let room = args.room.as_deref().map(|r| event.find_room(r)).transpose()?;
     if let Some(team) = &args.team
         && !event.sessions.iter().any(|s| &s.team == team)
     {
@@ -57,8 +47,7 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
             .collect();
         teams.sort();
         teams.dedup();
-        let hint = crate::model::did_you_mean(team, teams.iter().copied())
-            .map(|t| format!(" (did you mean '{t}'?)"));
+        let hint = crate::model::did_you_mean(team, teams.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
         return Err(Error::Usage(format!(
             "no session belongs to team '{team}'{}; teams: {}",
             hint.unwrap_or_default(),
@@ -85,6 +74,7 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
         "room_name",
         "session",
         "title",
+        "session_team",
         "team",
         "people",
     ];
@@ -92,12 +82,13 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
         columns.push("role");
     }
     let mut listing = Listing::new(&columns)
-        .hide_for_people(&["day", "date", "start", "end", "room"])
-        .hide_for_programs(&["time"])
+        .hide_for_people(&["day", "date", "start", "end", "room", "title", "team"])
+        .hide_for_programs(&["time", "session_team"])
+        .people_header("session_team", "title")
         .people_header("room_name", "room")
         .people_header("session", "id")
         .align_right(&["people"])
-        .wide("title")
+        .wide("session_team")
         .unbroken(&["time", "session", "people", "role"]);
     listing.empty_message = "no sessions scheduled".into();
     let index = rules::Index::new(event);
@@ -130,6 +121,11 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
             json!(event.room_name(at.room)),
             json!(s.id),
             json!(s.title),
+            json!(if s.team.is_empty() {
+                s.title.clone()
+            } else {
+                format!("{}\n  {}", s.title, s.team)
+            }),
             json!(s.team),
             json!(index.headcount(s)),
         ];
@@ -150,7 +146,7 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
             _ => s.label(),
         })
         .collect();
-    let mut footer = vec![format!("{shown} sessions")];
+    let mut footer = vec![format!("{shown} session{}", if shown == 1 { "" } else { "s" })];
     if !unscheduled.is_empty() && room.is_none() {
         let list = if unscheduled.len() <= 5 {
             format!(": {}", unscheduled.join(", "))

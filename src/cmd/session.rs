@@ -1,8 +1,6 @@
 //! `add-session`, `edit-session`, `remove-session`, `join`, `leave`.
 
-use super::{
-    Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg,
-};
+use super::{Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
 use crate::model::{Event, Kind, Participant, Session, Tie, format_duration, rules, validate_key};
 
@@ -244,7 +242,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             )));
         }
         *event.session_mut(&session.id).expect("found above") = session.clone();
-        refuse_conflicts(&format!("change {}", session.label()), &rules::new_conflicts(&before, event, &[&session.id]))?;
+        refuse_conflicts(
+            &format!("change {}", session.label()),
+            &rules::new_conflicts(&before, event, &[&session.id]),
+        )?;
         Ok(session)
     })?;
     done(format!("Changed {}", session.label()))
@@ -265,10 +266,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
         event.participants.retain(|p| p.session != session.id);
         Ok((session, before - event.participants.len()))
     })?;
-    done(format!(
-        "Removed {} (and {people} participant rows)",
-        session.label()
-    ))
+    done(format!("Removed {} (and {people} participant rows)", session.label()))
 }
 
 /// Add people to a session.
@@ -300,19 +298,11 @@ pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
         refuse_conflicts(&what, &rules::new_conflicts(&before, event, &[&session.id]))?;
         Ok((session, changed))
     })?;
-    let role = if args.required {
-        "required"
-    } else {
-        "interested"
-    };
+    let role = if args.required { "required" } else { "interested" };
     if changed.is_empty() {
         done(format!("No change: already in {}", session.label()))
     } else {
-        done(format!(
-            "{} now {role} at {}",
-            changed.join(", "),
-            session.label()
-        ))
+        done(format!("{} now {role} at {}", changed.join(", "), session.label()))
     }
 }
 
@@ -335,10 +325,7 @@ pub fn leave(args: LeaveArgs, ctx: &Context) -> Result<()> {
                 .iter()
                 .any(|p| p.session == session.id && p.handle == *handle)
             {
-                return Err(Error::Usage(format!(
-                    "{handle} is not in {}",
-                    session.label()
-                )));
+                return Err(Error::Usage(format!("{handle} is not in {}", session.label())));
             }
         }
         event

@@ -6,10 +6,7 @@ use super::{Attendee, Day, Event, Room, Session};
 pub type DayRef<'a> = &'a str;
 
 /// The choice closest to `input` by edit distance, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(
-    input: &str,
-    choices: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();
     let limit = (input.chars().count() / 3).max(1);
     choices
@@ -33,9 +30,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j - 1] + cost)
-                .min(d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1);
+            d[i][j] = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -45,12 +40,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// `unknown room 'blu' (did you mean 'blue'?); valid: a, b, c` with the list cut when long.
-fn unknown<'a>(
-    what: &str,
-    input: &str,
-    choices: impl Iterator<Item = &'a str> + Clone,
-    list_hint: &str,
-) -> String {
+fn unknown<'a>(what: &str, input: &str, choices: impl Iterator<Item = &'a str> + Clone, list_hint: &str) -> String {
     let mut message = format!("unknown {what} '{input}'");
     if let Some(best) = did_you_mean(input, choices.clone()) {
         message += &format!(" (did you mean '{best}'?)");

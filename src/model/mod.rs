@@ -4,6 +4,7 @@
 //! built (see the `parse` helpers); the hard scheduling rules live in [`rules`], once, so that
 //! `book`, `check` and `plan` can never disagree about them.
 
+pub mod integrity;
 mod lookup;
 pub mod rules;
 mod time;
@@ -173,11 +174,7 @@ impl Room {
     }
 
     pub fn missing_features(&self, needs: &[String]) -> Vec<String> {
-        needs
-            .iter()
-            .filter(|n| !self.features.contains(n))
-            .cloned()
-            .collect()
+        needs.iter().filter(|n| !self.features.contains(n)).cloned().collect()
     }
 }
 
@@ -271,10 +268,7 @@ impl Event {
 
     /// Position of a day in the event (0 for the first), for sorting by date.
     pub fn day_index(&self, id: &str) -> usize {
-        self.days
-            .iter()
-            .position(|d| d.day == id)
-            .unwrap_or(usize::MAX)
+        self.days.iter().position(|d| d.day == id).unwrap_or(usize::MAX)
     }
 
     pub fn attendee(&self, handle: &str) -> Option<&Attendee> {
@@ -299,29 +293,15 @@ impl Event {
     }
 
     /// The participants of one session, required first.
-    pub fn participants_of<'a>(
-        &'a self,
-        session: &'a str,
-    ) -> impl Iterator<Item = &'a Participant> + 'a {
-        self.participants
-            .iter()
-            .filter(move |p| p.session == session)
+    pub fn participants_of<'a>(&'a self, session: &'a str) -> impl Iterator<Item = &'a Participant> + 'a {
+        self.participants.iter().filter(move |p| p.session == session)
     }
 
     /// Scheduled sessions in agenda order: by day, start, room.
     pub fn scheduled(&self) -> Vec<(&Session, Placement<'_>)> {
-        let mut list: Vec<_> = self
-            .sessions
-            .iter()
-            .filter_map(|s| Some((s, s.placement()?)))
-            .collect();
+        let mut list: Vec<_> = self.sessions.iter().filter_map(|s| Some((s, s.placement()?))).collect();
         list.sort_by(|(a, pa), (b, pb)| {
-            (self.day_index(pa.day), pa.span, pa.room, &a.id).cmp(&(
-                self.day_index(pb.day),
-                pb.span,
-                pb.room,
-                &b.id,
-            ))
+            (self.day_index(pa.day), pa.span, pa.room, &a.id).cmp(&(self.day_index(pb.day), pb.span, pb.room, &b.id))
         });
         list
     }

@@ -69,16 +69,17 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub fn new(event: &'a Event) -> Index<'a> {
-        let sessions: HashMap<&str, &Session> =
-            event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
+        // With duplicate keys (a `check` problem) the first record wins, as in `Event::session`.
+        let mut sessions: HashMap<&str, &Session> = HashMap::new();
+        for s in &event.sessions {
+            sessions.entry(s.id.as_str()).or_insert(s);
+        }
         let mut participants: HashMap<&str, Vec<&Participant>> = HashMap::new();
         let mut required_at: HashMap<&str, Vec<&Session>> = HashMap::new();
         for p in &event.participants {
             participants.entry(p.session.as_str()).or_default().push(p);
             if p.role == Tie::Required
-                && let Some(s) = sessions
-                    .get(p.session.as_str())
-                    .filter(|s| s.is_scheduled())
+                && let Some(s) = sessions.get(p.session.as_str()).filter(|s| s.is_scheduled())
             {
                 required_at.entry(p.handle.as_str()).or_default().push(s);
             }
@@ -86,19 +87,13 @@ impl<'a> Index<'a> {
         let mut in_room: HashMap<&str, HashMap<&str, Vec<&Session>>> = HashMap::new();
         for s in &event.sessions {
             if let Some(p) = s.placement() {
-                in_room
-                    .entry(p.day)
-                    .or_default()
-                    .entry(p.room)
-                    .or_default()
-                    .push(s);
+                in_room.entry(p.day).or_default().entry(p.room).or_default().push(s);
             }
         }
-        let attendees = event
-            .attendees
-            .iter()
-            .map(|a| (a.handle.as_str(), a))
-            .collect();
+        let mut attendees = HashMap::new();
+        for a in &event.attendees {
+            attendees.entry(a.handle.as_str()).or_insert(a);
+        }
         Index {
             event,
             participants,
@@ -167,9 +162,7 @@ pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Optio
         } else {
             person.days.join(", ")
         };
-        return Some(format!(
-            "{who} is not at the event on {day} (their days: {days})"
-        ));
+        return Some(format!("{who} is not at the event on {day} (their days: {days})"));
     }
     let first = person.days.iter().min_by_key(|d| event.day_index(d));
     let last = person.days.iter().max_by_key(|d| event.day_index(d));
@@ -220,10 +213,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
             format!("{label} is on unknown day '{}'", at.day),
         ),
         Some(day)
-            if !day.hours().contains(at.span)
-                || session
-                    .start
-                    .is_some_and(|s| s.plus(session.duration).is_none()) =>
+            if !day.hours().contains(at.span) || session.start.is_some_and(|s| s.plus(session.duration).is_none()) =>
         {
             add(
                 Rule::OpeningHours,
@@ -281,11 +271,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                     Rule::PersonDoubleBooked,
                     Some(&other.id),
                     Some(&person.handle),
-                    format!(
-                        "{} is already required at {}",
-                        person.handle,
-                        index.describe(other)
-                    ),
+                    format!("{} is already required at {}", person.handle, index.describe(other)),
                 );
             }
         }
@@ -318,11 +304,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 Rule::MissingFeature,
                 None,
                 None,
-                format!(
-                    "{} has no {} (needed by {label})",
-                    room.name,
-                    missing.join(", ")
-                ),
+                format!("{} has no {} (needed by {label})", room.name, missing.join(", ")),
             );
         }
     }
@@ -383,8 +365,7 @@ pub struct Clash {
 /// required at or interested in.
 pub fn clashes(event: &Event) -> Vec<Clash> {
     let mut by_person: HashMap<&str, Vec<(&str, Placement<'_>)>> = HashMap::new();
-    let sessions: HashMap<&str, &Session> =
-        event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
+    let sessions: HashMap<&str, &Session> = event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
     for p in &event.participants {
         if let Some(at) = sessions.get(p.session.as_str()).and_then(|s| s.placement()) {
             by_person

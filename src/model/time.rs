@@ -39,9 +39,7 @@ impl Time {
         let text = text.trim();
         let bad = || format!("'{text}' is not a time (valid: HH:MM, 00:00 to 24:00, e.g. 09:30)");
         let (h, m) = text.split_once(':').ok_or_else(bad)?;
-        let digits = |s: &str, max_len| {
-            !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())
-        };
+        let digits = |s: &str, max_len| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
             return Err(bad());
         }
@@ -123,9 +121,7 @@ pub fn parse_duration(text: &str) -> Result<u32, String> {
         )?
     };
     if minutes == 0 {
-        return Err(format!(
-            "'{text}' is not a duration: it must be longer than 0 minutes"
-        ));
+        return Err(format!("'{text}' is not a duration: it must be longer than 0 minutes"));
     }
     if minutes > 24 * 60 {
         return Err(format!("'{text}' is longer than a day"));
@@ -151,9 +147,7 @@ mod tests {
         assert_eq!(Time::parse("9:30").unwrap().to_string(), "09:30");
         assert_eq!(Time::parse("09:30").unwrap().minutes(), 570);
         assert_eq!(Time::parse("24:00").unwrap(), Time::END_OF_DAY);
-        for bad in [
-            "25:00", "9", "9:3", "09:60", "24:01", "", "ab:cd", "-1:00", "9:30:00",
-        ] {
+        for bad in ["25:00", "9", "9:3", "09:60", "24:01", "", "ab:cd", "-1:00", "9:30:00"] {
             assert!(Time::parse(bad).is_err(), "{bad} should not parse");
         }
     }

@@ -3,9 +3,7 @@
 
 use std::io::IsTerminal;
 
-use comfy_table::{
-    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde_json::{Map, Value};
 
 use crate::store::guard;
@@ -52,10 +50,7 @@ impl Terminal {
 
     /// For tests and snapshots: fixed width, no colour.
     pub fn plain(width: u16) -> Terminal {
-        Terminal {
-            width,
-            color: false,
-        }
+        Terminal { width, color: false }
     }
 }
 
@@ -115,8 +110,7 @@ impl Listing {
 
     /// Shows column `key` under `header` in tables and markdown.
     pub fn people_header(mut self, key: &str, header: &str) -> Listing {
-        self.people_headers
-            .push((key.to_string(), header.to_string()));
+        self.people_headers.push((key.to_string(), header.to_string()));
         self
     }
 
@@ -240,10 +234,13 @@ impl Listing {
                     }
                 }));
             }
+            // Give the wide column 40% when it needs it, so titles do not wrap word by word.
+            let wide_needs = |pos: usize| table.column_max_content_widths()[pos] > terminal.width * 2 / 5;
             if let Some(pos) = self
                 .wide
                 .as_ref()
                 .and_then(|w| shown.iter().position(|&i| self.columns[i] == *w))
+                && wide_needs(pos)
                 && let Some(column) = table.column_mut(pos)
             {
                 column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
@@ -273,18 +270,13 @@ impl Listing {
             let columns = self.program_columns();
             writer.write_record(columns.iter().map(|&i| &self.columns[i]))?;
             for row in self.rows() {
-                writer.write_record(
-                    columns
-                        .iter()
-                        .map(|&i| guard(&text(&row[i], ";")).into_owned()),
-                )?;
+                writer.write_record(columns.iter().map(|&i| guard(&text(&row[i], ";")).into_owned()))?;
             }
             writer.flush()?;
             Ok(())
         })();
         result.expect("writing CSV into memory cannot fail");
-        String::from_utf8(writer.into_inner().expect("in-memory writer"))
-            .expect("CSV of strings is UTF-8")
+        String::from_utf8(writer.into_inner().expect("in-memory writer")).expect("CSV of strings is UTF-8")
     }
 
     fn json(&self) -> String {
@@ -316,12 +308,7 @@ impl Listing {
                 out += &format!("### {heading}\n\n");
             }
             let cells = |row: Vec<String>| format!("| {} |\n", row.join(" | "));
-            out += &cells(
-                shown
-                    .iter()
-                    .map(|&i| self.header_for_people(i).to_string())
-                    .collect(),
-            );
+            out += &cells(shown.iter().map(|&i| self.header_for_people(i).to_string()).collect());
             out += &cells(
                 shown
                     .iter()
@@ -336,12 +323,7 @@ impl Listing {
                     .collect(),
             );
             for row in &section.rows {
-                out += &cells(
-                    shown
-                        .iter()
-                        .map(|&i| markdown_escape(&text(&row[i], ", ")))
-                        .collect(),
-                );
+                out += &cells(shown.iter().map(|&i| markdown_escape(&text(&row[i], ", "))).collect());
             }
         }
         for line in &self.footer {

@@ -57,8 +57,8 @@ pub fn lock_shared(dir: &Path) -> Result<Lock> {
 /// Takes the exclusive lock for writing, then finishes or cleans up after a crashed writer.
 pub fn lock_exclusive(dir: &Path) -> Result<Lock> {
     let path = dir.join(LOCK_FILE);
-    let file = lock_file(dir)?
-        .ok_or_else(|| Error::Usage(format!("{} is read-only: cannot change it", dir.display())))?;
+    let file =
+        lock_file(dir)?.ok_or_else(|| Error::Usage(format!("{} is read-only: cannot change it", dir.display())))?;
     file.lock().map_err(Error::io(&path))?;
     recover(dir)?;
     Ok(Lock { _file: Some(file) })
@@ -69,9 +69,7 @@ fn temp_path(dir: &Path, name: &str) -> PathBuf {
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(Error::io(dir))
+    File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io(dir))
 }
 
 /// Writes `bytes` to the temp file for `name` and flushes it to disk.
@@ -122,10 +120,7 @@ fn rename(from: &Path, to: &Path) -> Result<()> {
 fn recover(dir: &Path) -> Result<()> {
     let journal = dir.join(JOURNAL);
     if let Ok(names) = fs::read_to_string(&journal) {
-        for name in names
-            .lines()
-            .filter(|n| !n.is_empty() && !n.contains(['/', '\\']))
-        {
+        for name in names.lines().filter(|n| !n.is_empty() && !n.contains(['/', '\\'])) {
             let temp = temp_path(dir, name);
             if temp.exists() {
                 rename(&temp, &dir.join(name))?;
@@ -155,11 +150,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("a.csv"), "old").unwrap();
         let _lock = lock_exclusive(dir.path()).unwrap();
-        commit(
-            dir.path(),
-            &[("a.csv", b"new".to_vec()), ("b.csv", b"b".to_vec())],
-        )
-        .unwrap();
+        commit(dir.path(), &[("a.csv", b"new".to_vec()), ("b.csv", b"b".to_vec())]).unwrap();
         assert_eq!(fs::read_to_string(dir.path().join("a.csv")).unwrap(), "new");
         assert_eq!(fs::read_to_string(dir.path().join("b.csv")).unwrap(), "b");
         let left: Vec<_> = fs::read_dir(dir.path())

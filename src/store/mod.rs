@@ -93,10 +93,7 @@ impl Store {
                     file: self.dir.join("event.csv"),
                     line: None,
                     column: None,
-                    message: format!(
-                        "must have exactly one event row below the header, has {}",
-                        rows.len()
-                    ),
+                    message: format!("must have exactly one event row below the header, has {}", rows.len()),
                 });
             }
         };
@@ -114,10 +111,7 @@ impl Store {
         })
     }
 
-    fn read_file<T: Record>(
-        &self,
-        headers: &mut HashMap<&'static str, Vec<String>>,
-    ) -> Result<Vec<T>> {
+    fn read_file<T: Record>(&self, headers: &mut HashMap<&'static str, Vec<String>>) -> Result<Vec<T>> {
         let path = self.dir.join(T::SCHEMA.file);
         let bytes = fs::read(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Data {
@@ -148,10 +142,7 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
         if ca.is_ascii_digit() && cb.is_ascii_digit() {
             let na = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
             let nb = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
-            let (da, db) = (
-                a[..na].trim_start_matches('0'),
-                b[..nb].trim_start_matches('0'),
-            );
+            let (da, db) = (a[..na].trim_start_matches('0'), b[..nb].trim_start_matches('0'));
             let order = da
                 .len()
                 .cmp(&db.len())

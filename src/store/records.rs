@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use super::table::{Row, Schema};
 use crate::error::Result;
 use crate::model::{
-    Attendee, Day, EventInfo, Extra, Kind, Participant, Role, Room, Session, Slot, Status, Tie,
-    Time, parse_duration, split_list, validate_key,
+    Attendee, Day, EventInfo, Extra, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time, parse_duration,
+    split_list, validate_key,
 };
 
 /// A record type stored in one CSV file of the data folder.
@@ -61,9 +61,8 @@ fn boolean(cell: &str) -> Result<bool, String> {
 }
 
 pub fn timezone(cell: &str) -> Result<chrono_tz::Tz, String> {
-    cell.parse::<chrono_tz::Tz>().map_err(|_| {
-        format!("'{cell}' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)")
-    })
+    cell.parse::<chrono_tz::Tz>()
+        .map_err(|_| format!("'{cell}' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)"))
 }
 
 fn extra_cell(extra: &Extra, column: &str) -> String {
@@ -118,10 +117,7 @@ impl Record for Day {
         required: &["day", "date", "opens", "closes"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
-        let (opens, closes) = (
-            row.parse("opens", Time::parse)?,
-            row.parse("closes", Time::parse)?,
-        );
+        let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
         ordered(row, opens, closes, "closes")?;
         Ok(Day {
             day: row.parse("day", key("day"))?.to_lowercase(),
@@ -156,10 +152,7 @@ impl Record for Slot {
         required: &["day", "start", "end"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
-        let (start, end) = (
-            row.parse("start", Time::parse)?,
-            row.parse("end", Time::parse)?,
-        );
+        let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
         ordered(row, start, end, "end")?;
         Ok(Slot {
             day: row.parse("day", key("day"))?.to_lowercase(),
@@ -277,8 +270,7 @@ impl Record for Session {
     const SCHEMA: Schema = Schema {
         file: "sessions.csv",
         columns: &[
-            "id", "title", "kind", "team", "duration", "needs", "size", "day", "start", "room",
-            "pinned",
+            "id", "title", "kind", "team", "duration", "needs", "size", "day", "start", "room", "pinned",
         ],
         required: &["id", "title", "duration"],
     };

@@ -13,10 +13,7 @@ pub const FILES: [(&str, &str); 7] = [
     ("attendees.csv", include_str!("../../data/attendees.csv")),
     ("rooms.csv", include_str!("../../data/rooms.csv")),
     ("sessions.csv", include_str!("../../data/sessions.csv")),
-    (
-        "participants.csv",
-        include_str!("../../data/participants.csv"),
-    ),
+    ("participants.csv", include_str!("../../data/participants.csv")),
 ];
 
 /// Writes the sample into `dir` (which must not hold an event yet).
@@ -29,10 +26,7 @@ pub fn write(dir: &Path) -> Result<()> {
         )));
     }
     let _lock = super::atomic::lock_exclusive(dir)?;
-    let mut files: Vec<(&str, Vec<u8>)> = FILES
-        .iter()
-        .map(|(n, t)| (*n, t.as_bytes().to_vec()))
-        .collect();
+    let mut files: Vec<(&str, Vec<u8>)> = FILES.iter().map(|(n, t)| (*n, t.as_bytes().to_vec())).collect();
     files.push((".gitignore", super::GITIGNORE.as_bytes().to_vec()));
     super::atomic::commit(dir, &files)
 }

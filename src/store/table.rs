@@ -16,10 +16,7 @@ const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 const GUARDED: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
 
 fn needs_guard(cell: &str) -> bool {
-    cell.starts_with(FORMULA_TRIGGERS)
-        || cell
-            .strip_prefix('\'')
-            .is_some_and(|rest| rest.starts_with(GUARDED))
+    cell.starts_with(FORMULA_TRIGGERS) || cell.strip_prefix('\'').is_some_and(|rest| rest.starts_with(GUARDED))
 }
 
 /// Makes a cell inert for spreadsheets: a cell that would be a formula (or that starts with
@@ -97,20 +94,12 @@ impl<'a> Row<'a> {
     }
 
     /// Parses a cell with `parse`, turning its message into a located error.
-    pub fn parse<T>(
-        &self,
-        column: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<T> {
+    pub fn parse<T>(&self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T> {
         parse(self.get(column)).map_err(|m| self.error(column, m))
     }
 
     /// Parses a cell that may be empty.
-    pub fn optional<T>(
-        &self,
-        column: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>> {
+    pub fn optional<T>(&self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>> {
         let cell = self.get(column);
         if cell.is_empty() {
             Ok(None)
@@ -146,10 +135,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
             return Err(file_error(
                 Some(line),
                 "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
@@ -160,10 +146,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     if text.trim().is_empty() {
         return Err(file_error(
             None,
-            format!(
-                "is empty; expected a header row: {}",
-                schema.columns.join(",")
-            ),
+            format!("is empty; expected a header row: {}", schema.columns.join(",")),
         ));
     }
     if let Some(line) = unclosed_quote(text) {
@@ -189,9 +172,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             Err(e) => {
                 let line = e.position().map(|p| lines.line_at(p.byte()));
                 let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                         format!("has {len} fields, but the header has {expected_len}")
                     }
                     _ => e.to_string(),
@@ -233,10 +214,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
                 file: path.to_path_buf(),
                 line: Some(1),
                 column: Some(column.to_string()),
-                message: format!(
-                    "missing from the header (needed: {})",
-                    schema.required.join(", ")
-                ),
+                message: format!("missing from the header (needed: {})", schema.required.join(", ")),
             });
         }
     }
@@ -270,10 +248,7 @@ impl<'a> LineCounter<'a> {
                 line: 1,
             };
         }
-        self.line += self.text[self.offset..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
+        self.line += self.text[self.offset..byte].iter().filter(|&&b| b == b'\n').count() as u64;
         self.offset = byte;
         self.line
     }
@@ -302,18 +277,8 @@ fn unclosed_quote(text: &str) -> Option<u64> {
 }
 
 /// Turns every row into a record with `build`.
-pub fn records<T>(
-    path: &Path,
-    rows: &Rows,
-    schema: &Schema,
-    build: impl Fn(&Row<'_>) -> Result<T>,
-) -> Result<Vec<T>> {
-    let index: HashMap<String, usize> = rows
-        .header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.clone(), i))
-        .collect();
+pub fn records<T>(path: &Path, rows: &Rows, schema: &Schema, build: impl Fn(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+    let index: HashMap<String, usize> = rows.header.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
     rows.records
         .iter()
         .map(|(line, cells)| {
@@ -402,20 +367,14 @@ mod tests {
         assert_eq!(r.header, ["name", "id", "notes"]);
         assert_eq!(
             r.records,
-            [(
-                2,
-                vec!["Doe, Jane".to_string(), "a".into(), "two\nlines".into()]
-            )]
+            [(2, vec!["Doe, Jane".to_string(), "a".into(), "two\nlines".into()])]
         );
     }
 
     #[test]
     fn reports_structural_problems_with_lines() {
         let err = |t: &str| rows(t).err().unwrap().to_string();
-        assert_eq!(
-            err("id,name\na,b\nc\n"),
-            "t.csv:3: has 1 fields, but the header has 2"
-        );
+        assert_eq!(err("id,name\na,b\nc\n"), "t.csv:3: has 1 fields, but the header has 2");
         assert_eq!(
             err("id,name\na,\"b\nc,d\n"),
             "t.csv:2: a quoted field opened on this line is never closed (unbalanced \")"
@@ -425,13 +384,8 @@ mod tests {
             err("name\nx\n"),
             "t.csv:1: column id: missing from the header (needed: id)"
         );
-        assert_eq!(
-            err("id,id\na,b\n"),
-            "t.csv:1: column id appears twice in the header"
-        );
-        let bad = parse(Path::new("t.csv"), b"id,name\na,b\xff\n", &SCHEMA)
-            .err()
-            .unwrap();
+        assert_eq!(err("id,id\na,b\n"), "t.csv:1: column id appears twice in the header");
+        let bad = parse(Path::new("t.csv"), b"id,name\na,b\xff\n", &SCHEMA).err().unwrap();
         assert_eq!(
             bad.to_string(),
             "t.csv:2: is not valid UTF-8 (save the file as UTF-8 CSV)"

@@ -78,10 +78,7 @@ impl Sample {
             "{args:?}: expected {message:?} in stderr:\n{stderr}"
         );
         assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
-        assert!(
-            self.snapshot() == before,
-            "{args:?} failed but changed the data folder"
-        );
+        assert!(self.snapshot() == before, "{args:?} failed but changed the data folder");
         stderr
     }
 

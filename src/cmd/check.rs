@@ -1,0 +1,207 @@
+//! `check`: every hard-rule break and integrity problem, and the soft figures.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Value, json};
+
+use super::{Context, OutputArgs};
+use crate::error::{Error, Result};
+use crate::model::{Event, integrity, rules};
+use crate::render::{Format, Listing};
+
+/// List every conflict and integrity problem; exit status 1 when there is any.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands check\n  allhands check --format json     for an organizers' own CI\n\n\
+    Exit status: 0 no problems, 1 problems found, 2 a file could not be read."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// One line of the report.
+struct Finding {
+    severity: &'static str,
+    kind: String,
+    file: &'static str,
+    line: u64,
+    session: Option<String>,
+    handle: Option<String>,
+    message: String,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let event = ctx.load()?;
+    let findings = findings(&event);
+    let soft = SoftFigures::of(&event);
+    let problems = findings.len();
+    if args.output.format == Format::Table {
+        args.output.emit_text(&report(&findings, &soft))?;
+    } else {
+        args.output.emit(&listing(&findings, &soft, args.output.for_people()))?;
+    }
+    if problems > 0 {
+        return Err(Error::Problems(format!(
+            "{problems} problem{} found",
+            if problems == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+fn findings(event: &Event) -> Vec<Finding> {
+    let lines: HashMap<&str, u64> = event.sessions.iter().map(|s| (s.id.as_str(), s.line)).collect();
+    let mut all: Vec<Finding> = integrity::problems(event)
+        .into_iter()
+        .map(|p| Finding {
+            severity: "integrity",
+            kind: p.kind.to_string(),
+            file: p.file,
+            line: p.line,
+            session: None,
+            handle: None,
+            message: p.message,
+        })
+        .collect();
+    for c in rules::all_conflicts(event) {
+        let place = event.session(&c.session).and_then(|s| s.placement());
+        let prefix = place
+            .map(|p| format!("{} ({} {}): ", c.session, p.day, p.span))
+            .unwrap_or_default();
+        all.push(Finding {
+            severity: "hard",
+            kind: serde_json::to_value(c.rule)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            file: "sessions.csv",
+            line: lines.get(c.session.as_str()).copied().unwrap_or(0),
+            session: Some(c.session.clone()),
+            handle: c.handle.clone(),
+            message: format!("{prefix}{}", c.message),
+        });
+    }
+    all.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+    all
+}
+
+/// The soft figures: clashes, who has them, who has most, what is unscheduled.
+struct SoftFigures {
+    clashes: Vec<rules::Clash>,
+    per_person: BTreeMap<String, usize>,
+    unscheduled: Vec<String>,
+}
+
+impl SoftFigures {
+    fn of(event: &Event) -> SoftFigures {
+        let clashes = rules::clashes(event);
+        let mut per_person = BTreeMap::new();
+        for c in &clashes {
+            *per_person.entry(c.handle.clone()).or_insert(0) += 1;
+        }
+        let unscheduled = event
+            .sessions
+            .iter()
+            .filter(|s| !s.is_scheduled())
+            .map(|s| s.id.clone())
+            .collect();
+        SoftFigures {
+            clashes,
+            per_person,
+            unscheduled,
+        }
+    }
+
+    fn worst(&self) -> Option<(&String, &usize)> {
+        self.per_person
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+    }
+
+    fn summary(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "clashes: {} (pairs of overlapping sessions one attendee is tied to), affecting {} attendees",
+            self.clashes.len(),
+            self.per_person.len()
+        )];
+        if let Some((who, n)) = self.worst() {
+            lines.push(format!("worst off: {who} with {n} clashes"));
+        }
+        lines.push(format!("unscheduled sessions: {}", self.unscheduled.len()));
+        lines
+    }
+}
+
+/// The people's report: `FILE:LINE: message`, one per line, then the soft figures.
+fn report(findings: &[Finding], soft: &SoftFigures) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let place = if f.line > 0 {
+            format!("{}:{}", f.file, f.line)
+        } else {
+            f.file.to_string()
+        };
+        out += &format!("{place}: {} [{}]\n", f.message, f.kind);
+    }
+    let hard = findings.iter().filter(|f| f.severity == "hard").count();
+    out += &format!(
+        "{}{} hard-rule conflicts, {} integrity problems\n",
+        if findings.is_empty() { "" } else { "\n" },
+        hard,
+        findings.len() - hard
+    );
+    for line in soft.summary() {
+        out += &line;
+        out.push('\n');
+    }
+    out
+}
+
+/// The machine-readable list: every finding, then (for programs) every clash.
+fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listing {
+    let mut listing = Listing::new(&["severity", "kind", "file", "line", "session", "handle", "message"]);
+    listing.empty_message = "no problems".into();
+    let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| json!(s));
+    for f in findings {
+        listing.push(vec![
+            json!(f.severity),
+            json!(f.kind),
+            json!(f.file),
+            if f.line > 0 { json!(f.line) } else { Value::Null },
+            opt(&f.session),
+            opt(&f.handle),
+            json!(f.message),
+        ]);
+    }
+    if for_people {
+        listing.footer = soft.summary();
+    } else {
+        for c in &soft.clashes {
+            listing.push(vec![
+                json!("soft"),
+                json!("clash"),
+                Value::Null,
+                Value::Null,
+                json!(format!("{};{}", c.first, c.second)),
+                json!(c.handle),
+                json!(format!(
+                    "{} is tied to both {} and {}, which overlap",
+                    c.handle, c.first, c.second
+                )),
+            ]);
+        }
+        for id in &soft.unscheduled {
+            listing.push(vec![
+                json!("soft"),
+                json!("unscheduled"),
+                Value::Null,
+                Value::Null,
+                json!(id),
+                Value::Null,
+                json!(format!("{id} is not scheduled")),
+            ]);
+        }
+    }
+    listing
+}
