@@ -90,6 +90,10 @@ pub enum Command {
     /// What is on in every room now, and what comes next
     Now(cmd::now::Args),
 
+    /// Place every unscheduled, unpinned session automatically
+    Plan(cmd::plan::Args),
     /// List every conflict and integrity problem (exit status 1 if any)
     Check(cmd::check::Args),
+    /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
+    Generate(cmd::generate::Args),
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod store;
 

@@ -4,8 +4,10 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod generate;
 pub mod init;
 pub mod now;
+pub mod plan;
 pub mod room;
 pub mod schedule;
 pub mod session;
@@ -47,6 +49,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Schedule(args) => schedule::run(args, &ctx),
         Command::Now(args) => now::run(args, &ctx),
         Command::Check(args) => check::run(args, &ctx),
+        Command::Plan(args) => plan::run(args, &ctx),
+        Command::Generate(args) => generate::run(args, &ctx),
     }
 }
 

@@ -1,0 +1,53 @@
+//! `generate`: a realistic made-up event of any size, for trying the planner and benchmarks.
+
+use std::path::PathBuf;
+
+use super::{Context, done};
+use crate::error::Result;
+use crate::plan::generate::{Spec, generate};
+use crate::store;
+
+/// Write a generated event (all sessions unscheduled) into a new data folder.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  allhands generate /tmp/big --attendees 1500 --sessions 600 --rooms 40 --days 3 --slots 8\n  \
+    allhands --data-dir /tmp/big plan"
+)]
+pub struct Args {
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 150)]
+    pub attendees: usize,
+    #[arg(long, default_value_t = 60)]
+    pub sessions: usize,
+    #[arg(long, default_value_t = 10)]
+    pub rooms: usize,
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=31))]
+    pub days: u16,
+    /// One-hour slots per day, from 09:00
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=15))]
+    pub slots: u16,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+pub fn run(args: Args, _ctx: &Context) -> Result<()> {
+    let spec = Spec {
+        attendees: args.attendees.max(1),
+        sessions: args.sessions,
+        rooms: args.rooms.max(1),
+        days: args.days as usize,
+        slots_per_day: args.slots as usize,
+        seed: args.seed,
+    };
+    let event = generate(&spec);
+    store::create(&args.dir, &event)?;
+    done(format!(
+        "Created {} with {} attendees, {} sessions (unscheduled), {} rooms, {} days of {} slots",
+        args.dir.display(),
+        spec.attendees,
+        spec.sessions,
+        spec.rooms,
+        spec.days,
+        spec.slots_per_day
+    ))
+}

@@ -1,0 +1,150 @@
+//! `plan`: place every unscheduled, unpinned session automatically.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::{Context, OutputArgs};
+use crate::error::{Error, Result};
+use crate::model::{Event, rules};
+use crate::plan::{self, Options, Outcome};
+use crate::render::Listing;
+
+/// Place every unscheduled, unpinned session into a slot and a room.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  allhands plan --dry-run        show what it would do, write nothing\n  \
+    allhands plan                  place the unscheduled sessions\n  \
+    allhands plan --replan --seed 7  re-place every unpinned session\n\n\
+    Never breaks a hard rule; minimises attendee clashes, then rooms far larger than needed.\n\
+    Exit status 1 when some session could not be placed (the rest are placed)."
+)]
+pub struct Args {
+    /// Show the plan without writing it
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Move every unpinned session, not just unscheduled ones
+    #[arg(long)]
+    pub replan: bool,
+    /// Same seed, same plan
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Search at most this many seconds (default: until more search stops paying off)
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let time_limit = match args.time_limit {
+        Some(s) if !(s > 0.0 && s.is_finite()) => {
+            return Err(Error::Usage(format!(
+                "--time-limit {s} must be a number of seconds above 0"
+            )));
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let options = Options {
+        seed: args.seed,
+        time_limit,
+        replan: args.replan,
+    };
+    let started = Instant::now();
+    let (event, outcome) = if args.dry_run {
+        let event = ctx.load()?;
+        let outcome = plan::plan(&event, &options);
+        (event, outcome)
+    } else {
+        ctx.store()?.update(|event| {
+            let outcome = plan::plan(event, &options);
+            outcome.apply(event);
+            for u in &outcome.unplaced {
+                if let Some(s) = event.session_mut(&u.session) {
+                    s.unbook();
+                }
+            }
+            Ok((event.clone(), outcome))
+        })?
+    };
+    let elapsed = started.elapsed();
+    args.output.emit(&listing(&event, &outcome, args.dry_run, elapsed))?;
+    if outcome.unplaced.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = outcome
+        .unplaced
+        .iter()
+        .map(|u| {
+            format!(
+                "  - {}: {}",
+                event.session(&u.session).map_or(u.session.clone(), |s| s.label()),
+                u.reason
+            )
+        })
+        .collect();
+    eprintln!(
+        "could not place {} session(s):\n{}",
+        outcome.unplaced.len(),
+        lines.join("\n")
+    );
+    Err(Error::Problems(String::new()))
+}
+
+fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -> Listing {
+    let index = rules::Index::new(event);
+    let mut listing = Listing::new(&[
+        "session",
+        "title",
+        "day",
+        "start",
+        "end",
+        "room",
+        "people",
+        "moved_from",
+    ])
+    .people_header("session", "id")
+    .wide("title")
+    .unbroken(&["session", "start", "end"])
+    .align_right(&["people"]);
+    listing.empty_message = "nothing to place: every session is scheduled or pinned".into();
+    let mut placed: Vec<_> = outcome.placed.iter().collect();
+    placed.sort_by_key(|p| (event.day_index(&p.day), p.start, p.room.clone()));
+    for p in placed {
+        let Some(s) = event.session(&p.session) else { continue };
+        let end = p.start.plus(s.duration).map_or(Value::Null, |e| json!(e));
+        let was = p
+            .was
+            .as_ref()
+            .map_or(Value::Null, |(d, t, r)| json!(format!("{d} {t} {r}")));
+        listing.push(vec![
+            json!(s.id),
+            json!(s.title),
+            json!(p.day),
+            json!(p.start),
+            end,
+            json!(event.room_name(&p.room)),
+            json!(index.headcount(s)),
+            was,
+        ]);
+    }
+    let verb = if dry_run { "would place" } else { "placed" };
+    listing.footer.push(format!(
+        "{verb} {} session(s), {} not placed; attendee clashes {} before, {} after; {} in a room far larger than needed",
+        outcome.placed.len(),
+        outcome.unplaced.len(),
+        outcome.clashes_before,
+        outcome.clashes_after,
+        outcome.oversized
+    ));
+    listing.footer.push(format!(
+        "searched {} moves in {:.2} s",
+        outcome.moves,
+        elapsed.as_secs_f64()
+    ));
+    if dry_run {
+        listing.footer.push("dry run: nothing written".into());
+    }
+    listing
+}

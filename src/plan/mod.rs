@@ -1,0 +1,282 @@
+//! The planner: places unscheduled sessions into the slots of `slots.csv` and the rooms of
+//! `rooms.csv`, never breaking a hard rule, with as few attendee clashes as it can find.
+//!
+//! Pure: an [`Event`] in, [`Outcome`] out. The search is simulated annealing over time slots
+//! (move one session, or swap two), each move scored by an incremental clash delta; rooms are
+//! kept as a bipartite matching per slot, repaired with one augmenting path per move, and
+//! finally re-assigned smallest-fitting-room-first so few sessions sit in rooms far too big.
+//! Slots from `slots.csv` do not overlap, so two sessions clash exactly when they share a slot
+//! (or when one overlaps a session that stays where it is).
+
+mod exact;
+pub mod generate;
+mod rng;
+mod search;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub use exact::optimum_by_search;
+
+use crate::model::{Event, Span, Tie, Time, rules};
+
+/// How to plan.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Same seed, same event: same plan (unless a time limit cuts the search short).
+    pub seed: u64,
+    /// Stop after this long even if the search still improves.
+    pub time_limit: Option<Duration>,
+    /// Move every unpinned session, not just the unscheduled ones.
+    pub replan: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 1,
+            time_limit: None,
+            replan: false,
+        }
+    }
+}
+
+/// A session the planner placed (or moved, with `--replan`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub session: String,
+    pub day: String,
+    pub start: Time,
+    pub room: String,
+    /// Where it was before, for a moved session: (day, start, room).
+    pub was: Option<(String, Time, String)>,
+}
+
+/// A session the planner could not place, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unplaced {
+    pub session: String,
+    pub reason: String,
+}
+
+/// What the planner did.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub placed: Vec<Placement>,
+    pub unplaced: Vec<Unplaced>,
+    /// Attendee clashes before and after (as `check` counts them).
+    pub clashes_before: usize,
+    pub clashes_after: usize,
+    /// Placed sessions in a room far larger than they need.
+    pub oversized: usize,
+    /// Moves the search tried.
+    pub moves: u64,
+}
+
+impl Outcome {
+    /// Applies the placements to an event (what `plan` saves).
+    pub fn apply(&self, event: &mut Event) {
+        for p in &self.placed {
+            if let Some(s) = event.session_mut(&p.session) {
+                s.day = Some(p.day.clone());
+                s.start = Some(p.start);
+                s.room = Some(p.room.clone());
+            }
+        }
+    }
+}
+
+/// A room far larger than needed: more than twice the seats, and at least 10 to spare.
+pub fn oversized(capacity: u32, seats: u32) -> bool {
+    capacity > 2 * seats && capacity - seats >= 10
+}
+
+/// Plans the event. Sessions that are pinned, or already booked (unless `replan`), stay.
+pub fn plan(event: &Event, options: &Options) -> Outcome {
+    let problem = search::Problem::new(event, options.replan);
+    let solution = search::anneal(&problem, options);
+    let mut after = event.clone();
+    let mut outcome = Outcome {
+        clashes_before: rules::clashes(event).len(),
+        moves: solution.moves,
+        ..Outcome::default()
+    };
+    let index = rules::Index::new(event);
+    for (i, session) in problem.movable.iter().enumerate() {
+        let s = &event.sessions[*session];
+        match solution.assignment[i] {
+            Some((slot, room)) => {
+                let slot = &problem.slots[slot];
+                let was = s
+                    .placement()
+                    .map(|p| (p.day.to_string(), p.span.start, p.room.to_string()));
+                let unchanged = was
+                    .as_ref()
+                    .is_some_and(|(d, t, r)| *d == slot.day && *t == slot.start && *r == event.rooms[room].id);
+                if unchanged {
+                    continue;
+                }
+                outcome.placed.push(Placement {
+                    session: s.id.clone(),
+                    day: slot.day.clone(),
+                    start: slot.start,
+                    room: event.rooms[room].id.clone(),
+                    was,
+                });
+            }
+            None => outcome.unplaced.push(Unplaced {
+                session: s.id.clone(),
+                reason: problem.why_unplaced(i),
+            }),
+        }
+    }
+    outcome.apply(&mut after);
+    // Unplaced sessions that were booked (with --replan) are taken out of the schedule.
+    for u in &outcome.unplaced {
+        if let Some(s) = after.session_mut(&u.session) {
+            s.unbook();
+        }
+    }
+    outcome.clashes_after = rules::clashes(&after).len();
+    let after_index = rules::Index::new(&after);
+    outcome.oversized = after
+        .sessions
+        .iter()
+        .filter_map(|s| Some((s, s.placement()?)))
+        .filter(|(s, at)| {
+            after
+                .room(at.room)
+                .is_some_and(|r| oversized(r.capacity, after_index.headcount(s)))
+        })
+        .count();
+    drop(index);
+    outcome
+}
+
+/// One slot of `slots.csv`, with its day's position.
+#[derive(Clone, Debug)]
+pub(crate) struct SlotInfo {
+    pub day: String,
+    pub start: Time,
+    pub end: Time,
+}
+
+impl SlotInfo {
+    pub fn span_for(&self, duration: u32) -> Option<Span> {
+        let end = self.start.plus(duration)?;
+        (end <= self.end).then_some(Span::new(self.start, end))
+    }
+}
+
+/// Attendee ids and ties of one session, for the search.
+pub(crate) fn ties(event: &Event) -> HashMap<&str, Vec<(&str, Tie)>> {
+    let mut map: HashMap<&str, Vec<(&str, Tie)>> = HashMap::new();
+    for p in &event.participants {
+        map.entry(p.session.as_str())
+            .or_default()
+            .push((p.handle.as_str(), p.role));
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generate::{Spec, generate};
+    use super::*;
+
+    fn small(seed: u64, sessions: usize) -> Event {
+        generate(&Spec {
+            attendees: 40,
+            sessions,
+            rooms: 3,
+            days: 2,
+            slots_per_day: 3,
+            seed,
+        })
+    }
+
+    /// The plan applied, with anything unplaced left unscheduled.
+    fn planned(event: &Event, options: &Options) -> (Event, Outcome) {
+        let outcome = plan(event, options);
+        let mut after = event.clone();
+        outcome.apply(&mut after);
+        (after, outcome)
+    }
+
+    #[test]
+    fn finds_the_exact_optimum_on_small_events() {
+        let mut compared = 0;
+        for seed in 1..=40 {
+            let event = small(seed, 6 + (seed as usize % 5));
+            let (unplaced, optimum) = optimum_by_search(&event, false);
+            let (after, outcome) = planned(
+                &event,
+                &Options {
+                    seed,
+                    ..Options::default()
+                },
+            );
+            assert!(rules::all_conflicts(&after).is_empty(), "seed {seed}: hard rule broken");
+            assert_eq!(
+                outcome.unplaced.len(),
+                unplaced,
+                "seed {seed}: placed fewer than possible"
+            );
+            assert_eq!(outcome.clashes_after, optimum, "seed {seed}: not optimal");
+            compared += 1;
+        }
+        assert_eq!(compared, 40);
+    }
+
+    #[test]
+    fn same_seed_same_plan() {
+        let event = generate(&Spec {
+            attendees: 150,
+            sessions: 60,
+            rooms: 10,
+            days: 3,
+            slots_per_day: 6,
+            seed: 3,
+        });
+        let a = plan(
+            &event,
+            &Options {
+                seed: 9,
+                ..Options::default()
+            },
+        );
+        let b = plan(
+            &event,
+            &Options {
+                seed: 9,
+                ..Options::default()
+            },
+        );
+        assert_eq!(a.placed, b.placed);
+        assert!(a.unplaced.is_empty());
+    }
+
+    #[test]
+    fn leaves_booked_and_pinned_sessions_where_they_are() {
+        let mut event = small(5, 8);
+        let first = plan(&event, &Options::default());
+        first.apply(&mut event);
+        event.sessions[0].unbook();
+        let again = plan(&event, &Options::default());
+        assert_eq!(again.placed.len(), 1);
+        assert_eq!(again.placed[0].session, event.sessions[0].id);
+    }
+
+    #[test]
+    fn says_why_a_session_cannot_be_placed() {
+        let mut event = small(2, 4);
+        event.sessions[0].needs = vec!["hologram".into()];
+        let outcome = plan(&event, &Options::default());
+        assert_eq!(outcome.unplaced.len(), 1);
+        assert!(
+            outcome.unplaced[0].reason.contains("no room seats"),
+            "{:?}",
+            outcome.unplaced
+        );
+    }
+}
