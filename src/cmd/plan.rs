@@ -1,5 +1,8 @@
 //! `plan`: place every unscheduled, unpinned session automatically.
 
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -52,6 +55,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         replan: args.replan,
     };
     let started = Instant::now();
+    let _progress = Progress::start();
     let (event, outcome) = if args.dry_run {
         let event = ctx.load()?;
         let outcome = plan::plan(&event, &options);
@@ -69,6 +73,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         })?
     };
     let elapsed = started.elapsed();
+    drop(_progress);
     args.output.emit(&listing(&event, &outcome, args.dry_run, elapsed))?;
     if outcome.unplaced.is_empty() {
         return Ok(());
@@ -90,6 +95,48 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         lines.join("\n")
     );
     Err(Error::Problems(String::new()))
+}
+
+/// On a terminal, a search running longer than a second shows how long it has run (stderr).
+struct Progress {
+    done: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress { done: None };
+        }
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut shown = false;
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                let secs = started.elapsed().as_secs();
+                if secs >= 1 && !flag.load(Ordering::Relaxed) {
+                    eprint!("\rplanning... {secs} s");
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Progress {
+            done: Some((done, thread)),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some((done, thread)) = self.done.take() {
+            done.store(true, Ordering::Relaxed);
+            let _ = thread.join();
+        }
+    }
 }
 
 fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -> Listing {

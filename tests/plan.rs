@@ -1,0 +1,131 @@
+//! End-to-end tests of `plan` and `generate`.
+mod common;
+
+use common::Sample;
+
+fn unscheduled(sample: &Sample) -> Vec<String> {
+    let text = sample.read("sessions.csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| r.get(8).unwrap_or("").is_empty())
+        .map(|r| r[0].to_string())
+        .collect()
+}
+
+#[test]
+fn plan_places_every_unscheduled_session_and_passes_check() {
+    let sample = Sample::new();
+    let before = unscheduled(&sample);
+    assert!(!before.is_empty());
+    let out = sample.ok(&["plan"]);
+    assert!(
+        out.contains(&format!("placed {} session(s), 0 not placed", before.len())),
+        "{out}"
+    );
+    assert!(unscheduled(&sample).is_empty());
+    sample.ok(&["check"]);
+}
+
+#[test]
+fn dry_run_writes_nothing_and_says_so() {
+    let sample = Sample::new();
+    let files = sample.snapshot();
+    let out = sample.ok(&["plan", "--dry-run"]);
+    assert!(out.contains("dry run: nothing written"), "{out}");
+    assert!(sample.snapshot() == files);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_plan() {
+    let (a, b) = (Sample::new(), Sample::new());
+    a.ok(&["plan", "--seed", "7"]);
+    b.ok(&["plan", "--seed", "7"]);
+    assert_eq!(a.read("sessions.csv"), b.read("sessions.csv"));
+}
+
+#[test]
+fn pinned_and_booked_sessions_stay_unless_replan() {
+    let sample = Sample::new();
+    let booked = |s: &Sample| -> Vec<String> {
+        s.read("sessions.csv")
+            .lines()
+            .filter(|l| !l.contains(",,,,"))
+            .map(String::from)
+            .collect()
+    };
+    let before = booked(&sample);
+    sample.ok(&["plan"]);
+    let after = sample.read("sessions.csv");
+    for line in before.iter().skip(1) {
+        assert!(after.contains(line.as_str()), "moved: {line}");
+    }
+    let out = sample.ok(&["plan", "--replan", "--format", "json"]);
+    let moved: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for row in moved.as_array().unwrap() {
+        let id = row["session"].as_str().unwrap();
+        assert!(
+            !["S001", "S008", "S026", "S028", "S052"].contains(&id),
+            "pinned {id} moved"
+        );
+    }
+    sample.ok(&["check"]);
+}
+
+#[test]
+fn an_unplaceable_session_is_reported_with_its_reason_and_exit_1() {
+    let sample = Sample::new();
+    sample.ok(&[
+        "add-session",
+        "Hologram demo",
+        "--needs",
+        "hologram",
+        "--required",
+        "alice",
+    ]);
+    let output = sample.cmd(&["plan"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("'Hologram demo': no room seats 1 people with hologram"),
+        "{stderr}"
+    );
+    // The rest are placed all the same.
+    assert_eq!(unscheduled(&sample).len(), 1);
+}
+
+#[test]
+fn bad_time_limit_is_a_usage_error() {
+    let sample = Sample::new();
+    sample.fails(
+        &["plan", "--time-limit", "0"],
+        "--time-limit 0 must be a number of seconds above 0",
+    );
+    sample.fails(&["plan", "--time-limit", "soon"], "invalid value 'soon'");
+}
+
+#[test]
+fn generate_writes_a_plannable_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("gen");
+    let out = common::allhands()
+        .arg("generate")
+        .arg(&data)
+        .args(["--attendees", "80", "--sessions", "20", "--rooms", "5", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = |args: &[&str]| {
+        common::allhands()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&["plan"]).status.code(), Some(0));
+    assert_eq!(run(&["check"]).status.code(), Some(0));
+    let again = common::allhands().arg("generate").arg(&data).output().unwrap();
+    assert_eq!(again.status.code(), Some(2), "generate must not overwrite an event");
+}
