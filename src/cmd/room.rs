@@ -1,5 +1,7 @@
 //! `add-room`, `edit-room`, `remove-room`, `rooms`, `rooms --day`.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, day_arg, done, items, refuse_conflicts};
@@ -214,9 +216,14 @@ fn overview(event: &Event) -> Listing {
     let mut columns = vec!["room", "name", "capacity", "features"];
     let day_columns: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
     columns.extend(day_columns.iter().map(String::as_str));
-    let mut listing =
-        Listing::new(&columns).align_right(&columns[2..=2].iter().chain(&columns[4..]).copied().collect::<Vec<_>>());
+    let mut right = vec!["capacity"];
+    right.extend(day_columns.iter().map(String::as_str));
+    let mut listing = Listing::new(&columns).align_right(&right);
     listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
+    let mut booked: HashMap<(&str, &str), u32> = HashMap::new();
+    for (_, at) in event.scheduled() {
+        *booked.entry((at.room, at.day)).or_insert(0) += at.span.minutes();
+    }
     for room in sorted_rooms(event) {
         let mut row = vec![
             json!(room.id),
@@ -225,13 +232,8 @@ fn overview(event: &Event) -> Listing {
             list_of(&room.features),
         ];
         for day in &event.days {
-            let booked: u32 = event
-                .scheduled()
-                .iter()
-                .filter(|(_, at)| at.room == room.id && at.day == day.day)
-                .map(|(_, at)| at.span.minutes())
-                .sum();
-            row.push(json!(hours(booked)));
+            let minutes = booked.get(&(room.id.as_str(), day.day.as_str())).copied().unwrap_or(0);
+            row.push(json!(hours(minutes)));
         }
         listing.push(row);
     }

@@ -1,7 +1,7 @@
 //! Integrity problems: what makes the data inconsistent regardless of the schedule's rules
 //! (duplicate keys, references to nothing, slots that make no sense, people with no days).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 
@@ -18,20 +18,36 @@ pub struct Problem {
     pub message: String,
 }
 
-fn duplicates(found: &mut Vec<Problem>, file: &'static str, what: &str, keys: impl Iterator<Item = (String, u64)>) {
-    let mut first: HashMap<String, u64> = HashMap::new();
-    for (key, line) in keys {
-        match first.get(&key) {
-            Some(&earlier) => found.push(Problem {
+fn duplicates<K: Ord + std::fmt::Display>(
+    found: &mut Vec<Problem>,
+    file: &'static str,
+    what: &str,
+    keys: impl Iterator<Item = (K, u64)>,
+) {
+    // Sorting finds repeats without hashing every key (participants.csv can be 100k rows).
+    let mut keys: Vec<(K, u64)> = keys.collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    for pair in keys.windows(2) {
+        let ((key, earlier), (again, line)) = (&pair[0], &pair[1]);
+        if key == again {
+            let first = keys.iter().find(|(k, _)| k == key).map_or(*earlier, |(_, l)| *l);
+            found.push(Problem {
                 kind: "duplicate-key",
                 file,
-                line,
-                message: format!("{what} '{key}' appears again (first on line {earlier})"),
-            }),
-            None => {
-                first.insert(key, line);
-            }
+                line: *line,
+                message: format!("{what} '{key}' appears again (first on line {first})"),
+            });
         }
+    }
+}
+
+/// A two-part key (`S012 alice`), hashed without building a string.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Pair<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for Pair<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
     }
 }
 
@@ -49,7 +65,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         &mut found,
         "days.csv",
         "day",
-        event.days.iter().map(|d| (d.day.clone(), d.line)),
+        event.days.iter().map(|d| (d.day.as_str(), d.line)),
     );
     duplicates(
         &mut found,
@@ -61,28 +77,25 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         &mut found,
         "attendees.csv",
         "handle",
-        event.attendees.iter().map(|a| (a.handle.clone(), a.line)),
+        event.attendees.iter().map(|a| (a.handle.as_str(), a.line)),
     );
     duplicates(
         &mut found,
         "rooms.csv",
         "room",
-        event.rooms.iter().map(|r| (r.id.clone(), r.line)),
+        event.rooms.iter().map(|r| (r.id.as_str(), r.line)),
     );
     duplicates(
         &mut found,
         "sessions.csv",
         "session",
-        event.sessions.iter().map(|s| (s.id.clone(), s.line)),
+        event.sessions.iter().map(|s| (s.id.as_str(), s.line)),
     );
     duplicates(
         &mut found,
         "participants.csv",
         "participant",
-        event
-            .participants
-            .iter()
-            .map(|p| (format!("{} {}", p.session, p.handle), p.line)),
+        event.participants.iter().map(|p| (Pair(&p.session, &p.handle), p.line)),
     );
 
     // Slots: on a known day, inside its opening hours, not overlapping each other.

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Attendee, Event, Participant, Placement, Session, Span, Status, Tie};
+use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie};
 
 /// Which hard rule a conflict breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -65,6 +65,7 @@ pub struct Index<'a> {
     in_room: HashMap<&'a str, HashMap<&'a str, Vec<&'a Session>>>,
     attendees: HashMap<&'a str, &'a Attendee>,
     sessions: HashMap<&'a str, &'a Session>,
+    rooms: HashMap<&'a str, &'a Room>,
 }
 
 impl<'a> Index<'a> {
@@ -94,6 +95,10 @@ impl<'a> Index<'a> {
         for a in &event.attendees {
             attendees.entry(a.handle.as_str()).or_insert(a);
         }
+        let mut rooms = HashMap::new();
+        for r in &event.rooms {
+            rooms.entry(r.id.as_str()).or_insert(r);
+        }
         Index {
             event,
             participants,
@@ -101,6 +106,7 @@ impl<'a> Index<'a> {
             in_room,
             attendees,
             sessions,
+            rooms,
         }
     }
 
@@ -229,7 +235,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
         }
         Some(_) => {}
     }
-    let room = event.room(at.room);
+    let room = index.rooms.get(at.room).copied();
     let room_name = room.map_or(at.room, |r| r.name.as_str());
     if room.is_none() {
         add(
@@ -364,31 +370,37 @@ pub struct Clash {
 /// Every attendee clash: for each person, each pair of overlapping scheduled sessions they are
 /// required at or interested in.
 pub fn clashes(event: &Event) -> Vec<Clash> {
-    let mut by_person: HashMap<&str, Vec<(&str, Placement<'_>)>> = HashMap::new();
     let sessions: HashMap<&str, &Session> = event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
-    for p in &event.participants {
-        if let Some(at) = sessions.get(p.session.as_str()).and_then(|s| s.placement()) {
-            by_person
-                .entry(p.handle.as_str())
-                .or_default()
-                .push((p.session.as_str(), at));
-        }
-    }
+    let day_order: HashMap<&str, usize> = event
+        .days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.day.as_str(), i))
+        .collect();
+    // One sorted list of (person, day, start, session) instead of a map per person: at
+    // conference size this is most of `check`'s work.
+    let mut ties: Vec<(&str, usize, Placement<'_>, &str)> = event
+        .participants
+        .iter()
+        .filter_map(|p| {
+            let at = sessions.get(p.session.as_str())?.placement()?;
+            let day = day_order.get(at.day).copied().unwrap_or(usize::MAX);
+            Some((p.handle.as_str(), day, at, p.session.as_str()))
+        })
+        .collect();
+    ties.sort_unstable_by(|a, b| (a.0, a.1, a.2.span.start, a.3).cmp(&(b.0, b.1, b.2.span.start, b.3)));
+    ties.dedup_by(|a, b| a.0 == b.0 && a.3 == b.3);
     let mut found = Vec::new();
-    for (handle, mut list) in by_person {
-        list.sort_by_key(|(id, at)| (event.day_index(at.day), at.span.start, *id));
-        list.dedup_by_key(|(id, _)| *id);
-        for (i, (a, pa)) in list.iter().enumerate() {
-            for (b, pb) in &list[i + 1..] {
-                if pb.day != pa.day || pb.span.start >= pa.span.end {
-                    break;
-                }
-                found.push(Clash {
-                    handle: handle.to_string(),
-                    first: a.to_string(),
-                    second: b.to_string(),
-                });
+    for (i, (handle, day, pa, a)) in ties.iter().enumerate() {
+        for (other, other_day, pb, b) in &ties[i + 1..] {
+            if other != handle || other_day != day || pb.span.start >= pa.span.end {
+                break;
             }
+            found.push(Clash {
+                handle: handle.to_string(),
+                first: a.to_string(),
+                second: b.to_string(),
+            });
         }
     }
     found.sort_by(|x, y| (&x.handle, &x.first, &x.second).cmp(&(&y.handle, &y.first, &y.second)));

@@ -49,17 +49,17 @@ pub struct Schema {
 /// A file's rows as read, with the header as it was (to write columns back in that order).
 pub struct Rows {
     pub header: Vec<String>,
-    pub records: Vec<(u64, Vec<String>)>,
+    /// Each row's line and its cells, trimmed (one allocation per row).
+    pub records: Vec<(u64, csv::StringRecord)>,
 }
 
 /// One row while it is being turned into a record: cells by column name, errors with place.
 pub struct Row<'a> {
     path: &'a Path,
     line: u64,
-    index: &'a HashMap<String, usize>,
     header: &'a [String],
     known: &'static [&'static str],
-    cells: &'a [String],
+    cells: &'a csv::StringRecord,
 }
 
 impl<'a> Row<'a> {
@@ -69,9 +69,11 @@ impl<'a> Row<'a> {
 
     /// The cell in `column`, empty if the file has no such column.
     pub fn get(&self, column: &str) -> &'a str {
-        self.index
-            .get(column)
-            .map_or("", |&i| self.cells.get(i).map_or("", |c| unguard(c)))
+        // A header has a dozen columns: a scan beats hashing the name for every cell.
+        self.header
+            .iter()
+            .position(|h| h == column)
+            .map_or("", |i| self.cells.get(i).map_or("", unguard))
     }
 
     pub fn error(&self, column: &str, message: impl Into<String>) -> Error {
@@ -112,7 +114,7 @@ impl<'a> Row<'a> {
     pub fn extra(&self) -> Extra {
         self.header
             .iter()
-            .zip(self.cells)
+            .zip(self.cells.iter())
             .filter(|(name, _)| !self.known.contains(&name.as_str()))
             .map(|(name, cell)| (name.clone(), unguard(cell).to_string()))
             .collect()
@@ -181,15 +183,16 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             }
         }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if header.is_none() {
-            header = Some(cells.iter().map(|c| column_name(c)).collect());
+            header = Some(record.iter().map(column_name).collect());
             continue;
         }
         // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
-        if cells.iter().all(String::is_empty) {
+        if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        let mut cells = std::mem::take(&mut record);
+        cells.trim();
         records.push((line, cells));
     }
     let header = header.unwrap_or_default();
@@ -278,14 +281,12 @@ fn unclosed_quote(text: &str) -> Option<u64> {
 
 /// Turns every row into a record with `build`.
 pub fn records<T>(path: &Path, rows: &Rows, schema: &Schema, build: impl Fn(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
-    let index: HashMap<String, usize> = rows.header.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
     rows.records
         .iter()
         .map(|(line, cells)| {
             build(&Row {
                 path,
                 line: *line,
-                index: &index,
                 header: &rows.header,
                 known: schema.columns,
                 cells,
