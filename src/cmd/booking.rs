@@ -42,6 +42,7 @@ pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
     let now = describe_placement(&event, session.placement().expect("just placed"));
     match from {
+        Some(from) if from == now => done(format!("No change: {} is already booked {now}", session.label())),
         Some(from) => done(format!("Moved {} from {from} to {now}", session.label())),
         None => done(format!("Booked {}: {now}", session.label())),
     }
@@ -162,7 +163,12 @@ pub struct AdhocArgs {
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
     /// Length: 60, 60m, 1h30
-    #[arg(long = "for", value_name = "DURATION", default_value = "60")]
+    #[arg(
+        long = "for",
+        value_name = "DURATION",
+        default_value = "60",
+        allow_hyphen_values = true
+    )]
     pub duration: String,
     /// How many people are expected
     #[arg(long, default_value_t = 1)]
@@ -247,7 +253,12 @@ pub struct FreeArgs {
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
     /// For how long: 60, 60m, 1h30
-    #[arg(long = "for", value_name = "DURATION", default_value = "30")]
+    #[arg(
+        long = "for",
+        value_name = "DURATION",
+        default_value = "30",
+        allow_hyphen_values = true
+    )]
     pub duration: String,
     /// At least this many seats
     #[arg(long, default_value_t = 1)]

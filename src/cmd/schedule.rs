@@ -1,17 +1,36 @@
-//! `schedule`: the agenda, grouped by day then time.
+//! `schedule`: the agenda, grouped by day then time, as a table or any export.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
-use crate::model::{Event, Tie, rules};
-use crate::render::Listing;
+use crate::model::{Attendee, Event, Placement, Session, Tie, rules};
+use crate::render::agenda::{Agenda, Item};
+use crate::render::{Format, Listing, ics};
+
+/// The formats the agenda can be printed in: the listing ones and the exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleFormat {
+    /// A table per day, sized to the terminal
+    Table,
+    Csv,
+    Json,
+    /// Markdown: a heading and a table per day, for Zulip or GitHub
+    Md,
+    /// iCalendar (RFC 5545), for calendar apps
+    Ics,
+}
 
 /// Print the agenda.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  allhands schedule                       all days\n  \
     allhands schedule --day thu\n  allhands schedule --attendee ferris     a personal agenda\n  \
-    allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv")]
+    allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv\n  \
+    allhands schedule --attendee ferris --format ics -o ferris.ics")]
 pub struct Args {
     #[arg(long)]
     pub day: Option<String>,
@@ -22,17 +41,93 @@ pub struct Args {
     pub room: Option<String>,
     #[arg(long)]
     pub team: Option<String>,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
+    pub format: ScheduleFormat,
+    /// Write to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
-    args.output.emit(&agenda(&event, &args)?)
+    let selection = select(&event, &args)?;
+    let listing_format = match args.format {
+        ScheduleFormat::Table => Some(Format::Table),
+        ScheduleFormat::Csv => Some(Format::Csv),
+        ScheduleFormat::Json => Some(Format::Json),
+        ScheduleFormat::Md => Some(Format::Md),
+        ScheduleFormat::Ics => None,
+    };
+    let output = OutputArgs {
+        format: listing_format.unwrap_or(Format::Table),
+        output: args.output.clone(),
+    };
+    if listing_format.is_some() {
+        return output.emit(&listing(&event, &selection, &args));
+    }
+    let agenda = selection.agenda(&event);
+    let text = match args.format {
+        ScheduleFormat::Ics => ics::calendar(&agenda, stamp()?),
+        _ => unreachable!("listing formats are handled above"),
+    };
+    output.emit_text(&text)
 }
 
-/// The agenda as a listing: one section per day, sessions by start time then room.
-pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
+/// DTSTAMP: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible files.
+fn stamp() -> Result<DateTime<Utc>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
+        Err(_) => Ok(Utc::now()),
+    }
+}
+
+/// The sessions the filters pick, and the person whose agenda it is.
+pub struct Selection<'a> {
+    pub sessions: Vec<(&'a Session, Placement<'a>)>,
+    pub person: Option<&'a Attendee>,
+    /// The person's tie to each of their sessions.
+    pub ties: HashMap<&'a str, Tie>,
+}
+
+impl<'a> Selection<'a> {
+    pub fn agenda(&self, event: &'a Event) -> Agenda<'a> {
+        let index = rules::Index::new(event);
+        let items = self
+            .sessions
+            .iter()
+            .filter_map(|(s, at)| {
+                Some(Item {
+                    session: s,
+                    day: event.day(at.day)?,
+                    span: at.span,
+                    room: event.room(at.room)?,
+                    required: index
+                        .participants(&s.id)
+                        .iter()
+                        .filter(|p| p.role == Tie::Required)
+                        .map(|p| p.handle.as_str())
+                        .collect(),
+                    people: index.headcount(s),
+                    role: self.ties.get(s.id.as_str()).copied(),
+                })
+            })
+            .collect();
+        let title = match self.person {
+            Some(p) => format!("{}: {}", event.info.name, p.handle),
+            None => event.info.name.clone(),
+        };
+        Agenda { event, title, items }
+    }
+}
+
+/// Checks the filters and picks the scheduled sessions they match, in agenda order.
+pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
     let day = args.day.as_deref().map(|d| day_arg(event, d)).transpose()?;
     let person = args.attendee.as_deref().map(|h| event.find_attendee(h)).transpose()?;
     let room = args.room.as_deref().map(|r| event.find_room(r)).transpose()?;
@@ -54,16 +149,31 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
             teams.join(", ")
         )));
     }
-    let tie = |session: &str| {
-        person
-            .and_then(|p| {
-                event
-                    .participants
-                    .iter()
-                    .find(|t| t.session == session && t.handle == p.handle)
-            })
-            .map(|t| t.role)
+    let ties: HashMap<&str, Tie> = match person {
+        Some(p) => event
+            .participants
+            .iter()
+            .filter(|t| t.handle == p.handle)
+            .map(|t| (t.session.as_str(), t.role))
+            .collect(),
+        None => HashMap::new(),
     };
+    let sessions = event
+        .scheduled()
+        .into_iter()
+        .filter(|(s, at)| {
+            day.is_none_or(|d| d.day == at.day)
+                && room.is_none_or(|r| r.id == at.room)
+                && args.team.as_ref().is_none_or(|t| &s.team == t)
+                && (person.is_none() || ties.contains_key(s.id.as_str()))
+        })
+        .collect();
+    Ok(Selection { sessions, person, ties })
+}
+
+/// The agenda as a listing: one section per day, sessions by start time then room.
+fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
+    let person = selection.person;
     let mut columns = vec![
         "day",
         "date",
@@ -81,8 +191,13 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
     if person.is_some() {
         columns.push("role");
     }
+    // A personal agenda shows the person's role instead of the head count, to stay narrow.
+    let mut hidden = vec!["day", "date", "start", "end", "room", "title", "team"];
+    if person.is_some() {
+        hidden.push("people");
+    }
     let mut listing = Listing::new(&columns)
-        .hide_for_people(&["day", "date", "start", "end", "room", "title", "team"])
+        .hide_for_people(&hidden)
         .hide_for_programs(&["time", "session_team"])
         .people_header("session_team", "title")
         .people_header("room_name", "room")
@@ -93,15 +208,7 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
     listing.empty_message = "no sessions scheduled".into();
     let index = rules::Index::new(event);
     let mut current_day = None;
-    let mut shown = 0;
-    for (s, at) in event.scheduled() {
-        let wanted = day.is_none_or(|d| d.day == at.day)
-            && room.is_none_or(|r| r.id == at.room)
-            && args.team.as_ref().is_none_or(|t| &s.team == t)
-            && (person.is_none() || tie(&s.id).is_some());
-        if !wanted {
-            continue;
-        }
+    for (s, at) in &selection.sessions {
         let this_day = event.day(at.day);
         if current_day != Some(at.day) {
             current_day = Some(at.day);
@@ -110,7 +217,11 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
                 None => format!("{} (not in days.csv)", at.day),
             });
         }
-        shown += 1;
+        let title_and_team = if s.team.is_empty() {
+            s.title.clone()
+        } else {
+            format!("{}\n  {}", s.title, s.team)
+        };
         let mut row = vec![
             json!(at.day),
             this_day.map_or(Value::Null, |d| json!(d.date.to_string())),
@@ -121,16 +232,12 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
             json!(event.room_name(at.room)),
             json!(s.id),
             json!(s.title),
-            json!(if s.team.is_empty() {
-                s.title.clone()
-            } else {
-                format!("{}\n  {}", s.title, s.team)
-            }),
+            json!(title_and_team),
             json!(s.team),
             json!(index.headcount(s)),
         ];
         if person.is_some() {
-            row.push(json!(tie(&s.id)));
+            row.push(json!(selection.ties.get(s.id.as_str())));
         }
         listing.push(row);
     }
@@ -139,21 +246,26 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
         .sessions
         .iter()
         .filter(|s| !s.is_scheduled())
-        .filter(|s| person.is_none() || tie(&s.id).is_some())
+        .filter(|s| person.is_none() || selection.ties.contains_key(s.id.as_str()))
         .filter(|s| args.team.as_ref().is_none_or(|t| &s.team == t))
-        .map(|s| match tie(&s.id) {
+        .map(|s| match selection.ties.get(s.id.as_str()) {
             Some(Tie::Required) => format!("{} (required)", s.label()),
             _ => s.label(),
         })
         .collect();
-    let mut footer = vec![format!("{shown} session{}", if shown == 1 { "" } else { "s" })];
-    if !unscheduled.is_empty() && room.is_none() {
-        let list = if unscheduled.len() <= 5 {
-            format!(": {}", unscheduled.join(", "))
-        } else {
-            String::new()
-        };
-        footer.push(format!("{} not scheduled yet{list}", unscheduled.len()));
+    let shown = selection.sessions.len();
+    listing
+        .footer
+        .push(format!("{shown} session{}", if shown == 1 { "" } else { "s" }));
+    if !unscheduled.is_empty() && args.room.is_none() {
+        listing.footer.push(format!(
+            "{} not scheduled yet{}",
+            unscheduled.len(),
+            if unscheduled.len() <= 5 { ":" } else { "" }
+        ));
+        if unscheduled.len() <= 5 {
+            listing.footer.extend(unscheduled.iter().map(|s| format!("  {s}")));
+        }
     }
     if let Some(p) = person {
         let clashes: Vec<String> = rules::clashes(event)
@@ -162,9 +274,10 @@ pub fn agenda(event: &Event, args: &Args) -> Result<Listing> {
             .map(|c| format!("{} and {}", c.first, c.second))
             .collect();
         if !clashes.is_empty() {
-            footer.push(format!("{} overlap: {}", p.handle, clashes.join("; ")));
+            listing
+                .footer
+                .push(format!("{} has overlapping sessions: {}", p.handle, clashes.join("; ")));
         }
     }
-    listing.footer.push(footer.join("; "));
-    Ok(listing)
+    listing
 }

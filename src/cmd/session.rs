@@ -19,7 +19,7 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     pub team: String,
     /// Length: 90, 90m or 1h30
-    #[arg(long, default_value = "60")]
+    #[arg(long, default_value = "60", allow_hyphen_values = true)]
     pub duration: String,
     /// Room features it needs (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURES")]
@@ -180,7 +180,7 @@ pub struct EditArgs {
     pub title: Option<String>,
     #[arg(long)]
     pub team: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub duration: Option<String>,
     /// Replace the needed features ("" for none)
     #[arg(long, value_name = "FEATURES")]

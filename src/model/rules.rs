@@ -49,6 +49,15 @@ pub struct Conflict {
     pub message: String,
 }
 
+impl Conflict {
+    /// Whether two conflicts are the same problem (same rule, session, other session and
+    /// person), whatever their wording: a renamed session keeps its old problems.
+    pub fn same_problem(&self, other: &Conflict) -> bool {
+        (self.rule, &self.session, &self.other, &self.handle)
+            == (other.rule, &other.session, &other.other, &other.handle)
+    }
+}
+
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -354,7 +363,7 @@ pub fn new_conflicts(before: &Event, after: &Event, sessions: &[&str]) -> Vec<Co
             new.extend(conflicts_of(&new_index, s));
         }
     }
-    new.retain(|c| !old.contains(c));
+    new.retain(|c| !old.iter().any(|o| o.same_problem(c)));
     new.dedup();
     new
 }

@@ -1,6 +1,9 @@
 //! Output: a [`Listing`] printed as a table for people, or as csv, json or markdown for
 //! programs and chat. Nothing here reads files or knows about commands.
 
+pub mod agenda;
+pub mod ics;
+
 use std::io::IsTerminal;
 
 use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
@@ -256,7 +259,7 @@ impl Listing {
             out.push('\n');
         }
         for line in &self.footer {
-            out += line;
+            out += &wrap(line, terminal.width as usize);
             out.push('\n');
         }
         out
@@ -331,6 +334,28 @@ impl Listing {
         }
         out
     }
+}
+
+/// Wraps text at spaces so no line is longer than `width` characters (a word longer than
+/// the width stands alone on its line).
+pub fn wrap(text: &str, width: usize) -> String {
+    // Continuation lines keep the first line's indent, so lists stay readable.
+    let body = text.trim_start_matches(' ');
+    let indent = &text[..text.len() - body.len()];
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = indent.to_string();
+    for word in body.split(' ') {
+        let needed = line.chars().count() + usize::from(line.len() > indent.len()) + word.chars().count();
+        if needed > width && line.len() > indent.len() {
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line += word;
+    }
+    lines.push(line);
+    lines.join("\n")
 }
 
 /// A cell as text; list items joined with `separator`.
@@ -408,6 +433,13 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("a \\| b"));
+    }
+
+    #[test]
+    fn footers_wrap_at_spaces() {
+        assert_eq!(wrap("aaa bbb ccc", 7), "aaa bbb\nccc");
+        assert_eq!(wrap("a verylongword b", 5), "a\nverylongword\nb");
+        assert_eq!(wrap("  aa bb cc", 7), "  aa bb\n  cc");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct Store {
 /// What was loaded: the event, and each file's header as it was (to keep column order).
 struct Loaded {
     event: Event,
-    headers: HashMap<&'static str, Vec<String>>,
+    headers: HashMap<&'static str, table::Layout>,
 }
 
 impl Store {
@@ -111,7 +111,7 @@ impl Store {
         })
     }
 
-    fn read_file<T: Record>(&self, headers: &mut HashMap<&'static str, Vec<String>>) -> Result<Vec<T>> {
+    fn read_file<T: Record>(&self, headers: &mut HashMap<&'static str, table::Layout>) -> Result<Vec<T>> {
         let path = self.dir.join(T::SCHEMA.file);
         let bytes = fs::read(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Data {
@@ -127,7 +127,12 @@ impl Store {
         })?;
         let rows = table::parse(&path, &bytes, &T::SCHEMA)?;
         let records = table::records(&path, &rows, &T::SCHEMA, T::from_row)?;
-        headers.insert(T::SCHEMA.file, rows.header);
+        let layout = table::Layout {
+            header: rows.header,
+            crlf: rows.crlf,
+            bom: rows.bom,
+        };
+        headers.insert(T::SCHEMA.file, layout);
         Ok(records)
     }
 }
@@ -173,16 +178,17 @@ fn sort_by_key<T: Record>(rows: &mut [T]) {
 }
 
 /// Serialises one file's records with the header it was loaded with.
-fn file_bytes<T: Record>(headers: &HashMap<&'static str, Vec<String>>, rows: &[T]) -> Vec<u8> {
+fn file_bytes<T: Record>(headers: &HashMap<&'static str, table::Layout>, rows: &[T]) -> Vec<u8> {
+    let layout = headers.get(T::SCHEMA.file).cloned().unwrap_or_default();
     let extra = rows.iter().flat_map(|r| r.extra().keys().cloned());
     let in_use = |column: &str| rows.iter().any(|r| !r.cell(column).is_empty());
     let header = table::output_header(
         &T::SCHEMA,
-        headers.get(T::SCHEMA.file).map(Vec::as_slice),
+        headers.get(T::SCHEMA.file).map(|l| l.header.as_slice()),
         in_use,
         extra,
     );
-    table::write(&header, rows, |row, column| row.cell(column))
+    table::write(&header, &layout, rows, |row, column| row.cell(column))
 }
 
 /// The files whose records differ from what was loaded, sorted and serialised.
@@ -203,7 +209,7 @@ fn changed_files(loaded: &Loaded, event: &mut Event) -> Vec<(&'static str, Vec<u
 /// Sorts and serialises the files picked by `which` (indexed as [`FILES`]).
 fn serialise(
     event: &mut Event,
-    headers: &HashMap<&'static str, Vec<String>>,
+    headers: &HashMap<&'static str, table::Layout>,
     which: [bool; 7],
 ) -> Vec<(&'static str, Vec<u8>)> {
     let day_order: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
@@ -243,16 +249,28 @@ fn serialise(
     files
 }
 
-/// Writes a whole new data folder (for `init`): every file, sorted, under the lock.
-pub fn create(dir: &Path, event: &Event) -> Result<()> {
+/// Makes `dir` (if needed) and locks it, refusing a folder that already holds any data file.
+fn new_folder(dir: &Path) -> Result<atomic::Lock> {
     fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    let lock = atomic::lock_exclusive(dir)?;
     if dir.join("event.csv").exists() {
         return Err(Error::Usage(format!(
             "{} already holds an event (event.csv exists); not overwriting it",
             dir.display()
         )));
     }
-    let _lock = atomic::lock_exclusive(dir)?;
+    if let Some(existing) = FILES.iter().find(|f| dir.join(f).exists()) {
+        return Err(Error::Usage(format!(
+            "{} already has {existing}; not overwriting it (use an empty folder)",
+            dir.display()
+        )));
+    }
+    Ok(lock)
+}
+
+/// Writes a whole new data folder (for `init`): every file, sorted, under the lock.
+pub fn create(dir: &Path, event: &Event) -> Result<()> {
+    let _lock = new_folder(dir)?;
     let mut files = serialise(&mut event.clone(), &HashMap::new(), [true; 7]);
     files.push((".gitignore", GITIGNORE.as_bytes().to_vec()));
     atomic::commit(dir, &files)
@@ -277,6 +295,32 @@ mod tests {
                 "{name} is not in canonical form"
             );
         }
+    }
+
+    #[test]
+    fn a_file_saved_with_bom_and_crlf_is_written_back_the_same_way() {
+        let dir = tempfile::tempdir().unwrap();
+        sample::write(dir.path()).unwrap();
+        let rooms = dir.path().join("rooms.csv");
+        let original = fs::read_to_string(&rooms).unwrap();
+        fs::write(&rooms, format!("\u{feff}{}", original.replace('\n', "\r\n"))).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .update(|event| {
+                event.rooms[0].capacity += 1;
+                Ok(())
+            })
+            .unwrap();
+        let written = fs::read_to_string(&rooms).unwrap();
+        assert!(written.starts_with('\u{feff}'));
+        assert_eq!(written.matches("\r\n").count(), original.lines().count());
+        let changed: Vec<_> = written
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .zip(original.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The sample's files, exactly as shipped in the repository's `data/`.
 pub const FILES: [(&str, &str); 7] = [
@@ -18,14 +18,7 @@ pub const FILES: [(&str, &str); 7] = [
 
 /// Writes the sample into `dir` (which must not hold an event yet).
 pub fn write(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    if dir.join("event.csv").exists() {
-        return Err(Error::Usage(format!(
-            "{} already holds an event (event.csv exists); not overwriting it",
-            dir.display()
-        )));
-    }
-    let _lock = super::atomic::lock_exclusive(dir)?;
+    let _lock = super::new_folder(dir)?;
     let mut files: Vec<(&str, Vec<u8>)> = FILES.iter().map(|(n, t)| (*n, t.as_bytes().to_vec())).collect();
     files.push((".gitignore", super::GITIGNORE.as_bytes().to_vec()));
     super::atomic::commit(dir, &files)

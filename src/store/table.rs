@@ -49,6 +49,10 @@ pub struct Schema {
 /// A file's rows as read, with the header as it was (to write columns back in that order).
 pub struct Rows {
     pub header: Vec<String>,
+    /// How the file was saved, to write it back the same way (a spreadsheet on Windows
+    /// saves CRLF and a BOM; keeping them keeps a one-record change a one-line diff).
+    pub crlf: bool,
+    pub bom: bool,
     /// Each row's line and its cells, trimmed (one allocation per row).
     pub records: Vec<(u64, csv::StringRecord)>,
 }
@@ -144,7 +148,9 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             ));
         }
     };
+    let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
     if text.trim().is_empty() {
         return Err(file_error(
             None,
@@ -221,7 +227,12 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             });
         }
     }
-    Ok(Rows { header, records })
+    Ok(Rows {
+        header,
+        crlf,
+        bom,
+        records,
+    })
 }
 
 /// Turns increasing byte offsets into 1-based line numbers in one pass over the text.
@@ -319,12 +330,29 @@ pub fn output_header(
     header
 }
 
-/// Writes rows as CSV bytes (LF line ends, quotes only where needed, formulas guarded).
-/// `cells(row, column)` gives a row's value for a column name.
-pub fn write<T>(header: &[String], rows: &[T], cells: impl Fn(&T, &str) -> String) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+/// The shape of a file as loaded: its header, line ends and BOM.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    pub header: Vec<String>,
+    pub crlf: bool,
+    pub bom: bool,
+}
+
+/// Writes rows as CSV bytes (quotes only where needed, formulas guarded), with CRLF line
+/// ends and a BOM only if `layout` says the file had them. `cells(row, column)` gives a
+/// row's value for a column name.
+pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&T, &str) -> String) -> Vec<u8> {
+    let terminator = if layout.crlf {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
+    let start = if layout.bom {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(start);
     let result: csv::Result<()> = (|| {
         writer.write_record(header)?;
         for row in rows {
@@ -367,7 +395,10 @@ mod tests {
         let r = rows("\u{feff}Name,ID,notes\r\n\"Doe, Jane\",a,\"two\nlines\"\r\n").unwrap();
         assert_eq!(r.header, ["name", "id", "notes"]);
         let cells: Vec<&str> = r.records[0].1.iter().collect();
-        assert_eq!((r.records.len(), r.records[0].0, cells), (1, 2, vec!["Doe, Jane", "a", "two\nlines"]));
+        assert_eq!(
+            (r.records.len(), r.records[0].0, cells),
+            (1, 2, vec!["Doe, Jane", "a", "two\nlines"])
+        );
     }
 
     #[test]

@@ -1,0 +1,83 @@
+//! The agenda as the exports see it: chosen scheduled sessions with their day, time, room
+//! and required people. Handles only, never email addresses.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+use crate::model::{Day, Event, Room, Session, Span, Tie, Time};
+
+/// One scheduled session on the agenda.
+pub struct Item<'a> {
+    pub session: &'a Session,
+    pub day: &'a Day,
+    pub span: Span,
+    pub room: &'a Room,
+    /// Handles of the required people.
+    pub required: Vec<&'a str>,
+    /// Seats it needs (participants or expected size).
+    pub people: u32,
+    /// The agenda owner's tie, for a personal agenda.
+    pub role: Option<Tie>,
+}
+
+/// What an export shows: the event, a title, and the sessions in day, time, room order.
+pub struct Agenda<'a> {
+    pub event: &'a Event,
+    /// "Rust All Hands 2026", or "Rust All Hands 2026: ferris" for a personal agenda.
+    pub title: String,
+    pub items: Vec<Item<'a>>,
+}
+
+impl<'a> Agenda<'a> {
+    /// The days that have sessions on this agenda, in event order.
+    pub fn days(&self) -> Vec<&'a Day> {
+        let mut days: Vec<&Day> = self
+            .event
+            .days
+            .iter()
+            .filter(|d| self.items.iter().any(|i| i.day.day == d.day))
+            .collect();
+        days.sort_by_key(|d| d.date);
+        days
+    }
+
+    /// The rooms used on `day`, largest first (the timetable's columns).
+    pub fn rooms_on(&self, day: &Day) -> Vec<&'a Room> {
+        let mut rooms: Vec<&Room> = Vec::new();
+        for item in self.items.iter().filter(|i| i.day.day == day.day) {
+            if !rooms.iter().any(|r| r.id == item.room.id) {
+                rooms.push(item.room);
+            }
+        }
+        rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+        rooms
+    }
+
+    /// A session's start or end as a UTC instant, from the event's time zone. A local time
+    /// that does not exist (a DST gap) moves forward; an ambiguous one takes the earlier.
+    pub fn utc(&self, day: &Day, time: Time) -> DateTime<Utc> {
+        let local =
+            NaiveDateTime::new(day.date, chrono::NaiveTime::MIN) + chrono::Duration::minutes(time.minutes().into());
+        let zone: chrono_tz::Tz = self.event.info.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let mut probe = local;
+        loop {
+            if let Some(t) = zone.from_local_datetime(&probe).earliest() {
+                return t.with_timezone(&Utc);
+            }
+            probe += chrono::Duration::minutes(15);
+        }
+    }
+
+    /// A short lowercase name for ids: "rust-all-hands-2026".
+    pub fn slug(&self) -> String {
+        let mut slug = String::new();
+        for c in self.event.info.name.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.ends_with('-') && !slug.is_empty() {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_end_matches('-').to_string();
+        if slug.is_empty() { "event".into() } else { slug }
+    }
+}

@@ -1,0 +1,58 @@
+//! iCalendar (RFC 5545): one VEVENT per session, times in UTC so every calendar shows them
+//! right whatever its own zone, and a UID that stays the same from one export to the next
+//! (re-importing updates events instead of duplicating them). The icalendar crate does the
+//! escaping and the folding at 75 octets.
+
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+
+use super::agenda::Agenda;
+
+/// The calendar. `stamp` is DTSTAMP for every event (pass a fixed one for reproducible files).
+pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property((
+            "PRODID",
+            concat!("-//allhands//allhands ", env!("CARGO_PKG_VERSION"), "//EN"),
+        ))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", "PUBLISH"))
+        .name(&agenda.title);
+    let slug = agenda.slug();
+    let location = &agenda.event.info.location;
+    for item in &agenda.items {
+        let s = item.session;
+        let mut description = Vec::new();
+        if !s.team.is_empty() {
+            description.push(format!("Team: {}", s.team));
+        }
+        if !item.required.is_empty() {
+            description.push(format!("Required: {}", item.required.join(", ")));
+        }
+        if let Some(role) = item.role {
+            description.push(format!("You are {role}"));
+        }
+        description.push(format!("Session {} ({}), {} people", s.id, s.kind, item.people));
+        let place = if location.is_empty() {
+            item.room.name.clone()
+        } else {
+            format!("{}, {location}", item.room.name)
+        };
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}@{slug}.allhands", s.id))
+            .summary(&s.title)
+            .location(&place)
+            .description(&description.join("\n"))
+            .starts(agenda.utc(item.day, item.span.start))
+            .ends(agenda.utc(item.day, item.span.end))
+            .timestamp(stamp);
+        if !s.team.is_empty() {
+            event.add_property("CATEGORIES", &s.team);
+        }
+        calendar.push(event.done());
+    }
+    calendar.done().to_string()
+}

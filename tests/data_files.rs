@@ -1,0 +1,582 @@
+//! Loading robustness: the data files as spreadsheets and editors save them (BOM, CRLF, any
+//! column order, extra columns, quoted commas and newlines), and every malformed file refused
+//! with `FILE:LINE: column COLUMN: message`, by reading and by changing commands alike, with
+//! nothing written.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Sample;
+use serde_json::Value;
+
+type Row = BTreeMap<String, String>;
+
+/// A CSV text as rows keyed by header.
+fn rows(text: &str) -> Vec<Row> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn header(text: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader.headers().unwrap().iter().map(String::from).collect()
+}
+
+/// Writes rows with the given columns, in that order.
+fn write_csv(columns: &[&str], rows: &[Row]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer.write_record(columns).unwrap();
+    for row in rows {
+        writer
+            .write_record(columns.iter().map(|c| row.get(*c).map_or("", String::as_str)))
+            .unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+fn json(text: &str) -> Vec<Value> {
+    match serde_json::from_str::<Value>(text).expect("valid JSON") {
+        Value::Array(items) => items,
+        other => panic!("expected an array, got {other}"),
+    }
+}
+
+/// Lines removed and lines added between two versions of a file (as multisets).
+fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let mut count: BTreeMap<&str, i64> = BTreeMap::new();
+    for line in before.lines() {
+        *count.entry(line).or_default() -= 1;
+    }
+    for line in after.lines() {
+        *count.entry(line).or_default() += 1;
+    }
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for (line, n) in count {
+        for _ in 0..n.abs() {
+            if n < 0 {
+                removed.push(line.to_string());
+            } else {
+                added.push(line.to_string());
+            }
+        }
+    }
+    (removed, added)
+}
+
+/// The file with line `number` (1-based) replaced by `change(line)`.
+fn edit_line(text: &str, number: usize, change: impl Fn(&str) -> String) -> String {
+    let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
+    let line = &mut lines[number - 1];
+    let changed = change(line);
+    assert_ne!(*line, changed, "line {number} did not change: {line}");
+    *line = changed;
+    lines.join("\n")
+}
+
+fn replace_once(line: &str, from: &str, to: &str) -> String {
+    assert!(line.contains(from), "{from:?} not in {line:?}");
+    line.replacen(from, to, 1)
+}
+
+fn attendees_json(sample: &Sample) -> Vec<Value> {
+    json(&sample.ok(&["attendees", "--with-email", "--format", "json"]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// What loads
+
+#[test]
+fn bom_and_crlf_files_load_like_the_originals() {
+    let sample = Sample::new();
+    let schedule = sample.ok(&["schedule", "--format", "csv"]);
+    let people = attendees_json(&sample);
+    let text = sample.read("attendees.csv");
+    sample.write("attendees.csv", &format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    assert_eq!(attendees_json(&sample), people);
+    assert_eq!(sample.ok(&["schedule", "--format", "csv"]), schedule);
+
+    // Every file at once, then a change still works and keeps every record.
+    for file in [
+        "event.csv",
+        "days.csv",
+        "slots.csv",
+        "rooms.csv",
+        "sessions.csv",
+        "participants.csv",
+    ] {
+        let text = sample.read(file);
+        sample.write(file, &format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    }
+    assert_eq!(sample.ok(&["schedule", "--format", "csv"]), schedule);
+    sample.ok(&["add-attendee", "ferris", "--name", "Ferris Crab"]);
+    let after = attendees_json(&sample);
+    assert_eq!(after.len(), people.len() + 1);
+    for person in &people {
+        assert!(after.contains(person), "{person} lost");
+    }
+}
+
+#[test]
+fn error_lines_are_right_in_crlf_files() {
+    let sample = Sample::new();
+    let text = edit_line(&sample.read("attendees.csv"), 21, |l| {
+        replace_once(l, ",member,", ",memeber,")
+    });
+    sample.write("attendees.csv", &format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    let place = format!("{}:21: column role:", sample.path("attendees.csv").display());
+    sample.fails(&["schedule"], &place);
+    sample.fails(&["add-room", "blue", "--capacity", "3"], &place);
+}
+
+#[test]
+fn columns_in_another_order_load_and_are_written_back_in_that_order() {
+    let sample = Sample::new();
+    let original = rows(&sample.read("rooms.csv"));
+    let order = ["capacity", "features", "name", "id"];
+    sample.write("rooms.csv", &write_csv(&order, &original));
+    let before = sample.read("rooms.csv");
+    let rooms = sample.ok(&["rooms", "--format", "json"]);
+
+    let fresh = Sample::new();
+    assert_eq!(rooms, fresh.ok(&["rooms", "--format", "json"]));
+    assert_eq!(
+        sample.ok(&["schedule", "--format", "csv"]),
+        fresh.ok(&["schedule", "--format", "csv"])
+    );
+
+    sample.ok(&[
+        "add-room",
+        "blue",
+        "--name",
+        "Blue Room",
+        "--capacity",
+        "12",
+        "--features",
+        "whiteboard",
+    ]);
+    let after = sample.read("rooms.csv");
+    assert_eq!(header(&after), order);
+    let (removed, added) = line_diff(&before, &after);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(added, ["12,whiteboard,Blue Room,blue"]);
+    let ids: Vec<String> = rows(&after).into_iter().map(|r| r["id"].clone()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "rooms.csv sorted by id");
+}
+
+#[test]
+fn headers_are_matched_whatever_their_case_and_spacing() {
+    let sample = Sample::new();
+    let fresh = sample.ok(&["rooms", "--format", "json"]);
+    let text = sample.read("rooms.csv");
+    sample.write(
+        "rooms.csv",
+        &edit_line(&text, 1, |_| " ID ,Name, Capacity ,FEATURES".into()),
+    );
+    assert_eq!(sample.ok(&["rooms", "--format", "json"]), fresh);
+}
+
+#[test]
+fn an_unknown_column_is_kept_with_its_values_after_a_change() {
+    let sample = Sample::new();
+    let text = sample.read("attendees.csv");
+    let mut lines: Vec<String> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        lines.push(match i {
+            0 => format!("{line},notes"),
+            _ if line.starts_with("alice,") => format!("{line},\"likes crabs, a lot\""),
+            _ if line.starts_with("bob,") => format!("{line},=1+1"),
+            _ => format!("{line},"),
+        });
+    }
+    sample.write("attendees.csv", &(lines.join("\n") + "\n"));
+    let before = rows(&sample.read("attendees.csv"));
+    sample.ok(&["add-attendee", "ferris", "--name", "Ferris Crab"]);
+    let after_text = sample.read("attendees.csv");
+    assert_eq!(header(&after_text).last().map(String::as_str), Some("notes"));
+    let after = rows(&after_text);
+    assert_eq!(after.len(), before.len() + 1);
+    for row in &before {
+        let kept = after.iter().find(|r| r["handle"] == row["handle"]).unwrap();
+        let notes = kept["notes"].as_str();
+        let expected = match row["handle"].as_str() {
+            // A formula-like cell is written guarded, and reads back as it was.
+            "bob" => "'=1+1",
+            _ => row["notes"].as_str(),
+        };
+        assert_eq!(notes, expected, "{}", row["handle"]);
+    }
+    let alice = after.iter().find(|r| r["handle"] == "alice").unwrap();
+    assert_eq!(alice["notes"], "likes crabs, a lot");
+    let ferris = after.iter().find(|r| r["handle"] == "ferris").unwrap();
+    assert_eq!(ferris["notes"], "");
+    // A second change keeps it too.
+    sample.ok(&["remove-attendee", "ferris"]);
+    assert!(sample.read("attendees.csv").contains("\"likes crabs, a lot\""));
+}
+
+#[test]
+fn quoted_fields_with_commas_quotes_and_newlines_round_trip() {
+    let sample = Sample::new();
+    let text = sample.read("attendees.csv");
+    let text = edit_line(&text, 3, |l| {
+        replace_once(l, "Aleksander Halvorsen", "\"Halvorsen,\nAleksander \"\"Aleks\"\"\"")
+    });
+    sample.write("attendees.csv", &text);
+    let people = attendees_json(&sample);
+    let aleks = people.iter().find(|p| p["handle"] == "aleksander-h").unwrap();
+    assert_eq!(aleks["name"], "Halvorsen,\nAleksander \"Aleks\"");
+    let nguyen = people.iter().find(|p| p["handle"] == "nguyen-dev").unwrap();
+    assert_eq!(nguyen["name"], "Nguyen, Thi Mai");
+
+    // A later error is reported on its physical line, counting the line inside the quotes.
+    let bad = edit_line(&sample.read("attendees.csv"), 13, |l| {
+        replace_once(l, ",member,", ",memeber,")
+    });
+    let good = sample.read("attendees.csv");
+    sample.write("attendees.csv", &bad);
+    sample.fails(
+        &["schedule"],
+        &format!("{}:13: column role:", sample.path("attendees.csv").display()),
+    );
+    sample.write("attendees.csv", &good);
+
+    // A change elsewhere in the file keeps the quoted value exactly.
+    sample.ok(&["add-attendee", "ferris", "--name", "Ferris Crab"]);
+    let people = attendees_json(&sample);
+    let aleks = people.iter().find(|p| p["handle"] == "aleksander-h").unwrap();
+    assert_eq!(aleks["name"], "Halvorsen,\nAleksander \"Aleks\"");
+    let titles = sample.read("sessions.csv");
+    assert!(titles.contains("\"Allocator API, revisited\""));
+    sample.ok(&["edit-session", "S015", "--duration", "45"]);
+    let schedule = json(&sample.ok(&["schedule", "--format", "json", "--room", "wilhelmina"]));
+    assert!(schedule.iter().any(|s| s["title"] == "Allocator API, revisited"));
+}
+
+#[test]
+fn trailing_blank_rows_of_commas_are_ignored() {
+    let sample = Sample::new();
+    let rooms = sample.ok(&["rooms", "--format", "json"]);
+    let text = sample.read("rooms.csv");
+    sample.write("rooms.csv", &format!("{text},,,\n,,,\n"));
+    assert_eq!(sample.ok(&["rooms", "--format", "json"]), rooms);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What allhands writes
+
+#[test]
+fn add_attendee_writes_a_sorted_file_one_line_longer() {
+    let sample = Sample::new();
+    let before = sample.read("attendees.csv");
+    sample.ok(&[
+        "add-attendee",
+        "ferris",
+        "--name",
+        "Ferris Crab",
+        "--email",
+        "ferris@example.org",
+        "--team",
+        "lang",
+        "--days",
+        "thu,fri",
+    ]);
+    let after = sample.read("attendees.csv");
+    let (removed, added) = line_diff(&before, &after);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(
+        added,
+        ["ferris,Ferris Crab,ferris@example.org,member,lang,thu;fri,,,confirmed"]
+    );
+    assert_eq!(after.lines().count(), before.lines().count() + 1);
+    let handles: Vec<String> = rows(&after).into_iter().map(|r| r["handle"].clone()).collect();
+    let mut sorted = handles.clone();
+    sorted.sort();
+    assert_eq!(handles, sorted, "attendees.csv sorted by handle");
+    // Every other line is exactly as it was, in the same order.
+    let others: Vec<&str> = after.lines().filter(|l| !l.starts_with("ferris,")).collect();
+    assert_eq!(others, before.lines().collect::<Vec<_>>());
+    // Only attendees.csv changed.
+    let fresh = Sample::new();
+    for file in [
+        "event.csv",
+        "days.csv",
+        "slots.csv",
+        "rooms.csv",
+        "sessions.csv",
+        "participants.csv",
+    ] {
+        assert_eq!(sample.read(file), fresh.read(file), "{file} changed");
+    }
+}
+
+#[test]
+fn a_change_leaves_no_temporary_files_behind() {
+    let sample = Sample::new();
+    sample.ok(&["add-session", "Const generics", "--interested", "alice"]);
+    let names: Vec<String> = sample.snapshot().into_keys().collect();
+    for name in &names {
+        assert!(
+            name.ends_with(".csv") || name == ".gitignore",
+            "left behind: {name} (all: {names:?})"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is refused
+
+/// Breaks `file` with `change`, then checks that a reading and two changing commands all
+/// fail with `FILE:LINE: message` (or `FILE: message` when `line` is None) and write nothing.
+fn refused(file: &str, change: impl Fn(&str) -> String, line: Option<usize>, message: &str) {
+    let sample = Sample::new();
+    let text = sample.read(file);
+    sample.write(file, &change(&text));
+    let path = sample.path(file);
+    let place = match line {
+        Some(line) => format!("{}:{line}: {message}", path.display()),
+        None => format!("{}: {message}", path.display()),
+    };
+    sample.fails(&["schedule"], &place);
+    sample.fails(&["add-room", "blue", "--capacity", "12"], &place);
+    sample.fails(&["add-session", "Const generics"], &place);
+    sample.fails(&["book", "S012", "--day", "fri", "--at", "14:00"], &place);
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_fields_is_refused() {
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 5, |l| replace_once(l, ",confirmed", "")),
+        Some(5),
+        "has 8 fields, but the header has 9",
+    );
+    refused(
+        "rooms.csv",
+        |t| edit_line(t, 8, |l| format!("{l},extra")),
+        Some(8),
+        "has 5 fields, but the header has 4",
+    );
+}
+
+#[test]
+fn an_unbalanced_quote_is_refused_at_its_line() {
+    refused(
+        "rooms.csv",
+        |t| edit_line(t, 5, |l| replace_once(l, ",Janskerk", ",\"Janskerk")),
+        Some(5),
+        "a quoted field opened on this line is never closed (unbalanced \")",
+    );
+    // In a file with later quoted fields the stray quote pairs up with one of them; the
+    // error must still point at the line where it happened.
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 5, |l| replace_once(l, ",Alice", ",\"Alice")),
+        Some(5),
+        "",
+    );
+}
+
+#[test]
+fn invalid_utf8_is_refused_at_its_line() {
+    let sample = Sample::new();
+    let mut bytes = std::fs::read(sample.path("attendees.csv")).unwrap();
+    let line_start = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(5).unwrap().0 + 1;
+    bytes.insert(line_start + 3, 0xff);
+    std::fs::write(sample.path("attendees.csv"), &bytes).unwrap();
+    let place = format!(
+        "{}:7: is not valid UTF-8 (save the file as UTF-8 CSV)",
+        sample.path("attendees.csv").display()
+    );
+    sample.fails(&["schedule"], &place);
+    sample.fails(&["add-room", "blue", "--capacity", "12"], &place);
+    sample.fails(&["add-attendee", "ferris", "--name", "F"], &place);
+}
+
+#[test]
+fn an_empty_file_is_refused() {
+    refused(
+        "rooms.csv",
+        |_| String::new(),
+        None,
+        "is empty; expected a header row: id,name,capacity,features",
+    );
+    refused(
+        "participants.csv",
+        |_| "\n\n".into(),
+        None,
+        "is empty; expected a header row: session,handle,role",
+    );
+    refused("attendees.csv", |_| "\u{feff}".into(), None, "is empty");
+}
+
+#[test]
+fn a_missing_required_column_is_refused() {
+    refused(
+        "attendees.csv",
+        |t| {
+            t.lines()
+                .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+                .collect()
+        },
+        Some(1),
+        "column status: missing from the header (needed: handle, name, role, days, status)",
+    );
+    refused(
+        "rooms.csv",
+        |t| edit_line(t, 1, |l| replace_once(l, "capacity", "seats")),
+        Some(1),
+        "column capacity: missing from the header",
+    );
+}
+
+#[test]
+fn a_duplicate_column_is_refused() {
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 1, |l| replace_once(l, "email", "name")),
+        Some(1),
+        "column name appears twice in the header",
+    );
+}
+
+#[test]
+fn an_unknown_role_is_refused_with_the_valid_ones() {
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 5, |l| replace_once(l, ",member,", ",memeber,")),
+        Some(5),
+        "column role: 'memeber' is not valid (valid: member, guest)",
+    );
+    refused(
+        "participants.csv",
+        |t| edit_line(t, 3, |l| replace_once(l, ",required", ",requird")),
+        Some(3),
+        "column role: 'requird' is not valid (valid: required, interested)",
+    );
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 6, |l| replace_once(l, ",declined", ",maybe")),
+        Some(6),
+        "column status: 'maybe' is not valid",
+    );
+}
+
+#[test]
+fn a_bad_time_is_refused() {
+    let bad = "'25:00' is not a time (valid: HH:MM, 00:00 to 24:00, e.g. 09:30)";
+    refused(
+        "slots.csv",
+        |t| edit_line(t, 2, |l| replace_once(l, "09:30", "25:00")),
+        Some(2),
+        &format!("column start: {bad}"),
+    );
+    refused(
+        "sessions.csv",
+        |t| edit_line(t, 3, |l| replace_once(l, "11:30", "25:00")),
+        Some(3),
+        &format!("column start: {bad}"),
+    );
+    refused(
+        "days.csv",
+        |t| edit_line(t, 2, |l| replace_once(l, "18:00", "25:00")),
+        Some(2),
+        &format!("column closes: {bad}"),
+    );
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 12, |l| replace_once(l, "13:00", "25:00")),
+        Some(12),
+        &format!("column arrives: {bad}"),
+    );
+}
+
+#[test]
+fn a_bad_date_is_refused() {
+    refused(
+        "days.csv",
+        |t| edit_line(t, 3, |l| replace_once(l, "2026-05-22", "2026-02-30")),
+        Some(3),
+        "column date: '2026-02-30' is not a date (valid: YYYY-MM-DD, e.g. 2026-05-21)",
+    );
+}
+
+#[test]
+fn a_negative_capacity_is_refused() {
+    refused(
+        "rooms.csv",
+        |t| edit_line(t, 6, |l| replace_once(l, ",20,", ",-5,")),
+        Some(6),
+        "column capacity: '-5' is not a capacity (valid: a whole number, 0 or more)",
+    );
+    refused(
+        "rooms.csv",
+        |t| edit_line(t, 6, |l| replace_once(l, ",20,", ",lots,")),
+        Some(6),
+        "column capacity: 'lots' is not a capacity",
+    );
+}
+
+#[test]
+fn a_negative_or_zero_duration_is_refused() {
+    refused(
+        "sessions.csv",
+        |t| edit_line(t, 3, |l| replace_once(l, ",90,", ",-5,")),
+        Some(3),
+        "column duration: '-5' is not a duration",
+    );
+    refused(
+        "sessions.csv",
+        |t| edit_line(t, 3, |l| replace_once(l, ",90,", ",0,")),
+        Some(3),
+        "column duration: '0' is not a duration: it must be longer than 0 minutes",
+    );
+}
+
+#[test]
+fn other_bad_cells_are_refused_with_their_place() {
+    refused(
+        "sessions.csv",
+        |t| edit_line(t, 2, |l| replace_once(l, ",true", ",maybe")),
+        Some(2),
+        "column pinned: 'maybe' is not valid (valid: true, false)",
+    );
+    refused(
+        "event.csv",
+        |t| replace_once(t, "Europe/Amsterdam", "Mars/Olympus"),
+        Some(2),
+        "column timezone: 'Mars/Olympus' is not an IANA time zone",
+    );
+    refused(
+        "days.csv",
+        |t| edit_line(t, 2, |l| replace_once(l, "18:00", "08:00")),
+        Some(2),
+        "column closes: 08:00 is not after 09:00",
+    );
+    refused(
+        "attendees.csv",
+        |t| edit_line(t, 5, |l| replace_once(l, "alice,", ",")),
+        Some(5),
+        "column handle: handle must not be empty",
+    );
+    refused(
+        "event.csv",
+        |t| format!("{t}Second event,,UTC\n"),
+        None,
+        "must have exactly one event row below the header, has 2",
+    );
+}
