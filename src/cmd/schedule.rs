@@ -10,7 +10,7 @@ use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
 use crate::model::{Attendee, Event, Placement, Session, Tie, rules};
 use crate::render::agenda::{Agenda, Item};
-use crate::render::{Format, Listing, ics};
+use crate::render::{Format, Listing, frab, html, ics};
 
 /// The formats the agenda can be printed in: the listing ones and the exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -23,6 +23,12 @@ pub enum ScheduleFormat {
     Md,
     /// iCalendar (RFC 5545), for calendar apps
     Ics,
+    /// frab / c3voc schedule.json, for conference apps and video pipelines
+    FrabJson,
+    /// frab / c3voc schedule.xml, for phone apps such as Giggity and EventFahrplan
+    FrabXml,
+    /// A self-contained timetable page: rooms as columns, time as rows
+    Html,
 }
 
 /// Print the agenda.
@@ -30,7 +36,8 @@ pub enum ScheduleFormat {
 #[command(after_help = "Examples:\n  allhands schedule                       all days\n  \
     allhands schedule --day thu\n  allhands schedule --attendee ferris     a personal agenda\n  \
     allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv\n  \
-    allhands schedule --attendee ferris --format ics -o ferris.ics")]
+    allhands schedule --attendee ferris --format ics -o ferris.ics\n  \
+    allhands schedule --format html -o timetable.html")]
 pub struct Args {
     #[arg(long)]
     pub day: Option<String>,
@@ -57,7 +64,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ScheduleFormat::Csv => Some(Format::Csv),
         ScheduleFormat::Json => Some(Format::Json),
         ScheduleFormat::Md => Some(Format::Md),
-        ScheduleFormat::Ics => None,
+        ScheduleFormat::Ics | ScheduleFormat::FrabJson | ScheduleFormat::FrabXml | ScheduleFormat::Html => None,
     };
     let output = OutputArgs {
         format: listing_format.unwrap_or(Format::Table),
@@ -69,6 +76,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let agenda = selection.agenda(&event);
     let text = match args.format {
         ScheduleFormat::Ics => ics::calendar(&agenda, stamp()?),
+        ScheduleFormat::FrabJson => frab::json(&agenda),
+        ScheduleFormat::FrabXml => frab::xml(&agenda),
+        ScheduleFormat::Html => html::page(&agenda),
         _ => unreachable!("listing formats are handled above"),
     };
     output.emit_text(&text)

@@ -2,6 +2,8 @@
 //! programs and chat. Nothing here reads files or knows about commands.
 
 pub mod agenda;
+pub mod frab;
+pub mod html;
 pub mod ics;
 
 use std::io::IsTerminal;
