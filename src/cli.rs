@@ -56,6 +56,8 @@ pub enum Command {
     EditAttendee(cmd::attendee::EditArgs),
     /// Remove a person
     RemoveAttendee(cmd::attendee::RemoveArgs),
+    /// Add or update people from a registration form's CSV export
+    ImportAttendees(cmd::import::Args),
 
     /// Add a meeting room
     AddRoom(cmd::room::AddArgs),
@@ -94,6 +96,12 @@ pub enum Command {
     Plan(cmd::plan::Args),
     /// List every conflict and integrity problem (exit status 1 if any)
     Check(cmd::check::Args),
+    /// Figures: attendees by status, role, day and team; room use; sessions; clashes
+    Stats(cmd::stats::Args),
     /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
     Generate(cmd::generate::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(cmd::shell::CompletionsArgs),
+    /// Print the man page
+    Man(cmd::shell::ManArgs),
 }

@@ -5,12 +5,15 @@ pub mod attendee;
 pub mod booking;
 pub mod check;
 pub mod generate;
+pub mod import;
 pub mod init;
 pub mod now;
 pub mod plan;
 pub mod room;
 pub mod schedule;
 pub mod session;
+pub mod shell;
+pub mod stats;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,6 +54,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::run(args, &ctx),
         Command::Plan(args) => plan::run(args, &ctx),
         Command::Generate(args) => generate::run(args, &ctx),
+        Command::Stats(args) => stats::run(args, &ctx),
+        Command::ImportAttendees(args) => import::run(args, &ctx),
+        Command::Completions(args) => shell::completions(args, &ctx),
+        Command::Man(args) => shell::man(args, &ctx),
     }
 }
 
@@ -101,7 +108,7 @@ impl OutputArgs {
 }
 
 /// Writes a report file atomically (temp file beside it, fsync, rename).
-fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -21,6 +21,39 @@ pub use atomic::LOCK_FILE;
 pub use records::{Record, timezone};
 pub use table::{guard, unguard};
 
+/// A foreign CSV file: its header as written, and each row's line and cells.
+pub type ForeignCsv = (Vec<String>, Vec<(u64, Vec<String>)>);
+
+/// A CSV file from elsewhere (a registration form's export), read as robustly as the data
+/// files: BOM, CRLF, quoted fields; structural problems as `FILE:LINE: ...`. Returns the
+/// header as written, and each row's line and cells.
+pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
+    let bytes = fs::read(path).map_err(Error::io(path))?;
+    const ANY: table::Schema = table::Schema {
+        file: "",
+        columns: &[],
+        required: &[],
+    };
+    let rows = table::parse(path, &bytes, &ANY)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let first_line = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
+    // The header as the form wrote it (parse() normalises names for the data files).
+    let header: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(first_line.as_bytes())
+        .records()
+        .next()
+        .and_then(|r| r.ok())
+        .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or(rows.header);
+    let records = rows
+        .records
+        .into_iter()
+        .map(|(line, r)| (line, r.iter().map(String::from).collect()))
+        .collect();
+    Ok((header, records))
+}
+
 /// The files of a data folder, in the order they are loaded.
 pub const FILES: [&str; 7] = [
     "event.csv",

@@ -1,0 +1,173 @@
+//! `stats`: the event in figures.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::{Context, OutputArgs};
+use crate::error::Result;
+use crate::model::{Event, Kind, Role, Status, rules};
+use crate::render::Listing;
+
+/// Attendees by status, role, day and team; room use per day; sessions; clashes.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  allhands stats\n  allhands stats --format json")]
+pub struct Args {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let event = ctx.load()?;
+    args.output.emit(&listing(&event))
+}
+
+fn percent(part: usize, whole: usize) -> Value {
+    if whole == 0 {
+        Value::Null
+    } else {
+        json!((part as f64 * 1000.0 / whole as f64).round() / 10.0)
+    }
+}
+
+fn listing(event: &Event) -> Listing {
+    let mut listing = Listing::new(&["section", "name", "value", "share"])
+        .hide_for_people(&["section"])
+        .align_right(&["value", "share"])
+        .people_header("share", "%");
+    let people = event.attendees.len();
+    let row = |listing: &mut Listing, section: &str, name: String, value: Value, share: Value| {
+        listing.push(vec![json!(section), json!(name), value, share]);
+    };
+
+    listing.section(format!("Attendees ({people})"));
+    for status in Status::ALL {
+        let n = event.attendees.iter().filter(|a| a.status == *status).count();
+        row(&mut listing, "status", status.to_string(), json!(n), percent(n, people));
+    }
+    for role in Role::ALL {
+        let n = event.attendees.iter().filter(|a| a.role == *role).count();
+        row(&mut listing, "role", role.to_string(), json!(n), percent(n, people));
+    }
+    // Declined people are not coming: days count the others.
+    let coming: Vec<_> = event
+        .attendees
+        .iter()
+        .filter(|a| a.status != Status::Declined)
+        .collect();
+    for day in &event.days {
+        let n = coming.iter().filter(|a| a.days.contains(&day.day)).count();
+        row(
+            &mut listing,
+            "day",
+            format!("on {} (not declined)", day.day),
+            json!(n),
+            percent(n, coming.len()),
+        );
+    }
+
+    let mut teams: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &event.attendees {
+        for t in &a.teams {
+            *teams.entry(t).or_insert(0) += 1;
+        }
+    }
+    let mut teams: Vec<_> = teams.into_iter().collect();
+    teams.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    listing.section("Teams");
+    for (team, n) in teams {
+        row(&mut listing, "team", team.to_string(), json!(n), percent(n, people));
+    }
+
+    let scheduled = event.scheduled();
+    for day in &event.days {
+        let open = day.hours().minutes() as usize;
+        listing.section(format!("Room use on {} (booked of {} open)", day.day, hours(open)));
+        for room in &event.rooms {
+            let booked: usize = scheduled
+                .iter()
+                .filter(|(_, at)| at.day == day.day && at.room == room.id)
+                .map(|(_, at)| at.span.minutes() as usize)
+                .sum();
+            row(
+                &mut listing,
+                &format!("room use {}", day.day),
+                room.name.clone(),
+                json!(hours(booked)),
+                percent(booked, open),
+            );
+        }
+    }
+
+    let sessions = event.sessions.len();
+    listing.section(format!("Sessions ({sessions})"));
+    let placed = scheduled.len();
+    row(
+        &mut listing,
+        "sessions",
+        "scheduled".into(),
+        json!(placed),
+        percent(placed, sessions),
+    );
+    row(
+        &mut listing,
+        "sessions",
+        "not scheduled".into(),
+        json!(sessions - placed),
+        percent(sessions - placed, sessions),
+    );
+    for kind in Kind::ALL {
+        let n = event.sessions.iter().filter(|s| s.kind == *kind).count();
+        row(
+            &mut listing,
+            "sessions",
+            kind.to_string(),
+            json!(n),
+            percent(n, sessions),
+        );
+    }
+    let pinned = event.sessions.iter().filter(|s| s.pinned).count();
+    row(
+        &mut listing,
+        "sessions",
+        "pinned".into(),
+        json!(pinned),
+        percent(pinned, sessions),
+    );
+
+    let clashes = rules::clashes(event);
+    let mut per_person: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &clashes {
+        *per_person.entry(c.handle.as_str()).or_insert(0) += 1;
+    }
+    listing.section("Clashes");
+    row(
+        &mut listing,
+        "clashes",
+        "attendee clashes".into(),
+        json!(clashes.len()),
+        Value::Null,
+    );
+    row(
+        &mut listing,
+        "clashes",
+        "attendees with a clash".into(),
+        json!(per_person.len()),
+        percent(per_person.len(), people),
+    );
+    if let Some((who, n)) = per_person.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
+        row(&mut listing, "clashes", format!("most: {who}"), json!(n), Value::Null);
+    }
+    row(
+        &mut listing,
+        "clashes",
+        "hard-rule conflicts".into(),
+        json!(rules::all_conflicts(event).len()),
+        Value::Null,
+    );
+    listing
+}
+
+fn hours(minutes: usize) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}

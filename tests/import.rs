@@ -1,0 +1,172 @@
+//! `import-attendees` on a registration form's export (BOM, CRLF, multi-choice cells).
+mod common;
+
+use common::Sample;
+
+const FORM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/registrations.csv");
+
+fn row(sample: &Sample, handle: &str) -> Option<String> {
+    sample
+        .read("attendees.csv")
+        .lines()
+        .find(|l| l.starts_with(&format!("{handle},")))
+        .map(String::from)
+}
+
+#[test]
+fn one_invalid_row_stops_the_whole_import() {
+    let sample = Sample::new();
+    let err = sample.fails(&["import-attendees", FORM], "1 invalid row(s); nothing imported");
+    assert!(
+        err.contains("registrations.csv:5: column 'Email address': 'bad-email' is not an email address"),
+        "{err}"
+    );
+}
+
+#[test]
+fn skip_invalid_adds_updates_dedupes_and_reports_by_line() {
+    let sample = Sample::new();
+    let out = sample.ok(&["import-attendees", FORM, "--skip-invalid", "--format", "csv"]);
+    assert_eq!(
+        out,
+        "line,handle,name,action,detail\n\
+         2,ferris,Ferris Crab,added,\n\
+         3,alice,Alice Renamed,updated,same handle\n\
+         4,vnguyen,\"Nguyen, Van\",added,\n\
+         5,badrow,Bad Row,skipped,'bad-email' is not an email address\n\
+         6,ferris,Ferris The Crab,updated,same handle; replaces line 2 of this file\n"
+    );
+    // Multi-choice cells become lists; days become day ids; the later response wins.
+    assert_eq!(
+        row(&sample, "ferris").unwrap(),
+        "ferris,Ferris The Crab,ferris@example.org,member,lang,fri,,,confirmed"
+    );
+    assert_eq!(
+        row(&sample, "vnguyen").unwrap(),
+        "vnguyen,\"Nguyen, Van\",new@example.org,member,libs,fri,,,confirmed"
+    );
+    assert_eq!(
+        row(&sample, "alice").unwrap(),
+        "alice,Alice Renamed,ALICE@example.org,member,lang,thu;fri;sat,,,confirmed"
+    );
+    assert!(row(&sample, "badrow").is_none());
+    sample.ok(&["check"]);
+}
+
+#[test]
+fn dry_run_reports_and_writes_nothing() {
+    let sample = Sample::new();
+    let files = sample.snapshot();
+    let out = sample.ok(&["import-attendees", FORM, "--skip-invalid", "--dry-run"]);
+    assert!(
+        out.contains("dry run, nothing written: would have added 2, updated 2, unchanged 0, skipped 1"),
+        "{out}"
+    );
+    assert!(sample.snapshot() == files);
+}
+
+#[test]
+fn the_same_email_updates_the_existing_person_whatever_the_handle() {
+    let sample = Sample::new();
+    let form = sample.data.parent().unwrap().join("form.csv");
+    std::fs::write(
+        &form,
+        "Email address,Name,GitHub username\nbob@example.org,Bob B.,bob-new\n",
+    )
+    .unwrap();
+    let before = row(&sample, "bob").unwrap();
+    assert!(before.contains("bob@example.org"), "{before}");
+    let out = sample.ok(&["import-attendees", form.to_str().unwrap(), "--format", "csv"]);
+    assert!(out.contains("2,bob,Bob B.,updated,same email"), "{out}");
+    assert!(row(&sample, "bob-new").is_none());
+    assert!(row(&sample, "bob").unwrap().starts_with("bob,Bob B.,bob@example.org,"));
+}
+
+#[test]
+fn an_update_that_would_strand_a_required_session_is_refused() {
+    let sample = Sample::new();
+    let form = sample.data.parent().unwrap().join("form.csv");
+    // alice is required at S034 on Saturday.
+    std::fs::write(
+        &form,
+        "Name,GitHub username,Which days will you attend?\nAlice,alice,Thursday 21 May\n",
+    )
+    .unwrap();
+    let err = sample.fails(&["import-attendees", form.to_str().unwrap()], "nothing imported");
+    assert!(
+        err.contains("form.csv:2: not applied: alice is not at the event on sat"),
+        "{err}"
+    );
+}
+
+#[test]
+fn map_names_columns_the_guesser_does_not_know() {
+    let sample = Sample::new();
+    let form = sample.data.parent().unwrap().join("form.csv");
+    std::fs::write(&form, "Who,Contact,Nick,Coming\nZed Zee,zed@example.org,zed,friday\n").unwrap();
+    sample.fails(
+        &["import-attendees", form.to_str().unwrap()],
+        "no column for handle in the form",
+    );
+    let out = sample.ok(&[
+        "import-attendees",
+        form.to_str().unwrap(),
+        "--map",
+        "Who=name",
+        "--map",
+        "Contact=email",
+        "--map",
+        "Nick=handle",
+        "--map",
+        "Coming=days",
+        "--status",
+        "invited",
+    ]);
+    assert!(out.contains("added 1"), "{out}");
+    assert_eq!(
+        row(&sample, "zed").unwrap(),
+        "zed,Zed Zee,zed@example.org,member,,fri,,,invited"
+    );
+    sample.fails(
+        &["import-attendees", form.to_str().unwrap(), "--map", "Nope=name"],
+        "the file has no column 'Nope'",
+    );
+    sample.fails(
+        &["import-attendees", form.to_str().unwrap(), "--map", "Who=nickname"],
+        "unknown field 'nickname'",
+    );
+}
+
+#[test]
+fn formulas_from_the_form_are_defused_in_the_file_but_shown_as_typed() {
+    let sample = Sample::new();
+    let form = sample.data.parent().unwrap().join("form.csv");
+    std::fs::write(
+        &form,
+        "Name,GitHub username\n\"=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\",mallory\n",
+    )
+    .unwrap();
+    sample.ok(&["import-attendees", form.to_str().unwrap()]);
+    assert!(
+        row(&sample, "mallory").unwrap().starts_with("mallory,\"'=HYPERLINK("),
+        "{:?}",
+        row(&sample, "mallory")
+    );
+    let json = sample.ok(&["attendees", "--format", "json"]);
+    assert!(
+        json.contains(r#""name": "=HYPERLINK(\"http://example.invalid\",\"x\")""#),
+        "{json}"
+    );
+}
+
+#[test]
+fn a_missing_or_malformed_file_is_a_clear_error() {
+    let sample = Sample::new();
+    sample.fails(&["import-attendees", "/nonexistent/form.csv"], "/nonexistent/form.csv");
+    let form = sample.data.parent().unwrap().join("form.csv");
+    std::fs::write(&form, "Name,GitHub username\n\"unclosed,alice\n").unwrap();
+    sample.fails(
+        &["import-attendees", form.to_str().unwrap()],
+        "form.csv:2: a quoted field opened on this line is never closed",
+    );
+}

@@ -1,0 +1,78 @@
+//! `completions`, `man`, `stats`, and `--help` of every command.
+mod common;
+
+use common::Sample;
+
+#[test]
+fn completions_for_each_shell_name_the_commands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = common::allhands().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for command in ["add-attendee", "schedule", "import-attendees"] {
+            assert!(text.contains(command), "{shell} completions lack {command}");
+        }
+    }
+    let bad = common::allhands().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn man_page_is_roff_with_every_command_and_a_page_per_command() {
+    let out = common::allhands().arg("man").output().unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH allhands 1"), "{page:.200}");
+    assert!(page.contains("add\\-attendee") && page.contains("schedule"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::allhands().args(["man", "--dir"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let book = std::fs::read_to_string(dir.path().join("allhands-book.1")).unwrap();
+    assert!(book.contains(".TH allhands-book 1") && book.contains("\\-\\-room"), "{book:.300}");
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    let help = common::allhands().arg("--help").output().unwrap();
+    let text = String::from_utf8(help.stdout).unwrap();
+    let commands: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // Command names stand two spaces in; wrapped descriptions further.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 25, "{commands:?}");
+    for command in commands {
+        let out = common::allhands().args([command, "--help"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Example") && text.contains(&format!("allhands {command}")), "{command}:\n{text}");
+    }
+}
+
+#[test]
+fn stats_counts_people_rooms_sessions_and_clashes() {
+    let sample = Sample::new();
+    let json: serde_json::Value = serde_json::from_str(&sample.ok(&["stats", "--format", "json"])).unwrap();
+    let get = |section: &str, name: &str| {
+        json.as_array().unwrap().iter().find(|r| r["section"] == section && r["name"] == name).cloned().unwrap()
+    };
+    let attendees = sample.read("attendees.csv").lines().count() - 1;
+    let confirmed = sample.read("attendees.csv").lines().filter(|l| l.ends_with(",confirmed")).count();
+    assert_eq!(get("status", "confirmed")["value"], confirmed);
+    let statuses: u64 = ["interested", "invited", "confirmed", "declined"]
+        .iter()
+        .map(|s| get("status", s)["value"].as_u64().unwrap())
+        .sum();
+    assert_eq!(statuses as usize, attendees);
+    assert_eq!(get("sessions", "scheduled")["value"], 54);
+    assert_eq!(get("sessions", "not scheduled")["value"], 12);
+    // Main Hall on Thursday: S001, 09:30-11:00, of 9 open hours.
+    assert_eq!(get("room use thu", "Main Hall")["value"], "1:30");
+    assert_eq!(get("room use thu", "Main Hall")["share"], 16.7);
+    assert_eq!(get("clashes", "hard-rule conflicts")["value"], 0);
+    let table = sample.ok(&["stats"]);
+    assert!(table.contains("Room use on thu") && table.contains("Clashes"), "{table}");
+}
