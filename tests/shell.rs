@@ -24,10 +24,17 @@ fn man_page_is_roff_with_every_command_and_a_page_per_command() {
     assert!(page.contains(".TH allhands 1"), "{page:.200}");
     assert!(page.contains("add\\-attendee") && page.contains("schedule"));
     let dir = tempfile::tempdir().unwrap();
-    let out = common::allhands().args(["man", "--dir"]).arg(dir.path()).output().unwrap();
+    let out = common::allhands()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let book = std::fs::read_to_string(dir.path().join("allhands-book.1")).unwrap();
-    assert!(book.contains(".TH allhands-book 1") && book.contains("\\-\\-room"), "{book:.300}");
+    assert!(
+        book.contains(".TH allhands-book 1") && book.contains("\\-\\-room"),
+        "{book:.300}"
+    );
 }
 
 #[test]
@@ -48,7 +55,10 @@ fn every_command_has_an_example_in_its_help() {
     for command in commands {
         let out = common::allhands().args([command, "--help"]).output().unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.contains("Example") && text.contains(&format!("allhands {command}")), "{command}:\n{text}");
+        assert!(
+            text.contains("Example") && text.contains(&format!("allhands {command}")),
+            "{command}:\n{text}"
+        );
     }
 }
 
@@ -57,10 +67,19 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
     let sample = Sample::new();
     let json: serde_json::Value = serde_json::from_str(&sample.ok(&["stats", "--format", "json"])).unwrap();
     let get = |section: &str, name: &str| {
-        json.as_array().unwrap().iter().find(|r| r["section"] == section && r["name"] == name).cloned().unwrap()
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["section"] == section && r["name"] == name)
+            .cloned()
+            .unwrap()
     };
     let attendees = sample.read("attendees.csv").lines().count() - 1;
-    let confirmed = sample.read("attendees.csv").lines().filter(|l| l.ends_with(",confirmed")).count();
+    let confirmed = sample
+        .read("attendees.csv")
+        .lines()
+        .filter(|l| l.ends_with(",confirmed"))
+        .count();
     assert_eq!(get("status", "confirmed")["value"], confirmed);
     let statuses: u64 = ["interested", "invited", "confirmed", "declined"]
         .iter()
@@ -74,5 +93,8 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
     assert_eq!(get("room use thu", "Main Hall")["share"], 16.7);
     assert_eq!(get("clashes", "hard-rule conflicts")["value"], 0);
     let table = sample.ok(&["stats"]);
-    assert!(table.contains("Room use on thu") && table.contains("Clashes"), "{table}");
+    assert!(
+        table.contains("Room use on thu") && table.contains("Clashes"),
+        "{table}"
+    );
 }

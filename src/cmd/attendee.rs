@@ -41,7 +41,12 @@ pub struct AddArgs {
 
 pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
     let person = ctx.store()?.update(|event| {
-        if let Some(existing) = event.attendee(&args.handle) {
+        // Handles are GitHub usernames, which ignore case: Alice and alice are one person.
+        if let Some(existing) = event
+            .attendees
+            .iter()
+            .find(|a| a.handle.eq_ignore_ascii_case(&args.handle))
+        {
             return Err(Error::Usage(format!(
                 "attendee '{}' already exists (attendees.csv line {}); change them with `allhands edit-attendee {}`",
                 existing.handle, existing.line, existing.handle
@@ -90,7 +95,9 @@ fn describe(person: &Attendee) -> String {
 
 fn non_empty(flag: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if text.is_empty() {
+    if text.contains(['\n', '\r']) {
+        Err(Error::Usage(format!("{flag} must be one line")))
+    } else if text.is_empty() {
         Err(Error::Usage(format!("{flag} must not be empty")))
     } else {
         Ok(text.to_string())
@@ -131,9 +138,12 @@ fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
             .collect::<Result<_>>()?
     };
     if days.is_empty() {
-        return Err(Error::Usage(
-            "--days: the event has no days yet; add them to days.csv first".into(),
-        ));
+        let valid: Vec<&str> = event.days.iter().map(|d| d.day.as_str()).collect();
+        return Err(Error::Usage(if valid.is_empty() {
+            "--days: the event has no days yet; add them to days.csv first".into()
+        } else {
+            format!("--days: no day given (valid: {})", valid.join(", "))
+        }));
     }
     event.sort_days(&mut days);
     Ok(days)
@@ -204,8 +214,14 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     if args.with_email {
         columns.push("email");
     }
-    columns.extend(["role", "teams", "days", "arrives", "leaves", "status"]);
-    let mut listing = Listing::new(&columns);
+    columns.extend(["role", "teams", "days", "arrives", "leaves", "when", "status"]);
+    // People read days with arrival and departure in one column ("thu fri, leaves 15:00");
+    // programs get them apart. Keys and statuses never break mid-word.
+    let mut listing = Listing::new(&columns)
+        .hide_for_people(&["days", "arrives", "leaves"])
+        .hide_for_programs(&["when"])
+        .unbroken(&["handle", "role", "status"])
+        .wide("name");
     listing.empty_message = "no attendees match".into();
     let mut count = 0;
     for a in &event.attendees {
@@ -227,6 +243,7 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
             list_of(&a.days),
             opt(a.arrives),
             opt(a.leaves),
+            json!(when(a)),
             json!(a.status),
         ]);
         listing.push(row);
@@ -235,6 +252,18 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
         .footer
         .push(format!("{count} of {} attendees", event.attendees.len()));
     args.output.emit(&listing)
+}
+
+/// `thu fri sat`, then `arrives 13:00` / `leaves 15:00` when set.
+fn when(a: &Attendee) -> String {
+    let mut text = a.days.join(" ");
+    if let Some(t) = a.arrives {
+        text += &format!(", arrives {t}");
+    }
+    if let Some(t) = a.leaves {
+        text += &format!(", leaves {t}");
+    }
+    text
 }
 
 /// Fails with a suggestion when no attendee is on `team`.

@@ -116,14 +116,17 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
         if let Some(text) = &args.capacity {
             room.capacity = capacity(text)?;
         }
+        // Features keep their order unless the command changes them.
         if let Some(values) = &args.features {
             room.features = features(values)?;
         }
-        room.features.extend(features(&args.add_feature)?);
+        for added in features(&args.add_feature)? {
+            if !room.features.contains(&added) {
+                room.features.push(added);
+            }
+        }
         let removed = features(&args.remove_feature)?;
         room.features.retain(|f| !removed.contains(f));
-        room.features.sort();
-        room.features.dedup();
         *event.rooms.iter_mut().find(|r| r.id == room.id).expect("found above") = room.clone();
         let booked: Vec<&str> = event
             .sessions

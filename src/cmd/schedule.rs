@@ -216,6 +216,8 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         .wide("session_team")
         .unbroken(&["time", "session", "people", "role"]);
     listing.empty_message = "no sessions scheduled".into();
+    // Rows span two or three lines (title, team): a rule between them keeps them apart.
+    listing.row_lines = true;
     let index = rules::Index::new(event);
     let mut current_day = None;
     for (s, at) in &selection.sessions {

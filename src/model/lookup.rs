@@ -96,8 +96,11 @@ impl Event {
         Err(message)
     }
 
+    /// A person by handle; a handle typed in another case finds them too (GitHub usernames
+    /// ignore case).
     pub fn find_attendee(&self, handle: &str) -> Result<&Attendee, String> {
-        self.attendee(handle).ok_or_else(|| {
+        let ignoring_case = || self.attendees.iter().find(|a| a.handle.eq_ignore_ascii_case(handle));
+        self.attendee(handle).or_else(ignoring_case).ok_or_else(|| {
             unknown(
                 "attendee",
                 handle,

@@ -275,7 +275,9 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
             continue;
         };
         if let Some(why) = absence(event, person, at.day, at.span) {
-            add(Rule::PersonAbsent, None, Some(&person.handle), why);
+            // Name the session: from `edit-attendee` this is the only clue which one it is.
+            let message = format!("{why} (required at {label}, {} {})", at.day, at.span);
+            add(Rule::PersonAbsent, None, Some(&person.handle), message);
         }
         for other in index.required_at(&person.handle) {
             let overlapping = other

@@ -416,8 +416,8 @@ impl Schedule {
             .map(|(n, day)| {
                 let items: Vec<&Item<'_>> = agenda.items.iter().filter(|i| i.day.day == day.day).collect();
                 // A day runs from opening to closing, or longer if a session lies outside.
-                let first = items.iter().map(|i| i.span.start).chain([day.opens]).min();
-                let last = items.iter().map(|i| i.span.end).chain([day.closes]).max();
+                let first = items.iter().map(|i| i.span.start).fold(day.opens, Time::min);
+                let last = items.iter().map(|i| i.span.end).fold(day.closes, Time::max);
                 let rooms = agenda
                     .rooms_on(day)
                     .into_iter()
@@ -434,8 +434,8 @@ impl Schedule {
                 DayOut {
                     index: n + 1,
                     date: day.date.to_string(),
-                    start: iso(&at(day, first.unwrap_or(day.opens))),
-                    end: iso(&at(day, last.unwrap_or(day.closes))),
+                    start: iso(&at(day, first)),
+                    end: iso(&at(day, last)),
                     rooms,
                 }
             })

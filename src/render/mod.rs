@@ -375,8 +375,10 @@ pub fn text(value: &Value, separator: &str) -> String {
 }
 
 fn markdown_escape(cell: &str) -> String {
+    // A second line indented under the first (a title's team) reads as "title · team".
     cell.replace('\\', "\\\\")
         .replace('|', "\\|")
+        .replace("\n  ", " · ")
         .replace(['\n', '\r'], " ")
 }
 

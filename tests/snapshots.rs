@@ -1,0 +1,38 @@
+//! Snapshots of what people see on an 80-column terminal, on the unmodified sample.
+//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test snapshots`).
+
+mod common;
+
+use common::Sample;
+
+fn assert_fits(out: &str) {
+    for line in out.lines() {
+        assert!(line.chars().count() <= 80, "line wider than 80:\n{line}");
+    }
+}
+
+#[test]
+fn schedule() {
+    let sample = Sample::new();
+    let before = sample.snapshot();
+    let out = sample.ok(&["schedule"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("schedule", out);
+    assert_eq!(sample.snapshot(), before, "reading must not change the folder");
+}
+
+#[test]
+fn rooms_day_thu() {
+    let sample = Sample::new();
+    let out = sample.ok(&["rooms", "--day", "thu"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("rooms_day_thu", out);
+}
+
+#[test]
+fn attendees() {
+    let sample = Sample::new();
+    let out = sample.ok(&["attendees"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("attendees", out);
+}
