@@ -734,10 +734,7 @@ fn attendees_markdown_is_a_table_with_the_count_below() {
     let guests = stored.iter().filter(|r| r["role"] == "guest").count();
     let out = sample.ok(&["attendees", "--role", "guest", "--format", "md"]);
     let mut lines = out.lines();
-    assert_eq!(
-        lines.next(),
-        Some("| handle | name | role | teams | when | status |")
-    );
+    assert_eq!(lines.next(), Some("| handle | name | role | teams | when | status |"));
     assert_eq!(lines.next(), Some("| --- | --- | --- | --- | --- | --- |"));
     let body: Vec<&str> = out.lines().filter(|l| l.starts_with("| ")).skip(2).collect();
     assert_eq!(body.len(), guests);

@@ -51,7 +51,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 }
 
 fn findings(event: &Event) -> Vec<Finding> {
-    let lines: HashMap<&str, u64> = event.sessions.iter().map(|s| (s.id.as_str(), s.line)).collect();
+    // With a repeated id the first row is the session (as everywhere else).
+    let mut lines: HashMap<&str, u64> = HashMap::new();
+    for s in &event.sessions {
+        lines.entry(s.id.as_str()).or_insert(s.line);
+    }
     let mut all: Vec<Finding> = integrity::problems(event)
         .into_iter()
         .map(|p| Finding {

@@ -141,9 +141,17 @@ impl Drop for Progress {
 
 fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -> Listing {
     let index = rules::Index::new(event);
+    let moved = outcome.placed.iter().any(|p| p.was.is_some());
+    // People see "sat 14:00-15:00" in one column, and where a moved session was only when
+    // something moved; programs get every field apart.
+    let mut hidden = vec!["day", "start", "end"];
+    if !moved {
+        hidden.push("moved_from");
+    }
     let mut listing = Listing::new(&[
         "session",
         "title",
+        "when",
         "day",
         "start",
         "end",
@@ -151,16 +159,19 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -
         "people",
         "moved_from",
     ])
+    .hide_for_people(&hidden)
+    .hide_for_programs(&["when"])
     .people_header("session", "id")
+    .people_header("moved_from", "was")
     .wide("title")
-    .unbroken(&["session", "start", "end"])
+    .unbroken(&["session", "when", "people"])
     .align_right(&["people"]);
     listing.empty_message = "nothing to place: every session is scheduled or pinned".into();
     let mut placed: Vec<_> = outcome.placed.iter().collect();
     placed.sort_by_key(|p| (event.day_index(&p.day), p.start, p.room.clone()));
     for p in placed {
         let Some(s) = event.session(&p.session) else { continue };
-        let end = p.start.plus(s.duration).map_or(Value::Null, |e| json!(e));
+        let end = p.start.plus(s.duration);
         let was = p
             .was
             .as_ref()
@@ -168,9 +179,15 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -
         listing.push(vec![
             json!(s.id),
             json!(s.title),
+            json!(format!(
+                "{} {}-{}",
+                p.day,
+                p.start,
+                end.map_or(String::new(), |e| e.to_string())
+            )),
             json!(p.day),
             json!(p.start),
-            end,
+            end.map_or(Value::Null, |e| json!(e)),
             json!(event.room_name(&p.room)),
             json!(index.headcount(s)),
             was,

@@ -86,7 +86,12 @@ impl<'a> Index<'a> {
         }
         let mut participants: HashMap<&str, Vec<&Participant>> = HashMap::new();
         let mut required_at: HashMap<&str, Vec<&Session>> = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for p in &event.participants {
+            // A repeated row (a `check` problem) ties nobody twice.
+            if !seen.insert((p.session.as_str(), p.handle.as_str())) {
+                continue;
+            }
             participants.entry(p.session.as_str()).or_default().push(p);
             if p.role == Tie::Required
                 && let Some(s) = sessions.get(p.session.as_str()).filter(|s| s.is_scheduled())
@@ -227,21 +232,26 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
             None,
             format!("{label} is on unknown day '{}'", at.day),
         ),
-        Some(day)
-            if !day.hours().contains(at.span) || session.start.is_some_and(|s| s.plus(session.duration).is_none()) =>
-        {
-            add(
-                Rule::OpeningHours,
-                None,
-                None,
-                format!(
-                    "{label} at {} is outside {}'s opening hours {}",
-                    at.span,
-                    day.day,
-                    day.hours()
-                ),
-            )
-        }
+        Some(_) if at.span.start.plus(session.duration).is_none() => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!(
+                "{label} starting {} for {} min runs past midnight",
+                at.span.start, session.duration
+            ),
+        ),
+        Some(day) if !day.hours().contains(at.span) => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!(
+                "{label} at {} is outside {}'s opening hours {}",
+                at.span,
+                day.day,
+                day.hours()
+            ),
+        ),
         Some(_) => {}
     }
     let room = index.rooms.get(at.room).copied();

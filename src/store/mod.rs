@@ -130,10 +130,13 @@ impl Store {
                 });
             }
         };
+        // Days in date order, whatever the file's order: "first day" means the earliest.
+        let mut days: Vec<crate::model::Day> = self.read_file(&mut headers)?;
+        days.sort_by_key(|d| d.date);
         Ok(Loaded {
             event: Event {
                 info,
-                days: self.read_file(&mut headers)?,
+                days,
                 slots: self.read_file(&mut headers)?,
                 attendees: self.read_file(&mut headers)?,
                 rooms: self.read_file(&mut headers)?,

@@ -151,6 +151,14 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
+    // Old Mac "CSV" ends lines with CR alone: count those as lines too.
+    let cr_only;
+    let text = if !text.contains('\n') && text.contains('\r') {
+        cr_only = text.replace('\r', "\n");
+        cr_only.as_str()
+    } else {
+        text
+    };
     if text.trim().is_empty() {
         return Err(file_error(
             None,
