@@ -276,13 +276,13 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
         day.hours()
     ));
     listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
-    let scheduled = event.scheduled();
     let index = rules::Index::new(event);
+    let mut by_room: HashMap<&str, Vec<_>> = HashMap::new();
+    for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.day) {
+        by_room.entry(at.room).or_default().push((s, at));
+    }
     for room in sorted_rooms(event) {
-        let here: Vec<_> = scheduled
-            .iter()
-            .filter(|(_, at)| at.day == day.day && at.room == room.id)
-            .collect();
+        let here: &[_] = by_room.get(room.id.as_str()).map_or(&[], Vec::as_slice);
         let sessions: Vec<String> = here
             .iter()
             .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
@@ -299,7 +299,7 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
         };
         listing.push(vec![json!(name), json!(sessions), json!(free.join("\n"))]);
     }
-    let count = scheduled.iter().filter(|(_, at)| at.day == day.day).count();
+    let count: usize = by_room.values().map(Vec::len).sum();
     listing
         .footer
         .push(format!("{count} sessions on {}; (n) = people expected", day.day));

@@ -299,11 +299,13 @@ impl Event {
 
     /// Scheduled sessions in agenda order: by day, start, room.
     pub fn scheduled(&self) -> Vec<(&Session, Placement<'_>)> {
-        let mut list: Vec<_> = self.sessions.iter().filter_map(|s| Some((s, s.placement()?))).collect();
-        list.sort_by(|(a, pa), (b, pb)| {
-            (self.day_index(pa.day), pa.span, pa.room, &a.id).cmp(&(self.day_index(pb.day), pb.span, pb.room, &b.id))
-        });
-        list
+        let mut list: Vec<_> = self
+            .sessions
+            .iter()
+            .filter_map(|s| Some((self.day_index(s.placement()?.day), s, s.placement()?)))
+            .collect();
+        list.sort_by(|(da, a, pa), (db, b, pb)| (da, pa.span, pa.room, &a.id).cmp(&(db, pb.span, pb.room, &b.id)));
+        list.into_iter().map(|(_, s, at)| (s, at)).collect()
     }
 
     /// The next free session id, `S001` style, one past the highest number in use.

@@ -206,7 +206,13 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             continue;
         }
         let mut cells = std::mem::take(&mut record);
-        cells.trim();
+        // Trimming rebuilds the record: only pay for it when a cell has spaces around it.
+        if cells
+            .iter()
+            .any(|c| c.starts_with(char::is_whitespace) || c.ends_with(char::is_whitespace))
+        {
+            cells.trim();
+        }
         records.push((line, cells));
     }
     let header = header.unwrap_or_default();
