@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// Exit status: the command did what was asked.
-pub const EXIT_OK: u8 = 0;
 /// Exit status: `check` (or `plan`) found problems.
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit status: bad usage or bad data; nothing was written.

@@ -608,7 +608,7 @@ fn adhoc_refusals_write_nothing() {
     );
     sample.fails(
         &["adhoc", "  ", "--day", "fri", "--at", "15:00"],
-        "the title must be one non-empty line",
+        "the title must not be empty",
     );
     sample.fails(
         &["adhoc", "Chat", "--day", "frj", "--at", "15:00"],
@@ -851,4 +851,30 @@ fn now_uses_allhands_now_and_refuses_bad_input() {
     assert_eq!(main["now"], "S001");
     sample.fails(&["now", "--day", "thu", "--at", "25:00"], "--at: '25:00' is not a time");
     sample.fails(&["now", "--day", "frj", "--at", "10:00"], "did you mean 'fri'?");
+}
+
+#[test]
+fn adhoc_with_a_repeated_required_person_writes_one_row() {
+    let sample = Sample::new();
+    sample.ok(&[
+        "adhoc",
+        "Quick sync",
+        "--day",
+        "fri",
+        "--at",
+        "15:00",
+        "--for",
+        "30",
+        "--size",
+        "4",
+        "--required",
+        "alice,alice,ALICE",
+    ]);
+    let rows = sample
+        .read("participants.csv")
+        .lines()
+        .filter(|l| l.starts_with("S067,"))
+        .count();
+    assert_eq!(rows, 1);
+    sample.ok(&["check"]);
 }

@@ -580,3 +580,26 @@ fn other_bad_cells_are_refused_with_their_place() {
         "must have exactly one event row below the header, has 2",
     );
 }
+
+#[test]
+fn header_names_are_written_back_as_the_file_had_them() {
+    let sample = Sample::new();
+    let rooms = sample.read("rooms.csv");
+    let header = rooms.lines().next().unwrap();
+    let mut lines: Vec<String> = rooms.lines().map(String::from).collect();
+    lines[0] = format!("{},Dietary Needs", header.replace("capacity", "Capacity"));
+    for line in lines.iter_mut().skip(1) {
+        line.push_str(",none");
+    }
+    sample.write("rooms.csv", &(lines.join("\n") + "\n"));
+    sample.ok(&["edit-room", "main", "--capacity", "151"]);
+    let written = sample.read("rooms.csv");
+    assert!(
+        written.starts_with("id,name,Capacity,features,Dietary Needs\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("main,Main Hall,151,projector;video;microphone,none\n"),
+        "{written}"
+    );
+}

@@ -170,3 +170,15 @@ fn a_missing_or_malformed_file_is_a_clear_error() {
         "form.csv:2: a quoted field opened on this line is never closed",
     );
 }
+
+#[test]
+fn arrival_and_departure_are_checked_as_add_attendee_does() {
+    let sample = Sample::new();
+    let form = sample.data.parent().unwrap().join("form.csv");
+    std::fs::write(&form, "Name,GitHub username,Arrival\nEarly Bird,early,06:00\n").unwrap();
+    let err = sample.fails(&["import-attendees", form.to_str().unwrap()], "nothing imported");
+    assert!(
+        err.contains("form.csv:2: not applied: --arrives 06:00 is outside thu's opening hours"),
+        "{err}"
+    );
+}

@@ -129,3 +129,20 @@ fn generate_writes_a_plannable_event() {
     let again = common::allhands().arg("generate").arg(&data).output().unwrap();
     assert_eq!(again.status.code(), Some(2), "generate must not overwrite an event");
 }
+
+#[test]
+fn overlapping_or_repeated_slots_are_refused_instead_of_planned_into_double_bookings() {
+    let sample = Sample::new();
+    let slots = sample.read("slots.csv");
+    let thu: String = slots.lines().skip(1).take(4).map(|l| format!("{l}\n")).collect();
+    sample.write("slots.csv", &format!("{slots}{thu}"));
+    sample.fails(&["plan"], "plan needs slots that do not overlap; fix slots.csv first");
+    sample.write("slots.csv", &format!("{slots}thu,10:00,11:00\n"));
+    sample.fails(&["plan", "--dry-run"], "overlaps slot 09:30-11:00");
+}
+
+#[test]
+fn a_huge_time_limit_is_a_usage_error_not_a_panic() {
+    let sample = Sample::new();
+    sample.fails(&["plan", "--time-limit", "1e20"], "must be a number of seconds above 0");
+}

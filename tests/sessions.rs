@@ -712,3 +712,55 @@ fn an_existing_problem_does_not_block_renaming_the_session() {
         refused.join("\n")
     );
 }
+
+#[test]
+fn moving_a_session_must_land_somewhere_clean_even_if_it_had_a_problem_before() {
+    let sample = Sample::new();
+    // S002 (thu 11:30 in the 60-seat Wilhelmina Room) is made to expect 500 people: an old
+    // capacity problem. Moving it into a 16-seat room must still be refused, as `book` does.
+    let sessions = sample.read("sessions.csv");
+    let old = "S002,Async closures stabilization,planned,lang,90,projector,,";
+    assert!(sessions.contains(old));
+    sample.write(
+        "sessions.csv",
+        &sessions.replace(old, "S002,Async closures stabilization,planned,lang,90,projector,500,"),
+    );
+    let err = sample.fails(
+        &[
+            "edit-session",
+            "S002",
+            "--day",
+            "thu",
+            "--at",
+            "09:30",
+            "--room",
+            "rietveld",
+        ],
+        "cannot change S002",
+    );
+    assert!(err.contains("Rietveld Room holds 16"), "{err}");
+    // A rename with the old problem in place is still fine.
+    sample.ok(&["edit-session", "S002", "--title", "Async closures: stabilization"]);
+}
+
+#[test]
+fn a_declined_person_cannot_be_required() {
+    let sample = Sample::new();
+    let declined = sample
+        .read("attendees.csv")
+        .lines()
+        .find(|l| l.ends_with(",declined"))
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    sample.fails(
+        &["join", "S012", &declined, "--required"],
+        &format!("{declined} has declined the event"),
+    );
+    sample.fails(
+        &["add-session", "Nope", "--required", &declined],
+        "has declined the event",
+    );
+}

@@ -150,7 +150,7 @@ fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
 }
 
 /// Arrival and departure must fall within the opening hours of the first and last day.
-fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
+pub(super) fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
     let first = person.days.first().and_then(|d| event.day(d));
     let last = person.days.last().and_then(|d| event.day(d));
     if let (Some(t), Some(day)) = (person.arrives, first)

@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::{Context, OutputArgs, day_and_time, day_arg, done, duration_arg, items, known_handles, time_arg};
+use super::{Context, OutputArgs, day_and_time, day_arg, done, duration_arg, items, session, time_arg};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict, Rule};
-use crate::model::{Event, Kind, Participant, Placement, Room, Session, Span, Tie, Time, validate_key};
+use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
 use crate::render::{Listing, list_of};
 
 /// Put a session in a room at a time.
@@ -193,22 +193,15 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
             .as_deref()
             .map(|r| event.find_room(r).map(|r| r.id.clone()))
             .transpose()?;
-        let title = args.title.trim();
-        if title.is_empty() || title.contains(['\n', '\r']) {
-            return Err(Error::Usage("the title must be one non-empty line".into()));
-        }
-        let team = args.team.trim().to_string();
-        if !team.is_empty() {
-            validate_key("team", &team)?;
-        }
-        let needs = items(&args.needs);
-        for need in &needs {
-            validate_key("feature", need)?;
-        }
+        let (title, team, needs) = (
+            session::title(&args.title)?,
+            session::team(&args.team)?,
+            session::needs(&args.needs)?,
+        );
         let id = event.next_session_id();
         event.sessions.push(Session {
             id: id.clone(),
-            title: title.to_string(),
+            title,
             kind: Kind::Adhoc,
             team,
             duration: duration_arg("--for", &args.duration)?,
@@ -221,15 +214,7 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
             line: 0,
             extra: Default::default(),
         });
-        for handle in known_handles(event, &items(&args.required))? {
-            event.participants.push(Participant {
-                session: id.clone(),
-                handle,
-                role: Tie::Required,
-                line: 0,
-                extra: Default::default(),
-            });
-        }
+        session::add_participants(event, &id, &args.required, &[])?;
         place(event, &id, &day, start, room.as_deref())
     })?;
     let event = ctx.load()?;

@@ -92,6 +92,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         let mut problems = Vec::new();
         // Lines of this file that added or updated each handle, for repeated responses.
         let mut seen: HashMap<String, u64> = HashMap::new();
+        // Sessions each person is required at: an update to them must not strand one.
+        let mut required_of: HashMap<String, Vec<String>> = HashMap::new();
+        for p in event
+            .participants
+            .iter()
+            .filter(|p| p.role == crate::model::Tie::Required)
+        {
+            required_of.entry(p.handle.clone()).or_default().push(p.session.clone());
+        }
         for (line, cells) in &rows {
             let get = |field: &str| -> (&str, &str) {
                 fields.iter().position(|f| *f == Some(field)).map_or(("", ""), |i| {
@@ -115,27 +124,23 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                     });
                 }
                 Ok(row) => {
-                    let before = event.clone();
-                    let outcome = merge(event, row, *line, (args.role, args.status), &mut seen);
-                    // An update must not leave a session without a required person.
-                    let required: Vec<&str> = before
-                        .participants
-                        .iter()
-                        .filter(|p| p.handle == outcome.handle && p.role == crate::model::Tie::Required)
-                        .map(|p| p.session.as_str())
-                        .collect();
-                    let broken = rules::new_conflicts(&before, event, &required);
-                    if let Some(conflict) = broken.first() {
-                        *event = before;
-                        let message = format!("not applied: {conflict}");
-                        problems.push(format!("{file}:{line}: {message}"));
-                        outcomes.push(Outcome {
-                            action: "skipped",
-                            detail: message,
-                            ..outcome
-                        });
-                    } else {
-                        outcomes.push(outcome);
+                    let (outcome, at, previous) = merge(event, row, *line, (args.role, args.status), &mut seen);
+                    match still_valid(event, at, previous.as_ref(), &required_of) {
+                        Ok(()) => outcomes.push(outcome),
+                        Err(why) => {
+                            // Undo just this row: the person as they were, or not at all.
+                            match previous {
+                                Some(person) => event.attendees[at] = person,
+                                None => drop(event.attendees.remove(at)),
+                            }
+                            let message = format!("not applied: {why}");
+                            problems.push(format!("{file}:{line}: {message}"));
+                            outcomes.push(Outcome {
+                                action: "skipped",
+                                detail: message,
+                                ..outcome
+                            });
+                        }
                     }
                 }
             }
@@ -309,19 +314,55 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     })
 }
 
-/// Adds the row's person or updates the one with the same handle or email.
+/// Whether the person at `at` (as the row left them; `previous` is how they were) keeps
+/// every rule: arrival and departure within opening hours, and still there for the whole of
+/// every session they are required at (the only hard rule a person's record decides).
+fn still_valid(
+    event: &Event,
+    at: usize,
+    previous: Option<&Attendee>,
+    required_of: &HashMap<String, Vec<String>>,
+) -> std::result::Result<(), String> {
+    let person = &event.attendees[at];
+    super::attendee::check_presence(event, person).map_err(|e| e.to_string())?;
+    let Some(sessions) = required_of.get(&person.handle) else {
+        return Ok(());
+    };
+    for session in sessions.iter().filter_map(|id| event.session(id)) {
+        let Some(place) = session.placement() else { continue };
+        let absent = |p: &Attendee| rules::absence(event, p, place.day, place.span);
+        if let Some(why) = absent(person)
+            && previous.is_none_or(|p| absent(p).is_none())
+        {
+            return Err(format!(
+                "{why} (required at {}, {} {})",
+                session.label(),
+                place.day,
+                place.span
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Adds the row's person or updates the one with the same handle or email. Returns what
+/// happened, where the person is in `event.attendees`, and how they were before (if known).
 /// `defaults` are the role and status of a person the form adds without saying.
-fn merge(event: &mut Event, row: Row, line: u64, defaults: (Role, Status), seen: &mut HashMap<String, u64>) -> Outcome {
-    let email_of = |a: &Attendee| a.email.to_lowercase();
+fn merge(
+    event: &mut Event,
+    row: Row,
+    line: u64,
+    defaults: (Role, Status),
+    seen: &mut HashMap<String, u64>,
+) -> (Outcome, usize, Option<Attendee>) {
     let wanted_email = row.email.as_deref().map(str::to_lowercase).filter(|e| !e.is_empty());
     let existing = event
         .attendees
         .iter()
         .position(|a| a.handle.eq_ignore_ascii_case(&row.handle))
         .or_else(|| {
-            wanted_email
-                .as_ref()
-                .and_then(|e| event.attendees.iter().position(|a| email_of(a) == *e))
+            let email = wanted_email.as_ref()?;
+            event.attendees.iter().position(|a| a.email.eq_ignore_ascii_case(email))
         });
     let all_days: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
     match existing {
@@ -361,13 +402,14 @@ fn merge(event: &mut Event, row: Row, line: u64, defaults: (Role, Status), seen:
                 None => how.to_string(),
             };
             let action = if *person == before { "unchanged" } else { "updated" };
-            Outcome {
+            let outcome = Outcome {
                 line,
                 name: person.name.clone(),
                 handle,
                 action,
                 detail,
-            }
+            };
+            (outcome, i, Some(before))
         }
         None => {
             let person = Attendee {
@@ -392,7 +434,7 @@ fn merge(event: &mut Event, row: Row, line: u64, defaults: (Role, Status), seen:
                 detail: String::new(),
             };
             event.attendees.push(person);
-            outcome
+            (outcome, event.attendees.len() - 1, None)
         }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Context, OutputArgs};
 use crate::error::{Error, Result};
-use crate::model::{Event, rules};
+use crate::model::{Event, integrity, rules};
 use crate::plan::{self, Options, Outcome};
 use crate::render::Listing;
 
@@ -32,7 +32,8 @@ pub struct Args {
     /// Same seed, same plan
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Search at most this many seconds (default: until more search stops paying off)
+    /// Keep searching this many seconds, which may find fewer clashes (default: stop as soon
+    /// as another round of search finds nothing better); the lock is not held meanwhile
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     #[command(flatten)]
@@ -41,13 +42,17 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let time_limit = match args.time_limit {
-        Some(s) if !(s > 0.0 && s.is_finite()) => {
-            return Err(Error::Usage(format!(
-                "--time-limit {s} must be a number of seconds above 0"
-            )));
-        }
-        Some(s) => Some(Duration::from_secs_f64(s)),
         None => None,
+        Some(s) => Some(
+            Duration::try_from_secs_f64(s)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--time-limit {s} must be a number of seconds above 0 (e.g. 2 or 0.5)"
+                    ))
+                })?,
+        ),
     };
     let options = Options {
         seed: args.seed,
@@ -56,22 +61,24 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     let started = Instant::now();
     let _progress = Progress::start();
-    let (event, outcome) = if args.dry_run {
-        let event = ctx.load()?;
-        let outcome = plan::plan(&event, &options);
-        (event, outcome)
-    } else {
-        ctx.store()?.update(|event| {
-            let outcome = plan::plan(event, &options);
-            outcome.apply(event);
-            for u in &outcome.unplaced {
-                if let Some(s) = event.session_mut(&u.session) {
-                    s.unbook();
-                }
+    // Plan on a snapshot without holding the write lock (a long --time-limit must not block
+    // `now` or `schedule`), then write only if nobody changed the data meanwhile.
+    let snapshot = ctx.load()?;
+    refuse_unusable_slots(&snapshot)?;
+    let outcome = plan::plan(&snapshot, &options);
+    let mut event = snapshot.clone();
+    outcome.apply(&mut event);
+    if !args.dry_run {
+        ctx.store()?.update(|current| {
+            if *current != snapshot {
+                return Err(Error::Usage(
+                    "the data changed while planning; nothing written: run `allhands plan` again".into(),
+                ));
             }
-            Ok((event.clone(), outcome))
-        })?
-    };
+            outcome.apply(current);
+            Ok(())
+        })?;
+    }
     let elapsed = started.elapsed();
     drop(_progress);
     args.output.emit(&listing(&event, &outcome, args.dry_run, elapsed))?;
@@ -95,6 +102,23 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         lines.join("\n")
     );
     Err(Error::Problems(String::new()))
+}
+
+/// The planner places sessions at slot starts and treats slots as never overlapping: refuse
+/// slots that overlap or repeat instead of planning double bookings.
+fn refuse_unusable_slots(event: &Event) -> Result<()> {
+    let problems: Vec<String> = integrity::problems(event)
+        .into_iter()
+        .filter(|p| p.file == "slots.csv" && matches!(p.kind, "slots-overlap" | "duplicate-key"))
+        .map(|p| format!("  slots.csv:{}: {}", p.line, p.message))
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "plan needs slots that do not overlap; fix slots.csv first:\n{}",
+        problems.join("\n")
+    )))
 }
 
 /// On a terminal, a search running longer than a second shows how long it has run (stderr).

@@ -41,7 +41,7 @@ pub struct AddArgs {
 }
 
 /// Checks a title: present, one line.
-fn title(text: &str) -> Result<String> {
+pub(super) fn title(text: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(Error::Usage("the title must not be empty".into()));
@@ -52,7 +52,7 @@ fn title(text: &str) -> Result<String> {
     Ok(text.to_string())
 }
 
-fn needs(values: &[String]) -> Result<Vec<String>> {
+pub(super) fn needs(values: &[String]) -> Result<Vec<String>> {
     let mut list = items(values);
     for need in &list {
         validate_key("feature", need)?;
@@ -62,7 +62,7 @@ fn needs(values: &[String]) -> Result<Vec<String>> {
     Ok(list)
 }
 
-fn team(text: &str) -> Result<String> {
+pub(super) fn team(text: &str) -> Result<String> {
     let text = text.trim();
     if !text.is_empty() {
         validate_key("team", text)?;
@@ -127,7 +127,7 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
 
 /// Ties people to a session; a person listed as both is required. Existing ties are updated
 /// (interested becomes required), never duplicated.
-fn add_participants(
+pub(super) fn add_participants(
     event: &mut Event,
     session: &str,
     required: &[String],
@@ -135,6 +135,17 @@ fn add_participants(
 ) -> Result<Vec<String>> {
     let required = known_handles(event, &items(required))?;
     let interested = known_handles(event, &items(interested))?;
+    // Even for an unscheduled session: a declined person cannot be required anywhere.
+    if let Some(person) = required
+        .iter()
+        .filter_map(|h| event.attendee(h))
+        .find(|a| a.status == crate::model::Status::Declined)
+    {
+        return Err(Error::Usage(format!(
+            "{} has declined the event and cannot be required at {session}",
+            person.handle
+        )));
+    }
     let mut changed = Vec::new();
     let ties = required.iter().map(|h| (h, Tie::Required)).chain(
         interested
@@ -241,11 +252,16 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
                 session.id, session.id
             )));
         }
+        let moved = before.session(&session.id).and_then(|s| s.placement()) != session.placement();
         *event.session_mut(&session.id).expect("found above") = session.clone();
-        refuse_conflicts(
-            &format!("change {}", session.label()),
-            &rules::new_conflicts(&before, event, &[&session.id]),
-        )?;
+        // A move must land somewhere clean, as with `book`; other changes must only not make
+        // things worse (an old problem does not block a rename).
+        let conflicts = if moved {
+            rules::conflicts_of(&rules::Index::new(event), &session)
+        } else {
+            rules::new_conflicts(&before, event, &[&session.id])
+        };
+        refuse_conflicts(&format!("change {}", session.label()), &conflicts)?;
         Ok(session)
     })?;
     done(format!("Changed {}", session.label()))

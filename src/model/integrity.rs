@@ -24,24 +24,26 @@ fn duplicates<K: Ord + std::fmt::Display>(
     what: &str,
     keys: impl Iterator<Item = (K, u64)>,
 ) {
-    // Sorting finds repeats without hashing every key (participants.csv can be 100k rows).
+    // Sorting finds repeats in one pass (participants.csv can be 100k rows).
     let mut keys: Vec<(K, u64)> = keys.collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    for pair in keys.windows(2) {
-        let ((key, earlier), (again, line)) = (&pair[0], &pair[1]);
-        if key == again {
-            let first = keys.iter().find(|(k, _)| k == key).map_or(*earlier, |(_, l)| *l);
-            found.push(Problem {
-                kind: "duplicate-key",
-                file,
-                line: *line,
-                message: format!("{what} '{key}' appears again (first on line {first})"),
-            });
+    // Equal keys sit together, the first line first: report each later one against it.
+    let mut first = 0;
+    for i in 1..keys.len() {
+        if keys[i].0 != keys[first].0 {
+            first = i;
+            continue;
         }
+        found.push(Problem {
+            kind: "duplicate-key",
+            file,
+            line: keys[i].1,
+            message: format!("{what} '{}' appears again (first on line {})", keys[i].0, keys[first].1),
+        });
     }
 }
 
-/// A two-part key (`S012 alice`), hashed without building a string.
+/// A two-part key (`S012 alice`), compared without building a string.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Pair<'a>(&'a str, &'a str);
 
@@ -215,4 +217,24 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_repeat_names_the_first_line() {
+        let mut found = Vec::new();
+        let keys = [("a", 2), ("b", 3), ("a", 7), ("a", 5)].map(|(k, l)| (k, l as u64));
+        duplicates(&mut found, "x.csv", "key", keys.into_iter());
+        let lines: Vec<(u64, &str)> = found.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert_eq!(
+            lines,
+            [
+                (5, "key 'a' appears again (first on line 2)"),
+                (7, "key 'a' appears again (first on line 2)")
+            ]
+        );
+    }
 }

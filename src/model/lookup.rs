@@ -2,9 +2,6 @@
 
 use super::{Attendee, Day, Event, Room, Session};
 
-/// How a day was named on the command line: `thu`, `thursday`, `2026-05-21` or `1`.
-pub type DayRef<'a> = &'a str;
-
 /// The choice closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();

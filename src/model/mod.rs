@@ -15,7 +15,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use lookup::{DayRef, did_you_mean};
+pub use lookup::did_you_mean;
 pub use time::{Span, Time, format_duration, parse_duration};
 
 /// Columns a file had that allhands does not know; kept so they survive a rewrite.
@@ -313,10 +313,16 @@ impl Event {
         let highest = self
             .sessions
             .iter()
-            .filter_map(|s| s.id.strip_prefix('S').and_then(|n| n.parse::<u32>().ok()))
+            .filter_map(|s| s.id.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()))
             .max()
             .unwrap_or(0);
-        format!("S{:03}", highest + 1)
+        // Past the largest number (someone typed S18446744073709551615), take the first gap.
+        let first = highest.checked_add(1).unwrap_or(1);
+        (first..)
+            .chain(1..first)
+            .map(|n| format!("S{n:03}"))
+            .find(|id| self.session(id).is_none())
+            .expect("fewer sessions than numbers")
     }
 
     /// Orders an attendee's days as the event's days are ordered, dropping repeats.
@@ -352,4 +358,50 @@ pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
         return Err(format!("{what} '{key}' must start with a letter or digit"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str) -> Session {
+        Session {
+            id: id.into(),
+            title: "t".into(),
+            kind: Kind::Planned,
+            team: String::new(),
+            duration: 60,
+            needs: vec![],
+            size: None,
+            day: None,
+            start: None,
+            room: None,
+            pinned: false,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+
+    #[test]
+    fn the_next_session_id_never_repeats_one_in_use() {
+        let info = EventInfo {
+            name: "e".into(),
+            location: String::new(),
+            timezone: "UTC".into(),
+            extra: Extra::new(),
+        };
+        let mut event = Event {
+            info,
+            days: vec![],
+            slots: vec![],
+            attendees: vec![],
+            rooms: vec![],
+            sessions: vec![session("S009"), session("S010")],
+            participants: vec![],
+        };
+        assert_eq!(event.next_session_id(), "S011");
+        event.sessions.push(session(&format!("S{}", u64::MAX)));
+        event.sessions.push(session("S001"));
+        assert_eq!(event.next_session_id(), "S002");
+    }
 }

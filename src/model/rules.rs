@@ -403,7 +403,11 @@ pub struct Clash {
 /// Every attendee clash: for each person, each pair of overlapping scheduled sessions they are
 /// required at or interested in.
 pub fn clashes(event: &Event) -> Vec<Clash> {
-    let sessions: HashMap<&str, &Session> = event.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
+    // The first of a repeated id is the session, as in `Index`.
+    let mut sessions: HashMap<&str, &Session> = HashMap::default();
+    for s in &event.sessions {
+        sessions.entry(s.id.as_str()).or_insert(s);
+    }
     let day_order: HashMap<&str, usize> = event
         .days
         .iter()

@@ -75,12 +75,19 @@ pub struct Outcome {
 
 impl Outcome {
     /// Applies the placements to an event (what `plan` saves).
+    /// Applies the plan to an event: placed sessions booked, unplaced ones (which may have
+    /// been booked, with `--replan`) out of the schedule.
     pub fn apply(&self, event: &mut Event) {
         for p in &self.placed {
             if let Some(s) = event.session_mut(&p.session) {
                 s.day = Some(p.day.clone());
                 s.start = Some(p.start);
                 s.room = Some(p.room.clone());
+            }
+        }
+        for u in &self.unplaced {
+            if let Some(s) = event.session_mut(&u.session) {
+                s.unbook();
             }
         }
     }
@@ -101,7 +108,6 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
         moves: solution.moves,
         ..Outcome::default()
     };
-    let index = rules::Index::new(event);
     for (i, session) in problem.movable.iter().enumerate() {
         let s = &event.sessions[*session];
         match solution.assignment[i] {
@@ -131,11 +137,26 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
         }
     }
     outcome.apply(&mut after);
-    // Unplaced sessions that were booked (with --replan) are taken out of the schedule.
-    for u in &outcome.unplaced {
-        if let Some(s) = after.session_mut(&u.session) {
+    // A safety net under the search's own bookkeeping: whatever would break a hard rule as
+    // `check` sees it (say, slots that overlap) is not placed after all.
+    let index = rules::Index::new(&after);
+    let broken: Vec<(String, String)> = outcome
+        .placed
+        .iter()
+        .filter_map(|p| {
+            let conflict = rules::conflicts_of(&index, index.session(&p.session)?)
+                .into_iter()
+                .next()?;
+            Some((p.session.clone(), format!("placing it would break a rule: {conflict}")))
+        })
+        .collect();
+    drop(index);
+    for (session, reason) in broken {
+        outcome.placed.retain(|p| p.session != session);
+        if let Some(s) = after.session_mut(&session) {
             s.unbook();
         }
+        outcome.unplaced.push(Unplaced { session, reason });
     }
     outcome.clashes_after = rules::clashes(&after).len();
     let after_index = rules::Index::new(&after);
@@ -149,7 +170,6 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
                 .is_some_and(|r| oversized(r.capacity, after_index.headcount(s)))
         })
         .count();
-    drop(index);
     outcome
 }
 

@@ -387,15 +387,6 @@ pub fn opt<T: ToString>(value: Option<T>) -> Value {
     value.map_or(Value::Null, |v| Value::String(v.to_string()))
 }
 
-/// A text cell; null when empty.
-pub fn str_or_null(value: &str) -> Value {
-    if value.is_empty() {
-        Value::Null
-    } else {
-        Value::String(value.to_string())
-    }
-}
-
 /// A list cell.
 pub fn list_of(items: &[String]) -> Value {
     Value::Array(items.iter().cloned().map(Value::String).collect())

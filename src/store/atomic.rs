@@ -100,7 +100,10 @@ pub fn commit(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
         write_temp(dir, JOURNAL, names.as_bytes())?;
         rename(&temp_path(dir, JOURNAL), &dir.join(JOURNAL))?;
     }
-    sync_dir(dir)?; // the commit point: the journal (or the single temp file) is durable
+    // With a journal, this is the commit point: once the journal is durable, the change
+    // happens (a crash is finished by the next lock holder). A single file commits at its
+    // rename below; a temp file left before that is stale and removed.
+    sync_dir(dir)?;
     for (name, _) in files {
         rename(&temp_path(dir, name), &dir.join(name))?;
     }

@@ -35,23 +35,12 @@ pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
         required: &[],
     };
     let rows = table::parse(path, &bytes, &ANY)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let first_line = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
-    // The header as the form wrote it (parse() normalises names for the data files).
-    let header: Vec<String> = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(first_line.as_bytes())
-        .records()
-        .next()
-        .and_then(|r| r.ok())
-        .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
-        .unwrap_or(rows.header);
     let records = rows
         .records
         .into_iter()
         .map(|(line, r)| (line, r.iter().map(String::from).collect()))
         .collect();
-    Ok((header, records))
+    Ok((rows.raw_header, records))
 }
 
 /// The files of a data folder, in the order they are loaded.
@@ -165,6 +154,7 @@ impl Store {
         let records = table::records(&path, &rows, &T::SCHEMA, T::from_row)?;
         let layout = table::Layout {
             header: rows.header,
+            raw_header: rows.raw_header,
             crlf: rows.crlf,
             bom: rows.bom,
         };

@@ -48,7 +48,10 @@ pub struct Schema {
 
 /// A file's rows as read, with the header as it was (to write columns back in that order).
 pub struct Rows {
+    /// Column names, normalised (lower case, `_` for spaces) to find columns by.
     pub header: Vec<String>,
+    /// The header cells as the file has them, written back as they were.
+    pub raw_header: Vec<String>,
     /// How the file was saved, to write it back the same way (a spreadsheet on Windows
     /// saves CRLF and a BOM; keeping them keeps a one-record change a one-line diff).
     pub crlf: bool,
@@ -179,6 +182,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         .flexible(false)
         .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
+    let mut raw_header: Vec<String> = Vec::new();
     let mut records = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -199,6 +203,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if header.is_none() {
             header = Some(record.iter().map(column_name).collect());
+            raw_header = record.iter().map(|c| c.trim().to_string()).collect();
             continue;
         }
         // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
@@ -243,6 +248,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     }
     Ok(Rows {
         header,
+        raw_header,
         crlf,
         bom,
         records,
@@ -348,6 +354,8 @@ pub fn output_header(
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
     pub header: Vec<String>,
+    /// The header cells as written in the file, beside `header`.
+    pub raw_header: Vec<String>,
     pub crlf: bool,
     pub bom: bool,
 }
@@ -368,7 +376,16 @@ pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&
     };
     let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(start);
     let result: csv::Result<()> = (|| {
-        writer.write_record(header)?;
+        // Columns keep the names the file gave them ("Dietary Needs" stays so).
+        let names = header.iter().map(|h| {
+            layout
+                .header
+                .iter()
+                .position(|l| l == h)
+                .and_then(|i| layout.raw_header.get(i))
+                .unwrap_or(h)
+        });
+        writer.write_record(names)?;
         for row in rows {
             writer.write_record(header.iter().map(|h| guard(&cells(row, h)).into_owned()))?;
         }
