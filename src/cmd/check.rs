@@ -70,7 +70,9 @@ fn findings(event: &Event) -> Vec<Finding> {
         .collect();
     for c in rules::all_conflicts(event) {
         let place = event.session(&c.session).and_then(|s| s.placement());
+        // Say which session, unless the message already does.
         let prefix = place
+            .filter(|_| !c.message.contains(&format!("{} '", c.session)))
             .map(|p| format!("{} ({} {}): ", c.session, p.day, p.span))
             .unwrap_or_default();
         all.push(Finding {
@@ -149,11 +151,12 @@ fn report(findings: &[Finding], soft: &SoftFigures) -> String {
         out += &format!("{place}: {} [{}]\n", f.message, f.kind);
     }
     let hard = findings.iter().filter(|f| f.severity == "hard").count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     out += &format!(
-        "{}{} hard-rule conflicts, {} integrity problems\n",
+        "{}{}, {}\n",
         if findings.is_empty() { "" } else { "\n" },
-        hard,
-        findings.len() - hard
+        plural(hard, "hard-rule conflict"),
+        plural(findings.len() - hard, "integrity problem")
     );
     for line in soft.summary() {
         out += &line;

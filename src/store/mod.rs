@@ -192,15 +192,17 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn sort_by_key<T: Record>(rows: &mut [T]) {
-    rows.sort_by(|x, y| {
-        x.sort_key()
-            .iter()
-            .zip(y.sort_key().iter())
+fn sort_by_key<T: Record>(rows: &mut Vec<T>) {
+    // Keys are built once per row, not twice per comparison; the sort is stable.
+    let mut keyed: Vec<(Vec<String>, T)> = rows.drain(..).map(|r| (r.sort_key(), r)).collect();
+    keyed.sort_by(|(x, _), (y, _)| {
+        x.iter()
+            .zip(y)
             .map(|(a, b)| natural_cmp(a, b))
             .find(|o| o.is_ne())
             .unwrap_or(Ordering::Equal)
     });
+    rows.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
 /// Serialises one file's records with the header it was loaded with.
