@@ -5,38 +5,8 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::Sample;
+use common::{Row, Sample, header, json, rows};
 use serde_json::Value;
-
-type Row = BTreeMap<String, String>;
-
-/// A CSV text as rows keyed by header.
-fn rows(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn header(text: &str) -> Vec<String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    reader.headers().unwrap().iter().map(String::from).collect()
-}
-
-fn json(text: &str) -> Vec<Value> {
-    match serde_json::from_str::<Value>(text).expect("valid JSON") {
-        Value::Array(items) => items,
-        other => panic!("expected an array, got {other}"),
-    }
-}
 
 fn minutes(time: &str) -> u32 {
     let (h, m) = time.split_once(':').unwrap();

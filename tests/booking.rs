@@ -3,50 +3,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::Sample;
+use common::{Row, Sample, json, line_diff, rows};
 use serde_json::Value;
-
-type Row = BTreeMap<String, String>;
-
-/// A CSV text as rows keyed by header.
-fn rows(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-/// Lines removed and lines added between two versions of a file (as multisets).
-fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
-    let mut count: BTreeMap<&str, i64> = BTreeMap::new();
-    for line in before.lines() {
-        *count.entry(line).or_default() -= 1;
-    }
-    for line in after.lines() {
-        *count.entry(line).or_default() += 1;
-    }
-    let (mut removed, mut added) = (Vec::new(), Vec::new());
-    for (line, n) in count {
-        for _ in 0..n.abs() {
-            if n < 0 {
-                removed.push(line.to_string());
-            } else {
-                added.push(line.to_string());
-            }
-        }
-    }
-    (removed, added)
-}
 
 fn minutes(time: &str) -> u32 {
     let (h, m) = time.split_once(':').unwrap();
@@ -150,14 +108,6 @@ fn room_name(sample: &Sample, id: &str) -> String {
         .unwrap()["name"]
         .clone()
 }
-
-fn json(text: &str) -> Vec<Value> {
-    match serde_json::from_str::<Value>(text).expect("valid JSON") {
-        Value::Array(items) => items,
-        other => panic!("expected an array, got {other}"),
-    }
-}
-
 fn placement(row: &Row) -> (String, String, String) {
     (row["day"].clone(), row["start"].clone(), row["room"].clone())
 }

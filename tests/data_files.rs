@@ -5,33 +5,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::Sample;
+use common::{Row, Sample, header, json, line_diff, rows};
 use serde_json::Value;
-
-type Row = BTreeMap<String, String>;
-
-/// A CSV text as rows keyed by header.
-fn rows(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn header(text: &str) -> Vec<String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    reader.headers().unwrap().iter().map(String::from).collect()
-}
 
 /// Writes rows with the given columns, in that order.
 fn write_csv(columns: &[&str], rows: &[Row]) -> String {
@@ -46,36 +21,6 @@ fn write_csv(columns: &[&str], rows: &[Row]) -> String {
     }
     String::from_utf8(writer.into_inner().unwrap()).unwrap()
 }
-
-fn json(text: &str) -> Vec<Value> {
-    match serde_json::from_str::<Value>(text).expect("valid JSON") {
-        Value::Array(items) => items,
-        other => panic!("expected an array, got {other}"),
-    }
-}
-
-/// Lines removed and lines added between two versions of a file (as multisets).
-fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
-    let mut count: BTreeMap<&str, i64> = BTreeMap::new();
-    for line in before.lines() {
-        *count.entry(line).or_default() -= 1;
-    }
-    for line in after.lines() {
-        *count.entry(line).or_default() += 1;
-    }
-    let (mut removed, mut added) = (Vec::new(), Vec::new());
-    for (line, n) in count {
-        for _ in 0..n.abs() {
-            if n < 0 {
-                removed.push(line.to_string());
-            } else {
-                added.push(line.to_string());
-            }
-        }
-    }
-    (removed, added)
-}
-
 /// The file with line `number` (1-based) replaced by `change(line)`.
 fn edit_line(text: &str, number: usize, change: impl Fn(&str) -> String) -> String {
     let mut lines: Vec<String> = text.split('\n').map(String::from).collect();

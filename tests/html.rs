@@ -219,6 +219,6 @@ fn titles_are_escaped() {
     let id = "S067";
     sample.ok(&["book", id, "--day", "thu", "--at", "16:00"]);
     let html = sample.ok(&["schedule", "--format", "html"]);
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+    assert!(html.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; co"));
     assert!(!html.contains("<script>"));
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::Sample;
+use common::{Sample, json};
 use serde_json::Value;
 
 const FERRIS_LINE: &str = "ferris,Ferris Crab,ferris@example.org,member,lang;compiler,thu;fri,,15:00,confirmed";
@@ -26,15 +26,6 @@ fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
         })
         .collect()
 }
-
-fn json(text: &str) -> Vec<Value> {
-    serde_json::from_str::<Value>(text)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-        .as_array()
-        .expect("a JSON array")
-        .clone()
-}
-
 fn handles(listing: &[Value]) -> Vec<String> {
     listing
         .iter()

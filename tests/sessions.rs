@@ -3,50 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::Sample;
-
-type Row = BTreeMap<String, String>;
-
-/// A CSV text as rows keyed by header.
-fn rows(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-/// Lines removed and lines added between two versions of a file (as multisets).
-fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
-    let mut count: BTreeMap<&str, i64> = BTreeMap::new();
-    for line in before.lines() {
-        *count.entry(line).or_default() -= 1;
-    }
-    for line in after.lines() {
-        *count.entry(line).or_default() += 1;
-    }
-    let mut removed = Vec::new();
-    let mut added = Vec::new();
-    for (line, n) in count {
-        for _ in 0..n.abs() {
-            if n < 0 {
-                removed.push(line.to_string());
-            } else {
-                added.push(line.to_string());
-            }
-        }
-    }
-    (removed, added)
-}
+use common::{Row, Sample, line_diff, rows};
 
 fn session(sample: &Sample, id: &str) -> Option<Row> {
     rows(&sample.read("sessions.csv")).into_iter().find(|r| r["id"] == id)

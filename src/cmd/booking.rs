@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Context, OutputArgs, day_and_time, day_arg, done, duration_arg, items, session, time_arg};
+use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session, time_arg};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict, Rule};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
@@ -156,12 +156,8 @@ pub fn unbook(args: UnbookArgs, ctx: &Context) -> Result<()> {
 )]
 pub struct AdhocArgs {
     pub title: String,
-    /// [default: today]
-    #[arg(long)]
-    pub day: Option<String>,
-    /// [default: now]
-    #[arg(long, value_name = "HH:MM")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub moment: Moment,
     /// Length: 60, 60m, 1h30
     #[arg(
         long = "for",
@@ -186,7 +182,7 @@ pub struct AdhocArgs {
 
 pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
     let session = ctx.store()?.update(|event| {
-        let (day, start) = day_and_time(event, args.day.as_deref(), args.at.as_deref())?;
+        let (day, start) = args.moment.resolve(event)?;
         let day = day.day.clone();
         let room = args
             .room
@@ -231,12 +227,8 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
 #[command(after_help = "Examples:\n  allhands free --day fri --at 15:00 --for 60 --size 8\n  \
     allhands free --needs projector               (now, in the event's time zone)")]
 pub struct FreeArgs {
-    /// [default: today]
-    #[arg(long)]
-    pub day: Option<String>,
-    /// [default: now]
-    #[arg(long, value_name = "HH:MM")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub moment: Moment,
     /// For how long: 60, 60m, 1h30
     #[arg(
         long = "for",
@@ -257,7 +249,7 @@ pub struct FreeArgs {
 
 pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
-    let (day, start) = day_and_time(&event, args.day.as_deref(), args.at.as_deref())?;
+    let (day, start) = args.moment.resolve(&event)?;
     let duration = duration_arg("--for", &args.duration)?;
     let needs = items(&args.needs);
     let span = start

@@ -63,16 +63,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             if !(1..=31).contains(&count) {
                 return Err(Error::Usage(format!("--from {from} --to {to} must span 1 to 31 days")));
             }
-            // Weekday names (thu) while they are unique, else d1, d2, ...
-            let by_weekday = count <= 7;
             (0..count as u64)
                 .map(|i| {
                     let date = from.checked_add_days(Days::new(i)).expect("within range");
-                    let id = if by_weekday {
-                        date.format("%a").to_string().to_lowercase()
-                    } else {
-                        format!("d{}", i + 1)
-                    };
+                    let id = Day::id_for(date, i as usize, count as usize);
                     Day {
                         day: id,
                         date,

@@ -185,8 +185,26 @@ pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
     Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")))
 }
 
+/// `--day` and `--at` for commands about a moment, defaulting to now.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Moment {
+    /// [default: today]
+    #[arg(long)]
+    pub day: Option<String>,
+    /// [default: now]
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+}
+
+impl Moment {
+    /// The day and time given, or now in the event's time zone.
+    pub fn resolve<'a>(&self, event: &'a Event) -> Result<(&'a Day, Time)> {
+        day_and_time(event, self.day.as_deref(), self.at.as_deref())
+    }
+}
+
 /// The `--day`/`--at` given, or now: the event day and time to look at.
-pub fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Result<(&'a Day, Time)> {
+fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Result<(&'a Day, Time)> {
     let (today, now) = if day.is_none() || at.is_none() {
         now_local(event)?
     } else {

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs, day_and_time};
+use super::{Context, Moment, OutputArgs};
 use crate::error::Result;
 use crate::render::Listing;
 
@@ -13,19 +13,15 @@ use crate::render::Listing;
     allhands now --day fri --at 14:30"
 )]
 pub struct Args {
-    /// [default: today]
-    #[arg(long)]
-    pub day: Option<String>,
-    /// [default: now]
-    #[arg(long, value_name = "HH:MM")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub moment: Moment,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
-    let (day, at) = day_and_time(&event, args.day.as_deref(), args.at.as_deref())?;
+    let (day, at) = args.moment.resolve(&event)?;
     let scheduled = event.scheduled();
     let mut listing = Listing::new(&[
         "room",

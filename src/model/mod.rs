@@ -102,6 +102,16 @@ pub struct Day {
 }
 
 impl Day {
+    /// The id a new day gets: its weekday (`thu`) when the event is at most a week long, so
+    /// ids stay unique, else its position (`d9`).
+    pub fn id_for(date: NaiveDate, position: usize, event_days: usize) -> String {
+        if event_days <= 7 {
+            date.format("%a").to_string().to_lowercase()
+        } else {
+            format!("d{}", position + 1)
+        }
+    }
+
     pub fn hours(&self) -> Span {
         Span::new(self.opens, self.closes)
     }

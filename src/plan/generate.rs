@@ -63,11 +63,7 @@ pub fn generate(spec: &Spec) -> Event {
     let days: Vec<Day> = (0..spec.days)
         .map(|i| {
             let date = first.checked_add_days(Days::new(i as u64)).expect("valid date");
-            let id = if spec.days <= 7 {
-                date.format("%a").to_string().to_lowercase()
-            } else {
-                format!("d{}", i + 1)
-            };
+            let id = Day::id_for(date, i, spec.days);
             let closes = opens.plus(60 * spec.slots_per_day as u32).unwrap_or(Time::END_OF_DAY);
             Day {
                 day: id,

@@ -211,7 +211,7 @@ fn element(out: &mut String, depth: usize, name: &str, value: &str) {
 /// entities, carriage returns (and in attributes line breaks and tabs) as character
 /// references so parsers keep them, and characters XML 1.0 cannot carry at all replaced by
 /// U+FFFD.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     escape_xml(text, true)
 }
 

@@ -5,25 +5,12 @@
 use std::fmt::Write;
 
 use super::agenda::{Agenda, Item};
+// HTML text and attribute values are escaped as XML's.
+use super::frab::escape;
 use crate::model::{Day, Time};
 
 /// Minutes per grid row.
 const STEP: u32 = 5;
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = r#"
 :root { --row: 0.6rem; --room: minmax(9rem, 1fr); font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
@@ -195,7 +182,7 @@ mod tests {
     fn escapes_markup() {
         assert_eq!(
             escape("<b>\"x\" & 'y'</b>"),
-            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"
+            "&lt;b&gt;&quot;x&quot; &amp; &apos;y&apos;&lt;/b&gt;"
         );
     }
 }

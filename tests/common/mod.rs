@@ -104,3 +104,58 @@ pub fn allhands() -> Command {
         .env_remove("ALLHANDS_NOW");
     cmd
 }
+
+/// A CSV text's rows, each keyed by the header.
+pub type Row = std::collections::BTreeMap<String, String>;
+
+/// A CSV text as rows keyed by header.
+pub fn rows(text: &str) -> Vec<Row> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A CSV text's header.
+pub fn header(text: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader.headers().unwrap().iter().map(String::from).collect()
+}
+
+/// A JSON array's items.
+pub fn json(text: &str) -> Vec<serde_json::Value> {
+    match serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}")) {
+        serde_json::Value::Array(items) => items,
+        other => panic!("expected an array, got {other}"),
+    }
+}
+
+/// Lines removed and lines added between two versions of a file (as multisets).
+pub fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let mut count: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for line in before.lines() {
+        *count.entry(line).or_default() -= 1;
+    }
+    for line in after.lines() {
+        *count.entry(line).or_default() += 1;
+    }
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for (line, n) in count {
+        for _ in 0..n.abs() {
+            if n < 0 {
+                removed.push(line.to_string());
+            } else {
+                added.push(line.to_string());
+            }
+        }
+    }
+    (removed, added)
+}
