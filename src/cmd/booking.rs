@@ -26,7 +26,7 @@ pub struct BookArgs {
 }
 
 pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
-    let (session, from) = ctx.store()?.update(|event| {
+    let (session, from, now) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let day = day_arg(event, &args.day)?.day.clone();
         let start = time_arg("--at", &args.at)?;
@@ -37,10 +37,9 @@ pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
             .transpose()?;
         let from = session.placement().map(|p| describe_placement(event, p));
         let placed = place(event, &session.id, &day, start, room.as_deref())?;
-        Ok((placed, from))
+        let now = describe_placement(event, placed.placement().expect("just placed"));
+        Ok((placed, from, now))
     })?;
-    let event = ctx.load()?;
-    let now = describe_placement(&event, session.placement().expect("just placed"));
     match from {
         Some(from) if from == now => done(format!("No change: {} is already booked {now}", session.label())),
         Some(from) => done(format!("Moved {} from {from} to {now}", session.label())),
@@ -181,7 +180,7 @@ pub struct AdhocArgs {
 }
 
 pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
-    let session = ctx.store()?.update(|event| {
+    let (session, at) = ctx.store()?.update(|event| {
         let (day, start) = args.moment.resolve(event)?;
         let day = day.day.clone();
         let room = args
@@ -211,13 +210,13 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
             extra: Default::default(),
         });
         session::add_participants(event, &id, &args.required, &[])?;
-        place(event, &id, &day, start, room.as_deref())
+        let placed = place(event, &id, &day, start, room.as_deref())?;
+        let at = describe_placement(event, placed.placement().expect("just placed"));
+        Ok((placed, at))
     })?;
-    let event = ctx.load()?;
     done(format!(
-        "Booked ad-hoc {}: {} for {} people",
+        "Booked ad-hoc {}: {at} for {} people",
         session.label(),
-        describe_placement(&event, session.placement().expect("just placed")),
         session.size.unwrap_or(1)
     ))
 }

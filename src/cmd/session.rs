@@ -71,7 +71,7 @@ pub(super) fn team(text: &str) -> Result<String> {
 }
 
 pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
-    let session = ctx.store()?.update(|event| {
+    let (session, people, required) = ctx.store()?.update(|event| {
         let id = args.id.clone().unwrap_or_else(|| event.next_session_id());
         validate_key("session id", &id)?;
         if let Some(existing) = event.session(&id) {
@@ -97,14 +97,10 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
         };
         event.sessions.push(session.clone());
         add_participants(event, &id, &args.required, &args.interested)?;
-        Ok(session)
+        let people = event.participants_of(&id).count();
+        let required = event.participants_of(&id).filter(|p| p.role == Tie::Required).count();
+        Ok((session, people, required))
     })?;
-    let event = ctx.load()?;
-    let people = event.participants_of(&session.id).count();
-    let required = event
-        .participants_of(&session.id)
-        .filter(|p| p.role == Tie::Required)
-        .count();
     done(format!(
         "Added {} ({}, {}{}), unscheduled, with {required} required and {} interested.\n\
          Book it with `allhands book {} --day DAY --at HH:MM`, or let `allhands plan` place it.",
