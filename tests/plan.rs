@@ -146,3 +146,27 @@ fn a_huge_time_limit_is_a_usage_error_not_a_panic() {
     let sample = Sample::new();
     sample.fails(&["plan", "--time-limit", "1e20"], "must be a number of seconds above 0");
 }
+
+#[test]
+fn a_search_longer_than_a_second_shows_progress_on_a_terminal_only() {
+    let sample = Sample::new();
+    let binary = assert_cmd::cargo::cargo_bin!("allhands");
+    let data = sample.data.display();
+    // `script` runs the command on a pseudo-terminal, as an organizer's shell would.
+    let on_tty = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} --data-dir {data} plan --dry-run --time-limit 1.6", binary.display()),
+            "/dev/null",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("script(1) from util-linux runs commands on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&on_tty.stdout);
+    assert!(shown.contains("planning... 1 s"), "{shown}");
+    let piped = sample
+        .cmd(&["plan", "--dry-run", "--time-limit", "1.6"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("planning..."));
+}
