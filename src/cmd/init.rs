@@ -67,14 +67,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 .map(|i| {
                     let date = from.checked_add_days(Days::new(i)).expect("within range");
                     let id = Day::id_for(date, i as usize, count as usize);
-                    Day {
-                        day: id,
-                        date,
-                        opens,
-                        closes,
-                        line: 0,
-                        extra: Default::default(),
-                    }
+                    Day::new(id, date, opens, closes)
                 })
                 .collect()
         }

@@ -158,6 +158,18 @@ pub fn day_arg<'a>(event: &'a Event, text: &str) -> Result<&'a Day> {
     event.find_day(text).map_err(|m| Error::Usage(format!("--day: {m}")))
 }
 
+/// Room features or needed features from repeated/comma-separated values: each a valid key,
+/// sorted, without repeats.
+pub fn features(values: &[String]) -> Result<Vec<String>> {
+    let mut list = items(values);
+    for feature in &list {
+        model::validate_key("feature", feature)?;
+    }
+    list.sort();
+    list.dedup();
+    Ok(list)
+}
+
 /// Splits repeated and comma-separated values (`--team a --team b,c`) into items.
 pub fn items(values: &[String]) -> Vec<String> {
     values

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs, day_arg, done, items, refuse_conflicts};
+use super::{Context, OutputArgs, day_arg, done, features, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Room, Span, rules, validate_key};
 use crate::render::{Listing, list_of};
@@ -32,16 +32,6 @@ fn capacity(text: &str) -> Result<u32> {
             "--capacity '{text}' is not a number of seats (valid: a whole number, 0 or more)"
         ))
     })
-}
-
-fn features(values: &[String]) -> Result<Vec<String>> {
-    let mut list = items(values);
-    for f in &list {
-        validate_key("feature", f)?;
-    }
-    list.sort();
-    list.dedup();
-    Ok(list)
 }
 
 pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {

@@ -53,13 +53,7 @@ pub(super) fn title(text: &str) -> Result<String> {
 }
 
 pub(super) fn needs(values: &[String]) -> Result<Vec<String>> {
-    let mut list = items(values);
-    for need in &list {
-        validate_key("feature", need)?;
-    }
-    list.sort();
-    list.dedup();
-    Ok(list)
+    super::features(values)
 }
 
 pub(super) fn team(text: &str) -> Result<String> {

@@ -104,6 +104,18 @@ pub struct Day {
 impl Day {
     /// The id a new day gets: its weekday (`thu`) when the event is at most a week long, so
     /// ids stay unique, else its position (`d9`).
+    /// A day made by allhands (not read from a file).
+    pub fn new(day: String, date: NaiveDate, opens: Time, closes: Time) -> Day {
+        Day {
+            day,
+            date,
+            opens,
+            closes,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+
     pub fn id_for(date: NaiveDate, position: usize, event_days: usize) -> String {
         if event_days <= 7 {
             date.format("%a").to_string().to_lowercase()

@@ -65,14 +65,7 @@ pub fn generate(spec: &Spec) -> Event {
             let date = first.checked_add_days(Days::new(i as u64)).expect("valid date");
             let id = Day::id_for(date, i, spec.days);
             let closes = opens.plus(60 * spec.slots_per_day as u32).unwrap_or(Time::END_OF_DAY);
-            Day {
-                day: id,
-                date,
-                opens,
-                closes,
-                line: 0,
-                extra: Default::default(),
-            }
+            Day::new(id, date, opens, closes)
         })
         .collect();
     let slots: Vec<Slot> = days

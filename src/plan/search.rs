@@ -241,6 +241,19 @@ struct State {
     cost: i64,
 }
 
+impl State {
+    /// Nothing placed yet.
+    fn empty(p: &Problem<'_>) -> State {
+        let n = p.movable.len();
+        State {
+            slot_of: vec![None; n],
+            room_of: vec![None; n],
+            occupant: vec![vec![None; p.event.rooms.len()]; p.slots.len()],
+            cost: 0,
+        }
+    }
+}
+
 /// What the search found: per movable session its (slot, room), or none.
 pub struct Solution {
     pub assignment: Vec<Option<(usize, usize)>>,
@@ -253,6 +266,13 @@ struct Matcher {
 }
 
 impl Matcher {
+    fn new(p: &Problem<'_>) -> Matcher {
+        Matcher {
+            seen: vec![0; p.event.rooms.len()],
+            stamp: 0,
+        }
+    }
+
     /// Puts `m` into slot `k`'s matching, moving others between rooms if needed.
     fn insert(&mut self, p: &Problem<'_>, st: &mut State, m: usize, k: usize) -> bool {
         self.stamp = self.stamp.wrapping_add(1);
@@ -328,12 +348,7 @@ fn total_cost(p: &Problem<'_>, st: &State) -> i64 {
 /// Greedy start: hardest sessions first, each into its cheapest slot with a room.
 fn initial(p: &Problem<'_>, matcher: &mut Matcher) -> State {
     let n = p.movable.len();
-    let mut st = State {
-        slot_of: vec![None; n],
-        room_of: vec![None; n],
-        occupant: vec![vec![None; p.event.rooms.len()]; p.slots.len()],
-        cost: 0,
-    };
+    let mut st = State::empty(p);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&m| (p.candidates[m].len(), std::cmp::Reverse(p.seats[m]), m));
     for m in order {
@@ -359,10 +374,7 @@ fn initial(p: &Problem<'_>, matcher: &mut Matcher) -> State {
 /// plan so far; the search stops when a round finds nothing better (or at the time limit).
 pub fn anneal(p: &Problem<'_>, options: &Options) -> Solution {
     let n = p.movable.len();
-    let mut matcher = Matcher {
-        seen: vec![0; p.event.rooms.len()],
-        stamp: 0,
-    };
+    let mut matcher = Matcher::new(p);
     let mut st = initial(p, &mut matcher);
     let mut best = st.clone();
     let mut rng = Rng::new(options.seed);
@@ -530,16 +542,8 @@ fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
 /// exponential). Used to prove that the annealing finds the optimum.
 pub fn exhaustive(p: &Problem<'_>) -> i64 {
     let n = p.movable.len();
-    let mut matcher = Matcher {
-        seen: vec![0; p.event.rooms.len()],
-        stamp: 0,
-    };
-    let mut st = State {
-        slot_of: vec![None; n],
-        room_of: vec![None; n],
-        occupant: vec![vec![None; p.event.rooms.len()]; p.slots.len()],
-        cost: 0,
-    };
+    let mut matcher = Matcher::new(p);
+    let mut st = State::empty(p);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&m| (p.candidates[m].len(), m));
     let mut best = i64::MAX;
