@@ -1,6 +1,6 @@
 //! The exact optimum of small events, to measure the planner against.
 
-use super::search::{Problem, exhaustive};
+use super::search::{Problem, UNPLACED, exhaustive};
 use crate::model::{Event, rules};
 
 /// The fewest attendee clashes any plan of `event` can have (with as many sessions placed as
@@ -15,6 +15,6 @@ pub fn optimum_by_search(event: &Event, replan: bool) -> (usize, usize) {
         staying.sessions[i].unbook();
     }
     let base = rules::clashes(&staying).len();
-    let unplaced = (cost / 1_000_000) as usize;
-    (unplaced, base + (cost % 1_000_000) as usize)
+    let (unplaced, rest) = (cost / UNPLACED, cost % UNPLACED);
+    (unplaced as usize, base + (rest / problem.clash) as usize)
 }

@@ -249,6 +249,32 @@ mod tests {
     }
 
     #[test]
+    fn replanning_an_optimal_plan_moves_nothing() {
+        for seed in 1..=20 {
+            let mut event = small(seed, 6 + (seed as usize % 5));
+            let first = plan(
+                &event,
+                &Options {
+                    seed,
+                    ..Options::default()
+                },
+            );
+            first.apply(&mut event);
+            let again = plan(
+                &event,
+                &Options {
+                    seed,
+                    replan: true,
+                    ..Options::default()
+                },
+            );
+            let moved: Vec<_> = again.placed.iter().filter(|p| p.was.is_some()).collect();
+            assert!(moved.is_empty(), "seed {seed}: moved {moved:?}");
+            assert_eq!(again.clashes_after, first.clashes_after, "seed {seed}");
+        }
+    }
+
+    #[test]
     fn same_seed_same_plan() {
         let event = generate(&Spec {
             attendees: 150,

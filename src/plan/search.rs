@@ -8,7 +8,7 @@ use super::{Options, SlotInfo, oversized, ties};
 use crate::model::{Event, Span, Tie, rules};
 
 /// An unplaced session costs more than any number of clashes.
-const UNPLACED: i64 = 1_000_000;
+pub const UNPLACED: i64 = 1 << 48;
 
 /// The event, reduced to what the search needs. Sessions are numbered `0..movable.len()`.
 pub struct Problem<'a> {
@@ -31,6 +31,13 @@ pub struct Problem<'a> {
     neighbours: Vec<Vec<(usize, i64)>>,
     /// Per session: other sessions sharing a required person (never in one slot).
     exclusive: Vec<Vec<usize>>,
+    /// Per session: the slot it is booked in now, with `--replan` (leaving it costs 1).
+    home: Vec<Option<usize>>,
+    /// And the room it is booked in.
+    home_room: Vec<Option<usize>>,
+    /// What one clash costs: more than moving every session, so the search first minimises
+    /// clashes and only then how many booked sessions it moves.
+    pub clash: i64,
 }
 
 impl<'a> Problem<'a> {
@@ -110,6 +117,9 @@ impl<'a> Problem<'a> {
             fixed_cost: Vec::with_capacity(n),
             neighbours: vec![Vec::new(); n],
             exclusive: vec![Vec::new(); n],
+            home: vec![None; n],
+            home_room: vec![None; n],
+            clash: n as i64 + 1,
         };
         for m in 0..n {
             let session = &event.sessions[problem.movable[m]];
@@ -150,7 +160,15 @@ impl<'a> Problem<'a> {
                     candidates.push(k);
                 }
             }
-            problem.fixed_cost.push(costs);
+            problem
+                .fixed_cost
+                .push(costs.into_iter().map(|c| c * problem.clash).collect());
+            let here = session.placement();
+            problem.home[m] = problem
+                .slots
+                .iter()
+                .position(|slot| here.is_some_and(|at| at.day == slot.day && at.span.start == slot.start));
+            problem.home_room[m] = here.and_then(|at| event.rooms.iter().position(|r| r.id == at.room));
             problem.candidates.push(candidates);
         }
 
@@ -180,8 +198,8 @@ impl<'a> Problem<'a> {
         let mut shared: Vec<_> = shared.into_iter().collect();
         shared.sort_unstable();
         for ((a, b), w) in shared {
-            problem.neighbours[a].push((b, w));
-            problem.neighbours[b].push((a, w));
+            problem.neighbours[a].push((b, w * problem.clash));
+            problem.neighbours[b].push((a, w * problem.clash));
         }
         let mut exclusive: Vec<_> = exclusive.into_keys().collect();
         exclusive.sort_unstable();
@@ -190,6 +208,11 @@ impl<'a> Problem<'a> {
             problem.exclusive[b].push(a);
         }
         problem
+    }
+
+    /// 1 when placing `m` in slot `k` moves it from where it is booked (with `--replan`).
+    fn moved(&self, m: usize, k: usize) -> i64 {
+        i64::from(self.home[m].is_some_and(|h| h != k))
     }
 
     fn span(&self, m: usize, k: usize) -> Span {
@@ -319,7 +342,7 @@ fn cost_in(p: &Problem<'_>, st: &State, m: usize, k: Option<usize>, skip: usize)
         .filter(|(u, _)| *u != skip && st.slot_of[*u] == Some(k))
         .map(|(_, w)| w)
         .sum();
-    p.fixed_cost[m][k] + shared
+    p.fixed_cost[m][k] + shared + p.moved(m, k)
 }
 
 /// Whether `m` may join slot `k` given who is there (ignoring `skip`).
@@ -333,7 +356,7 @@ fn total_cost(p: &Problem<'_>, st: &State) -> i64 {
         match st.slot_of[m] {
             None => cost += UNPLACED,
             Some(k) => {
-                cost += p.fixed_cost[m][k];
+                cost += p.fixed_cost[m][k] + p.moved(m, k);
                 cost += p.neighbours[m]
                     .iter()
                     .filter(|(u, _)| *u > m && st.slot_of[*u] == Some(k))
@@ -387,7 +410,8 @@ pub fn anneal(p: &Problem<'_>, options: &Options) -> Solution {
         return finish(p, &best, moves);
     }
     let per_round = 20_000 + 500 * n as u64;
-    let (hot, cold) = (2.0f64, 0.05f64);
+    // Temperatures in clashes: hot enough to leave a local optimum, cold enough to settle.
+    let (hot, cold) = (2.0 * p.clash as f64, 0.05 * p.clash as f64);
     let mut round = 0;
     'rounds: loop {
         round += 1;
@@ -509,7 +533,16 @@ fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
         here.sort_by_key(|&m| (std::cmp::Reverse(p.seats[m]), m));
         let mut taken = vec![false; p.event.rooms.len()];
         let mut greedy = Vec::with_capacity(here.len());
+        // Sessions still in their booked slot keep their room when they can (--replan).
+        let mut stays = Vec::new();
         for &m in &here {
+            if let Some(r) = p.home_room[m].filter(|&r| p.home[m] == Some(k) && !taken[r] && p.fits[m].contains(&r)) {
+                taken[r] = true;
+                stays.push(m);
+                greedy.push((m, r));
+            }
+        }
+        for &m in here.iter().filter(|m| !stays.contains(m)) {
             let span = p.span(m, k);
             match p.fits[m].iter().find(|&&r| !taken[r] && p.room_free(k, r, span)) {
                 Some(&r) => {
