@@ -212,7 +212,10 @@ fn add_session_refuses_bad_titles_ids_teams_and_needs() {
         "session S001 already exists (sessions.csv line 2)",
     );
     sample.fails(&["add-session", "X", "--id", "S 1"], "session id 'S 1'");
-    sample.fails(&["add-session", "X", "--team", "lang team"], "team 'lang team'");
+    sample.fails(
+        &["add-session", "X", "--team", "lang team"],
+        "--team: team 'lang team' must not contain ' '",
+    );
     sample.fails(&["add-session", "X", "--needs", "big screen"], "feature 'big screen'");
     sample.fails(&["add-session", "X", "--kind", "other"], "other");
 }

@@ -59,7 +59,7 @@ pub(super) fn needs(values: &[String]) -> Result<Vec<String>> {
 pub(super) fn team(text: &str) -> Result<String> {
     let text = text.trim();
     if !text.is_empty() {
-        validate_key("team", text)?;
+        validate_key("team", text).map_err(|m| Error::Usage(format!("--team: {m}")))?;
     }
     Ok(text.to_string())
 }
