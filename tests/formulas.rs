@@ -26,6 +26,23 @@ const PAYLOADS: [(&str, &str); 7] = [
 ];
 
 /// What was typed, as allhands keeps it (surrounding whitespace trimmed).
+/// The table row with `key` shows `payload` exactly as typed, without the file's guard.
+fn assert_table_shows_typed(table: &str, key: &str, payload: &str) {
+    let line = table
+        .lines()
+        .find(|l| l.contains(&format!(" {key} ")))
+        .unwrap_or_else(|| panic!("{key} not in the table:\n{table}"));
+    assert!(
+        line.contains(&format!(" {} ", typed(payload))),
+        "the table does not show {:?} as typed: {line}",
+        typed(payload)
+    );
+    assert!(
+        !line.contains(&format!("'{}", typed(payload))),
+        "the table shows the guard: {line}"
+    );
+}
+
 fn typed(payload: &str) -> &str {
     payload.trim()
 }
@@ -155,19 +172,7 @@ fn formula_names_are_guarded_in_files_and_csv_and_shown_as_typed() {
     for (i, (payload, _)) in PAYLOADS.iter().enumerate() {
         let row = find(&rows, "handle", &format!("formula{i}"));
         assert_eq!(row["name"], typed(payload), "attendees --format json");
-        let line = table
-            .lines()
-            .find(|l| l.contains(&format!(" formula{i} ")))
-            .unwrap_or_else(|| panic!("formula{i} not in the table:\n{table}"));
-        assert!(
-            line.contains(&format!(" {} ", typed(payload))),
-            "the table does not show {:?} as typed: {line}",
-            typed(payload)
-        );
-        assert!(
-            !line.contains(&format!("'{}", typed(payload))),
-            "the table shows the guard: {line}"
-        );
+        assert_table_shows_typed(&table, &format!("formula{i}"), payload);
     }
 }
 
@@ -226,19 +231,7 @@ fn formula_titles_are_guarded_in_files_and_csv_and_shown_as_typed() {
             typed(payload),
             "schedule --format json"
         );
-        let line = table
-            .lines()
-            .find(|l| l.contains(&format!(" F{i} ")))
-            .unwrap_or_else(|| panic!("F{i} not in the table:\n{table}"));
-        assert!(
-            line.contains(&format!(" {} ", typed(payload))),
-            "the table does not show {:?} as typed: {line}",
-            typed(payload)
-        );
-        assert!(
-            !line.contains(&format!("'{}", typed(payload))),
-            "the table shows the guard: {line}"
-        );
+        assert_table_shows_typed(&table, &format!("F{i}"), payload);
     }
 }
 

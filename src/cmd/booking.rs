@@ -194,20 +194,11 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
             session::needs(&args.needs)?,
         );
         let id = event.next_session_id();
+        let duration = duration_arg("--for", &args.duration)?;
         event.sessions.push(Session {
-            id: id.clone(),
-            title,
-            kind: Kind::Adhoc,
-            team,
-            duration: duration_arg("--for", &args.duration)?,
             needs,
             size: Some(args.size),
-            day: None,
-            start: None,
-            room: None,
-            pinned: false,
-            line: 0,
-            extra: Default::default(),
+            ..Session::new(id.clone(), title, Kind::Adhoc, team, duration)
         });
         session::add_participants(event, &id, &args.required, &[])?;
         let placed = place(event, &id, &day, start, room.as_deref())?;

@@ -74,20 +74,13 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 id, existing.line
             )));
         }
+        let (title, team) = (title(&args.title)?, team(&args.team)?);
+        let duration = duration_arg("--duration", &args.duration)?;
         let session = Session {
-            id: id.clone(),
-            title: title(&args.title)?,
-            kind: args.kind,
-            team: team(&args.team)?,
-            duration: duration_arg("--duration", &args.duration)?,
             needs: needs(&args.needs)?,
             size: args.size,
-            day: None,
-            start: None,
-            room: None,
             pinned: args.pinned,
-            line: 0,
-            extra: Default::default(),
+            ..Session::new(id.clone(), title, args.kind, team, duration)
         };
         event.sessions.push(session.clone());
         add_participants(event, &id, &args.required, &args.interested)?;

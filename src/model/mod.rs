@@ -232,6 +232,25 @@ pub struct Placement<'a> {
 }
 
 impl Session {
+    /// A new unscheduled, unpinned session with no needs, made by allhands.
+    pub fn new(id: String, title: String, kind: Kind, team: String, duration: u32) -> Session {
+        Session {
+            id,
+            title,
+            kind,
+            team,
+            duration,
+            needs: Vec::new(),
+            size: None,
+            day: None,
+            start: None,
+            room: None,
+            pinned: false,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+
     /// The session's day, time and room; `None` unless all three are set.
     pub fn placement(&self) -> Option<Placement<'_>> {
         let (day, start, room) = (self.day.as_deref()?, self.start?, self.room.as_deref()?);
@@ -387,21 +406,7 @@ mod tests {
     use super::*;
 
     fn session(id: &str) -> Session {
-        Session {
-            id: id.into(),
-            title: "t".into(),
-            kind: Kind::Planned,
-            team: String::new(),
-            duration: 60,
-            needs: vec![],
-            size: None,
-            day: None,
-            start: None,
-            room: None,
-            pinned: false,
-            line: 0,
-            extra: Extra::new(),
-        }
+        Session::new(id.into(), "t".into(), Kind::Planned, String::new(), 60)
     }
 
     #[test]

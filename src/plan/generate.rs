@@ -221,20 +221,10 @@ pub fn generate(spec: &Spec) -> Event {
         } else {
             vec![]
         };
+        let title = format!("{} discussion {}", TEAMS[team], s + 1);
         sessions.push(Session {
-            id,
-            title: format!("{} discussion {}", TEAMS[team], s + 1),
-            kind: Kind::Planned,
-            team: TEAMS[team].to_string(),
-            duration: 60,
             needs,
-            size: None,
-            day: None,
-            start: None,
-            room: None,
-            pinned: false,
-            line: 0,
-            extra: Default::default(),
+            ..Session::new(id, title, Kind::Planned, TEAMS[team].to_string(), 60)
         });
     }
 
