@@ -257,7 +257,7 @@ impl<'a> Index<'a> {
         }
         if drawn.len() > 1 {
             // Strongest reason first, then one entry per person (handles compare without case).
-            drawn.sort_by(|a, b| (a.0.to_lowercase(), a.1).cmp(&(b.0.to_lowercase(), b.1)));
+            drawn.sort_by_cached_key(|(handle, how)| (handle.to_lowercase(), *how));
             drawn.dedup_by(|later, first| later.0.eq_ignore_ascii_case(first.0));
         }
         drawn
