@@ -320,6 +320,35 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Every session a person is tied to, with how: listed (required or interested), through one
+/// of their teams in its audience, or as a plenary; the strongest tie when several apply.
+pub fn sessions_of<'a>(event: &'a Event, person: &Attendee) -> Vec<(&'a Session, Drawn)> {
+    let mut found: Vec<(&Session, Drawn)> = Vec::new();
+    for p in event
+        .participants
+        .iter()
+        .filter(|p| p.handle.eq_ignore_ascii_case(&person.handle))
+    {
+        if let Some(s) = event.session(&p.session) {
+            let how = match p.role {
+                Tie::Required => Drawn::Required,
+                Tie::Interested => Drawn::Interested,
+            };
+            found.push((s, how));
+        }
+    }
+    for s in &event.sessions {
+        if s.is_plenary() {
+            found.push((s, Drawn::Plenary));
+        } else if person.teams.iter().any(|t| s.draws_team(t)) {
+            found.push((s, Drawn::Team));
+        }
+    }
+    found.sort_by(|a, b| (&a.0.id, a.1).cmp(&(&b.0.id, b.1)));
+    found.dedup_by(|later, first| later.0.id == first.0.id);
+    found
+}
+
 /// Whether a person is at the event for the whole of `span` on `day`.
 pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool {
     absence(event, person, day, span).is_none()
