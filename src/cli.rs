@@ -70,6 +70,8 @@ pub enum Command {
     /// Find rooms free at a time
     Free(cmd::booking::FreeArgs),
 
+    /// List sessions (filter by team, day, room, person), or show one with everyone it draws
+    Sessions(cmd::sessions::Args),
     /// Add a session (a discussion), unscheduled
     AddSession(cmd::session::AddArgs),
     /// Change a session's title, team, duration, needs or time

@@ -12,6 +12,7 @@ pub mod plan;
 pub mod room;
 pub mod schedule;
 pub mod session;
+pub mod sessions;
 pub mod shell;
 pub mod stats;
 
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::RemoveRoom(args) => room::remove(args, &ctx),
         Command::Rooms(args) => room::list(args, &ctx),
         Command::Free(args) => booking::free(args, &ctx),
+        Command::Sessions(args) => sessions::run(args, &ctx),
         Command::AddSession(args) => session::add(args, &ctx),
         Command::EditSession(args) => session::edit(args, &ctx),
         Command::RemoveSession(args) => session::remove(args, &ctx),
