@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session, time_arg};
 use crate::error::{Error, Result};
-use crate::model::rules::{self, Conflict, Rule};
+use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
 use crate::render::{Listing, list_of};
 
@@ -83,7 +83,7 @@ fn place(event: &mut Event, id: &str, day: &str, start: Time, room: Option<&str>
             }
         }
     };
-    let placed = event.session_mut(id).expect("found above");
+    let placed = event.session_mut(&session.id).expect("found above");
     placed.day = Some(day.to_string());
     placed.start = Some(start);
     placed.room = Some(chosen);
@@ -95,13 +95,12 @@ fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&R
     if tried.is_empty() {
         return Error::Usage(format!("cannot {what}: there are no rooms yet (`allhands add-room`)"));
     }
-    let everywhere = |c: &Conflict| {
-        matches!(
-            c.rule,
-            Rule::OpeningHours | Rule::PersonAbsent | Rule::PersonDoubleBooked
-        )
-    };
-    let common: Vec<Conflict> = tried[0].1.iter().filter(|c| everywhere(c)).cloned().collect();
+    let common: Vec<Conflict> = tried[0]
+        .1
+        .iter()
+        .filter(|c| c.rule.holds_in_every_room())
+        .cloned()
+        .collect();
     if !common.is_empty() {
         return super::refuse_conflicts(what, &common).expect_err("not empty");
     }

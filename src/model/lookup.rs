@@ -139,8 +139,10 @@ impl Event {
         ))
     }
 
+    /// A session by id; an id typed in another case finds it too.
     pub fn find_session(&self, id: &str) -> Result<&Session, String> {
-        self.session(id).ok_or_else(|| {
+        let ignoring_case = || self.sessions.iter().find(|s| s.id.to_lowercase() == id.to_lowercase());
+        self.session(id).or_else(ignoring_case).ok_or_else(|| {
             unknown(
                 "session",
                 id,

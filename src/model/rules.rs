@@ -70,6 +70,21 @@ pub enum Rule {
     KeptApart,
 }
 
+impl Rule {
+    /// Whether breaking this rule is about the time, whatever the room: no other room helps.
+    pub fn holds_in_every_room(self) -> bool {
+        matches!(
+            self,
+            Rule::OpeningHours
+                | Rule::PersonAbsent
+                | Rule::PersonDoubleBooked
+                | Rule::PlenaryOverlap
+                | Rule::TimeConstraint
+                | Rule::KeptApart
+        )
+    }
+}
+
 /// One broken hard rule, about one session (and maybe another session or a person).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Conflict {
