@@ -4,6 +4,7 @@
 //! built (see the `parse` helpers); the hard scheduling rules live in [`rules`], once, so that
 //! `book`, `check` and `plan` can never disagree about them.
 
+pub mod explain;
 pub mod integrity;
 mod lookup;
 pub mod rules;
