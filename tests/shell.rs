@@ -117,3 +117,19 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
         "{table}"
     );
 }
+
+#[test]
+fn every_flag_and_argument_of_every_command_has_help() {
+    use clap::CommandFactory;
+    let cli = allhands::cli::Cli::command();
+    let mut missing = Vec::new();
+    for command in cli.get_subcommands() {
+        for arg in command.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{} {}", command.get_name(), arg.get_id()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no help text: {missing:?}");
+}

@@ -235,9 +235,10 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
             ))
         })?,
     };
+    // "Now" means the next five-minute mark: nobody books a room from 14:03.
     let at = match at {
         Some(text) => time_arg("--at", text)?,
-        None => now,
+        None => now.round_up(5),
     };
     Ok((day, at))
 }

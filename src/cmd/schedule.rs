@@ -40,13 +40,16 @@ pub enum ScheduleFormat {
     allhands schedule --attendee ferris --format ics -o ferris.ics\n  \
     allhands schedule --format html -o timetable.html")]
 pub struct Args {
+    /// Only this day
     #[arg(long)]
     pub day: Option<String>,
     /// Only sessions this person is required at or interested in
     #[arg(long, value_name = "HANDLE")]
     pub attendee: Option<String>,
+    /// Only this room (id or name)
     #[arg(long)]
     pub room: Option<String>,
+    /// Only this team's sessions
     #[arg(long)]
     pub team: Option<String>,
     /// Output format

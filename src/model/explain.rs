@@ -11,6 +11,9 @@ use super::{Event, Placement, Session, Slot, Span};
 /// the slots it applies to (a whole day named once when it applies to all of that day's
 /// slots). Empty when some slot and room would take it.
 pub fn why_not_placed(event: &Event, session: &Session) -> Vec<String> {
+    if let Some(missing) = event.features_no_room_has(&session.needs).first() {
+        return vec![format!("no room has '{missing}'")];
+    }
     let index = Index::new(event);
     // Reason → slots it rules out, in event order.
     let mut reasons: BTreeMap<String, Vec<&Slot>> = BTreeMap::new();

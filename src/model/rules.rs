@@ -295,6 +295,11 @@ impl<'a> Index<'a> {
         self.apart.get(&session.id.to_lowercase()).map_or(&[], Vec::as_slice)
     }
 
+    /// The event the index was built from.
+    pub fn event(&self) -> &'a Event {
+        self.event
+    }
+
     pub fn participants(&self, session: &str) -> &[&'a Participant] {
         self.participants.get(session).map_or(&[], Vec::as_slice)
     }

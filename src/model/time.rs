@@ -35,6 +35,12 @@ impl Time {
         u32::from(self.0)
     }
 
+    /// The next multiple of `step` minutes at or after this time (at most 24:00).
+    pub fn round_up(self, step: u32) -> Time {
+        let minutes = self.minutes().div_ceil(step) * step;
+        Time::from_minutes(minutes).unwrap_or(Time::END_OF_DAY)
+    }
+
     /// This time plus `duration` minutes, or `None` past the end of the day.
     pub fn plus(self, duration: u32) -> Option<Time> {
         Time::from_minutes(self.minutes() + duration)
