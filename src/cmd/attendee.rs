@@ -313,7 +313,7 @@ pub struct EditArgs {
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let person = ctx.store()?.update(|event| {
+    let (old, person) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut person = event.find_attendee(&args.handle)?.clone();
         if let Some(name) = &args.name {
@@ -365,9 +365,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             &format!("change {}", person.handle),
             &rules::new_conflicts(&before, event, &required),
         )?;
-        Ok(person)
+        let old = before.attendee(&person.handle).expect("found above").clone();
+        Ok((old, person))
     })?;
-    done(format!("Changed {}: {}", person.handle, describe(&person)))
+    super::changed(&old.handle.clone(), &old, &person)
 }
 
 /// Remove a person.

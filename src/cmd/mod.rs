@@ -145,6 +145,16 @@ pub fn done(line: impl AsRef<str>) -> Result<()> {
     say(&format!("{}\n", line.as_ref()))
 }
 
+/// Confirms an edit by what it changed: `Changed S012: duration: 60 -> 90; room: (none) -> blue`.
+pub fn changed<T: store::Record>(what: &str, before: &T, after: &T) -> Result<()> {
+    let changes = store::field_changes(before, after);
+    if changes.is_empty() {
+        done(format!("No change to {what}"))
+    } else {
+        done(format!("Changed {what}: {}", changes.join("; ")))
+    }
+}
+
 /// Parses a `--at`/`--arrives` time, naming the flag in the error.
 pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
     Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))

@@ -99,7 +99,7 @@ pub struct EditArgs {
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let room = ctx.store()?.update(|event| {
+    let (old, room) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut room = event.find_room(&args.id)?.clone();
         if let Some(name) = args.name.as_deref().map(str::trim) {
@@ -133,9 +133,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             &format!("change room {}", room.id),
             &rules::new_conflicts(&before, event, &booked),
         )?;
-        Ok(room)
+        let old = before.room(&room.id).expect("found above").clone();
+        Ok((old, room))
     })?;
-    done(format!("Changed room {}: {}", room.id, describe(&room)))
+    super::changed(&format!("room {}", room.id), &old, &room)
 }
 
 /// Remove a room.

@@ -355,7 +355,7 @@ pub struct EditArgs {
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let session = ctx.store()?.update(|event| {
+    let (old, session) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut session = event.find_session(&args.id)?.clone();
         if let Some(text) = &args.title {
@@ -404,9 +404,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             rules::new_conflicts(&before, event, &[&session.id])
         };
         refuse_conflicts(&format!("change {}", session.label()), &conflicts)?;
-        Ok(session)
+        let old = before.session(&session.id).expect("found above").clone();
+        Ok((old, session))
     })?;
-    done(format!("Changed {}", session.label()))
+    super::changed(&session.label(), &old, &session)
 }
 
 /// Remove a session and everyone's tie to it.

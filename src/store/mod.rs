@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
-pub use records::{Record, timezone};
+pub use records::{Record, field_changes, timezone};
 pub use table::{guard, unguard};
 
 /// A foreign CSV file: its header as written, and each row's line and cells.
