@@ -30,7 +30,6 @@ fn list(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// The seats a session takes: its listed people, or its expected size when larger.
 /// Whether a person is there for `start..end` on `day`, read straight from the files: one of
 /// their days, after they arrive on their first and before they leave on their last, not
 /// declined.
@@ -49,25 +48,37 @@ fn present(sample: &Sample, person: &Row, day: &str, start: u32, end: u32) -> bo
         && !(last && !person["leaves"].is_empty() && end > minutes(&person["leaves"]))
 }
 
-/// The seats a session needs on `day` at `start`: its required people, the interested ones
-/// who are there then, or its size when larger. (The sample's sessions have no audience.)
+/// The seats a session needs on `day` at `start`: its required people, and the interested
+/// ones, the members of its audience teams (everyone, at a plenary) who are there then, each
+/// person once; or its size when larger.
 fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
     let s = session(sample, id);
     let (start, end) = (minutes(start), minutes(start) + s["duration"].parse::<u32>().unwrap());
     let people = rows(&sample.read("attendees.csv"));
-    let listed = rows(&sample.read("participants.csv"))
+    let here = |handle: &str| {
+        people
+            .iter()
+            .find(|p| p["handle"].eq_ignore_ascii_case(handle))
+            .is_some_and(|p| present(sample, p, day, start, end))
+    };
+    let mut drawn: Vec<String> = rows(&sample.read("participants.csv"))
         .iter()
         .filter(|r| r["session"] == id)
-        .filter(|r| {
-            r["role"] == "required"
-                || people
-                    .iter()
-                    .find(|p| p["handle"] == r["handle"])
-                    .is_some_and(|p| present(sample, p, day, start, end))
-        })
-        .count() as u32;
+        .filter(|r| r["role"] == "required" || here(&r["handle"]))
+        .map(|r| r["handle"].to_lowercase())
+        .collect();
+    let audience: Vec<String> = list(&s["audience"]).iter().map(|t| t.to_lowercase()).collect();
+    for p in &people {
+        let plenary = audience.iter().any(|t| t == "everyone");
+        let member = list(&p["teams"]).iter().any(|t| audience.contains(&t.to_lowercase()));
+        if (plenary || member) && here(&p["handle"]) {
+            drawn.push(p["handle"].to_lowercase());
+        }
+    }
+    drawn.sort();
+    drawn.dedup();
     let size = s["size"].parse::<u32>().unwrap_or(0);
-    listed.max(size)
+    (drawn.len() as u32).max(size)
 }
 
 /// Ends of the sessions scheduled in `room` on `day`, as `(start, end, id)`, skipping `except`.
@@ -174,16 +185,19 @@ fn with_blue_room() -> Sample {
 fn book_puts_a_session_in_the_named_room() {
     let sample = with_blue_room();
     let before = sample.read("sessions.csv");
-    let out = sample.ok(&["book", "S012", "--day", "fri", "--at", "14:00", "--room", "blue"]);
+    // S056 draws 10 (no audience team), so the Blue Room's 12 seats hold it.
+    let out = sample.ok(&["book", "S056", "--day", "fri", "--at", "15:00", "--room", "blue"]);
     assert!(
-        out.contains("Booked S012 'Const traits: open design questions': fri 14:00-15:00 in Blue Room"),
+        out.contains("Booked S056 'Project goals process retro': fri 15:00-16:00 in Blue Room"),
         "{out}"
     );
     let (removed, added) = line_diff(&before, &sample.read("sessions.csv"));
     assert_eq!(removed.len(), 1);
+    // Only the placement changes; the later columns (here its source link) are kept.
     assert_eq!(
         added,
-        ["S012,Const traits: open design questions,planned,lang,60,whiteboard,,fri,14:00,blue,false"]
+        ["S056,Project goals process retro,planned,project-goals,60,whiteboard,,fri,15:00,blue,false,,,,,,,\
+          https://github.com/rust-lang/all-hands-2026/issues/67,"]
     );
 }
 
@@ -191,9 +205,9 @@ fn book_puts_a_session_in_the_named_room() {
 fn book_accepts_other_day_forms() {
     for day in ["friday", "Fri", "2026-05-22", "2"] {
         let sample = with_blue_room();
-        sample.ok(&["book", "S012", "--day", day, "--at", "9:30", "--room", "blue"]);
+        sample.ok(&["book", "S056", "--day", day, "--at", "9:30", "--room", "blue"]);
         assert_eq!(
-            placement(&session(&sample, "S012")),
+            placement(&session(&sample, "S056")),
             ("fri".into(), "09:30".into(), "blue".into()),
             "--day {day}"
         );
@@ -206,8 +220,9 @@ fn book_without_a_room_picks_the_smallest_free_room_that_fits() {
         ("S012", "fri", "14:00"),
         ("S039", "fri", "14:00"),
         ("S053", "thu", "14:00"),
-        ("S057", "thu", "09:30"),
-        ("S045", "fri", "09:30"),
+        // Right after the opening plenary (09:30-11:00): it ends where this begins.
+        ("S057", "thu", "11:00"),
+        ("S045", "fri", "10:30"),
         ("S065", "thu", "11:30"),
     ] {
         let sample = Sample::new();
@@ -227,8 +242,8 @@ fn book_without_a_room_picks_the_smallest_free_room_that_fits() {
 #[test]
 fn book_without_a_room_skips_rooms_that_are_taken_small_or_lacking() {
     let sample = with_blue_room();
-    // S012 needs a whiteboard for 7 people: amstel (8, whiteboard) is the smallest.
-    sample.ok(&["book", "S012", "--day", "fri", "--at", "13:00", "--room", "blue"]);
+    // S056 takes the Blue Room (whiteboard) at fri 13:00.
+    sample.ok(&["book", "S056", "--day", "fri", "--at", "13:00", "--room", "blue"]);
     // S062 is in amstel fri 13:00; S039 (17 people, whiteboard) at the same time.
     let expected = expected_room(&sample, "S039", "fri", "13:00");
     assert_ne!(expected, "amstel");
@@ -240,30 +255,33 @@ fn book_without_a_room_skips_rooms_that_are_taken_small_or_lacking() {
 #[test]
 fn booking_a_booked_session_moves_it() {
     let sample = with_blue_room();
-    sample.ok(&["book", "S012", "--day", "fri", "--at", "14:00", "--room", "blue"]);
-    let out = sample.ok(&["book", "S012", "--day", "sat", "--at", "09:30", "--room", "blue"]);
+    sample.ok(&["book", "S056", "--day", "fri", "--at", "15:00", "--room", "blue"]);
+    let out = sample.ok(&["book", "S056", "--day", "sat", "--at", "09:30", "--room", "blue"]);
     assert!(
         out.contains(
-            "Moved S012 'Const traits: open design questions' from fri 14:00-15:00 in Blue Room to sat 09:30-10:30 in Blue Room"
+            "Moved S056 'Project goals process retro' from fri 15:00-16:00 in Blue Room to sat 09:30-10:30 in Blue Room"
         ),
         "{out}"
     );
     assert_eq!(
-        placement(&session(&sample, "S012")),
+        placement(&session(&sample, "S056")),
         ("sat".into(), "09:30".into(), "blue".into())
     );
     // Moving within its own slot is not a clash with itself.
-    sample.ok(&["book", "S012", "--day", "sat", "--at", "10:00", "--room", "blue"]);
-    assert_eq!(session(&sample, "S012")["start"], "10:00");
+    sample.ok(&["book", "S056", "--day", "sat", "--at", "10:00", "--room", "blue"]);
+    assert_eq!(session(&sample, "S056")["start"], "10:00");
 }
 
 #[test]
 fn book_refuses_a_taken_room_naming_the_other_session() {
     let sample = Sample::new();
+    // S028 is not a plenary (and S057's required person is free from 10:30), so the taken room
+    // is the only reason.
     sample.fails(
-        &["book", "S057", "--day", "thu", "--at", "10:00", "--room", "main"],
-        "cannot book S057 'Moderation: escalation policy' on thu 10:00-11:00 in Main Hall: \
-         Main Hall is already taken by S001 'Opening plenary: state of the Project' 09:30-11:00 on thu in Main Hall",
+        &["book", "S057", "--day", "fri", "--at", "10:30", "--room", "main"],
+        "cannot book S057 'Moderation: escalation policy' on fri 10:30-11:30 in Main Hall: \
+         Main Hall is already taken by S028 'Leadership Council Q&A: \"What does the Council actually do?\"' \
+         09:30-11:00 on fri in Main Hall",
     );
 }
 
@@ -325,14 +343,14 @@ fn book_refuses_when_a_required_person_arrives_later() {
         "--arrives",
         "11:00",
     ]);
-    sample.ok(&["join", "S012", "ferris", "--required"]);
+    sample.ok(&["join", "S056", "ferris", "--required"]);
     sample.fails(
-        &["book", "S012", "--day", "fri", "--at", "10:30"],
+        &["book", "S056", "--day", "fri", "--at", "10:30"],
         "ferris arrives at 11:00 on fri, after the start at 10:30",
     );
     // From 11:00 on it works; and on sat (not the first day) the arrival time does not apply.
-    sample.ok(&["book", "S012", "--day", "fri", "--at", "11:00"]);
-    sample.ok(&["book", "S012", "--day", "sat", "--at", "09:30"]);
+    sample.ok(&["book", "S056", "--day", "fri", "--at", "11:00"]);
+    sample.ok(&["book", "S056", "--day", "sat", "--at", "09:30"]);
 }
 
 #[test]
@@ -614,21 +632,21 @@ fn adhoc_refusals_write_nothing() {
 #[test]
 fn adhoc_beside_a_required_persons_other_session_is_refused() {
     let sample = Sample::new();
-    // alice is required at S034, sat 15:45-16:45.
+    // alice is required at S034, thu 14:00-15:00.
     sample.fails(
         &[
             "adhoc",
             "Chat",
             "--day",
-            "sat",
+            "thu",
             "--at",
-            "16:00",
+            "14:30",
             "--for",
             "30",
             "--required",
             "alice",
         ],
-        "alice is already required at S034 'Never type stabilization' 15:45-16:45 on sat in Catharijne Room",
+        "alice is already required at S034 'Never type stabilization' 14:00-15:00 on thu in Miffy Room",
     );
 }
 
