@@ -3,13 +3,8 @@
 
 mod common;
 
-use common::{Row, Sample, json, line_diff, rows};
+use common::{Row, Sample, headcount, json, line_diff, list, minutes, rows};
 use serde_json::Value;
-
-fn minutes(time: &str) -> u32 {
-    let (h, m) = time.split_once(':').unwrap();
-    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
-}
 
 fn hhmm(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -20,65 +15,6 @@ fn session(sample: &Sample, id: &str) -> Row {
         .into_iter()
         .find(|r| r["id"] == id)
         .unwrap_or_else(|| panic!("no session {id}"))
-}
-
-fn list(cell: &str) -> Vec<String> {
-    cell.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// Whether a person is there for `start..end` on `day`, read straight from the files: one of
-/// their days, after they arrive on their first and before they leave on their last, not
-/// declined.
-fn present(sample: &Sample, person: &Row, day: &str, start: u32, end: u32) -> bool {
-    let order: Vec<String> = rows(&sample.read("days.csv"))
-        .into_iter()
-        .map(|d| d["day"].clone())
-        .collect();
-    let mut days = list(&person["days"]);
-    days.sort_by_key(|d| order.iter().position(|o| o == d));
-    let first = days.first().is_some_and(|d| d == day);
-    let last = days.last().is_some_and(|d| d == day);
-    person["status"] != "declined"
-        && days.iter().any(|d| d == day)
-        && !(first && !person["arrives"].is_empty() && start < minutes(&person["arrives"]))
-        && !(last && !person["leaves"].is_empty() && end > minutes(&person["leaves"]))
-}
-
-/// The seats a session needs on `day` at `start`: its required people, and the interested
-/// ones, the members of its audience teams (everyone, at a plenary) who are there then, each
-/// person once; or its size when larger.
-fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
-    let s = session(sample, id);
-    let (start, end) = (minutes(start), minutes(start) + s["duration"].parse::<u32>().unwrap());
-    let people = rows(&sample.read("attendees.csv"));
-    let here = |handle: &str| {
-        people
-            .iter()
-            .find(|p| p["handle"].eq_ignore_ascii_case(handle))
-            .is_some_and(|p| present(sample, p, day, start, end))
-    };
-    let mut drawn: Vec<String> = rows(&sample.read("participants.csv"))
-        .iter()
-        .filter(|r| r["session"] == id)
-        .filter(|r| r["role"] == "required" || here(&r["handle"]))
-        .map(|r| r["handle"].to_lowercase())
-        .collect();
-    let audience: Vec<String> = list(&s["audience"]).iter().map(|t| t.to_lowercase()).collect();
-    for p in &people {
-        let plenary = audience.iter().any(|t| t == "everyone");
-        let member = list(&p["teams"]).iter().any(|t| audience.contains(&t.to_lowercase()));
-        if (plenary || member) && here(&p["handle"]) {
-            drawn.push(p["handle"].to_lowercase());
-        }
-    }
-    drawn.sort();
-    drawn.dedup();
-    let size = s["size"].parse::<u32>().unwrap_or(0);
-    (drawn.len() as u32).max(size)
 }
 
 /// Ends of the sessions scheduled in `room` on `day`, as `(start, end, id)`, skipping `except`.
