@@ -573,8 +573,9 @@ fn join_required_refuses_someone_away_that_day() {
 #[test]
 fn join_beyond_the_room_capacity_is_refused() {
     let sample = Sample::new();
-    // S018 is in Neude Room (24 seats) with 24 people already.
+    // S018 is in Neude Room (24 seats) and draws 24 people already.
     assert_eq!(participants(&sample, "S018").len(), 24);
+    assert_eq!(common::booked_headcount(&sample, "S018"), 24);
     sample.fails(
         &["join", "S018", "alice"],
         "Neude Room holds 24, but S018 'Crates.io trusted publishing' draws 25 people",
