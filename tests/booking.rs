@@ -132,8 +132,10 @@ fn book_puts_a_session_in_the_named_room() {
     // Only the placement changes; the later columns (here its source link) are kept.
     assert_eq!(
         added,
-        ["S056,Project goals process retro,planned,project-goals,60,whiteboard,,fri,15:00,blue,false,,,,,,,\
-          https://github.com/rust-lang/all-hands-2026/issues/67,"]
+        [
+            "S056,Project goals process retro,planned,project-goals,60,whiteboard,,fri,15:00,blue,false,,,,,,,\
+          https://github.com/rust-lang/all-hands-2026/issues/67,"
+        ]
     );
 }
 

@@ -269,8 +269,10 @@ fn edit_session_changes_title_duration_and_needs_only() {
     // Its audience, time constraints, preference and source stay as they were.
     assert_eq!(
         added,
-        ["S012,Const traits,planned,lang,90,projector;whiteboard,,,,,false,lang,thu;fri,,,afternoon,,\
-          https://github.com/rust-lang/all-hands-2026/issues/23,"]
+        [
+            "S012,Const traits,planned,lang,90,projector;whiteboard,,,,,false,lang,thu;fri,,,afternoon,,\
+          https://github.com/rust-lang/all-hands-2026/issues/23,"
+        ]
     );
 }
 
