@@ -30,8 +30,31 @@ fn bookings(sample: &Sample, day: &str, room: &str, except: &str) -> Vec<(u32, u
         .collect()
 }
 
+/// The plenaries (audience `everyone`) scheduled on `day`, as `(start, end, id)`: nothing else
+/// may run then, in any room.
+fn plenaries(sample: &Sample, day: &str) -> Vec<(u32, u32, String)> {
+    rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|s| s["day"] == day && !s["start"].is_empty())
+        .filter(|s| list(&s["audience"]).iter().any(|a| a.eq_ignore_ascii_case("everyone")))
+        .map(|s| {
+            let start = minutes(&s["start"]);
+            (start, start + s["duration"].parse::<u32>().unwrap(), s["id"].clone())
+        })
+        .collect()
+}
+
+/// What stands in the way of another session in `room` on `day`: its own bookings (but
+/// `except`) and the day's plenaries.
+fn taken(sample: &Sample, day: &str, room: &str, except: &str) -> Vec<(u32, u32, String)> {
+    let mut taken = bookings(sample, day, room, except);
+    taken.extend(plenaries(sample, day).into_iter().filter(|(_, _, id)| id != except));
+    taken
+}
+
 /// Rooms (ids) with at least `seats` seats and every feature in `needs`, free for the
-/// whole of `[start, start + duration)` on `day`, smallest first (then by id).
+/// whole of `[start, start + duration)` on `day` (no booking there, no plenary then),
+/// smallest first (then by id).
 fn free_rooms(
     sample: &Sample,
     day: &str,
@@ -50,7 +73,7 @@ fn free_rooms(
             needs.iter().all(|n| features.iter().any(|f| f == n))
         })
         .filter(|r| {
-            bookings(sample, day, &r["id"], except)
+            taken(sample, day, &r["id"], except)
                 .iter()
                 .all(|(s, e, _)| *e <= from || to <= *s)
         })
@@ -616,8 +639,8 @@ fn free_lists_exactly_the_rooms_free_and_big_enough() {
         assert!(room["capacity"].as_u64().unwrap() >= 8, "{room}");
         let id = room["room"].as_str().unwrap();
         let until = room["free_until"].as_str().unwrap();
-        // Free until the next booking after the asked span, or closing time.
-        let next = bookings(&sample, "fri", id, "")
+        // Free until the next booking or plenary after the asked span, or closing time.
+        let next = taken(&sample, "fri", id, "")
             .iter()
             .filter(|(s, _, _)| *s >= minutes("16:00"))
             .map(|(s, _, _)| *s)
@@ -666,17 +689,49 @@ fn free_with_needs_lists_only_rooms_with_those_features() {
             "--day",
             "thu",
             "--at",
-            "09:30",
+            "11:00",
             "--needs",
             "projector,whiteboard",
             "--size",
             "10",
         ],
     );
+    assert!(!listed.is_empty());
     assert_eq!(
         ids(&listed),
-        free_rooms(&sample, "thu", "09:30", 30, 10, &["projector", "whiteboard"], "")
+        free_rooms(&sample, "thu", "11:00", 30, 10, &["projector", "whiteboard"], "")
     );
+}
+
+#[test]
+fn free_leaves_out_every_room_during_a_plenary() {
+    let sample = Sample::new();
+    // The opening plenary S001 runs thu 09:30-11:00 in Main Hall; no other room may be used.
+    assert_eq!(
+        plenaries(&sample, "thu"),
+        [(minutes("09:30"), minutes("11:00"), "S001".into())]
+    );
+    assert!(free_json(&sample, &["--day", "thu", "--at", "10:00"]).is_empty());
+    let out = sample.ok(&["free", "--day", "thu", "--at", "10:00"]);
+    assert!(out.contains("no room is free on thu 10:00-10:30"), "{out}");
+    // From its end every room that is not booked is free again.
+    let listed = free_json(&sample, &["--day", "thu", "--at", "11:00"]);
+    assert_eq!(ids(&listed), free_rooms(&sample, "thu", "11:00", 30, 1, &[], ""));
+    assert!(ids(&listed).contains(&"vredenburg".to_string()), "{listed:?}");
+    // A room free before the closing plenary (sat 15:45-16:45) is free only until it starts.
+    let listed = free_json(&sample, &["--day", "sat", "--at", "14:30", "--for", "60"]);
+    assert!(!listed.is_empty());
+    for room in &listed {
+        let id = room["room"].as_str().unwrap();
+        let next = taken(&sample, "sat", id, "")
+            .iter()
+            .filter(|(s, _, _)| *s >= minutes("15:30"))
+            .map(|(s, _, _)| *s)
+            .min()
+            .unwrap();
+        assert_eq!(room["free_until"].as_str().unwrap(), hhmm(next), "{id}");
+        assert!(next <= minutes("15:45"), "{id} free past the plenary");
+    }
 }
 
 #[test]
