@@ -298,9 +298,10 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
         requirements(args.size, &needs)
     );
     for room in rooms {
+        // Nothing else may run during a plenary (hard rule 5), so it takes every room.
         let booked: Vec<Span> = scheduled
             .iter()
-            .filter(|(_, at)| at.day == day.day && at.room == room.id)
+            .filter(|(s, at)| at.day == day.day && (at.room == room.id || s.is_plenary()))
             .map(|(_, at)| at.span)
             .collect();
         if booked.iter().any(|b| b.overlaps(span)) {
