@@ -278,8 +278,8 @@ fn book_refuses_when_a_required_person_is_away_that_day() {
     );
     // Without a room the reason is the same for every room, so it is said once.
     let err = sample.fails(
-        &["book", "S058", "--day", "thu", "--at", "09:30"],
-        "cannot book S058 'Diagnostics: translation and structured output' on thu 09:30-10:30: \
+        &["book", "S058", "--day", "thu", "--at", "11:30"],
+        "cannot book S058 'Diagnostics: translation and structured output' on thu 11:30-12:30: \
          ngozi-rs is not at the event on thu (their days: sat)",
     );
     assert!(!err.contains("no room is free"), "{err}");
@@ -699,7 +699,7 @@ fn free_with_needs_lists_only_rooms_with_those_features() {
     assert!(!listed.is_empty());
     assert_eq!(
         ids(&listed),
-        free_rooms(&sample, "thu", "11:00", 30, 10, &["projector", "whiteboard"], "")
+        free_rooms(&sample, "thu", "11:00", 60, 10, &["projector", "whiteboard"], "")
     );
 }
 
@@ -713,10 +713,10 @@ fn free_leaves_out_every_room_during_a_plenary() {
     );
     assert!(free_json(&sample, &["--day", "thu", "--at", "10:00"]).is_empty());
     let out = sample.ok(&["free", "--day", "thu", "--at", "10:00"]);
-    assert!(out.contains("no room is free on thu 10:00-10:30"), "{out}");
+    assert!(out.contains("no room is free on thu 10:00-11:00"), "{out}");
     // From its end every room that is not booked is free again.
     let listed = free_json(&sample, &["--day", "thu", "--at", "11:00"]);
-    assert_eq!(ids(&listed), free_rooms(&sample, "thu", "11:00", 30, 1, &[], ""));
+    assert_eq!(ids(&listed), free_rooms(&sample, "thu", "11:00", 60, 1, &[], ""));
     assert!(ids(&listed).contains(&"vredenburg".to_string()), "{listed:?}");
     // A room free before the closing plenary (sat 15:45-16:45) is free only until it starts.
     let listed = free_json(&sample, &["--day", "sat", "--at", "14:30", "--for", "60"]);
@@ -738,7 +738,7 @@ fn free_leaves_out_every_room_during_a_plenary() {
 fn free_with_nothing_free_says_so() {
     let sample = Sample::new();
     let out = sample.ok(&["free", "--day", "fri", "--at", "15:00", "--size", "500"]);
-    assert!(out.contains("no room is free on fri 15:00-15:30, 500+ seats"), "{out}");
+    assert!(out.contains("no room is free on fri 15:00-16:00, 500+ seats"), "{out}");
     assert!(free_json(&sample, &["--day", "fri", "--at", "15:00", "--size", "500"]).is_empty());
 }
 
@@ -825,8 +825,10 @@ fn now_shows_what_is_on_in_every_room() {
 #[test]
 fn now_outside_opening_hours_says_when_the_day_is_open() {
     let sample = Sample::new();
-    let out = sample.ok(&["now", "--day", "thu", "--at", "20:00"]);
+    let out = sample.ok(&["now", "--day", "thu", "--at", "07:00"]);
     assert!(out.contains("thu is open 09:00-18:00"), "{out}");
+    let out = sample.ok(&["now", "--day", "thu", "--at", "20:00"]);
+    assert!(out.contains("thu is over (closed at 18:00)"), "{out}");
 }
 
 #[test]

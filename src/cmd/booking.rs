@@ -283,7 +283,6 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
                 day.hours()
             ))
         })?;
-    let scheduled = event.scheduled();
     let mut rooms: Vec<&Room> = event
         .rooms
         .iter()
@@ -298,12 +297,7 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
         requirements(args.size, &needs)
     );
     for room in rooms {
-        // Nothing else may run during a plenary (hard rule 5), so it takes every room.
-        let booked: Vec<Span> = scheduled
-            .iter()
-            .filter(|(s, at)| at.day == day.day && (at.room == room.id || s.is_plenary()))
-            .map(|(_, at)| at.span)
-            .collect();
+        let booked = event.busy_spans(&day.day, &room.id);
         if booked.iter().any(|b| b.overlaps(span)) {
             continue;
         }

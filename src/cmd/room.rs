@@ -284,7 +284,7 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
             .iter()
             .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
             .collect();
-        let free: Vec<String> = free_spans(day, &here.iter().map(|(_, at)| at.span).collect::<Vec<_>>())
+        let free: Vec<String> = free_spans(day, &event.busy_spans(&day.day, &room.id))
             .iter()
             .map(Span::to_string)
             .collect();

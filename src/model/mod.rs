@@ -488,6 +488,20 @@ impl Event {
             .expect("fewer sessions than numbers")
     }
 
+    /// When a room is taken on a day: its own sessions, and every plenary (nothing else may
+    /// run during one, hard rule 5), sorted by start.
+    pub fn busy_spans(&self, day: &str, room: &str) -> Vec<Span> {
+        let mut spans: Vec<Span> = self
+            .sessions
+            .iter()
+            .filter_map(|s| Some((s, s.placement()?)))
+            .filter(|(s, at)| at.day == day && (at.room == room || s.is_plenary()))
+            .map(|(_, at)| at.span)
+            .collect();
+        spans.sort();
+        spans
+    }
+
     /// Every feature some room has, sorted, each once (features compare without case).
     pub fn all_features(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self
