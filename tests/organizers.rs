@@ -139,3 +139,161 @@ fn a_bare_allhands_prints_the_help_with_examples() {
     let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Usage: allhands") && text.contains("Examples:"), "{text}");
 }
+
+/// A fresh folder in a temp dir, and a command runner for it.
+fn fresh() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("offsite");
+    (tmp, dir)
+}
+
+fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    allhands().arg("--data-dir").arg(dir).args(args).output().unwrap()
+}
+
+fn ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(dir: &std::path::Path, args: &[&str], message: &str) {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(message), "{args:?}: expected {message:?} in {err}");
+}
+
+#[test]
+fn init_lays_out_days_and_slots_and_says_what_to_do_next() {
+    let (_tmp, dir) = fresh();
+    let out = ok(
+        &dir,
+        &[
+            "init",
+            "--from",
+            "2026-10-13",
+            "--to",
+            "2026-10-14",
+            "--name",
+            "Offsite",
+        ],
+    );
+    assert!(out.contains("with 2 days and 8 slots"), "{out}");
+    assert!(out.contains("Next steps:") && out.contains("add-room"), "{out}");
+    let slots = std::fs::read_to_string(dir.join("slots.csv")).unwrap();
+    assert_eq!(
+        slots,
+        "day,start,end\ntue,09:00,10:30\ntue,11:00,12:30\ntue,13:30,15:00\ntue,15:30,17:00\n\
+         wed,09:00,10:30\nwed,11:00,12:30\nwed,13:30,15:00\nwed,15:30,17:00\n"
+    );
+    let days = std::fs::read_to_string(dir.join("days.csv")).unwrap();
+    assert!(days.contains("tue,2026-10-13,09:00,17:30"), "{days}");
+    // Again, on the still-empty event, with other blocks: it lays the days out anew.
+    let out = ok(
+        &dir,
+        &[
+            "init",
+            "--from",
+            "2026-10-13",
+            "--block",
+            "60",
+            "--pause",
+            "0",
+            "--lunch",
+            "none",
+            "--closes",
+            "12:00",
+        ],
+    );
+    assert!(out.contains("with 1 day and 3 slots"), "{out}");
+    // Once it has a room, init refuses and changes nothing.
+    ok(&dir, &["add-room", "blue", "--capacity", "10"]);
+    let before = std::fs::read(dir.join("days.csv")).unwrap();
+    fails(
+        &dir,
+        &["init", "--from", "2026-10-20"],
+        "already holds an event with people, rooms or sessions",
+    );
+    assert_eq!(std::fs::read(dir.join("days.csv")).unwrap(), before);
+}
+
+#[test]
+fn a_refused_init_leaves_nothing_behind() {
+    let (_tmp, dir) = fresh();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("attendees.csv"), "handle\n").unwrap();
+    fails(&dir, &["init", "--from", "2026-10-13"], "already has attendees.csv");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["attendees.csv"]);
+}
+
+#[test]
+fn days_and_slots_have_commands_of_their_own() {
+    let (_tmp, dir) = fresh();
+    ok(&dir, &["init", "--from", "2026-10-13"]);
+    let out = ok(
+        &dir,
+        &[
+            "add-day",
+            "2026-10-14",
+            "--closes",
+            "16:00",
+            "--block",
+            "1h",
+            "--pause",
+            "15",
+        ],
+    );
+    assert!(
+        out.contains("Added wed (2026-10-14, open 09:00-16:00) with 5 slots"),
+        "{out}"
+    );
+    fails(&dir, &["add-day", "2026-10-14"], "2026-10-14 is already day wed");
+    fails(&dir, &["add-day", "2026-10-21"], "there is already a day 'wed'");
+    ok(&dir, &["add-day", "2026-10-21", "--id", "wed2", "--no-slots"]);
+    let out = ok(
+        &dir,
+        &["add-slot", "--day", "wed2", "--start", "10:00", "--end", "11:00"],
+    );
+    assert!(out.contains("Added slot wed2 10:00-11:00"), "{out}");
+    fails(
+        &dir,
+        &["add-slot", "--day", "wed2", "--start", "10:30", "--end", "11:30"],
+        "overlaps",
+    );
+    fails(
+        &dir,
+        &["add-slot", "--day", "wed2", "--start", "17:00", "--end", "18:00"],
+        "outside",
+    );
+    // Hours cannot shrink past a slot; remove it first.
+    fails(
+        &dir,
+        &["edit-day", "wed2", "--opens", "10:30"],
+        "slots 10:00-11:00 would be outside",
+    );
+    ok(&dir, &["remove-slot", "--day", "wed2", "--start", "10:00"]);
+    let out = ok(&dir, &["edit-day", "wed2", "--opens", "10:30"]);
+    assert_eq!(out, "Changed day wed2: opens: 09:00 -> 10:30\n");
+    fails(
+        &dir,
+        &["remove-slot", "--day", "wed2", "--start", "10:00"],
+        "wed2 has no slot starting at 10:00",
+    );
+    let out = run(&dir, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn edit_day_refuses_hours_that_leave_a_session_outside() {
+    let sample = Sample::new();
+    sample.fails(&["edit-day", "sat", "--closes", "16:00"], "cannot change sat");
+}

@@ -4,6 +4,7 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod day;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -33,6 +34,10 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { data_dir };
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
+        Command::AddDay(args) => day::add_day(args, &ctx),
+        Command::EditDay(args) => day::edit_day(args, &ctx),
+        Command::AddSlot(args) => day::add_slot(args, &ctx),
+        Command::RemoveSlot(args) => day::remove_slot(args, &ctx),
         Command::AddAttendee(args) => attendee::add(args, &ctx),
         Command::Attendees(args) => attendee::list(args, &ctx),
         Command::EditAttendee(args) => attendee::edit(args, &ctx),
