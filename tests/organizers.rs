@@ -297,3 +297,31 @@ fn edit_day_refuses_hours_that_leave_a_session_outside() {
     let sample = Sample::new();
     sample.fails(&["edit-day", "sat", "--closes", "16:00"], "cannot change sat");
 }
+
+#[test]
+fn narrow_terminals_get_stacked_rows_not_a_letter_per_line() {
+    let sample = Sample::new();
+    let out = sample
+        .cmd(&["schedule", "--day", "sat"])
+        .env("COLUMNS", "40")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines() {
+        assert!(line.chars().count() <= 40, "wider than 40: {line:?}");
+    }
+    // Every session of the day is there, each with its labelled fields.
+    let sat: Vec<common::Row> = rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|s| s["day"] == "sat")
+        .collect();
+    assert_eq!(text.matches("\nid:").count(), sat.len(), "{text}");
+    assert!(!text.contains('│'), "{text}");
+    // A wide terminal keeps the grid.
+    let out = sample
+        .cmd(&["schedule", "--day", "sat"])
+        .env("COLUMNS", "120")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains('│'));
+}
