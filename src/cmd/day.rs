@@ -134,6 +134,7 @@ fn hours(opens: &str, closes: &str) -> Result<(Time, Time)> {
 #[command(after_help = "Example:\n  allhands edit-day sat --closes 16:00")]
 pub struct EditDayArgs {
     /// The day: thu, thursday, 2026-05-21 or 1
+    #[arg(add = super::complete::days())]
     pub day: String,
     /// When it opens
     #[arg(long, value_name = "HH:MM")]
@@ -188,7 +189,7 @@ pub fn edit_day(args: EditDayArgs, ctx: &Context) -> Result<()> {
 #[command(after_help = "Example:\n  allhands add-slot --day fri --start 16:00 --end 17:30")]
 pub struct AddSlotArgs {
     /// The day: thu, thursday, 2026-05-21 or 1
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: String,
     /// When it starts
     #[arg(long, value_name = "HH:MM")]
@@ -231,7 +232,7 @@ fn refuse_slot_problems(event: &Event, slot: &Slot) -> Result<()> {
 #[command(after_help = "Example:\n  allhands remove-slot --day fri --start 16:00")]
 pub struct RemoveSlotArgs {
     /// The day: thu, thursday, 2026-05-21 or 1
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: String,
     /// When the slot starts
     #[arg(long, value_name = "HH:MM")]

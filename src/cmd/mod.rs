@@ -4,6 +4,7 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod complete;
 pub mod day;
 pub mod generate;
 pub mod import;
@@ -218,7 +219,7 @@ pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Moment {
     /// [default: today]
-    #[arg(long)]
+    #[arg(add = complete::days(), long)]
     pub day: Option<String>,
     /// [default: now]
     #[arg(long, value_name = "HH:MM")]
