@@ -325,3 +325,143 @@ fn narrow_terminals_get_stacked_rows_not_a_letter_per_line() {
         .unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains('│'));
 }
+
+#[test]
+fn a_two_day_offsite_from_scratch_to_a_plan() {
+    let (tmp, dir) = fresh();
+    ok(
+        &dir,
+        &[
+            "init",
+            "--from",
+            "2026-10-13",
+            "--to",
+            "2026-10-14",
+            "--name",
+            "Offsite",
+            "--timezone",
+            "Europe/Berlin",
+        ],
+    );
+    for (id, capacity, features) in [
+        ("aula", "60", "projector"),
+        ("blue", "12", "whiteboard"),
+        ("green", "12", "whiteboard"),
+    ] {
+        ok(&dir, &["add-room", id, "--capacity", capacity, "--features", features]);
+    }
+    let form = tmp.path().join("form.csv");
+    std::fs::write(
+        &form,
+        "GitHub username,Full name,Email,Days,Teams\n\
+         ana,Ana Lima,ana@example.org,Tuesday;Wednesday,compiler\n\
+         ben,Ben Okafor,ben@example.org,Tuesday,lang\n\
+         chi,Chi Wu,chi@example.org,Wednesday,lang\n\
+         dee,Dee Ray,dee@example.org,tue;wed,compiler;lang\n",
+    )
+    .unwrap();
+    let out = ok(&dir, &["import-attendees", form.to_str().unwrap()]);
+    assert!(
+        out.contains("4 added") || out.contains("added 4") || out.contains("Added 4"),
+        "{out}"
+    );
+    ok(
+        &dir,
+        &[
+            "add-session",
+            "Kick-off",
+            "--plenary",
+            "--duration",
+            "60",
+            "--days",
+            "tue",
+            "--not-after",
+            "11:00",
+        ],
+    );
+    ok(
+        &dir,
+        &[
+            "add-session",
+            "Compiler roadmap",
+            "--audience",
+            "compiler",
+            "--needs",
+            "whiteboard",
+        ],
+    );
+    ok(
+        &dir,
+        &["add-session", "Lang triage", "--audience", "lang", "--apart", "S002"],
+    );
+    // Only Chi and Dee want this one, and Chi is there on Wednesday only.
+    ok(&dir, &["add-session", "Chi's topic", "--interested", "chi,dee"]);
+    let out = run(&dir, &["plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let check = run(&dir, &["check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let sessions = rows(&std::fs::read_to_string(dir.join("sessions.csv")).unwrap());
+    let get = |id: &str| sessions.iter().find(|s| s["id"] == id).unwrap().clone();
+    assert_eq!(
+        (get("S001")["day"].as_str(), get("S001")["start"].as_str()),
+        ("tue", "09:00")
+    );
+    assert!(
+        sessions.iter().all(|s| !s["day"].is_empty()),
+        "everything placed: {sessions:?}"
+    );
+    // The planner puts a session where the people who want it are.
+    assert_eq!(get("S004")["day"], "wed");
+}
+
+#[test]
+fn plan_puts_a_session_on_the_day_its_interested_people_are_there() {
+    let (tmp, dir) = fresh();
+    let _ = &tmp;
+    ok(&dir, &["init", "--from", "2026-10-13", "--to", "2026-10-14"]);
+    ok(&dir, &["add-room", "blue", "--capacity", "20"]);
+    for (handle, days) in [
+        ("ann", "tue"),
+        ("bo", "tue"),
+        ("cy", "wed"),
+        ("di", "wed"),
+        ("ed", "wed"),
+        ("fay", "tue,wed"),
+    ] {
+        ok(&dir, &["add-attendee", handle, "--name", handle, "--days", days]);
+    }
+    // Everyone interested in S001 is away on Tuesday; everyone in S002 on Wednesday.
+    ok(
+        &dir,
+        &[
+            "add-session",
+            "Wednesday crowd",
+            "--interested",
+            "cy,di,ed",
+            "--required",
+            "fay",
+        ],
+    );
+    ok(
+        &dir,
+        &[
+            "add-session",
+            "Tuesday crowd",
+            "--interested",
+            "ann,bo",
+            "--required",
+            "fay",
+        ],
+    );
+    for seed in ["1", "2", "3"] {
+        ok(&dir, &["plan", "--replan", "--seed", seed]);
+        let sessions = rows(&std::fs::read_to_string(dir.join("sessions.csv")).unwrap());
+        assert_eq!(sessions[0]["day"], "wed", "seed {seed}");
+        assert_eq!(sessions[1]["day"], "tue", "seed {seed}");
+    }
+}
