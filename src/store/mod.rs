@@ -7,6 +7,7 @@
 
 mod atomic;
 mod records;
+pub mod merge;
 pub mod sample;
 mod table;
 
@@ -33,6 +34,7 @@ pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
         file: "",
         columns: &[],
         required: &[],
+        key: &[],
     };
     let rows = table::parse(path, &bytes, &ANY)?;
     let records = rows
@@ -192,31 +194,35 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Orders two sort keys (see [`Record::sort_key`]) column by column, in natural order.
+fn sort_key_cmp(x: &[String], y: &[String]) -> Ordering {
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| natural_cmp(a, b))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
 fn sort_by_key<T: Record>(rows: &mut Vec<T>) {
     // Keys are built once per row, not twice per comparison; the sort is stable.
     let mut keyed: Vec<(Vec<String>, T)> = rows.drain(..).map(|r| (r.sort_key(), r)).collect();
-    keyed.sort_by(|(x, _), (y, _)| {
-        x.iter()
-            .zip(y)
-            .map(|(a, b)| natural_cmp(a, b))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
+    keyed.sort_by(|(x, _), (y, _)| sort_key_cmp(x, y));
     rows.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
 /// Serialises one file's records with the header it was loaded with.
 fn file_bytes<T: Record>(headers: &HashMap<&'static str, table::Layout>, rows: &[T]) -> Vec<u8> {
-    let layout = headers.get(T::SCHEMA.file).cloned().unwrap_or_default();
+    write_records(headers.get(T::SCHEMA.file), rows, false).0
+}
+
+/// Serialises records (in the order given) under the header of `layout` (or allhands' own for
+/// a new file); with `mark_rows`, also where each row ends (see [`table::write`]).
+fn write_records<T: Record>(layout: Option<&table::Layout>, rows: &[T], mark_rows: bool) -> (Vec<u8>, Vec<usize>) {
     let extra = rows.iter().flat_map(|r| r.extra().keys().cloned());
     let in_use = |column: &str| rows.iter().any(|r| !r.cell(column).is_empty());
-    let header = table::output_header(
-        &T::SCHEMA,
-        headers.get(T::SCHEMA.file).map(|l| l.header.as_slice()),
-        in_use,
-        extra,
-    );
-    table::write(&header, &layout, rows, |row, column| row.cell(column))
+    let header = table::output_header(&T::SCHEMA, layout.map(|l| l.header.as_slice()), in_use, extra);
+    let default = table::Layout::default();
+    table::write(&header, layout.unwrap_or(&default), rows, |row, column| row.cell(column), mark_rows)
 }
 
 /// The files whose records differ from what was loaded, sorted and serialised.

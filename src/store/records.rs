@@ -83,6 +83,7 @@ impl Record for EventInfo {
         file: "event.csv",
         columns: &["name", "location", "timezone"],
         required: &["name", "timezone"],
+        key: &[],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let timezone_name = row.required("timezone")?;
@@ -115,6 +116,7 @@ impl Record for Day {
         file: "days.csv",
         columns: &["day", "date", "opens", "closes"],
         required: &["day", "date", "opens", "closes"],
+        key: &["day"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
@@ -150,6 +152,7 @@ impl Record for Slot {
         file: "slots.csv",
         columns: &["day", "start", "end"],
         required: &["day", "start", "end"],
+        key: &["day", "start"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
@@ -186,6 +189,7 @@ impl Record for Attendee {
             "handle", "name", "email", "role", "teams", "days", "arrives", "leaves", "status",
         ],
         required: &["handle", "name", "role", "days", "status"],
+        key: &["handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Attendee {
@@ -233,6 +237,7 @@ impl Record for Room {
         file: "rooms.csv",
         columns: &["id", "name", "capacity", "features"],
         required: &["id", "capacity"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let id = row.parse("id", key("room id"))?;
@@ -273,6 +278,7 @@ impl Record for Session {
             "id", "title", "kind", "team", "duration", "needs", "size", "day", "start", "room", "pinned",
         ],
         required: &["id", "title", "duration"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let kind = match row.get("kind") {
@@ -324,6 +330,7 @@ impl Record for Participant {
         file: "participants.csv",
         columns: &["session", "handle", "role"],
         required: &["session", "handle", "role"],
+        key: &["session", "handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Participant {

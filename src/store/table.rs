@@ -44,6 +44,8 @@ pub struct Schema {
     /// Known columns in the order allhands writes them.
     pub columns: &'static [&'static str],
     pub required: &'static [&'static str],
+    /// The columns that identify a record (empty for a file of one row), for merging by record.
+    pub key: &'static [&'static str],
 }
 
 /// A file's rows as read, with the header as it was (to write columns back in that order).
@@ -70,6 +72,24 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row of `cells` under `header` (normalised names), for building a record outside a file
+    /// read (a merged record).
+    pub fn new(
+        path: &'a Path,
+        line: u64,
+        header: &'a [String],
+        known: &'static [&'static str],
+        cells: &'a csv::StringRecord,
+    ) -> Self {
+        Row {
+            path,
+            line,
+            header,
+            known,
+            cells,
+        }
+    }
+
     pub fn line(&self) -> u64 {
         self.line
     }
@@ -129,7 +149,7 @@ impl<'a> Row<'a> {
 }
 
 /// Normalises a header cell: trimmed, lower case, spaces as underscores.
-fn column_name(cell: &str) -> String {
+pub fn column_name(cell: &str) -> String {
     cell.trim().to_lowercase().replace(' ', "_")
 }
 
@@ -362,8 +382,16 @@ pub struct Layout {
 
 /// Writes rows as CSV bytes (quotes only where needed, formulas guarded), with CRLF line
 /// ends and a BOM only if `layout` says the file had them. `cells(row, column)` gives a
-/// row's value for a column name.
-pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&T, &str) -> String) -> Vec<u8> {
+/// row's value for a column name. With `mark_rows`, also returns where the header and each
+/// row end in the bytes (a merge puts conflict markers around some rows).
+pub fn write<T>(
+    header: &[String],
+    layout: &Layout,
+    rows: &[T],
+    cells: impl Fn(&T, &str) -> String,
+    mark_rows: bool,
+) -> (Vec<u8>, Vec<usize>) {
+    let mut ends = Vec::new();
     let terminator = if layout.crlf {
         csv::Terminator::CRLF
     } else {
@@ -386,13 +414,21 @@ pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&
                 .unwrap_or(h)
         });
         writer.write_record(names)?;
+        if mark_rows {
+            writer.flush()?;
+            ends.push(writer.get_ref().len());
+        }
         for row in rows {
             writer.write_record(header.iter().map(|h| guard(&cells(row, h)).into_owned()))?;
+            if mark_rows {
+                writer.flush()?;
+                ends.push(writer.get_ref().len());
+            }
         }
         Ok(())
     })();
     result.expect("writing CSV into memory cannot fail");
-    writer.into_inner().expect("in-memory writer")
+    (writer.into_inner().expect("in-memory writer"), ends)
 }
 
 #[cfg(test)]
@@ -403,6 +439,7 @@ mod tests {
         file: "t.csv",
         columns: &["id", "name"],
         required: &["id"],
+        key: &["id"],
     };
 
     fn rows(text: &str) -> Result<Rows> {
