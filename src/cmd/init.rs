@@ -44,9 +44,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if args.sample {
         store::sample::write(&dir)?;
         return done(format!(
-            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.",
+            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.\n{}",
             dir.display(),
-            dir.display()
+            dir.display(),
+            super::merge::setup_if_in_repository(&dir)
         ));
     }
     store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
@@ -93,9 +94,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ""
     };
     done(format!(
-        "Created {} for {} with {} days.{hint}",
+        "Created {} for {} with {} days.{hint}\n{}",
         dir.display(),
         event.info.name,
-        event.days.len()
+        event.days.len(),
+        super::merge::setup_if_in_repository(&dir)
     ))
 }

@@ -57,7 +57,65 @@ pub const FILES: [&str; 7] = [
 ];
 
 /// Keeps the lock, journal and temp files out of the organizers' git history.
-const GITIGNORE: &str = ".allhands.lock\n.allhands.journal\n.*.tmp\n";
+const GITIGNORE: [&str; 3] = [".allhands.lock", ".allhands.journal", ".*.tmp"];
+
+/// The `.gitattributes` line that has git merge a data file with `allhands merge-file`
+/// (configured as the merge driver `allhands` by `allhands git-setup`).
+fn gitattributes_line(file: &str) -> String {
+    format!("/{file} merge=allhands")
+}
+
+/// `existing` with each of `lines` it lacks added at its end; everything there is kept.
+fn with_lines(existing: &str, lines: &[String]) -> String {
+    let mut text = existing.to_string();
+    for line in lines {
+        if !existing.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The data folder's `.gitignore` and `.gitattributes` with the lines allhands needs added,
+/// each only if it changes.
+fn git_files(dir: &Path) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let needs = [
+        (".gitignore", GITIGNORE.map(String::from).to_vec()),
+        (".gitattributes", FILES.map(gitattributes_line).to_vec()),
+    ];
+    let mut files = Vec::new();
+    for (name, lines) in needs {
+        let path = dir.join(name);
+        let existing = match fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::Data {
+                file: path.clone(),
+                line: None,
+                column: None,
+                message: "is not UTF-8 text; allhands needs to add lines to it".into(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::io(&path)(e)),
+        };
+        let text = with_lines(&existing, &lines);
+        if text != existing {
+            files.push((name, text.into_bytes()));
+        }
+    }
+    Ok(files)
+}
+
+/// Adds the lines allhands needs to the data folder's `.gitignore` and `.gitattributes`
+/// (keeping what is there), under the lock. Returns the files it changed.
+pub fn write_git_files(dir: &Path) -> Result<Vec<&'static str>> {
+    let _lock = atomic::lock_exclusive(dir)?;
+    let files = git_files(dir)?;
+    atomic::commit(dir, &files)?;
+    Ok(files.into_iter().map(|(name, _)| name).collect())
+}
 
 /// A data folder on disk.
 pub struct Store {
@@ -306,7 +364,7 @@ fn new_folder(dir: &Path) -> Result<atomic::Lock> {
 pub fn create(dir: &Path, event: &Event) -> Result<()> {
     let _lock = new_folder(dir)?;
     let mut files = serialise(&mut event.clone(), &HashMap::new(), [true; 7]);
-    files.push((".gitignore", GITIGNORE.as_bytes().to_vec()));
+    files.extend(git_files(dir)?);
     atomic::commit(dir, &files)
 }
 
@@ -355,6 +413,33 @@ mod tests {
             .filter(|(a, b)| a != b)
             .collect();
         assert_eq!(changed.len(), 1, "{changed:?}");
+    }
+
+    #[test]
+    fn git_files_keep_what_is_there_and_add_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".gitignore"), "*.bak\n.allhands.lock").unwrap();
+        let spec = crate::plan::generate::Spec {
+            attendees: 3,
+            sessions: 2,
+            rooms: 1,
+            days: 1,
+            slots_per_day: 1,
+            seed: 1,
+        };
+        create(dir.path(), &crate::plan::generate::generate(&spec)).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+            "*.bak\n.allhands.lock\n.allhands.journal\n.*.tmp\n"
+        );
+        let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+        assert_eq!(attributes.lines().count(), FILES.len());
+        assert!(attributes.contains("/attendees.csv merge=allhands\n"), "{attributes}");
+        assert_eq!(write_git_files(dir.path()).unwrap(), Vec::<&str>::new());
+        fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
+        assert_eq!(write_git_files(dir.path()).unwrap(), [".gitattributes"]);
+        let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+        assert!(attributes.starts_with("*.png binary\n/event.csv merge=allhands\n"), "{attributes}");
     }
 
     #[test]
