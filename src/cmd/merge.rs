@@ -79,11 +79,18 @@ fn merge_lines(args: &MergeFileArgs, path: &Path, error: Error) -> Error {
         Ok(status) if status.code().is_some_and(|c| c >= 0) => format!(
             "merged {} line by line instead (git merge-file){}; check it and fix the file",
             path.display(),
-            if status.success() { "" } else { ", with conflict markers" }
+            if status.success() {
+                ""
+            } else {
+                ", with conflict markers"
+            }
         ),
         _ => format!("{} is left as ours", path.display()),
     };
-    Error::Usage(format!("{error}\ncannot merge {} record by record: {how}", path.display()))
+    Error::Usage(format!(
+        "{error}\ncannot merge {} record by record: {how}",
+        path.display()
+    ))
 }
 
 pub fn git_setup(args: GitSetupArgs, ctx: &Context) -> Result<()> {
@@ -154,9 +161,17 @@ impl Repository {
             .and_then(fs::canonicalize)
             .map_err(Error::io("the allhands binary"))?;
         let exe = shell_quote(&exe.to_string_lossy());
-        self.git_ok(&["config", "merge.allhands.name", "allhands: merge data files record by record"])?;
-        self.git_ok(&["config", "merge.allhands.driver", &format!("{exe} merge-file %O %A %B %P")])?;
-        let hook = match self.git_ok(&["rev-parse", "--git-path", "hooks/post-merge"])? {
+        self.git_ok(&[
+            "config",
+            "merge.allhands.name",
+            "allhands: merge data files record by record",
+        ])?;
+        self.git_ok(&[
+            "config",
+            "merge.allhands.driver",
+            &format!("{exe} merge-file %O %A %B %P"),
+        ])?;
+        let hook = match self.git_ok(&["rev-parse", "--path-format=absolute", "--git-path", "hooks/post-merge"])? {
             path if Path::new(&path).is_absolute() => PathBuf::from(path),
             path => self.dir.join(path),
         };
@@ -192,13 +207,21 @@ impl Repository {
 
 /// Runs git in `dir`: its output, or `None` when git says no (not a repository).
 fn git(dir: &Path, args: &[&str]) -> Result<Option<String>> {
-    let output = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| {
-        Error::Usage(format!("cannot run git ({e}): install git (e.g. `apt-get install git`)"))
-    })?;
-    Ok(output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim_end_matches('\n').to_string()))
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot run git ({e}): install git (e.g. `apt-get install git`)"
+            ))
+        })?;
+    Ok(output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .trim_end_matches('\n')
+            .to_string()
+    }))
 }
 
 /// The hook's lines for one data folder: run `check` there (git runs hooks at the top of the
@@ -231,7 +254,9 @@ fn with_hook_block(existing: Option<&str>, folder: &str, block: &str) -> Result<
     if !first.starts_with("#!") {
         return Ok(format!("#!/bin/sh\n{block}{text}"));
     }
-    let shell = first.split(['/', ' ']).any(|w| matches!(w, "sh" | "bash" | "dash" | "zsh" | "ksh"));
+    let shell = first
+        .split(['/', ' '])
+        .any(|w| matches!(w, "sh" | "bash" | "dash" | "zsh" | "ksh"));
     if !shell {
         return Err(format!("is not a shell script ({first})"));
     }

@@ -58,7 +58,11 @@ impl fmt::Display for Conflict {
                 write!(f, "{}: {}", self.key, each.join("; "))
             }
             ConflictKind::Deleted { by_ours, changed } => {
-                let (deleted, changed_in) = if *by_ours { ("ours", "theirs") } else { ("theirs", "ours") };
+                let (deleted, changed_in) = if *by_ours {
+                    ("ours", "theirs")
+                } else {
+                    ("theirs", "ours")
+                };
                 write!(
                     f,
                     "{}: deleted in {deleted}, changed in {changed_in} (column {})",
@@ -67,7 +71,11 @@ impl fmt::Display for Conflict {
                 )
             }
             ConflictKind::Invalid(message) => {
-                write!(f, "{}: the two sides' changes together are not valid: {message}", self.key)
+                write!(
+                    f,
+                    "{}: the two sides' changes together are not valid: {message}",
+                    self.key
+                )
             }
         }
     }
@@ -140,7 +148,10 @@ pub fn merge_record(base: Option<&[String]>, ours: Option<&[String]>, theirs: Op
 /// Merges the three versions of the data file at `path` (its path in the repository, which
 /// says which file it is). An empty `base` means the file is new on both sides.
 pub fn merge_file(path: &Path, base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Merged> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let inputs = Inputs {
         path,
         base,
@@ -235,7 +246,11 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
     // Each key's record in base, ours and theirs.
     let mut slots: Vec<[Option<&T>; 3]> = Vec::new();
     let mut index: HashMap<(String, usize), usize> = HashMap::new();
-    for (side, records) in [&base, &ours, &theirs].into_iter().enumerate().map(|(i, s)| (i, &s.records)) {
+    for (side, records) in [&base, &ours, &theirs]
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (i, &s.records))
+    {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for record in records {
             let key = match_key(record);
@@ -301,7 +316,8 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
                     (Some(_), Some(_)) => ConflictKind::Changed(
                         at.iter()
                             .map(|&i| {
-                                let value = |c: &Option<Vec<String>>| c.as_ref().map(|c| c[i].clone()).unwrap_or_default();
+                                let value =
+                                    |c: &Option<Vec<String>>| c.as_ref().map(|c| c[i].clone()).unwrap_or_default();
                                 (columns[i].clone(), value(&oc), value(&tc))
                             })
                             .collect(),
@@ -462,8 +478,14 @@ mod tests {
     #[test]
     fn a_change_on_one_side_is_taken() {
         let base: &[&str] = &["a", "1", "x"];
-        assert_eq!(merge(Some(base), Some(base), Some(&["a", "2", "x"])), clean(&["a", "2", "x"]));
-        assert_eq!(merge(Some(base), Some(&["a", "2", "x"]), Some(base)), clean(&["a", "2", "x"]));
+        assert_eq!(
+            merge(Some(base), Some(base), Some(&["a", "2", "x"])),
+            clean(&["a", "2", "x"])
+        );
+        assert_eq!(
+            merge(Some(base), Some(&["a", "2", "x"]), Some(base)),
+            clean(&["a", "2", "x"])
+        );
         assert_eq!(merge(Some(base), Some(base), Some(base)), clean(base));
     }
 
@@ -559,16 +581,28 @@ mod tests {
     #[test]
     fn adjacent_additions_merge_sorted() {
         let base = attendees(&[ALICE, DAVE]);
-        let merged = merge_attendees(&base, &attendees(&[ALICE, BOB, DAVE]), &attendees(&[ALICE, CAROL, DAVE]));
+        let merged = merge_attendees(
+            &base,
+            &attendees(&[ALICE, BOB, DAVE]),
+            &attendees(&[ALICE, CAROL, DAVE]),
+        );
         assert_eq!(merged.conflicts, vec![]);
-        assert_eq!(String::from_utf8(merged.bytes).unwrap(), attendees(&[ALICE, BOB, CAROL, DAVE]));
+        assert_eq!(
+            String::from_utf8(merged.bytes).unwrap(),
+            attendees(&[ALICE, BOB, CAROL, DAVE])
+        );
     }
 
     #[test]
     fn a_conflict_marks_that_record_only() {
         let base = attendees(&[ALICE, BOB, DAVE]);
         let ours = attendees(&[ALICE, &BOB.replace("invited", "confirmed"), DAVE]);
-        let theirs = attendees(&[ALICE, &BOB.replace("invited", "declined").replace("Bob", "Bobby"), CAROL, DAVE]);
+        let theirs = attendees(&[
+            ALICE,
+            &BOB.replace("invited", "declined").replace("Bob", "Bobby"),
+            CAROL,
+            DAVE,
+        ]);
         let merged = merge_attendees(&base, &ours, &theirs);
         assert_eq!(
             merged.conflicts,
@@ -591,8 +625,15 @@ mod tests {
     #[test]
     fn delete_against_change_keeps_the_changed_side_between_markers() {
         let base = attendees(&[ALICE, BOB]);
-        let merged = merge_attendees(&base, &attendees(&[ALICE]), &attendees(&[ALICE, &BOB.replace("Bob", "Robert")]));
-        assert_eq!(merged.conflicts[0].to_string(), "handle=bob: deleted in ours, changed in theirs (column name)");
+        let merged = merge_attendees(
+            &base,
+            &attendees(&[ALICE]),
+            &attendees(&[ALICE, &BOB.replace("Bob", "Robert")]),
+        );
+        assert_eq!(
+            merged.conflicts[0].to_string(),
+            "handle=bob: deleted in ours, changed in theirs (column name)"
+        );
         let text = String::from_utf8(merged.bytes).unwrap();
         assert!(
             text.ends_with("<<<<<<< ours\n=======\nbob,Robert,,member,,thu,,,invited\n>>>>>>> theirs\n"),
@@ -606,7 +647,13 @@ mod tests {
         let base = crlf("id,name,capacity,features,Floor\na,A,8,,1\nc,C,10,,2\n");
         let ours = crlf("id,name,capacity,features,Floor\na,A,9,,1\nc,C,10,,2\n");
         let theirs = crlf("id,name,capacity,features,Floor,Door Code\na,A,8,,1,\nb,B,4,,3,=1+2\nc,C,10,,2,77\n");
-        let merged = merge_file(Path::new("rooms.csv"), base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).unwrap();
+        let merged = merge_file(
+            Path::new("rooms.csv"),
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+        )
+        .unwrap();
         assert_eq!(merged.conflicts, vec![]);
         assert_eq!(
             String::from_utf8(merged.bytes).unwrap(),
@@ -619,16 +666,26 @@ mod tests {
         let base = "day,date,opens,closes\nthu,2026-05-21,09:00,18:00\n";
         let ours = "day,date,opens,closes\nthu,2026-05-21,12:00,18:00\n";
         let theirs = "day,date,opens,closes\nthu,2026-05-21,09:00,11:00\n";
-        let merged = merge_file(Path::new("days.csv"), base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).unwrap();
+        let merged = merge_file(
+            Path::new("days.csv"),
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+        )
+        .unwrap();
         assert_eq!(merged.conflicts.len(), 1);
         assert!(
-            merged.conflicts[0].to_string().contains("closes: 11:00 is not after 12:00"),
+            merged.conflicts[0]
+                .to_string()
+                .contains("closes: 11:00 is not after 12:00"),
             "{}",
             merged.conflicts[0]
         );
         assert_eq!(
             String::from_utf8(merged.bytes).unwrap(),
-            format!("day,date,opens,closes\n<<<<<<< ours\nthu,2026-05-21,12:00,18:00\n=======\nthu,2026-05-21,09:00,11:00\n>>>>>>> theirs\n")
+            format!(
+                "day,date,opens,closes\n<<<<<<< ours\nthu,2026-05-21,12:00,18:00\n=======\nthu,2026-05-21,09:00,11:00\n>>>>>>> theirs\n"
+            )
         );
     }
 
@@ -637,7 +694,13 @@ mod tests {
         let base = "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\n";
         let ours = "day,start,end\nthu,09:00,10:00\nthu,11:00,12:00\nfri,09:00,10:00\n";
         let theirs = "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\nfri,11:00,12:00\n";
-        let merged = merge_file(Path::new("slots.csv"), base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).unwrap();
+        let merged = merge_file(
+            Path::new("slots.csv"),
+            base.as_bytes(),
+            ours.as_bytes(),
+            theirs.as_bytes(),
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(merged.bytes).unwrap(),
             "day,start,end\nthu,09:00,10:00\nthu,11:00,12:00\nfri,09:00,10:00\nfri,11:00,12:00\n"
@@ -658,7 +721,11 @@ mod tests {
             bad.as_bytes(),
         )
         .unwrap_err();
-        assert!(err.to_string().starts_with("data/attendees.csv (theirs):3: column role:"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("data/attendees.csv (theirs):3: column role:"),
+            "{err}"
+        );
         let err = merge_file(Path::new("notes.csv"), b"", b"", b"").unwrap_err();
         assert!(err.to_string().contains("not an allhands data file"), "{err}");
     }

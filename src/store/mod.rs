@@ -6,8 +6,8 @@
 //! A change that fails (the closure returns an error) writes nothing.
 
 mod atomic;
-mod records;
 pub mod merge;
+mod records;
 pub mod sample;
 mod table;
 
@@ -280,7 +280,13 @@ fn write_records<T: Record>(layout: Option<&table::Layout>, rows: &[T], mark_row
     let in_use = |column: &str| rows.iter().any(|r| !r.cell(column).is_empty());
     let header = table::output_header(&T::SCHEMA, layout.map(|l| l.header.as_slice()), in_use, extra);
     let default = table::Layout::default();
-    table::write(&header, layout.unwrap_or(&default), rows, |row, column| row.cell(column), mark_rows)
+    table::write(
+        &header,
+        layout.unwrap_or(&default),
+        rows,
+        |row, column| row.cell(column),
+        mark_rows,
+    )
 }
 
 /// The files whose records differ from what was loaded, sorted and serialised.
@@ -439,7 +445,10 @@ mod tests {
         fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
         assert_eq!(write_git_files(dir.path()).unwrap(), [".gitattributes"]);
         let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
-        assert!(attributes.starts_with("*.png binary\n/event.csv merge=allhands\n"), "{attributes}");
+        assert!(
+            attributes.starts_with("*.png binary\n/event.csv merge=allhands\n"),
+            "{attributes}"
+        );
     }
 
     #[test]
