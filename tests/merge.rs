@@ -284,6 +284,15 @@ fn the_same_record_merges_by_column_and_conflicts_only_on_the_same_column() {
     // Only the conflicting record differs from ours, apart from a's changes.
     assert_eq!(merged.lines().count(), ours.lines().count() + 4 + 1);
 
+    // Until it is resolved, allhands says where the conflict is.
+    let check = team.allhands("b", &["check"]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(
+        text(&check.stderr).contains(": an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs)"),
+        "{}",
+        said(&check)
+    );
+
     // Resolved as the README says: keep one line, delete the other and the markers.
     let resolved: String = merged
         .lines()

@@ -188,6 +188,14 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             format!("is empty; expected a header row: {}", schema.columns.join(",")),
         ));
     }
+    if let Some(line) = conflict_marker(text) {
+        return Err(file_error(
+            Some(line),
+            "an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+             delete the other and the marker lines, then `git add` the file"
+                .into(),
+        ));
+    }
     if let Some(line) = unclosed_quote(text) {
         return Err(file_error(
             Some(line),
@@ -306,6 +314,21 @@ impl<'a> LineCounter<'a> {
         self.offset = byte;
         self.line
     }
+}
+
+/// The first line of a git conflict block left in the file, if any.
+fn conflict_marker(text: &str) -> Option<u64> {
+    if !text.contains("<<<<<<<") {
+        return None;
+    }
+    let marker = |line: &str| {
+        let line = line.trim_end_matches('\r');
+        ["<<<<<<<", "=======", ">>>>>>>"].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        })
+    };
+    text.lines().position(marker).map(|i| i as u64 + 1)
 }
 
 /// The line on which a never-closed quoted field starts, if any.
@@ -488,6 +511,17 @@ mod tests {
             bad.to_string(),
             "t.csv:2: is not valid UTF-8 (save the file as UTF-8 CSV)"
         );
+    }
+
+    #[test]
+    fn a_git_conflict_left_in_the_file_is_named() {
+        let text = "id,name\na,b\n<<<<<<< ours\nc,d\n=======\nc,e\n>>>>>>> theirs\n";
+        assert_eq!(
+            rows(text).err().unwrap().to_string(),
+            "t.csv:3: an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+             delete the other and the marker lines, then `git add` the file"
+        );
+        assert!(rows("id,name\na,<<<<<<< not a marker\n").is_ok());
     }
 
     #[test]
