@@ -669,16 +669,13 @@ fn check_file(file: &str, [base, ours, theirs]: [&str; 3]) -> Result<(), TestCas
                 file,
                 key
             );
-            for c in &columns {
-                if let (Some(side), Some(kept)) = (ok, mo) {
-                    if cell(side, c) != base_cell(c) {
-                        prop_assert_eq!(cell(kept, c), cell(side, c), "{} {} {}: ours' change", file, key, c);
-                    }
-                }
-                if let (Some(side), Some(kept)) = (tk, mt) {
-                    if cell(side, c) != base_cell(c) {
-                        prop_assert_eq!(cell(kept, c), cell(side, c), "{} {} {}: theirs' change", file, key, c);
-                    }
+            // Each side of the conflict holds every change that side made.
+            for (side, kept, name) in [(ok, mo, "ours"), (tk, mt, "theirs")] {
+                let (Some(side), Some(kept)) = (side, kept) else {
+                    continue;
+                };
+                for c in columns.iter().filter(|c| cell(side, c) != base_cell(c)) {
+                    prop_assert_eq!(cell(kept, c), cell(side, c), "{} {} {}: {}' change", file, key, c, name);
                 }
             }
             continue;

@@ -245,10 +245,10 @@ fn with_hook_block(existing: Option<&str>, folder: &str, block: &str) -> Result<
         return Ok(format!("#!/bin/sh\n{block}"));
     };
     let (begin, end) = (format!("{HOOK_BEGIN} {folder}\n"), format!("{HOOK_END} {folder}\n"));
-    if let (Some(start), Some(stop)) = (text.find(&begin), text.find(&end)) {
-        if start < stop {
-            return Ok(format!("{}{block}{}", &text[..start], &text[stop + end.len()..]));
-        }
+    if let (Some(start), Some(stop)) = (text.find(&begin), text.find(&end))
+        && start < stop
+    {
+        return Ok(format!("{}{block}{}", &text[..start], &text[stop + end.len()..]));
     }
     let first = text.lines().next().unwrap_or("");
     if !first.starts_with("#!") {
