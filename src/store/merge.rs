@@ -563,14 +563,12 @@ mod tests {
         text
     }
 
+    fn merge_texts(file: &str, base: &str, ours: &str, theirs: &str) -> Merged {
+        merge_file(Path::new(file), base.as_bytes(), ours.as_bytes(), theirs.as_bytes()).unwrap()
+    }
+
     fn merge_attendees(base: &str, ours: &str, theirs: &str) -> Merged {
-        merge_file(
-            Path::new("data/attendees.csv"),
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-        )
-        .unwrap()
+        merge_texts("data/attendees.csv", base, ours, theirs)
     }
 
     const ALICE: &str = "alice,Alice,alice@example.org,member,lang,thu,,,confirmed";
@@ -647,13 +645,7 @@ mod tests {
         let base = crlf("id,name,capacity,features,Floor\na,A,8,,1\nc,C,10,,2\n");
         let ours = crlf("id,name,capacity,features,Floor\na,A,9,,1\nc,C,10,,2\n");
         let theirs = crlf("id,name,capacity,features,Floor,Door Code\na,A,8,,1,\nb,B,4,,3,=1+2\nc,C,10,,2,77\n");
-        let merged = merge_file(
-            Path::new("rooms.csv"),
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-        )
-        .unwrap();
+        let merged = merge_texts("rooms.csv", &base, &ours, &theirs);
         assert_eq!(merged.conflicts, vec![]);
         assert_eq!(
             String::from_utf8(merged.bytes).unwrap(),
@@ -666,13 +658,7 @@ mod tests {
         let base = "day,date,opens,closes\nthu,2026-05-21,09:00,18:00\n";
         let ours = "day,date,opens,closes\nthu,2026-05-21,12:00,18:00\n";
         let theirs = "day,date,opens,closes\nthu,2026-05-21,09:00,11:00\n";
-        let merged = merge_file(
-            Path::new("days.csv"),
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-        )
-        .unwrap();
+        let merged = merge_texts("days.csv", &base, &ours, &theirs);
         assert_eq!(merged.conflicts.len(), 1);
         assert!(
             merged.conflicts[0]
@@ -694,13 +680,7 @@ mod tests {
         let base = "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\n";
         let ours = "day,start,end\nthu,09:00,10:00\nthu,11:00,12:00\nfri,09:00,10:00\n";
         let theirs = "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\nfri,11:00,12:00\n";
-        let merged = merge_file(
-            Path::new("slots.csv"),
-            base.as_bytes(),
-            ours.as_bytes(),
-            theirs.as_bytes(),
-        )
-        .unwrap();
+        let merged = merge_texts("slots.csv", &base, &ours, &theirs);
         assert_eq!(
             String::from_utf8(merged.bytes).unwrap(),
             "day,start,end\nthu,09:00,10:00\nthu,11:00,12:00\nfri,09:00,10:00\nfri,11:00,12:00\n"
