@@ -658,7 +658,7 @@ mod tests {
         let base = "day,date,opens,closes\nthu,2026-05-21,09:00,18:00\n";
         let ours = "day,date,opens,closes\nthu,2026-05-21,12:00,18:00\n";
         let theirs = "day,date,opens,closes\nthu,2026-05-21,09:00,11:00\n";
-        let merged = merge_texts("days.csv", &base, &ours, &theirs);
+        let merged = merge_texts("days.csv", base, ours, theirs);
         assert_eq!(merged.conflicts.len(), 1);
         assert!(
             merged.conflicts[0]
@@ -680,7 +680,7 @@ mod tests {
         let base = "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\n";
         let ours = "day,start,end\nthu,09:00,10:00\nthu,11:00,12:00\nfri,09:00,10:00\n";
         let theirs = "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\nfri,11:00,12:00\n";
-        let merged = merge_texts("slots.csv", &base, &ours, &theirs);
+        let merged = merge_texts("slots.csv", base, ours, theirs);
         assert_eq!(
             String::from_utf8(merged.bytes).unwrap(),
             "day,start,end\nthu,09:00,10:00\nthu,11:00,12:00\nfri,09:00,10:00\nfri,11:00,12:00\n"
