@@ -361,6 +361,39 @@ fn a_double_booking_merges_cleanly_and_the_hook_reports_it() {
 }
 
 #[test]
+fn a_version_allhands_cannot_read_is_merged_line_by_line_and_reported() {
+    let team = Team {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    std::fs::create_dir(team.path("home")).unwrap();
+    let header = "id,name,capacity,features\n";
+    let middle = "catharijne,Catharijne,30,\ndomplein,Domplein,12,\n";
+    let base = format!("{header}amstel,Amstel,8,\n{middle}dom,Dom,10,\n");
+    let ours = format!("{header}amstel,Amstel,9,\n{middle}dom,Dom,10,\n");
+    // A spreadsheet typed a word into a number column on their side.
+    let theirs = format!("{header}amstel,Amstel,8,\n{middle}dom,Dom,ten,\n");
+    for (name, content) in [("base", &base), ("ours", &ours), ("theirs", &theirs)] {
+        std::fs::write(team.path(name), content).unwrap();
+    }
+    let out = team.allhands("", &["merge-file", "base", "ours", "theirs", "data/rooms.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    let message = text(&out.stderr);
+    assert!(
+        message.contains("data/rooms.csv (theirs):5: column capacity: 'ten' is not a capacity"),
+        "{message}"
+    );
+    assert!(
+        message.contains("cannot merge data/rooms.csv record by record: merged data/rooms.csv line by line"),
+        "{message}"
+    );
+    // Both sides' changes are in the file, for the organizer to fix.
+    assert_eq!(
+        std::fs::read_to_string(team.path("ours")).unwrap(),
+        format!("{header}amstel,Amstel,9,\n{middle}dom,Dom,ten,\n")
+    );
+}
+
+#[test]
 fn git_setup_works_in_a_subfolder_is_idempotent_and_keeps_an_existing_hook() {
     let team = Team {
         dir: tempfile::tempdir().unwrap(),

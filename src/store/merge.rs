@@ -621,6 +621,18 @@ mod tests {
     }
 
     #[test]
+    fn a_conflict_message_shows_control_characters_escaped() {
+        let base = attendees(&[ALICE]);
+        let ours = attendees(&[&ALICE.replace(",Alice,", ",\"Alice\u{1b}[2J\u{202e}\",")]);
+        let theirs = attendees(&[&ALICE.replace(",Alice,", ",Alice\u{7},")]);
+        let message = merge_attendees(&base, &ours, &theirs).conflicts[0].to_string();
+        assert_eq!(
+            message,
+            "handle=alice: column name changed on both sides (ours: \"Alice\\u{1b}[2J\\u{202e}\", theirs: \"Alice\\u{7}\")"
+        );
+    }
+
+    #[test]
     fn delete_against_change_keeps_the_changed_side_between_markers() {
         let base = attendees(&[ALICE, BOB]);
         let merged = merge_attendees(
