@@ -499,6 +499,8 @@ enum Edit {
     RemoveSession(usize),
     Join(usize, usize),
     Leave(usize),
+    /// A column allhands does not know, added by this side.
+    Note(usize, u8),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -513,6 +515,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<usize>().prop_map(Edit::RemoveSession),
         (any::<usize>(), any::<usize>()).prop_map(|(s, a)| Edit::Join(s, a)),
         any::<usize>().prop_map(Edit::Leave),
+        (any::<usize>(), 0..3u8).prop_map(|(i, v)| Edit::Note(i, v)),
     ]
 }
 
@@ -591,6 +594,14 @@ fn apply(event: &mut Event, edit: &Edit) {
                 }
             }
         }
+        Edit::Note(i, v) => {
+            if let Some(s) = event.sessions.get_mut(i % sessions) {
+                s.extra.insert(
+                    ["notes", "zulip_topic", "notes"][v as usize].into(),
+                    format!("note {v}"),
+                );
+            }
+        }
         Edit::Leave(i) => {
             if !event.participants.is_empty() {
                 let n = event.participants.len();
@@ -626,7 +637,10 @@ fn by_key(file: &str, csv: &str) -> BTreeMap<String, common::Row> {
     let key = KEYS.iter().find(|(f, _)| *f == file).unwrap().1;
     common::rows(csv)
         .into_iter()
-        .map(|row| {
+        .map(|mut row| {
+            // A column a file lacks is empty in every row: a side that adds a column changes
+            // only the rows it fills in.
+            row.retain(|_, value| !value.is_empty());
             let name = if key.is_empty() {
                 "the event row".to_string()
             } else {
