@@ -9,6 +9,7 @@ pub mod day;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod merge;
 pub mod now;
 pub mod plan;
 pub mod room;
@@ -64,6 +65,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::ImportAttendees(args) => import::run(args, &ctx),
+        Command::GitSetup(args) => merge::git_setup(args, &ctx),
+        Command::MergeFile(args) => merge::merge_file(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }

@@ -103,6 +103,7 @@ impl Record for EventInfo {
         file: "event.csv",
         columns: &["name", "location", "timezone"],
         required: &["name", "timezone"],
+        key: &[],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let timezone_name = row.required("timezone")?;
@@ -135,6 +136,7 @@ impl Record for Day {
         file: "days.csv",
         columns: &["day", "date", "opens", "closes"],
         required: &["day", "date", "opens", "closes"],
+        key: &["day"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
@@ -170,6 +172,7 @@ impl Record for Slot {
         file: "slots.csv",
         columns: &["day", "start", "end"],
         required: &["day", "start", "end"],
+        key: &["day", "start"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
@@ -206,6 +209,7 @@ impl Record for Attendee {
             "handle", "name", "email", "role", "teams", "days", "arrives", "leaves", "status",
         ],
         required: &["handle", "name", "role", "days", "status"],
+        key: &["handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Attendee {
@@ -253,6 +257,7 @@ impl Record for Room {
         file: "rooms.csv",
         columns: &["id", "name", "capacity", "features"],
         required: &["id", "capacity"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let id = row.parse("id", key("room id"))?;
@@ -311,6 +316,7 @@ impl Record for Session {
             "notes",
         ],
         required: &["id", "title", "duration"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let kind = match row.get("kind") {
@@ -382,6 +388,7 @@ impl Record for Participant {
         file: "participants.csv",
         columns: &["session", "handle", "role"],
         required: &["session", "handle", "role"],
+        key: &["session", "handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Participant {
