@@ -4,11 +4,13 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod init;
 pub mod now;
 pub mod plan;
+pub mod publish;
 pub mod room;
 pub mod schedule;
 pub mod session;
@@ -57,6 +59,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::ImportAttendees(args) => import::run(args, &ctx),
+        Command::Publish(args) => publish::publish(args, &ctx),
+        Command::Changes(args) => publish::changes(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }

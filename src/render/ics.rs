@@ -67,6 +67,13 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         .append_property(("X-PUBLISHED-TTL", REFRESH));
     let slug = agenda.slug();
     let location = &agenda.event.info.location;
+    let place = |room: &str| {
+        if location.is_empty() {
+            room.to_string()
+        } else {
+            format!("{room}, {location}")
+        }
+    };
     for item in &agenda.items {
         let s = item.session;
         let mut description = Vec::new();
@@ -80,16 +87,11 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
             description.push(format!("You are {role}"));
         }
         description.push(format!("Session {} ({}), {} people", s.id, s.kind, item.people));
-        let place = if location.is_empty() {
-            item.room.name.clone()
-        } else {
-            format!("{}, {location}", item.room.name)
-        };
         let mut event = Event::new();
         event
             .uid(&format!("{}@{slug}.allhands", s.id))
             .summary(&s.title)
-            .location(&place)
+            .location(&place(&item.room.name))
             .description(&description.join("\n"))
             .starts(agenda.utc(item.day, item.span.start))
             .ends(agenda.utc(item.day, item.span.end))
@@ -106,7 +108,7 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         event
             .uid(&format!("{}@{slug}.allhands", gone.session))
             .summary(gone.title)
-            .location(gone.room)
+            .location(&place(gone.room))
             .description(&format!("Cancelled: session {} is no longer on the agenda", gone.session))
             .starts(agenda.utc(gone.day, gone.span.start))
             .ends(agenda.utc(gone.day, gone.span.end))
