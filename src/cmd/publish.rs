@@ -31,7 +31,15 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
     let at = now_utc()?;
     let store = ctx.store()?;
     let recorded = store.publish(|event, history| {
-        let conflicts = rules::all_conflicts(event);
+        // Say which session each problem is about, as `check` does, unless it already does.
+        let mut conflicts = rules::all_conflicts(event);
+        for c in &mut conflicts {
+            if let Some(session) = event.session(&c.session)
+                && !c.message.contains(&format!("{} '", c.session))
+            {
+                c.message = format!("{}: {}", session.label(), c.message);
+            }
+        }
         refuse_conflicts(
             "publish while a hard rule is broken (see `allhands check`)",
             &conflicts,
@@ -123,9 +131,11 @@ pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<()> {
         (None, Some(to)) => to.saturating_sub(1),
         (None, None) => last.number,
     };
-    history.find(since).map_err(|m| Error::Usage(format!("--since: {m}")))?;
     if let Some(to) = args.to {
         history.find(to).map_err(|m| Error::Usage(format!("--to: {m}")))?;
+    }
+    history.find(since).map_err(|m| Error::Usage(format!("--since: {m}")))?;
+    if let Some(to) = args.to {
         if to <= since {
             return Err(Error::Usage(format!(
                 "--to {to} must be a later version than --since {since}"
