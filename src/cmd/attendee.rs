@@ -225,7 +225,10 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     listing.empty_message = "no attendees match".into();
     let mut count = 0;
     for a in &event.attendees {
-        let keep = args.team.as_ref().is_none_or(|t| a.teams.contains(t))
+        let keep = args
+            .team
+            .as_ref()
+            .is_none_or(|t| a.teams.iter().any(|x| crate::model::same_key(x, t)))
             && day.is_none_or(|d| a.days.contains(&d.day))
             && args.status.is_none_or(|s| a.status == s)
             && args.role.is_none_or(|r| a.role == r);
@@ -268,22 +271,7 @@ fn when(a: &Attendee) -> String {
 
 /// Fails with a suggestion when no attendee is on `team`.
 fn known_team(event: &Event, team: &str) -> Result<()> {
-    let mut all: Vec<&str> = event
-        .attendees
-        .iter()
-        .flat_map(|a| a.teams.iter().map(String::as_str))
-        .collect();
-    all.sort();
-    all.dedup();
-    if all.contains(&team) {
-        return Ok(());
-    }
-    let hint = crate::model::did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
-    Err(Error::Usage(format!(
-        "no attendee is on team '{team}'{}; teams: {}",
-        hint.unwrap_or_default(),
-        all.join(", ")
-    )))
+    event.find_team(team).map(|_| ()).map_err(Error::Usage)
 }
 
 /// Change a person's details; only the options given change.

@@ -118,6 +118,27 @@ impl Event {
         })
     }
 
+    /// A team some attendee is on, in the spelling the data has; teams compare without case.
+    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+        let mut all: Vec<&str> = self
+            .attendees
+            .iter()
+            .flat_map(|a| a.teams.iter().map(String::as_str))
+            .collect();
+        all.sort();
+        all.dedup();
+        let folded = team.to_lowercase();
+        if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
+            return Ok(found);
+        }
+        let hint = did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
+        Err(format!(
+            "no attendee is on team '{team}'{}; teams: {}",
+            hint.unwrap_or_default(),
+            all.join(", ")
+        ))
+    }
+
     pub fn find_session(&self, id: &str) -> Result<&Session, String> {
         self.session(id).ok_or_else(|| {
             unknown(

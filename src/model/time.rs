@@ -17,6 +17,12 @@ impl Time {
     /// 24:00, the end of a day; allowed as a closing time.
     pub const END_OF_DAY: Time = Time(24 * 60);
 
+    /// A time known at compile time; panics (at compile time, in a const) when invalid.
+    pub const fn at(hours: u16, minutes: u16) -> Time {
+        assert!(minutes < 60 && hours * 60 + minutes <= 24 * 60);
+        Time(hours * 60 + minutes)
+    }
+
     pub fn from_minutes(minutes: u32) -> Option<Time> {
         (minutes <= 24 * 60).then_some(Time(minutes as u16))
     }
