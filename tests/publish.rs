@@ -21,7 +21,11 @@ fn publish(sample: &Sample, at: i64, note: &str) -> String {
         .env("SOURCE_DATE_EPOCH", at.to_string())
         .output()
         .unwrap();
-    assert!(out.status.success(), "publish: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "publish: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -114,7 +118,10 @@ fn node_ical(path: &Path) -> Vec<Value> {
     );
     let mut command = Command::new("node");
     command.arg(js.join("read-ics.js")).arg(path);
-    run_parser(command, "install nodejs and npm: scripts/test does (apt-get install nodejs npm)")
+    run_parser(
+        command,
+        "install nodejs and npm: scripts/test does (apt-get install nodejs npm)",
+    )
 }
 
 /// `S021`'s event in a calendar, as each parser sees it (they must agree), and every UID.
@@ -126,16 +133,20 @@ fn read_calendar(dir: &Path, name: &str, text: &str, uid: &str) -> (Seen, Vec<St
     assert_eq!(calendar["refresh_type"], "DURATION", "{calendar}");
     assert_eq!(calendar["ttl"], "PT1H", "{calendar}");
     let js = node_ical(&path);
-    let uids = |events: &[Value]| -> Vec<String> {
-        events.iter().map(|e| e["uid"].as_str().unwrap().to_string()).collect()
-    };
+    let uids =
+        |events: &[Value]| -> Vec<String> { events.iter().map(|e| e["uid"].as_str().unwrap().to_string()).collect() };
     assert_eq!(uids(&py), uids(&js), "both parsers see the same events in {name}");
     let find = |events: &[Value]| seen(events.iter().find(|e| e["uid"] == uid).unwrap());
     let (a, b) = (find(&py), find(&js));
     assert_eq!(a, b, "python icalendar and node-ical disagree on {uid} in {name}");
     // Every other event agrees too, on SEQUENCE and STATUS at least.
     for (p, j) in py.iter().zip(&js) {
-        assert_eq!((&p["sequence"], &p["status"]), (&j["sequence"], &j["status"]), "{}", p["uid"]);
+        assert_eq!(
+            (&p["sequence"], &p["status"]),
+            (&j["sequence"], &j["status"]),
+            "{}",
+            p["uid"]
+        );
     }
     (a, uids(&py))
 }
@@ -165,16 +176,25 @@ fn a_sessions_life_across_versions() {
 
     // Version 1: S021 'Release process automation' on Thursday 09:30-10:30 in the Dom Room.
     let out = publish(&sample, V1, "first agenda");
-    assert!(out.starts_with("Published version 1: 54 sessions on the agenda, 12 not scheduled."), "{out}");
+    assert!(
+        out.starts_with("Published version 1: 54 sessions on the agenda, 12 not scheduled."),
+        "{out}"
+    );
     let (v1, all_uids) = read_calendar(tmp.path(), "v1.ics", &ics(&sample), uid);
-    assert_eq!(v1, want(0, "CONFIRMED", "2026-05-21T07:30:00Z", "2026-05-21T08:30:00Z", V1, V1));
+    assert_eq!(
+        v1,
+        want(0, "CONFIRMED", "2026-05-21T07:30:00Z", "2026-05-21T08:30:00Z", V1, V1)
+    );
     assert_eq!(all_uids.len(), 54);
 
     // Version 2: moved to 16:00, same room; and another session retitled and lengthened.
     sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "dom"]);
     sample.ok(&["edit-session", "S019", "--title", "docs.rs builds", "--duration", "90"]);
     let out = publish(&sample, V1 + HOUR, "S021 moved");
-    assert!(out.contains("Published version 2") && out.contains("Moved (day or time)"), "{out}");
+    assert!(
+        out.contains("Published version 2") && out.contains("Moved (day or time)"),
+        "{out}"
+    );
     let (v2, _) = read_calendar(tmp.path(), "v2.ics", &ics(&sample), uid);
     let v2_times = ("2026-05-21T14:00:00Z", "2026-05-21T15:00:00Z");
     assert_eq!(v2, want(1, "CONFIRMED", v2_times.0, v2_times.1, V1 + HOUR, V1 + HOUR));
@@ -184,14 +204,20 @@ fn a_sessions_life_across_versions() {
     sample.ok(&["book", "S012", "--day", "sat", "--at", "14:00", "--room", "miffy"]);
     publish(&sample, V1 + 2 * HOUR, "");
     let (v3, _) = read_calendar(tmp.path(), "v3.ics", &ics(&sample), uid);
-    assert_eq!(v3, want(2, "CONFIRMED", v2_times.0, v2_times.1, V1 + 2 * HOUR, V1 + 2 * HOUR));
+    assert_eq!(
+        v3,
+        want(2, "CONFIRMED", v2_times.0, v2_times.1, V1 + 2 * HOUR, V1 + 2 * HOUR)
+    );
 
     // Version 4: taken off the agenda. It stays in the calendar, cancelled, SEQUENCE raised.
     sample.ok(&["unbook", "S021"]);
     publish(&sample, V1 + 3 * HOUR, "S021 cancelled");
     let text = ics(&sample);
     let (v4, uids) = read_calendar(tmp.path(), "v4.ics", &text, uid);
-    assert_eq!(v4, want(3, "CANCELLED", v2_times.0, v2_times.1, V1 + 3 * HOUR, V1 + 3 * HOUR));
+    assert_eq!(
+        v4,
+        want(3, "CANCELLED", v2_times.0, v2_times.1, V1 + 3 * HOUR, V1 + 3 * HOUR)
+    );
     assert_eq!(uids.len(), 55, "54 sessions, one added, S021 kept as cancelled");
     // Sessions that never changed keep SEQUENCE 0 and the first publish as LAST-MODIFIED.
     let (s002, _) = read_calendar(tmp.path(), "v4.ics", &text, "S002@rust-all-hands-2026.allhands");
@@ -210,7 +236,10 @@ fn a_sessions_life_across_versions() {
     for line in md.lines() {
         assert!(line.chars().count() <= 100, "md line longer than 100: {line}");
     }
-    assert!(!table.contains("@example") && !md.contains("@example"), "no email addresses");
+    assert!(
+        !table.contains("@example") && !md.contains("@example"),
+        "no email addresses"
+    );
     insta::assert_snapshot!("life_table", table);
     insta::assert_snapshot!("life_md", md);
 
@@ -220,7 +249,12 @@ fn a_sessions_life_across_versions() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["kind"].as_str().unwrap().into(), c["session"].as_str().unwrap().into()))
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().into(),
+                c["session"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
         list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
@@ -250,7 +284,14 @@ fn a_sessions_life_across_versions() {
     let s021_rows: Vec<(&str, &str, &str, &str)> = published
         .iter()
         .filter(|r| r["session"] == "S021")
-        .map(|r| (r["status"].as_str(), r["day"].as_str(), r["start"].as_str(), r["room"].as_str()))
+        .map(|r| {
+            (
+                r["status"].as_str(),
+                r["day"].as_str(),
+                r["start"].as_str(),
+                r["room"].as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         s021_rows,
@@ -267,10 +308,18 @@ fn a_sessions_life_across_versions() {
     let feeds_arg = feeds.to_str().unwrap();
     sample.ok(&["export", "feeds", feeds_arg]);
     assert_eq!(std::fs::read_to_string(feeds.join("all.ics")).unwrap(), text);
-    let (vecht, _) = read_calendar(tmp.path(), "vecht.ics", &std::fs::read_to_string(feeds.join("rooms/vecht.ics")).unwrap(), uid);
+    let (vecht, _) = read_calendar(
+        tmp.path(),
+        "vecht.ics",
+        &std::fs::read_to_string(feeds.join("rooms/vecht.ics")).unwrap(),
+        uid,
+    );
     assert_eq!(vecht.status, "CANCELLED");
     let dom = std::fs::read_to_string(feeds.join("rooms/dom.ics")).unwrap();
-    assert!(!dom.contains("UID:S021@"), "S021 was last in the Vecht Room, not the Dom Room");
+    assert!(
+        !dom.contains("UID:S021@"),
+        "S021 was last in the Vecht Room, not the Dom Room"
+    );
     let release = std::fs::read_to_string(feeds.join("teams/release.ics")).unwrap();
     assert!(release.contains("UID:S021@") && release.contains("STATUS:CANCELLED"));
 }
@@ -307,9 +356,16 @@ fn feeds_are_the_same_bytes_every_time_and_personal_only_when_asked() {
     let first = tree(&dir);
     let names: BTreeSet<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
     assert!(names.contains("all.ics") && names.contains("rooms/dom.ics") && names.contains("teams/lang.ics"));
-    assert!(!names.iter().any(|n| n.starts_with("people/")), "no personal feeds unless asked");
+    assert!(
+        !names.iter().any(|n| n.starts_with("people/")),
+        "no personal feeds unless asked"
+    );
     // Again, with the clock elsewhere: nothing changes, nothing is rewritten.
-    let out = sample.cmd(&["export", "feeds", dir_arg]).env_remove("SOURCE_DATE_EPOCH").output().unwrap();
+    let out = sample
+        .cmd(&["export", "feeds", dir_arg])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("(0 written, 37 unchanged)"));
     assert_eq!(tree(&dir), first);
 
@@ -318,7 +374,10 @@ fn feeds_are_the_same_bytes_every_time_and_personal_only_when_asked() {
     assert!(alice.contains("X-WR-CALNAME:Rust All Hands 2026: alice"));
     assert!(!alice.contains("@example"), "no email addresses in a feed");
     for (name, bytes) in tree(&dir) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("@example"), "email address in {name}");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("@example"),
+            "email address in {name}"
+        );
     }
 
     // A change not yet published is in the feeds, with its SEQUENCE already raised.
@@ -327,7 +386,10 @@ fn feeds_are_the_same_bytes_every_time_and_personal_only_when_asked() {
     assert!(out.contains("1 change since version 1 is not published yet"), "{out}");
     let all = std::fs::read_to_string(dir.join("all.ics")).unwrap();
     let s021 = all.split("BEGIN:VEVENT").find(|e| e.contains("UID:S021@")).unwrap();
-    assert!(s021.contains("SEQUENCE:1") && s021.contains("DTSTART:20260521T140000Z"), "{s021}");
+    assert!(
+        s021.contains("SEQUENCE:1") && s021.contains("DTSTART:20260521T140000Z"),
+        "{s021}"
+    );
 }
 
 #[test]
@@ -335,7 +397,12 @@ fn feeds_never_go_into_the_data_folder() {
     let sample = Sample::new();
     publish(&sample, V1, "");
     let data = sample.data.to_str().unwrap().to_string();
-    for dir in [data.clone(), format!("{data}/feeds"), format!("{data}/x/../feeds"), format!("{data}/.")] {
+    for dir in [
+        data.clone(),
+        format!("{data}/feeds"),
+        format!("{data}/x/../feeds"),
+        format!("{data}/."),
+    ] {
         sample.fails(&["export", "feeds", &dir], "inside the data folder");
     }
 }
@@ -375,7 +442,10 @@ fn publishing_an_unchanged_schedule_writes_nothing() {
     publish(&sample, V1, "");
     let before = sample.snapshot();
     let out = publish(&sample, V1 + HOUR, "again");
-    assert!(out.contains("Nothing to publish: the schedule is the same as version 1"), "{out}");
+    assert!(
+        out.contains("Nothing to publish: the schedule is the same as version 1"),
+        "{out}"
+    );
     assert_eq!(sample.snapshot(), before);
     assert!(sample.ok(&["changes"]).contains("No change."));
 }
@@ -383,18 +453,39 @@ fn publishing_an_unchanged_schedule_writes_nothing() {
 #[test]
 fn bad_versions_and_files_are_refused_with_a_clear_message() {
     let sample = Sample::new();
-    sample.fails(&["changes"], "nothing is published yet: `allhands publish` records version 1");
+    sample.fails(
+        &["changes"],
+        "nothing is published yet: `allhands publish` records version 1",
+    );
     publish(&sample, V1, "");
     sample.ok(&["unbook", "S021"]);
     publish(&sample, V1 + HOUR, "");
-    sample.fails(&["changes", "--since", "3"], "--since: there is no version 3 (valid: 1 to 2");
-    sample.fails(&["changes", "--since", "0"], "--since: there is no version 0 (valid: 1 to 2");
+    sample.fails(
+        &["changes", "--since", "3"],
+        "--since: there is no version 3 (valid: 1 to 2",
+    );
+    sample.fails(
+        &["changes", "--since", "0"],
+        "--since: there is no version 0 (valid: 1 to 2",
+    );
     sample.fails(&["changes", "--to", "9"], "--to: there is no version 9 (valid: 1 to 2");
-    sample.fails(&["changes", "--since", "2", "--to", "1"], "--to 1 must be a later version than --since 2");
-    sample.fails(&["changes", "--since", "2", "--to", "2"], "--to 2 must be a later version than --since 2");
+    sample.fails(
+        &["changes", "--since", "2", "--to", "1"],
+        "--to 1 must be a later version than --since 2",
+    );
+    sample.fails(
+        &["changes", "--since", "2", "--to", "2"],
+        "--to 2 must be a later version than --since 2",
+    );
     sample.fails(&["changes", "--to", "1"], "--to 1: version 1 is the first");
-    sample.fails(&["changes", "--since", "two"], "invalid value 'two' for '--since <VERSION>'");
-    sample.fails(&["changes", "--attendee", "alcie"], "unknown attendee 'alcie' (did you mean 'alice'?)");
+    sample.fails(
+        &["changes", "--since", "two"],
+        "invalid value 'two' for '--since <VERSION>'",
+    );
+    sample.fails(
+        &["changes", "--attendee", "alcie"],
+        "unknown attendee 'alcie' (did you mean 'alice'?)",
+    );
     // --to alone compares with the version before it.
     assert!(sample.ok(&["changes", "--to", "2"]).contains("from version 1"));
 
@@ -406,12 +497,21 @@ fn bad_versions_and_files_are_refused_with_a_clear_message() {
     );
     sample.fails(&["schedule", "--format", "ics"], "versions.csv:3: column published_at");
     sample.write("versions.csv", &versions.replace("\n2,", "\n3,"));
-    sample.fails(&["publish"], "versions.csv:3: column version: version 3 where 2 was expected");
+    sample.fails(
+        &["publish"],
+        "versions.csv:3: column version: version 3 where 2 was expected",
+    );
     sample.write("versions.csv", &versions);
     let published = sample.read("published.csv");
     sample.write("published.csv", &format!("{published}7,S001,unscheduled,,,,,X,,,,\n"));
-    sample.fails(&["changes"], "published.csv:134: column version: version 7 is not in versions.csv");
-    sample.write("published.csv", &published.replacen("\n1,S001,scheduled,thu,09:30,", "\n1,S001,scheduled,thu,25:30,", 1));
+    sample.fails(
+        &["changes"],
+        "published.csv:134: column version: version 7 is not in versions.csv",
+    );
+    sample.write(
+        "published.csv",
+        &published.replacen("\n1,S001,scheduled,thu,09:30,", "\n1,S001,scheduled,thu,25:30,", 1),
+    );
     sample.fails(&["changes"], "published.csv:2: column start: '25:30' is not a time");
     std::fs::remove_file(sample.path("published.csv")).unwrap();
     sample.fails(&["changes"], "published.csv: is missing while versions.csv is there");
@@ -425,7 +525,10 @@ fn a_zulip_post_pings_nobody_and_links_nothing() {
     sample.ok(&["edit-session", "S021", "--title", title]);
     sample.ok(&["book", "S002", "--day", "thu", "--at", "16:00", "--room", "wilhelmina"]);
     let md = sample.ok(&["changes", "--format", "md"]);
-    assert!(md.contains("### Retitled") && md.contains("### Moved (day or time)"), "{md}");
+    assert!(
+        md.contains("### Retitled") && md.contains("### Moved (day or time)"),
+        "{md}"
+    );
     for bad in ["@**", "](", "<img", "$$", "~~"] {
         assert!(!md.contains(bad), "{bad:?} in the post:\n{md}");
     }
@@ -458,15 +561,30 @@ fn every_format_carries_the_same_facts() {
             }
         }
     }
-    let from_csv: BTreeSet<(String, String, String, String)> = common::rows(&sample.ok(&["changes", "--format", "csv"]))
-        .into_iter()
-        .map(|r| (r["session"].clone(), r["kind"].clone(), r["handle"].clone(), r["tie"].clone()))
-        .collect();
+    let from_csv: BTreeSet<(String, String, String, String)> =
+        common::rows(&sample.ok(&["changes", "--format", "csv"]))
+            .into_iter()
+            .map(|r| {
+                (
+                    r["session"].clone(),
+                    r["kind"].clone(),
+                    r["handle"].clone(),
+                    r["tie"].clone(),
+                )
+            })
+            .collect();
     assert_eq!(from_json, from_csv);
     // S017 was removed: its people (recorded with the version) are still told.
-    let s017_people = from_json.iter().filter(|(s, k, _, _)| s == "S017" && k == "cancelled").count();
+    let s017_people = from_json
+        .iter()
+        .filter(|(s, k, _, _)| s == "S017" && k == "cancelled")
+        .count();
     assert_eq!(s017_people, 7);
-    let kinds: BTreeSet<&str> = from_json.iter().map(|(s, k, _, _)| (s.as_str(), k.as_str())).map(|(_, k)| k).collect();
+    let kinds: BTreeSet<&str> = from_json
+        .iter()
+        .map(|(s, k, _, _)| (s.as_str(), k.as_str()))
+        .map(|(_, k)| k)
+        .collect();
     assert_eq!(kinds, BTreeSet::from(["cancelled", "moved", "re-roomed"]));
 
     // One person: their changes only, in every format.
@@ -475,9 +593,81 @@ fn every_format_carries_the_same_facts() {
     assert!(table.contains(&format!("S021 (moved, re-roomed; {tie})")), "{table}");
     assert!(!table.contains("S017") || from_json.iter().any(|(s, _, h, _)| s == "S017" && *h == handle));
     let md = sample.ok(&["changes", "--attendee", &handle, "--format", "md"]);
-    assert!(md.contains(&format!("- {handle}: S021 (moved, re-roomed; {tie})")), "{md}");
-    let json: Value = serde_json::from_str(&sample.ok(&["changes", "--attendee", &handle, "--format", "json"])).unwrap();
+    assert!(
+        md.contains(&format!("- {handle}: S021 (moved, re-roomed; {tie})")),
+        "{md}"
+    );
+    let json: Value =
+        serde_json::from_str(&sample.ok(&["changes", "--attendee", &handle, "--format", "json"])).unwrap();
     assert_eq!(json["affected"].as_array().unwrap().len(), 1);
     let output = sample.ok(&["changes", "--format", "csv"]) + &table + &md;
     assert!(!output.contains("@example"), "never an email address");
+}
+
+/// The people a changed session draws, by tie, from `changes --format json`.
+fn ties_of(sample: &Sample, session: &str) -> Vec<(String, String)> {
+    let json: Value = serde_json::from_str(&sample.ok(&["changes", "--format", "json"])).unwrap();
+    let mut ties = Vec::new();
+    for person in json["affected"].as_array().unwrap() {
+        for s in person["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["session"] == session)
+        {
+            ties.push((
+                person["handle"].as_str().unwrap().to_string(),
+                s["tie"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    ties
+}
+
+#[test]
+fn audience_teams_and_plenaries_are_told_too() {
+    let sample = Sample::new();
+    // Version 1 has it at 16:00 in a room that holds its team; now it is at 14:00.
+    sample.ok(&["unbook", "S021"]);
+    sample.ok(&["edit-session", "S021", "--audience", "infra"]);
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "janskerk"]);
+    publish(&sample, V1, "");
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "14:00", "--room", "miffy"]);
+    let attendees = common::rows(&sample.read("attendees.csv"));
+    let infra: BTreeSet<&str> = attendees
+        .iter()
+        .filter(|a| {
+            a["teams"].split(';').any(|t| t == "infra") && a["days"].contains("thu") && a["status"] != "declined"
+        })
+        .map(|a| a["handle"].as_str())
+        .collect();
+    let ties = ties_of(&sample, "S021");
+    let by_team: BTreeSet<&str> = ties
+        .iter()
+        .filter(|(_, t)| t == "team infra")
+        .map(|(h, _)| h.as_str())
+        .collect();
+    assert!(!by_team.is_empty(), "{ties:?}");
+    assert!(
+        by_team.is_subset(&infra),
+        "only infra members who are there: {by_team:?}"
+    );
+    // Listed people keep their own, stronger tie.
+    assert!(ties.iter().any(|(h, t)| h == "paulodla" && t == "required"), "{ties:?}");
+
+    // A new plenary: everyone who is there then is told.
+    sample.ok(&["add-session", "Group photo", "--plenary", "--duration", "30"]);
+    sample.ok(&["book", "S067", "--day", "fri", "--at", "09:00", "--room", "main"]);
+    let ties = ties_of(&sample, "S067");
+    let surely_there = attendees
+        .iter()
+        .filter(|a| a["days"].contains("fri") && a["status"] != "declined" && a["arrives"].is_empty())
+        .count();
+    assert!(ties.iter().all(|(_, t)| t == "plenary"), "{ties:?}");
+    assert!(
+        ties.len() >= surely_there && surely_there > 50,
+        "{} told, {surely_there} there",
+        ties.len()
+    );
+    assert!(ties.len() < attendees.len(), "not those away on Friday");
 }

@@ -5,8 +5,8 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{Context, calendar_stamp, done, schedule, write_output};
 use crate::error::{Error, Result};
-use crate::model::publish::{self, Schedule};
 use crate::model::Status;
+use crate::model::publish::{self, Schedule};
 
 /// Write files for others to use.
 #[derive(Debug, clap::Args)]
@@ -78,13 +78,21 @@ fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     for room in &event.rooms {
         feeds.push((names.path("rooms", &room.id), filter(Some(&room.id), None, None)));
     }
-    let teams: BTreeSet<&str> = event.sessions.iter().map(|s| s.team.as_str()).filter(|t| !t.is_empty()).collect();
+    let teams: BTreeSet<&str> = event
+        .sessions
+        .iter()
+        .map(|s| s.team.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
     for team in &teams {
         feeds.push((names.path("teams", team), filter(None, Some(team), None)));
     }
     if args.personal {
         for person in event.attendees.iter().filter(|a| a.status != Status::Declined) {
-            feeds.push((names.path("people", &person.handle), filter(None, None, Some(&person.handle))));
+            feeds.push((
+                names.path("people", &person.handle),
+                filter(None, None, Some(&person.handle)),
+            ));
         }
     }
 
@@ -141,7 +149,13 @@ impl FileNames {
     fn path(&mut self, folder: &str, id: &str) -> PathBuf {
         let safe: String = id
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let safe = if safe.is_empty() { "_".to_string() } else { safe };
         let mut candidate = Path::new(folder).join(format!("{safe}.ics"));

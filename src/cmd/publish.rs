@@ -9,10 +9,12 @@ use crate::render::{Format, Terminal};
 
 /// Record the current schedule as the next numbered version.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  allhands publish --note \"Friday moves after the lang sync\"\n  \
+#[command(
+    after_help = "Examples:\n  allhands publish --note \"Friday moves after the lang sync\"\n  \
     allhands changes --format md        then post what changed on Zulip\n\n\
     Writes versions.csv and published.csv in the data folder (plain CSV: commit them with the rest).\n\
-    Refused, naming each problem, while `allhands check` finds a hard-rule break.")]
+    Refused, naming each problem, while `allhands check` finds a hard-rule break."
+)]
 pub struct PublishArgs {
     /// A note for this version, e.g. what it changes and why
     #[arg(long, value_name = "TEXT", default_value = "")]
@@ -40,10 +42,7 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
                 c.message = format!("{}: {}", session.label(), c.message);
             }
         }
-        refuse_conflicts(
-            "publish while a hard rule is broken (see `allhands check`)",
-            &conflicts,
-        )?;
+        refuse_conflicts("publish while a hard rule is broken (see `allhands check`)", &conflicts)?;
         let current = Schedule::current(event);
         let previous = history.last().map(|v| v.number);
         if let Some(number) = previous
@@ -93,11 +92,13 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
 
 /// What changed on the agenda since a published version, and who it affects.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  allhands changes                         since the last published version\n  \
+#[command(
+    after_help = "Examples:\n  allhands changes                         since the last published version\n  \
     allhands changes --since 2 --format md   a post for Zulip\n  \
     allhands changes --since 1 --to 3        between two published versions\n  \
     allhands changes --attendee ferris       what changed for one person\n  \
-    allhands changes --format json           for scripts")]
+    allhands changes --format json           for scripts"
+)]
 pub struct ChangesArgs {
     /// The published version to compare from [default: the last one, or the one before --to]
     #[arg(long, value_name = "VERSION")]
@@ -148,7 +149,15 @@ pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<()> {
         .map(|h| event.find_attendee(h).map(|a| a.handle.clone()))
         .transpose()?;
     let terminal = Terminal::detect(args.output.output.is_some());
-    let text = report_text(&event, &history, since, args.to, person.as_deref(), args.output.format, terminal);
+    let text = report_text(
+        &event,
+        &history,
+        since,
+        args.to,
+        person.as_deref(),
+        args.output.format,
+        terminal,
+    );
     args.output.emit_text(&text)
 }
 
@@ -167,10 +176,14 @@ fn report_text(
     let before = history.schedule(since);
     let after = to.map_or_else(|| Schedule::current(event), |n| history.schedule(n));
     let mut changes = publish::changes(&before, &after);
-    let mut affected = publish::affected(event, &changes);
+    let mut affected = publish::affected(event, &before, &after, &changes);
     if let Some(handle) = person {
         affected.retain(|a| a.handle == handle);
-        changes.retain(|c| affected.iter().any(|a| a.sessions.iter().any(|t| t.session == c.session)));
+        changes.retain(|c| {
+            affected
+                .iter()
+                .any(|a| a.sessions.iter().any(|t| t.session == c.session))
+        });
     }
     let report = Report {
         event,

@@ -11,7 +11,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Event, Extra, Session, Span, Tie, Time, rules};
+use super::rules::{self, Drawn};
+use super::{Event, Extra, Kind, Participant, Session, Span, Tie, Time, natural_cmp, same_key};
 
 /// One published version (`versions.csv`).
 #[derive(Clone, Debug, PartialEq)]
@@ -102,7 +103,7 @@ impl Entry {
             }),
             required: ties(Tie::Required),
             interested: ties(Tie::Interested),
-            audience: Vec::new(),
+            audience: session.audience.clone(),
         }
     }
 }
@@ -183,13 +184,16 @@ impl History {
 
     /// Resolves a version number the user typed, or says which ones there are.
     pub fn find(&self, number: u32) -> Result<&Version, String> {
-        self.version(number).ok_or_else(|| match (self.versions.first(), self.last()) {
-            (Some(first), Some(last)) => format!(
-                "there is no version {number} (valid: {} to {}; `allhands changes` lists what changed since {})",
-                first.number, last.number, last.number
-            ),
-            _ => format!("there is no version {number}: nothing is published yet (`allhands publish` records version 1)"),
-        })
+        self.version(number)
+            .ok_or_else(|| match (self.versions.first(), self.last()) {
+                (Some(first), Some(last)) => format!(
+                    "there is no version {number} (valid: {} to {}; `allhands changes` lists what changed since {})",
+                    first.number, last.number, last.number
+                ),
+                _ => format!(
+                    "there is no version {number}: nothing is published yet (`allhands publish` records version 1)"
+                ),
+            })
     }
 }
 
@@ -234,12 +238,10 @@ pub struct Change {
 impl Change {
     /// The session's latest known title.
     pub fn title(&self) -> &str {
-        self.after.as_ref().or(self.before.as_ref()).map_or("", |e| e.title.as_str())
-    }
-
-    /// The entry that says who is tied to the session: as it is, or as it was if removed.
-    pub fn latest(&self) -> Option<&Entry> {
-        self.after.as_ref().or(self.before.as_ref())
+        self.after
+            .as_ref()
+            .or(self.before.as_ref())
+            .map_or("", |e| e.title.as_str())
     }
 }
 
@@ -249,7 +251,7 @@ impl Change {
 /// Sorted by kind, then session id (natural order).
 pub fn changes(before: &Schedule, after: &Schedule) -> Vec<Change> {
     let mut ids: Vec<&String> = before.sessions.keys().chain(after.sessions.keys()).collect();
-    ids.sort_by(|a, b| super::natural_cmp(a, b));
+    ids.sort_by(|a, b| natural_cmp(a, b));
     ids.dedup();
     let mut found = Vec::new();
     for id in ids {
@@ -326,74 +328,106 @@ pub struct Affected {
     pub sessions: Vec<Touch>,
 }
 
-/// Who a session's entry ties, each person once with their strongest tie: required and
-/// interested people (unless they declined), and the members of its audience teams (or
-/// everyone, for a plenary) who are at the event when it takes place.
-pub fn tied(event: &Event, entry: &Entry) -> Vec<(String, Via)> {
-    let mut ties: BTreeMap<String, Via> = BTreeMap::new();
-    let mut add = |handle: &str, via: Via| {
-        let slot = ties.entry(handle.to_string()).or_insert_with(|| via.clone());
-        if via < *slot {
-            *slot = via;
+/// The sessions `ids` of a state of the schedule as an event with `base`'s days, rooms and
+/// people, so that the rules can say whom each draws (a version's sessions may be gone).
+fn as_event(schedule: &Schedule, base: &Event, ids: &[&str]) -> Event {
+    let mut sessions = Vec::new();
+    let mut participants = Vec::new();
+    for id in ids {
+        let Some(entry) = schedule.sessions.get(*id) else {
+            continue;
+        };
+        let duration = entry.place.as_ref().map_or(0, |p| p.span().minutes());
+        let mut session = Session::new(
+            id.to_string(),
+            entry.title.clone(),
+            Kind::Planned,
+            entry.team.clone(),
+            duration,
+        );
+        if let Some(place) = &entry.place {
+            session.day = Some(place.day.clone());
+            session.start = Some(place.start);
+            session.room = Some(place.room.clone());
         }
-    };
-    let declined = |handle: &str| {
-        event
-            .attendee(handle)
-            .is_some_and(|a| a.status == super::Status::Declined)
-    };
-    for handle in entry.required.iter().filter(|h| !declined(h)) {
-        add(handle, Via::Required);
-    }
-    for handle in entry.interested.iter().filter(|h| !declined(h)) {
-        add(handle, Via::Interested);
-    }
-    if !entry.audience.is_empty() {
-        let plenary = entry.audience.iter().any(|t| t.eq_ignore_ascii_case("everyone"));
-        for person in &event.attendees {
-            let present = match &entry.place {
-                Some(p) => rules::absence(event, person, &p.day, p.span()).is_none(),
-                None => person.status != super::Status::Declined,
-            };
-            if !present {
-                continue;
-            }
-            if plenary {
-                add(&person.handle, Via::Plenary);
-            } else if let Some(team) = entry
-                .audience
-                .iter()
-                .find(|t| person.teams.iter().any(|m| m.eq_ignore_ascii_case(t)))
-            {
-                add(&person.handle, Via::Team(team.clone()));
-            }
+        session.audience = entry.audience.clone();
+        sessions.push(session);
+        let ties = [(Tie::Required, &entry.required), (Tie::Interested, &entry.interested)];
+        for (role, handles) in ties {
+            participants.extend(handles.iter().map(|handle| Participant {
+                session: id.to_string(),
+                handle: handle.clone(),
+                role,
+                line: 0,
+                extra: Extra::new(),
+            }));
         }
     }
-    ties.into_iter().collect()
+    Event {
+        info: base.info.clone(),
+        days: base.days.clone(),
+        slots: Vec::new(),
+        attendees: base.attendees.clone(),
+        rooms: base.rooms.clone(),
+        sessions,
+        participants,
+    }
 }
 
-/// For each person, the changed sessions they are tied to (as the session is now, or as it
-/// was when it has been removed), sorted by handle, then session.
-pub fn affected(event: &Event, changes: &[Change]) -> Vec<Affected> {
-    let mut by_session: BTreeMap<&str, (Vec<ChangeKind>, Option<&Entry>)> = BTreeMap::new();
+/// For each person, the changed sessions they are tied to, sorted by handle, then session.
+/// A person is affected when the session draws them (see [`rules::Index::attendance`]: its
+/// required people, and the interested, audience-team members or, at a plenary, everyone who
+/// are there then) where it was on the agenda before or where it is after: someone who can no
+/// longer come needs to know as much as someone who now can.
+pub fn affected(event: &Event, before: &Schedule, after: &Schedule, changes: &[Change]) -> Vec<Affected> {
+    let mut kinds: BTreeMap<&str, Vec<ChangeKind>> = BTreeMap::new();
     for c in changes {
-        let slot = by_session.entry(&c.session).or_insert((Vec::new(), c.latest()));
-        slot.0.push(c.kind);
+        kinds.entry(&c.session).or_default().push(c.kind);
     }
-    let mut people: BTreeMap<String, Vec<Touch>> = BTreeMap::new();
-    for (session, (kinds, entry)) in by_session {
-        for (handle, via) in entry.map(|e| tied(event, e)).unwrap_or_default() {
-            people.entry(handle).or_default().push(Touch {
-                session: session.to_string(),
-                kinds: kinds.clone(),
-                via,
-            });
+    let ids: Vec<&str> = kinds.keys().copied().collect();
+    let mut people: BTreeMap<String, BTreeMap<&str, Via>> = BTreeMap::new();
+    for side in [before, after] {
+        let state = as_event(side, event, &ids);
+        let index = rules::Index::new(&state);
+        for session in &state.sessions {
+            let Some(at) = session.placement() else {
+                continue;
+            };
+            for (handle, drawn) in index.attendance(session, Some((at.day, at.span))) {
+                let via = match drawn {
+                    Drawn::Required => Via::Required,
+                    Drawn::Interested => Via::Interested,
+                    Drawn::Plenary => Via::Plenary,
+                    Drawn::Team => {
+                        let teams = index.attendee(handle).map_or(&[][..], |a| a.teams.as_slice());
+                        let team = session.audience.iter().find(|t| teams.iter().any(|m| same_key(m, t)));
+                        Via::Team(team.cloned().unwrap_or_default())
+                    }
+                };
+                let id = ids.iter().find(|id| **id == session.id).expect("a changed session");
+                let strongest = people
+                    .entry(handle.to_string())
+                    .or_default()
+                    .entry(id)
+                    .or_insert(via.clone());
+                if via < *strongest {
+                    *strongest = via;
+                }
+            }
         }
     }
     people
         .into_iter()
-        .map(|(handle, mut sessions)| {
-            sessions.sort_by(|a, b| super::natural_cmp(&a.session, &b.session));
+        .map(|(handle, sessions)| {
+            let mut sessions: Vec<Touch> = sessions
+                .into_iter()
+                .map(|(id, via)| Touch {
+                    session: id.to_string(),
+                    kinds: kinds[id].clone(),
+                    via,
+                })
+                .collect();
+            sessions.sort_by(|a, b| natural_cmp(&a.session, &b.session));
             Affected { handle, sessions }
         })
         .collect()
@@ -480,7 +514,7 @@ pub fn calendar_history(history: &History, current: &Schedule, now: DateTime<Utc
             (None, None) => {}
         }
     }
-    result.withdrawn.sort_by(|a, b| super::natural_cmp(&a.session, &b.session));
+    result.withdrawn.sort_by(|a, b| natural_cmp(&a.session, &b.session));
     result
 }
 

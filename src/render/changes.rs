@@ -73,7 +73,10 @@ impl Report<'_> {
 
     /// `Thu 21 May 11:30-13:00`.
     fn when(&self, place: &Place) -> String {
-        let day = self.event.day(&place.day).map_or_else(|| place.day.clone(), |d| d.label());
+        let day = self
+            .event
+            .day(&place.day)
+            .map_or_else(|| place.day.clone(), |d| d.label());
         format!("{day} {}", place.span())
     }
 
@@ -101,12 +104,22 @@ impl Report<'_> {
         let title = |e: Option<&Entry>| e.map_or_else(String::new, |e| e.title.clone());
         match change.kind {
             ChangeKind::Added => (
-                if before.is_some() { "not scheduled" } else { "new session" }.into(),
+                if before.is_some() {
+                    "not scheduled"
+                } else {
+                    "new session"
+                }
+                .into(),
                 self.place(is),
             ),
             ChangeKind::Cancelled => (
                 self.place(was),
-                if after.is_some() { "unbooked (not scheduled)" } else { "removed" }.into(),
+                if after.is_some() {
+                    "unbooked (not scheduled)"
+                } else {
+                    "removed"
+                }
+                .into(),
             ),
             ChangeKind::Moved => (
                 was.map(|p| self.when(p)).unwrap_or_default(),
@@ -217,7 +230,11 @@ impl Report<'_> {
                     format!("{} ({}; {via})", markdown_text(&t.session), kinds.join(", "))
                 })
                 .collect();
-            line(&format!("{}: {}", markdown_text(&a.handle), touches.join(", ")), "- ", "  ");
+            line(
+                &format!("{}: {}", markdown_text(&a.handle), touches.join(", ")),
+                "- ",
+                "  ",
+            );
         }
         out
     }
@@ -369,7 +386,10 @@ mod tests {
         let evil = "@**all** [click](https://x) <b>hi</b> `code` $$x$$ *b* _i_ #**s>t**\n- item\r1. x";
         let safe = markdown_text(evil);
         assert!(!safe.contains("@**") && !safe.contains("@*"), "{safe}");
-        assert!(!safe.contains("](") && !safe.contains("<b>") && !safe.contains('\n'), "{safe}");
+        assert!(
+            !safe.contains("](") && !safe.contains("<b>") && !safe.contains('\n'),
+            "{safe}"
+        );
         assert!(safe.contains("\\[click\\]") && safe.contains("&lt;b\\>"), "{safe}");
         assert!(!safe.contains("$$") && !safe.contains("**"), "{safe}");
         assert!(safe.contains("\\- item") && safe.contains("1\\. x"), "{safe}");

@@ -63,7 +63,11 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         .append_property(("CALSCALE", "GREGORIAN"))
         .append_property(("METHOD", "PUBLISH"))
         .name(&agenda.title)
-        .append_property(Property::new("REFRESH-INTERVAL", REFRESH).add_parameter("VALUE", "DURATION").done())
+        .append_property(
+            Property::new("REFRESH-INTERVAL", REFRESH)
+                .add_parameter("VALUE", "DURATION")
+                .done(),
+        )
         .append_property(("X-PUBLISHED-TTL", REFRESH));
     let slug = agenda.slug();
     let location = &agenda.event.info.location;
@@ -109,7 +113,10 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
             .uid(&format!("{}@{slug}.allhands", gone.session))
             .summary(gone.title)
             .location(&place(gone.room))
-            .description(&format!("Cancelled: session {} is no longer on the agenda", gone.session))
+            .description(&format!(
+                "Cancelled: session {} is no longer on the agenda",
+                gone.session
+            ))
             .starts(agenda.utc(gone.day, gone.span.start))
             .ends(agenda.utc(gone.day, gone.span.end))
             .status(EventStatus::Cancelled);

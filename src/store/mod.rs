@@ -16,9 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub use crate::model::natural_cmp;
 use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
-pub use crate::model::natural_cmp;
 pub use atomic::LOCK_FILE;
 pub use records::{Record, timezone};
 pub use table::{guard, unguard};
@@ -173,7 +173,10 @@ impl Store {
                     PUBLISH_FILES[0],
                     v.line,
                     "version",
-                    format!("version {} where {expected} was expected (versions are 1, 2, 3, ... once each)", v.number),
+                    format!(
+                        "version {} where {expected} was expected (versions are 1, 2, 3, ... once each)",
+                        v.number
+                    ),
                 ));
             }
         }
@@ -184,7 +187,11 @@ impl Store {
                     PUBLISH_FILES[1],
                     p.line,
                     "version",
-                    format!("version {} is not in versions.csv (valid: 1 to {})", p.version, versions.len()),
+                    format!(
+                        "version {} is not in versions.csv (valid: 1 to {})",
+                        p.version,
+                        versions.len()
+                    ),
                 ));
             }
             if !seen.insert((p.version, p.session.as_str())) {

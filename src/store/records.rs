@@ -4,11 +4,11 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
 use crate::error::Result;
+use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
     Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
     parse_duration, split_list, validate_key,
 };
-use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 
 /// A record type stored in one CSV file of the data folder.
 pub trait Record: Sized + Clone + PartialEq {
@@ -456,7 +456,10 @@ impl Record for Published {
         let status = row.parse("status", AgendaStatus::parse)?;
         let place = match status {
             AgendaStatus::Unscheduled => {
-                if let Some(column) = ["day", "start", "end", "room"].into_iter().find(|c| !row.get(c).is_empty()) {
+                if let Some(column) = ["day", "start", "end", "room"]
+                    .into_iter()
+                    .find(|c| !row.get(c).is_empty())
+                {
                     return Err(row.error(column, "must be empty for an unscheduled session"));
                 }
                 None
