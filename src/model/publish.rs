@@ -439,7 +439,8 @@ pub struct Revision {
     /// How many times its day, time or room changed (a cancellation counts) after it was
     /// first on a published agenda.
     pub sequence: u32,
-    /// When the publish that last changed it (or first put it on the agenda) happened.
+    /// When the publish that last changed it (or first put it on the agenda) happened; for
+    /// a change not published yet, the calendar's stamp; `None` if it was never published.
     pub last_modified: Option<DateTime<Utc>>,
 }
 
@@ -470,12 +471,13 @@ pub fn calendar_history(history: &History, current: &Schedule, now: DateTime<Utc
         revision: Revision,
     }
     let mut tracks: BTreeMap<String, Track> = BTreeMap::new();
+    // The current state comes last, as a version not published yet.
     let states = history
         .versions
         .iter()
-        .map(|v| (history.schedule(v.number), v.published_at))
-        .chain(std::iter::once((current.clone(), now)));
-    for (schedule, at) in states {
+        .map(|v| (history.schedule(v.number), v.published_at, true))
+        .chain(std::iter::once((current.clone(), now, false)));
+    for (schedule, at, published) in states {
         let ids: Vec<String> = tracks.keys().chain(schedule.sessions.keys()).cloned().collect();
         for id in ids {
             let entry = schedule.sessions.get(&id);
@@ -487,7 +489,8 @@ pub fn calendar_history(history: &History, current: &Schedule, now: DateTime<Utc
             });
             match (&track.last_seen, &place) {
                 (None, None) => continue,
-                (None, Some(_)) => track.revision.last_modified = Some(at),
+                // First on the agenda: no publish has changed it yet, unless it was published.
+                (None, Some(_)) => track.revision.last_modified = published.then_some(at),
                 (Some(_), _) if track.place != place => {
                     track.revision.sequence += 1;
                     track.revision.last_modified = Some(at);
@@ -581,5 +584,11 @@ mod tests {
         assert_eq!(h.withdrawn[0].entry.place.as_ref().unwrap().start, t("11:00"));
         let h = calendar_history(&History::default(), &schedule(None), at(400));
         assert!(h.withdrawn.is_empty() && h.revisions.is_empty());
+        let h = calendar_history(&History::default(), &current, at(400));
+        assert_eq!(
+            h.revisions["S1"],
+            Revision::default(),
+            "never published: nothing to say"
+        );
     }
 }
