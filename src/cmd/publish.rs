@@ -136,12 +136,12 @@ pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<()> {
         history.find(to).map_err(|m| Error::Usage(format!("--to: {m}")))?;
     }
     history.find(since).map_err(|m| Error::Usage(format!("--since: {m}")))?;
-    if let Some(to) = args.to {
-        if to <= since {
-            return Err(Error::Usage(format!(
-                "--to {to} must be a later version than --since {since}"
-            )));
-        }
+    if let Some(to) = args.to
+        && to <= since
+    {
+        return Err(Error::Usage(format!(
+            "--to {to} must be a later version than --since {since}"
+        )));
     }
     let person = args
         .attendee
