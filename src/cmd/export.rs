@@ -10,6 +10,7 @@ use crate::model::publish::{self, Schedule};
 
 /// Write files for others to use.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands export feeds site/feeds     calendar feeds for a web server")]
 pub struct Args {
     #[command(subcommand)]
     pub what: What,

@@ -29,10 +29,17 @@ struct Published {
     previous: Option<u32>,
 }
 
+/// What `publish` did.
+enum Outcome {
+    Published(Published),
+    /// The schedule is the same as this version: nothing written.
+    Unchanged(u32),
+}
+
 pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
     let at = now_utc()?;
     let store = ctx.store()?;
-    let recorded = store.publish(|event, history| {
+    let outcome = store.publish(|event, history| {
         // Say which session each problem is about, as `check` does, unless it already does.
         let mut conflicts = rules::all_conflicts(event);
         for c in &mut conflicts {
@@ -48,23 +55,31 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
         if let Some(number) = previous
             && publish::changes(&history.schedule(number), &current).is_empty()
         {
-            return Ok(None);
+            return Ok(Outcome::Unchanged(number));
         }
-        let number = history.push(&current, at, args.note.trim().to_string());
+        // The note is one line of text: a pasted control character would reach terminals.
+        let note: String = args
+            .note
+            .trim()
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let number = history.push(&current, at, note);
         let scheduled = current.scheduled();
-        Ok(Some(Published {
+        Ok(Outcome::Published(Published {
             number,
             scheduled,
             unscheduled: current.sessions.len() - scheduled,
             previous,
         }))
     })?;
-    let Some(recorded) = recorded else {
-        let (_, history) = store.load_with_history()?;
-        let last = history.last().map_or(0, |v| v.number);
-        return done(format!(
-            "Nothing to publish: the schedule is the same as version {last} (nothing written)."
-        ));
+    let recorded = match outcome {
+        Outcome::Published(recorded) => recorded,
+        Outcome::Unchanged(last) => {
+            return done(format!(
+                "Nothing to publish: the schedule is the same as version {last} (nothing written)."
+            ));
+        }
     };
     done(format!(
         "Published version {}: {} sessions on the agenda, {} not scheduled.",

@@ -52,11 +52,6 @@ impl Place {
     pub fn span(&self) -> Span {
         Span::new(self.start, self.end)
     }
-
-    /// Same day, time and room: what a calendar sees change.
-    pub fn same_slot(&self, other: &Place) -> bool {
-        self == other
-    }
 }
 
 /// What a version knows about one session.
