@@ -5,8 +5,8 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{Context, calendar_stamp, done, schedule, write_output};
 use crate::error::{Error, Result};
-use crate::model::Status;
 use crate::model::publish::{self, Schedule};
+use crate::model::{Status, rules};
 
 /// Write files for others to use.
 #[derive(Debug, clap::Args)]
@@ -97,10 +97,11 @@ fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
         }
     }
 
+    let index = rules::Index::new(&event);
     let (mut written, mut unchanged) = (0, 0);
     for (path, filter) in &feeds {
         let selection = schedule::select(&event, filter)?;
-        let text = schedule::calendar(&event, &selection, &revisions, stamp);
+        let text = schedule::calendar(&event, &index, &selection, &revisions, stamp);
         let path = args.dir.join(path);
         if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
             unchanged += 1;

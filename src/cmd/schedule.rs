@@ -84,7 +84,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ScheduleFormat::Ics => {
             let stamp = super::calendar_stamp(&history)?;
             let revisions = publish::calendar_history(&history, &Schedule::current(&event), stamp);
-            calendar(&event, &selection, &revisions, stamp)
+            calendar(&event, &rules::Index::new(&event), &selection, &revisions, stamp)
         }
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
@@ -96,7 +96,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 /// The selection as an iCalendar file: its sessions with their revisions, and the sessions it
 /// would show that were taken off the agenda since an earlier version, as cancelled.
-pub fn calendar(event: &Event, selection: &Selection<'_>, history: &CalendarHistory, stamp: DateTime<Utc>) -> String {
+pub fn calendar<'a>(
+    event: &'a Event,
+    index: &rules::Index<'a>,
+    selection: &Selection<'a>,
+    history: &CalendarHistory,
+    stamp: DateTime<Utc>,
+) -> String {
     let cancelled = history
         .withdrawn
         .iter()
@@ -118,7 +124,7 @@ pub fn calendar(event: &Event, selection: &Selection<'_>, history: &CalendarHist
         revisions: &history.revisions,
         cancelled,
     };
-    ics::calendar(&selection.agenda(event), &updates)
+    ics::calendar(&selection.agenda_in(event, index), &updates)
 }
 
 /// The sessions the filters pick, and the person whose agenda it is.
@@ -148,7 +154,11 @@ impl<'a> Selection<'a> {
     }
 
     pub fn agenda(&self, event: &'a Event) -> Agenda<'a> {
-        let index = rules::Index::new(event);
+        self.agenda_in(event, &rules::Index::new(event))
+    }
+
+    /// [`Selection::agenda`] with the event's index already built (for many agendas at once).
+    pub fn agenda_in(&self, event: &'a Event, index: &rules::Index<'a>) -> Agenda<'a> {
         let items = self
             .sessions
             .iter()

@@ -76,10 +76,11 @@ impl Entry {
         }
     }
 
-    fn of(event: &Event, session: &Session) -> Entry {
-        let ties = |tie: Tie| {
-            let mut handles: Vec<String> = event
-                .participants_of(&session.id)
+    /// `session` as it is now; `ties` are its participants.
+    fn of(session: &Session, ties: &[&Participant]) -> Entry {
+        let handles = |tie: Tie| {
+            let mut handles: Vec<String> = ties
+                .iter()
                 .filter(|p| p.role == tie)
                 .map(|p| p.handle.clone())
                 .collect();
@@ -96,8 +97,8 @@ impl Entry {
                 end: p.span.end,
                 room: p.room.to_string(),
             }),
-            required: ties(Tie::Required),
-            interested: ties(Tie::Interested),
+            required: handles(Tie::Required),
+            interested: handles(Tie::Interested),
             audience: session.audience.clone(),
         }
     }
@@ -112,10 +113,15 @@ pub struct Schedule {
 impl Schedule {
     /// The schedule as it is now in the data folder.
     pub fn current(event: &Event) -> Schedule {
+        let mut ties: HashMap<&str, Vec<&Participant>> = HashMap::new();
+        for p in &event.participants {
+            ties.entry(&p.session).or_default().push(p);
+        }
         let mut sessions = BTreeMap::new();
         for s in &event.sessions {
             // With a repeated id the first row is the session, as everywhere else.
-            sessions.entry(s.id.clone()).or_insert_with(|| Entry::of(event, s));
+            let listed = ties.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
+            sessions.entry(s.id.clone()).or_insert_with(|| Entry::of(s, listed));
         }
         Schedule { sessions }
     }
