@@ -208,7 +208,7 @@ fn quoted_fields_with_commas_quotes_and_newlines_round_trip() {
     let titles = sample.read("sessions.csv");
     assert!(titles.contains("\"Allocator API, revisited\""));
     sample.ok(&["edit-session", "S015", "--duration", "45"]);
-    let schedule = json(&sample.ok(&["schedule", "--format", "json", "--room", "wilhelmina"]));
+    let schedule = json(&sample.ok(&["schedule", "--format", "json", "--room", "rietveld"]));
     assert!(schedule.iter().any(|s| s["title"] == "Allocator API, revisited"));
 }
 

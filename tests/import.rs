@@ -86,15 +86,15 @@ fn the_same_email_updates_the_existing_person_whatever_the_handle() {
 fn an_update_that_would_strand_a_required_session_is_refused() {
     let sample = Sample::new();
     let form = sample.data.parent().unwrap().join("form.csv");
-    // alice is required at S034 on Saturday.
+    // alice is required at S002 and S034 on Thursday.
     std::fs::write(
         &form,
-        "Name,GitHub username,Which days will you attend?\nAlice,alice,Thursday 21 May\n",
+        "Name,GitHub username,Which days will you attend?\nAlice,alice,Friday 22 May\n",
     )
     .unwrap();
     let err = sample.fails(&["import-attendees", form.to_str().unwrap()], "nothing imported");
     assert!(
-        err.contains("form.csv:2: not applied: alice is not at the event on sat"),
+        err.contains("form.csv:2: not applied: alice is not at the event on thu"),
         "{err}"
     );
 }

@@ -174,7 +174,7 @@ fn a_sessions_life_across_versions() {
         dtstamp: stamp(dtstamp),
     };
 
-    // Version 1: S021 'Release process automation' on Thursday 09:30-10:30 in the Dom Room.
+    // Version 1: S021 'Release process automation' on Thursday 14:00-15:00 in the Amstel Room.
     let out = publish(&sample, V1, "first agenda");
     assert!(
         out.starts_with("Published version 1: 54 sessions on the agenda, 12 not scheduled."),
@@ -183,12 +183,12 @@ fn a_sessions_life_across_versions() {
     let (v1, all_uids) = read_calendar(tmp.path(), "v1.ics", &ics(&sample), uid);
     assert_eq!(
         v1,
-        want(0, "CONFIRMED", "2026-05-21T07:30:00Z", "2026-05-21T08:30:00Z", V1, V1)
+        want(0, "CONFIRMED", "2026-05-21T12:00:00Z", "2026-05-21T13:00:00Z", V1, V1)
     );
     assert_eq!(all_uids.len(), 54);
 
-    // Version 2: moved to 16:00, same room; and another session retitled and lengthened.
-    sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "dom"]);
+    // Version 2: moved to 11:30, same room; and another session retitled and lengthened.
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "11:30", "--room", "amstel"]);
     sample.ok(&["edit-session", "S019", "--title", "docs.rs builds", "--duration", "90"]);
     let out = publish(&sample, V1 + HOUR, "S021 moved");
     assert!(
@@ -196,12 +196,12 @@ fn a_sessions_life_across_versions() {
         "{out}"
     );
     let (v2, _) = read_calendar(tmp.path(), "v2.ics", &ics(&sample), uid);
-    let v2_times = ("2026-05-21T14:00:00Z", "2026-05-21T15:00:00Z");
+    let v2_times = ("2026-05-21T09:30:00Z", "2026-05-21T10:30:00Z");
     assert_eq!(v2, want(1, "CONFIRMED", v2_times.0, v2_times.1, V1 + HOUR, V1 + HOUR));
 
     // Version 3: same time, another room; and an unscheduled session booked (added).
-    sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "vecht"]);
-    sample.ok(&["book", "S012", "--day", "sat", "--at", "14:00", "--room", "miffy"]);
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "11:30", "--room", "dom"]);
+    sample.ok(&["book", "S012", "--day", "fri", "--at", "16:00", "--room", "wilhelmina"]);
     publish(&sample, V1 + 2 * HOUR, "");
     let (v3, _) = read_calendar(tmp.path(), "v3.ics", &ics(&sample), uid);
     assert_eq!(
@@ -271,8 +271,8 @@ fn a_sessions_life_across_versions() {
     assert_eq!(json["from"]["version"], 1);
     assert_eq!(json["to"], Value::Null);
     let s021 = &json["changes"][1];
-    assert_eq!(s021["before"]["start"], "09:30");
-    assert_eq!(s021["before"]["room"], "dom");
+    assert_eq!(s021["before"]["start"], "14:00");
+    assert_eq!(s021["before"]["room"], "amstel");
     assert_eq!(s021["after"]["status"], "unscheduled");
 
     // The version files are plain CSV, one row per session per version.
@@ -296,9 +296,9 @@ fn a_sessions_life_across_versions() {
     assert_eq!(
         s021_rows,
         [
-            ("scheduled", "thu", "09:30", "dom"),
-            ("scheduled", "thu", "16:00", "dom"),
-            ("scheduled", "thu", "16:00", "vecht"),
+            ("scheduled", "thu", "14:00", "amstel"),
+            ("scheduled", "thu", "11:30", "amstel"),
+            ("scheduled", "thu", "11:30", "dom"),
             ("unscheduled", "", "", ""),
         ]
     );
@@ -308,17 +308,17 @@ fn a_sessions_life_across_versions() {
     let feeds_arg = feeds.to_str().unwrap();
     sample.ok(&["export", "feeds", feeds_arg]);
     assert_eq!(std::fs::read_to_string(feeds.join("all.ics")).unwrap(), text);
-    let (vecht, _) = read_calendar(
+    let (dom, _) = read_calendar(
         tmp.path(),
-        "vecht.ics",
-        &std::fs::read_to_string(feeds.join("rooms/vecht.ics")).unwrap(),
+        "dom.ics",
+        &std::fs::read_to_string(feeds.join("rooms/dom.ics")).unwrap(),
         uid,
     );
-    assert_eq!(vecht.status, "CANCELLED");
-    let dom = std::fs::read_to_string(feeds.join("rooms/dom.ics")).unwrap();
+    assert_eq!(dom.status, "CANCELLED");
+    let amstel = std::fs::read_to_string(feeds.join("rooms/amstel.ics")).unwrap();
     assert!(
-        !dom.contains("UID:S021@"),
-        "S021 was last in the Vecht Room, not the Dom Room"
+        !amstel.contains("UID:S021@"),
+        "S021 was last in the Dom Room, not the Amstel Room"
     );
     let release = std::fs::read_to_string(feeds.join("teams/release.ics")).unwrap();
     assert!(release.contains("UID:S021@") && release.contains("STATUS:CANCELLED"));
@@ -381,13 +381,13 @@ fn feeds_are_the_same_bytes_every_time_and_personal_only_when_asked() {
     }
 
     // A change not yet published is in the feeds, with its SEQUENCE already raised.
-    sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "dom"]);
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "11:30", "--room", "amstel"]);
     let out = sample.ok(&["export", "feeds", dir_arg]);
     assert!(out.contains("1 change since version 1 is not published yet"), "{out}");
     let all = std::fs::read_to_string(dir.join("all.ics")).unwrap();
     let s021 = all.split("BEGIN:VEVENT").find(|e| e.contains("UID:S021@")).unwrap();
     assert!(
-        s021.contains("SEQUENCE:1") && s021.contains("DTSTART:20260521T140000Z"),
+        s021.contains("SEQUENCE:1") && s021.contains("DTSTART:20260521T093000Z"),
         "{s021}"
     );
 }
@@ -523,7 +523,7 @@ fn a_zulip_post_pings_nobody_and_links_nothing() {
     publish(&sample, V1, "");
     let title = "Hey @**all** see [this](https://evil.example) <img src=x onerror=alert(1)> $$x$$ ~~no~~";
     sample.ok(&["edit-session", "S021", "--title", title]);
-    sample.ok(&["book", "S002", "--day", "thu", "--at", "16:00", "--room", "wilhelmina"]);
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "11:30", "--room", "amstel"]);
     let md = sample.ok(&["changes", "--format", "md"]);
     assert!(
         md.contains("### Retitled") && md.contains("### Moved (day or time)"),
@@ -544,7 +544,7 @@ fn a_zulip_post_pings_nobody_and_links_nothing() {
 fn every_format_carries_the_same_facts() {
     let sample = Sample::new();
     publish(&sample, V1, "");
-    sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "vecht"]);
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "11:30", "--room", "dom"]);
     sample.ok(&["remove-session", "S017"]);
     // (session, kind, handle, tie) from json, from csv, and for one person from the table.
     let json: Value = serde_json::from_str(&sample.ok(&["changes", "--format", "json"])).unwrap();
@@ -575,11 +575,23 @@ fn every_format_carries_the_same_facts() {
             .collect();
     assert_eq!(from_json, from_csv);
     // S017 was removed: its people (recorded with the version) are still told.
-    let s017_people = from_json
+    let told: BTreeSet<&str> = from_json
         .iter()
         .filter(|(s, k, _, _)| s == "S017" && k == "cancelled")
-        .count();
-    assert_eq!(s017_people, 7);
+        .map(|(_, _, h, _)| h.as_str())
+        .collect();
+    let participants = common::rows(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/participants.csv")).unwrap(),
+    );
+    let required: BTreeSet<&str> = participants
+        .iter()
+        .filter(|p| p["session"] == "S017" && p["role"] == "required")
+        .map(|p| p["handle"].as_str())
+        .collect();
+    assert!(
+        !required.is_empty() && required.is_subset(&told),
+        "{required:?} not all in {told:?}"
+    );
     let kinds: BTreeSet<&str> = from_json.iter().map(|(_, k, _, _)| k.as_str()).collect();
     assert_eq!(kinds, BTreeSet::from(["cancelled", "moved", "re-roomed"]));
 
@@ -635,12 +647,12 @@ fn ties_of(sample: &Sample, session: &str) -> Vec<(String, String)> {
 #[test]
 fn audience_teams_and_plenaries_are_told_too() {
     let sample = Sample::new();
-    // Version 1 has it at 16:00 in a room that holds its team; now it is at 14:00.
+    // Version 1 has it at 16:00 in a room that holds its team; now it is at 11:30.
     sample.ok(&["unbook", "S021"]);
     sample.ok(&["edit-session", "S021", "--audience", "infra"]);
     sample.ok(&["book", "S021", "--day", "thu", "--at", "16:00", "--room", "janskerk"]);
     publish(&sample, V1, "");
-    sample.ok(&["book", "S021", "--day", "thu", "--at", "14:00", "--room", "miffy"]);
+    sample.ok(&["book", "S021", "--day", "thu", "--at", "11:30", "--room", "vredenburg"]);
     let attendees = common::rows(&sample.read("attendees.csv"));
     let infra: BTreeSet<&str> = attendees
         .iter()

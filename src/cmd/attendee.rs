@@ -19,8 +19,10 @@ pub struct AddArgs {
     /// Full name as shown on agendas
     #[arg(long)]
     pub name: String,
+    /// Their email address (kept private: never in public output)
     #[arg(long, default_value = "")]
     pub email: String,
+    /// member or guest
     #[arg(long, default_value = "member")]
     pub role: Role,
     /// A team they belong to (repeat, or separate with commas)
@@ -35,6 +37,7 @@ pub struct AddArgs {
     /// Departure time on their last day [default: until closing]
     #[arg(long, value_name = "HH:MM")]
     pub leaves: Option<String>,
+    /// Where they are in the invitation process
     #[arg(long, default_value = "confirmed")]
     pub status: Status,
 }
@@ -193,8 +196,10 @@ pub struct ListArgs {
     /// Only people there on this day
     #[arg(long)]
     pub day: Option<String>,
+    /// Only people with this status
     #[arg(long)]
     pub status: Option<Status>,
+    /// Only members or only guests
     #[arg(long)]
     pub role: Option<Role>,
     /// Include email addresses (left out by default: attendee data is personal)
@@ -279,11 +284,15 @@ fn known_team(event: &Event, team: &str) -> Result<()> {
 #[command(after_help = "Examples:\n  allhands edit-attendee ferris --leaves 13:00\n  \
     allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)")]
 pub struct EditArgs {
+    /// Their handle (GitHub username)
     pub handle: String,
+    /// Their full name
     #[arg(long)]
     pub name: Option<String>,
+    /// Their email address
     #[arg(long)]
     pub email: Option<String>,
+    /// member or guest
     #[arg(long)]
     pub role: Option<Role>,
     /// Replace their teams
@@ -298,12 +307,13 @@ pub struct EditArgs {
     /// Departure on their last day ("" for until closing)
     #[arg(long, value_name = "HH:MM")]
     pub leaves: Option<String>,
+    /// interested, invited, confirmed or declined
     #[arg(long)]
     pub status: Option<Status>,
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let person = ctx.store()?.update(|event| {
+    let (old, person) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut person = event.find_attendee(&args.handle)?.clone();
         if let Some(name) = &args.name {
@@ -355,9 +365,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             &format!("change {}", person.handle),
             &rules::new_conflicts(&before, event, &required),
         )?;
-        Ok(person)
+        let old = before.attendee(&person.handle).expect("found above").clone();
+        Ok((old, person))
     })?;
-    done(format!("Changed {}: {}", person.handle, describe(&person)))
+    super::changed(&old.handle.clone(), &old, &person)
 }
 
 /// Remove a person.
@@ -366,6 +377,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
     Their interest in sessions goes with them. A person who is required at a session is kept\n\
     unless --force, which also takes them off those sessions.")]
 pub struct RemoveArgs {
+    /// Their handle (GitHub username)
     pub handle: String,
     /// Remove them even where they are required
     #[arg(long)]

@@ -207,7 +207,7 @@ fn report(findings: &[Finding], soft: &SoftFigures) -> String {
 /// The machine-readable list: every finding, then (for programs) every clash.
 fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listing {
     let mut listing = Listing::new(&["severity", "kind", "file", "line", "session", "handle", "message"]);
-    listing.empty_message = "no problems".into();
+    listing.empty_message = "no hard-rule conflicts or integrity problems".into();
     let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| json!(s));
     for f in findings {
         listing.push(vec![

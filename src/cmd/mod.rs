@@ -14,6 +14,7 @@ pub mod publish;
 pub mod room;
 pub mod schedule;
 pub mod session;
+pub mod sessions;
 pub mod shell;
 pub mod stats;
 
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::RemoveRoom(args) => room::remove(args, &ctx),
         Command::Rooms(args) => room::list(args, &ctx),
         Command::Free(args) => booking::free(args, &ctx),
+        Command::Sessions(args) => sessions::run(args, &ctx),
         Command::AddSession(args) => session::add(args, &ctx),
         Command::EditSession(args) => session::edit(args, &ctx),
         Command::RemoveSession(args) => session::remove(args, &ctx),
@@ -178,6 +180,16 @@ pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
     }
 }
 
+/// Confirms an edit by what it changed: `Changed S012: duration: 60 -> 90; room: (none) -> blue`.
+pub fn changed<T: store::Record>(what: &str, before: &T, after: &T) -> Result<()> {
+    let changes = store::field_changes(before, after);
+    if changes.is_empty() {
+        done(format!("No change to {what}"))
+    } else {
+        done(format!("Changed {what}: {}", changes.join("; ")))
+    }
+}
+
 /// Parses a `--at`/`--arrives` time, naming the flag in the error.
 pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
     Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
@@ -268,9 +280,10 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
             ))
         })?,
     };
+    // "Now" means the next five-minute mark: nobody books a room from 14:03.
     let at = match at {
         Some(text) => time_arg("--at", text)?,
-        None => now,
+        None => now.round_up(5),
     };
     Ok((day, at))
 }

@@ -13,6 +13,7 @@ use crate::model::{
     --required ferris --interested alice,bob"
 )]
 pub struct AddArgs {
+    /// What it is about, one line
     pub title: String,
     /// Session id [default: the next free S### number]
     #[arg(long)]
@@ -21,7 +22,7 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     pub team: String,
     /// Length: 90, 90m or 1h30
-    #[arg(long, default_value = "60", allow_hyphen_values = true)]
+    #[arg(long, visible_alias = "for", default_value = "60", allow_hyphen_values = true)]
     pub duration: String,
     /// Room features it needs (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURES")]
@@ -32,13 +33,14 @@ pub struct AddArgs {
     /// People who would like to be there
     #[arg(long, value_name = "HANDLES")]
     pub interested: Vec<String>,
+    /// planned, or adhoc (booked on the spot)
     #[arg(long, default_value = "planned")]
     pub kind: Kind,
     /// Expected attendance, when more than the listed people
     #[arg(long)]
     pub size: Option<u32>,
     /// Never moved by the planner
-    #[arg(long)]
+    #[arg(long, visible_alias = "pin")]
     pub pinned: bool,
     #[command(flatten)]
     pub wishes: Wishes,
@@ -313,29 +315,39 @@ pub(super) fn add_participants(
     allhands edit-session S012 --pin\n  allhands edit-session S012 --day fri --at 14:00 --room blue"
 )]
 pub struct EditArgs {
+    /// The session's id (S012)
     pub id: String,
+    /// A new title, one line
     #[arg(long)]
     pub title: Option<String>,
+    /// The team it belongs to
     #[arg(long)]
     pub team: Option<String>,
-    #[arg(long, allow_hyphen_values = true)]
+    /// Length: 90, 90m or 1h30
+    #[arg(long, visible_alias = "for", allow_hyphen_values = true)]
     pub duration: Option<String>,
     /// Replace the needed features ("" for none)
     #[arg(long, value_name = "FEATURES")]
     pub needs: Option<Vec<String>>,
+    /// planned or adhoc
     #[arg(long)]
     pub kind: Option<Kind>,
     /// Expected attendance (0 for just the listed people)
     #[arg(long)]
     pub size: Option<u32>,
-    #[arg(long, conflicts_with = "unpin")]
+    /// Never moved by the planner from now on
+    #[arg(long, visible_alias = "pinned", conflicts_with = "unpin")]
     pub pin: bool,
+    /// The planner may move it again
     #[arg(long)]
     pub unpin: bool,
+    /// Move it to this day (with --at and --room)
     #[arg(long)]
     pub day: Option<String>,
+    /// Move it to this start time
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
+    /// Move it to this room (id or name)
     #[arg(long)]
     pub room: Option<String>,
     #[command(flatten)]
@@ -343,7 +355,7 @@ pub struct EditArgs {
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let session = ctx.store()?.update(|event| {
+    let (old, session) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut session = event.find_session(&args.id)?.clone();
         if let Some(text) = &args.title {
@@ -392,15 +404,17 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             rules::new_conflicts(&before, event, &[&session.id])
         };
         refuse_conflicts(&format!("change {}", session.label()), &conflicts)?;
-        Ok(session)
+        let old = before.session(&session.id).expect("found above").clone();
+        Ok((old, session))
     })?;
-    done(format!("Changed {}", session.label()))
+    super::changed(&session.label(), &old, &session)
 }
 
 /// Remove a session and everyone's tie to it.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  allhands remove-session S067")]
 pub struct RemoveArgs {
+    /// The session's id (S012)
     pub id: String,
 }
 
@@ -422,7 +436,9 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
     A required person must be free and present for the whole session; anyone added must still fit the room."
 )]
 pub struct JoinArgs {
+    /// The session's id (S012)
     pub session: String,
+    /// Who joins (handles)
     #[arg(required = true)]
     pub handles: Vec<String>,
     /// They must be there (default: interested)
@@ -456,7 +472,9 @@ pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  allhands leave S012 bob")]
 pub struct LeaveArgs {
+    /// The session's id (S012)
     pub session: String,
+    /// Who leaves (handles)
     #[arg(required = true)]
     pub handles: Vec<String>,
 }

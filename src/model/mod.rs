@@ -4,6 +4,7 @@
 //! built (see the `parse` helpers); the hard scheduling rules live in [`rules`], once, so that
 //! `book`, `check` and `plan` can never disagree about them.
 
+pub mod explain;
 pub mod integrity;
 mod lookup;
 pub mod rules;
@@ -194,12 +195,17 @@ pub struct Room {
 }
 
 impl Room {
+    /// Whether the room has every feature needed (features compare without case).
     pub fn has_features(&self, needs: &[String]) -> bool {
-        needs.iter().all(|n| self.features.contains(n))
+        needs.iter().all(|n| self.has_feature(n))
+    }
+
+    pub fn has_feature(&self, need: &str) -> bool {
+        self.features.iter().any(|f| same_key(f, need))
     }
 
     pub fn missing_features(&self, needs: &[String]) -> Vec<String> {
-        needs.iter().filter(|n| !self.features.contains(n)).cloned().collect()
+        needs.iter().filter(|n| !self.has_feature(n)).cloned().collect()
     }
 }
 
@@ -483,6 +489,41 @@ impl Event {
             .map(|n| format!("S{n:03}"))
             .find(|id| self.session(id).is_none())
             .expect("fewer sessions than numbers")
+    }
+
+    /// When a room is taken on a day: its own sessions, and every plenary (nothing else may
+    /// run during one, hard rule 5), sorted by start.
+    pub fn busy_spans(&self, day: &str, room: &str) -> Vec<Span> {
+        let mut spans: Vec<Span> = self
+            .sessions
+            .iter()
+            .filter_map(|s| Some((s, s.placement()?)))
+            .filter(|(s, at)| at.day == day && (at.room == room || s.is_plenary()))
+            .map(|(_, at)| at.span)
+            .collect();
+        spans.sort();
+        spans
+    }
+
+    /// Every feature some room has, sorted, each once (features compare without case).
+    pub fn all_features(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .rooms
+            .iter()
+            .flat_map(|r| r.features.iter().map(String::as_str))
+            .collect();
+        all.sort_by_key(|f| f.to_lowercase());
+        all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        all
+    }
+
+    /// The needed features that no room has at all: no time or room choice can help.
+    pub fn features_no_room_has<'a>(&self, needs: &'a [String]) -> Vec<&'a str> {
+        needs
+            .iter()
+            .filter(|n| !self.rooms.iter().any(|r| r.has_feature(n)))
+            .map(String::as_str)
+            .collect()
     }
 
     /// Orders an attendee's days as the event's days are ordered, dropping repeats.

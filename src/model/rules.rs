@@ -70,6 +70,21 @@ pub enum Rule {
     KeptApart,
 }
 
+impl Rule {
+    /// Whether breaking this rule is about the time, whatever the room: no other room helps.
+    pub fn holds_in_every_room(self) -> bool {
+        matches!(
+            self,
+            Rule::OpeningHours
+                | Rule::PersonAbsent
+                | Rule::PersonDoubleBooked
+                | Rule::PlenaryOverlap
+                | Rule::TimeConstraint
+                | Rule::KeptApart
+        )
+    }
+}
+
 /// One broken hard rule, about one session (and maybe another session or a person).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Conflict {
@@ -280,6 +295,11 @@ impl<'a> Index<'a> {
         self.apart.get(&session.id.to_lowercase()).map_or(&[], Vec::as_slice)
     }
 
+    /// The event the index was built from.
+    pub fn event(&self) -> &'a Event {
+        self.event
+    }
+
     pub fn participants(&self, session: &str) -> &[&'a Participant] {
         self.participants.get(session).map_or(&[], Vec::as_slice)
     }
@@ -318,6 +338,35 @@ impl<'a> Index<'a> {
             None => other.label(),
         }
     }
+}
+
+/// Every session a person is tied to, with how: listed (required or interested), through one
+/// of their teams in its audience, or as a plenary; the strongest tie when several apply.
+pub fn sessions_of<'a>(event: &'a Event, person: &Attendee) -> Vec<(&'a Session, Drawn)> {
+    let mut found: Vec<(&Session, Drawn)> = Vec::new();
+    for p in event
+        .participants
+        .iter()
+        .filter(|p| p.handle.eq_ignore_ascii_case(&person.handle))
+    {
+        if let Some(s) = event.session(&p.session) {
+            let how = match p.role {
+                Tie::Required => Drawn::Required,
+                Tie::Interested => Drawn::Interested,
+            };
+            found.push((s, how));
+        }
+    }
+    for s in &event.sessions {
+        if s.is_plenary() {
+            found.push((s, Drawn::Plenary));
+        } else if person.teams.iter().any(|t| s.draws_team(t)) {
+            found.push((s, Drawn::Team));
+        }
+    }
+    found.sort_by(|a, b| (&a.0.id, a.1).cmp(&(&b.0.id, b.1)));
+    found.dedup_by(|later, first| later.0.id == first.0.id);
+    found
 }
 
 /// Whether a person is at the event for the whole of `span` on `day`.

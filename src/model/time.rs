@@ -35,16 +35,28 @@ impl Time {
         u32::from(self.0)
     }
 
+    /// The next multiple of `step` minutes at or after this time (at most 24:00).
+    pub fn round_up(self, step: u32) -> Time {
+        let minutes = self.minutes().div_ceil(step) * step;
+        Time::from_minutes(minutes).unwrap_or(Time::END_OF_DAY)
+    }
+
     /// This time plus `duration` minutes, or `None` past the end of the day.
     pub fn plus(self, duration: u32) -> Option<Time> {
         Time::from_minutes(self.minutes() + duration)
     }
 
-    /// Parses `9:30`, `09:30` or `24:00`.
+    /// Parses `9:30`, `09:30` or `24:00`, and `09:30:00` as spreadsheets save times (whole
+    /// minutes only).
     pub fn parse(text: &str) -> Result<Time, String> {
         let text = text.trim();
         let bad = || format!("'{text}' is not a time (valid: HH:MM, 00:00 to 24:00, e.g. 09:30)");
-        let (h, m) = text.split_once(':').ok_or_else(bad)?;
+        let minutes_part = match text.len() {
+            8 if text.ends_with(":00") => &text[..5],
+            7 if text.ends_with(":00") => &text[..4],
+            _ => text,
+        };
+        let (h, m) = minutes_part.split_once(':').ok_or_else(bad)?;
         let digits = |s: &str, max_len| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
             return Err(bad());
@@ -153,7 +165,12 @@ mod tests {
         assert_eq!(Time::parse("9:30").unwrap().to_string(), "09:30");
         assert_eq!(Time::parse("09:30").unwrap().minutes(), 570);
         assert_eq!(Time::parse("24:00").unwrap(), Time::END_OF_DAY);
-        for bad in ["25:00", "9", "9:3", "09:60", "24:01", "", "ab:cd", "-1:00", "9:30:00"] {
+        // Spreadsheets save whole-minute times with seconds.
+        assert_eq!(Time::parse("09:30:00").unwrap().to_string(), "09:30");
+        assert_eq!(Time::parse("9:30:00").unwrap().to_string(), "09:30");
+        for bad in [
+            "25:00", "9", "9:3", "09:60", "24:01", "", "ab:cd", "-1:00", "9:30:15", "09:30:0x",
+        ] {
             assert!(Time::parse(bad).is_err(), "{bad} should not parse");
         }
     }
@@ -171,6 +188,14 @@ mod tests {
         }
         assert_eq!(format_duration(90), "1h30");
         assert_eq!(format_duration(45), "45m");
+    }
+
+    #[test]
+    fn rounds_up_to_a_step() {
+        let t = |s| Time::parse(s).unwrap();
+        assert_eq!(t("14:03").round_up(5), t("14:05"));
+        assert_eq!(t("14:05").round_up(5), t("14:05"));
+        assert_eq!(t("23:58").round_up(5), Time::END_OF_DAY);
     }
 
     #[test]

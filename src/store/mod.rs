@@ -20,7 +20,7 @@ pub use crate::model::natural_cmp;
 use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
-pub use records::{Record, timezone};
+pub use records::{Record, field_changes, timezone};
 pub use table::{guard, unguard};
 
 /// A foreign CSV file: its header as written, and each row's line and cells.
@@ -351,8 +351,21 @@ fn serialise(
 
 /// Makes `dir` (if needed) and locks it, refusing a folder that already holds any data file.
 fn new_folder(dir: &Path) -> Result<atomic::Lock> {
+    // Refuse before making anything, so a refused `init` leaves no lock file behind; and again
+    // under the lock, in case another `init` got there first.
+    refuse_existing(dir)?;
     fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let lock = atomic::lock_exclusive(dir)?;
+    refuse_existing(dir)?;
+    Ok(lock)
+}
+
+/// Whether `dir` holds an event (an `event.csv`).
+pub fn holds_event(dir: &Path) -> bool {
+    dir.join("event.csv").exists()
+}
+
+fn refuse_existing(dir: &Path) -> Result<()> {
     if dir.join("event.csv").exists() {
         return Err(Error::Usage(format!(
             "{} already holds an event (event.csv exists); not overwriting it",
@@ -365,7 +378,7 @@ fn new_folder(dir: &Path) -> Result<atomic::Lock> {
             dir.display()
         )));
     }
-    Ok(lock)
+    Ok(())
 }
 
 /// Writes a whole new data folder (for `init`): every file, sorted, under the lock.

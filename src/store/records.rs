@@ -21,6 +21,20 @@ pub trait Record: Sized + Clone + PartialEq {
     fn sort_key(&self) -> Vec<String>;
 }
 
+/// What changed between two versions of a record, column by column, as `duration: 60 -> 90`
+/// (`(none)` for an empty cell): what a confirmation or an import report shows.
+pub fn field_changes<T: Record>(before: &T, after: &T) -> Vec<String> {
+    let shown = |cell: String| if cell.is_empty() { "(none)".to_string() } else { cell };
+    T::SCHEMA
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let (old, new) = (before.cell(column), after.cell(column));
+            (old != new).then(|| format!("{column}: {} -> {}", shown(old), shown(new)))
+        })
+        .collect()
+}
+
 fn list(items: &[String]) -> String {
     items.join(";")
 }
@@ -35,6 +49,12 @@ fn key(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
 
 fn keys(what: &'static str) -> impl Fn(&str) -> Result<Vec<String>, String> {
     move |cell| {
+        if cell.contains(',') {
+            let example = cell.split(',').map(str::trim).collect::<Vec<_>>().join(";");
+            return Err(format!(
+                "'{cell}' separates items with ',': lists in a cell use ';' (valid: e.g. {example})"
+            ));
+        }
         let items = split_list(cell);
         items.iter().try_for_each(|k| validate_key(what, k))?;
         Ok(items)

@@ -159,3 +159,83 @@ pub fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
     }
     (removed, added)
 }
+
+/// Minutes since midnight of an `HH:MM` time.
+pub fn minutes(time: &str) -> u32 {
+    let (h, m) = time.split_once(':').unwrap();
+    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+}
+
+/// The items of a `;`-separated cell, trimmed, empty ones left out.
+pub fn list(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Whether a person is there for `start..end` on `day`, read straight from the files: one of
+/// their days, after they arrive on their first and before they leave on their last, not
+/// declined.
+pub fn present(sample: &Sample, person: &Row, day: &str, start: u32, end: u32) -> bool {
+    let order: Vec<String> = rows(&sample.read("days.csv"))
+        .into_iter()
+        .map(|d| d["day"].clone())
+        .collect();
+    let mut days = list(&person["days"]);
+    days.sort_by_key(|d| order.iter().position(|o| o == d));
+    let first = days.first().is_some_and(|d| d == day);
+    let last = days.last().is_some_and(|d| d == day);
+    person["status"] != "declined"
+        && days.iter().any(|d| d == day)
+        && !(first && !person["arrives"].is_empty() && start < minutes(&person["arrives"]))
+        && !(last && !person["leaves"].is_empty() && end > minutes(&person["leaves"]))
+}
+
+/// The seats a session needs on `day` at `start`, worked out from the files independently of
+/// allhands: its required people, and the interested ones and the members of its audience
+/// teams (everyone, at a plenary) who are there then, each person once; or its size when
+/// larger.
+pub fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
+    let s = rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no session {id}"));
+    let (start, end) = (minutes(start), minutes(start) + s["duration"].parse::<u32>().unwrap());
+    let people = rows(&sample.read("attendees.csv"));
+    let here = |handle: &str| {
+        people
+            .iter()
+            .find(|p| p["handle"].eq_ignore_ascii_case(handle))
+            .is_some_and(|p| present(sample, p, day, start, end))
+    };
+    let mut drawn: Vec<String> = rows(&sample.read("participants.csv"))
+        .iter()
+        .filter(|r| r["session"] == id)
+        .filter(|r| r["role"] == "required" || here(&r["handle"]))
+        .map(|r| r["handle"].to_lowercase())
+        .collect();
+    let audience: Vec<String> = list(&s["audience"]).iter().map(|t| t.to_lowercase()).collect();
+    let plenary = audience.iter().any(|t| t == "everyone");
+    for p in &people {
+        let member = list(&p["teams"]).iter().any(|t| audience.contains(&t.to_lowercase()));
+        if (plenary || member) && here(&p["handle"]) {
+            drawn.push(p["handle"].to_lowercase());
+        }
+    }
+    drawn.sort();
+    drawn.dedup();
+    let size = s["size"].parse::<u32>().unwrap_or(0);
+    (drawn.len() as u32).max(size)
+}
+
+/// [`headcount`] of a booked session where it is booked.
+pub fn booked_headcount(sample: &Sample, id: &str) -> u32 {
+    let s = rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no session {id}"));
+    assert!(!s["start"].is_empty(), "{id} is not booked");
+    headcount(sample, id, &s["day"], &s["start"])
+}
