@@ -48,6 +48,15 @@ pub enum Command {
     /// Create a data folder: an empty event, or the sample with --sample
     Init(cmd::init::Args),
 
+    /// Add a day, with a grid of slots
+    AddDay(cmd::day::AddDayArgs),
+    /// Change a day's opening hours
+    EditDay(cmd::day::EditDayArgs),
+    /// Add a slot the planner may place sessions in
+    AddSlot(cmd::day::AddSlotArgs),
+    /// Remove a slot (sessions booked then stay)
+    RemoveSlot(cmd::day::RemoveSlotArgs),
+
     /// Add a person
     AddAttendee(cmd::attendee::AddArgs),
     /// List people, filtered by team, day, status or role

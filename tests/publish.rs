@@ -691,3 +691,26 @@ fn audience_teams_and_plenaries_are_told_too() {
     );
     assert!(ties.len() < attendees.len(), "not those away on Friday");
 }
+
+#[test]
+fn shell_completion_offers_the_published_versions() {
+    let sample = Sample::new();
+    publish(&sample, V1, "first agenda");
+    sample.ok(&["unbook", "S021"]);
+    publish(&sample, V1 + HOUR, "S021 off\u{1b}[31m");
+    let data = sample.data.to_str().unwrap();
+    let out = common::allhands()
+        .env("COMPLETE", "fish")
+        .args(["--", "allhands", "--data-dir", data, "changes", "--since", ""])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            "1\t2026-05-20 18:00 UTC first agenda",
+            "2\t2026-05-20 19:00 UTC S021 off [31m"
+        ],
+        "{text}"
+    );
+}

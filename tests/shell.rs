@@ -5,7 +5,14 @@ use common::Sample;
 
 #[test]
 fn completions_for_each_shell_name_the_commands() {
-    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+    // bash, zsh and fish register a call back into allhands, which knows the commands and data.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = common::allhands().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("COMPLETE=") && text.contains(shell), "{shell}: {text}");
+    }
+    for shell in ["powershell", "elvish"] {
         let out = common::allhands().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
         let text = String::from_utf8(out.stdout).unwrap();
@@ -132,4 +139,98 @@ fn every_flag_and_argument_of_every_command_has_help() {
         }
     }
     assert!(missing.is_empty(), "no help text: {missing:?}");
+}
+
+/// What the shell would offer for the last word of `words` (fish's protocol: value, tab, help).
+fn complete(sample: &Sample, words: &[&str]) -> Vec<(String, String)> {
+    let data = sample.data.to_string_lossy().to_string();
+    let mut args = vec!["--", "allhands", "--data-dir", data.as_str()];
+    args.extend_from_slice(words);
+    let out = common::allhands().env("COMPLETE", "fish").args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{words:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (value, help) = l.split_once('\t').unwrap_or((l, ""));
+            (value.to_string(), help.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn shell_completion_knows_the_data() {
+    let sample = Sample::new();
+    sample.ok(&[
+        "add-attendee",
+        "zed-newcomer",
+        "--name",
+        "Zed Newcomer",
+        "--days",
+        "thu",
+        "--team",
+        "lang",
+    ]);
+    let values = |words: &[&str]| -> Vec<String> { complete(&sample, words).into_iter().map(|c| c.0).collect() };
+    assert_eq!(values(&["join", "S001", "zed-n"]), ["zed-newcomer"]);
+    assert!(
+        complete(&sample, &["schedule", "--attendee", "zed"]).contains(&("zed-newcomer".into(), "Zed Newcomer".into()))
+    );
+    // Rooms by id and by name; sessions with their title; days; teams.
+    let rooms = values(&["book", "S012", "--day", "thu", "--at", "14:00", "--room", "ma"]);
+    assert!(
+        rooms.contains(&"main".to_string()) && rooms.contains(&"Main Hall".to_string()),
+        "{rooms:?}"
+    );
+    assert!(complete(&sample, &["unbook", "S00"]).contains(&("S002".into(), "Async closures stabilization".into())));
+    assert_eq!(values(&["schedule", "--day", "f"]), ["fri"]);
+    assert!(values(&["edit-session", "S012", "--audience", "la"]).contains(&"lang".to_string()));
+    // Commands still complete, and a folder that cannot be read offers nothing, quietly.
+    assert!(values(&["sched"]).contains(&"schedule".to_string()));
+    let out = common::allhands()
+        .env("COMPLETE", "fish")
+        .args(["--", "allhands", "--data-dir", "/nonexistent", "unbook", "S0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn bash_completion_script_completes_handles_from_the_data() {
+    let sample = Sample::new();
+    let script = String::from_utf8(
+        common::allhands()
+            .args(["completions", "bash"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_allhands"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    // What bash does on TAB after `allhands --data-dir DIR join S001 ali`.
+    let data = sample.data.to_string_lossy().to_string();
+    let program = format!(
+        "{script}\nCOMP_WORDS=(allhands --data-dir {data} join S001 ali); COMP_CWORD=5; COMP_TYPE=9; \
+         _clap_complete_allhands allhands ali join; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &program])
+        .env("PATH", path)
+        .env_remove("ALLHANDS_DATA")
+        .output()
+        .expect("bash runs");
+    let words = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        words.lines().any(|w| w.trim() == "alice"),
+        "{words}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -26,7 +26,7 @@ pub struct AddArgs {
     #[arg(long, default_value = "member")]
     pub role: Role,
     /// A team they belong to (repeat, or separate with commas)
-    #[arg(long = "team", value_name = "TEAM")]
+    #[arg(add = super::complete::teams(), long = "team", value_name = "TEAM")]
     pub teams: Vec<String>,
     /// The days they attend, e.g. thu,fri [default: every day]
     #[arg(long, value_name = "DAYS")]
@@ -191,10 +191,10 @@ pub(super) fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
     allhands attendees --status invited --format csv --with-email -o invited.csv")]
 pub struct ListArgs {
     /// Only members of this team
-    #[arg(long)]
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Only people there on this day
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     /// Only people with this status
     #[arg(long)]
@@ -285,6 +285,7 @@ fn known_team(event: &Event, team: &str) -> Result<()> {
     allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)")]
 pub struct EditArgs {
     /// Their handle (GitHub username)
+    #[arg(add = super::complete::handles())]
     pub handle: String,
     /// Their full name
     #[arg(long)]
@@ -378,6 +379,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
     unless --force, which also takes them off those sessions.")]
 pub struct RemoveArgs {
     /// Their handle (GitHub username)
+    #[arg(add = super::complete::handles())]
     pub handle: String,
     /// Remove them even where they are required
     #[arg(long)]

@@ -16,15 +16,16 @@ use crate::render::{Listing, list_of};
     feature, or a required person is elsewhere or not there.")]
 pub struct BookArgs {
     /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
     /// thu, thursday, 2026-05-21 or 1
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: String,
     /// Start time (HH:MM)
     #[arg(long, value_name = "HH:MM")]
     pub at: String,
     /// The room [default: the smallest free room that fits and has what the session needs]
-    #[arg(long)]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
 }
 
@@ -138,6 +139,7 @@ fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&R
 #[command(after_help = "Example:\n  allhands unbook S012")]
 pub struct UnbookArgs {
     /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
 }
 
@@ -181,7 +183,7 @@ pub struct AdhocArgs {
     #[arg(long, default_value_t = 1)]
     pub size: u32,
     /// A room (id or name) [default: the smallest free room that fits]
-    #[arg(long)]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
     /// The team it belongs to
     #[arg(long, default_value = "")]
@@ -190,7 +192,7 @@ pub struct AdhocArgs {
     #[arg(long, value_name = "FEATURES")]
     pub needs: Vec<String>,
     /// People who must be there
-    #[arg(long, value_name = "HANDLES")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLES")]
     pub required: Vec<String>,
 }
 

@@ -4,6 +4,8 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod complete;
+pub mod day;
 pub mod export;
 pub mod generate;
 pub mod import;
@@ -36,6 +38,10 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { data_dir };
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
+        Command::AddDay(args) => day::add_day(args, &ctx),
+        Command::EditDay(args) => day::edit_day(args, &ctx),
+        Command::AddSlot(args) => day::add_slot(args, &ctx),
+        Command::RemoveSlot(args) => day::remove_slot(args, &ctx),
         Command::AddAttendee(args) => attendee::add(args, &ctx),
         Command::Attendees(args) => attendee::list(args, &ctx),
         Command::EditAttendee(args) => attendee::edit(args, &ctx),
@@ -248,7 +254,7 @@ pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Moment {
     /// [default: today]
-    #[arg(long)]
+    #[arg(add = complete::days(), long)]
     pub day: Option<String>,
     /// [default: now]
     #[arg(long, value_name = "HH:MM")]

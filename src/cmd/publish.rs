@@ -116,13 +116,13 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
 )]
 pub struct ChangesArgs {
     /// The published version to compare from [default: the last one, or the one before --to]
-    #[arg(long, value_name = "VERSION")]
+    #[arg(add = super::complete::versions(), long, value_name = "VERSION")]
     pub since: Option<u32>,
     /// A later published version to compare with [default: the current schedule]
-    #[arg(long, value_name = "VERSION")]
+    #[arg(add = super::complete::versions(), long, value_name = "VERSION")]
     pub to: Option<u32>,
     /// Only the changes that affect this person
-    #[arg(long, value_name = "HANDLE")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLE")]
     pub attendee: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,

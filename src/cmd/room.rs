@@ -80,6 +80,7 @@ fn describe(room: &Room) -> String {
     A smaller capacity or a feature taken away is refused while a session booked there needs it.")]
 pub struct EditArgs {
     /// The room's id or name
+    #[arg(add = super::complete::rooms())]
     pub id: String,
     /// Its display name
     #[arg(long)]
@@ -145,6 +146,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
     Refused while sessions are booked in it: move them (`allhands book`) or `allhands unbook` them first.")]
 pub struct RemoveArgs {
     /// The room's id or name
+    #[arg(add = super::complete::rooms())]
     pub id: String,
 }
 
@@ -179,7 +181,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
 )]
 pub struct ListArgs {
     /// Show this day's allocation
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,

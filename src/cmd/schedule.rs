@@ -42,16 +42,16 @@ pub enum ScheduleFormat {
     allhands schedule --format html -o timetable.html")]
 pub struct Args {
     /// Only this day
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     /// Only sessions this person is required at or interested in
-    #[arg(long, value_name = "HANDLE")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLE")]
     pub attendee: Option<String>,
     /// Only this room (id or name)
-    #[arg(long)]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
     /// Only this team's sessions
-    #[arg(long)]
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]

@@ -19,7 +19,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub id: Option<String>,
     /// The team it belongs to
-    #[arg(long, default_value = "")]
+    #[arg(add = super::complete::teams(), long, default_value = "")]
     pub team: String,
     /// Length: 90, 90m or 1h30
     #[arg(long, visible_alias = "for", default_value = "60", allow_hyphen_values = true)]
@@ -28,10 +28,10 @@ pub struct AddArgs {
     #[arg(long, value_name = "FEATURES")]
     pub needs: Vec<String>,
     /// People who must be there
-    #[arg(long, value_name = "HANDLES")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLES")]
     pub required: Vec<String>,
     /// People who would like to be there
-    #[arg(long, value_name = "HANDLES")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLES")]
     pub interested: Vec<String>,
     /// planned, or adhoc (booked on the spot)
     #[arg(long, default_value = "planned")]
@@ -51,13 +51,13 @@ pub struct AddArgs {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct Wishes {
     /// Teams whose members (those at the event then) count as interested [e.g. lang,compiler]
-    #[arg(long, value_name = "TEAMS")]
+    #[arg(add = super::complete::teams(), long, value_name = "TEAMS")]
     pub audience: Option<Vec<String>>,
     /// A plenary: everyone counts, and no other session may overlap it
     #[arg(long, conflicts_with = "audience")]
     pub plenary: bool,
     /// The days it may take place on [default: any]
-    #[arg(long, value_name = "DAYS")]
+    #[arg(add = super::complete::days(), long, value_name = "DAYS")]
     pub days: Option<Vec<String>>,
     /// It may not start before this time of day
     #[arg(long, value_name = "HH:MM")]
@@ -69,7 +69,7 @@ pub struct Wishes {
     #[arg(long, value_name = "WHEN")]
     pub prefer: Option<String>,
     /// Sessions it must never overlap, either way round [e.g. S012,S013]
-    #[arg(long, value_name = "IDS")]
+    #[arg(add = super::complete::sessions(), long, value_name = "IDS")]
     pub apart: Option<Vec<String>>,
     /// Where the proposal came from (e.g. its GitHub issue's URL)
     #[arg(long, value_name = "URL")]
@@ -316,12 +316,13 @@ pub(super) fn add_participants(
 )]
 pub struct EditArgs {
     /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub id: String,
     /// A new title, one line
     #[arg(long)]
     pub title: Option<String>,
     /// The team it belongs to
-    #[arg(long)]
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Length: 90, 90m or 1h30
     #[arg(long, visible_alias = "for", allow_hyphen_values = true)]
@@ -342,13 +343,13 @@ pub struct EditArgs {
     #[arg(long)]
     pub unpin: bool,
     /// Move it to this day (with --at and --room)
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     /// Move it to this start time
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
     /// Move it to this room (id or name)
-    #[arg(long)]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
     #[command(flatten)]
     pub wishes: Wishes,
@@ -415,6 +416,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
 #[command(after_help = "Example:\n  allhands remove-session S067")]
 pub struct RemoveArgs {
     /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub id: String,
 }
 
@@ -437,9 +439,10 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
 )]
 pub struct JoinArgs {
     /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
     /// Who joins (handles)
-    #[arg(required = true)]
+    #[arg(add = super::complete::handles(), required = true)]
     pub handles: Vec<String>,
     /// They must be there (default: interested)
     #[arg(long)]
@@ -473,9 +476,10 @@ pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
 #[command(after_help = "Example:\n  allhands leave S012 bob")]
 pub struct LeaveArgs {
     /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
     /// Who leaves (handles)
-    #[arg(required = true)]
+    #[arg(add = super::complete::handles(), required = true)]
     pub handles: Vec<String>,
 }
 

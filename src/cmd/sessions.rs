@@ -19,18 +19,19 @@ use crate::render::Listing;
 )]
 pub struct Args {
     /// One session to show in full
+    #[arg(add = super::complete::sessions())]
     pub id: Option<String>,
     /// Only sessions of this team, or with it in their audience
-    #[arg(long)]
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Only sessions on this day
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     /// Only sessions in this room (id or name)
-    #[arg(long)]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
     /// Only sessions this person is tied to (listed, through a team, or a plenary)
-    #[arg(long, value_name = "HANDLE")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLE")]
     pub attendee: Option<String>,
     /// Only sessions not in the schedule yet
     #[arg(long)]

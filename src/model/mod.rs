@@ -156,8 +156,67 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// A slot made by allhands (not read from a file).
+    pub fn new(day: String, start: Time, end: Time) -> Slot {
+        Slot {
+            day,
+            start,
+            end,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+
     pub fn span(&self) -> Span {
         Span::new(self.start, self.end)
+    }
+}
+
+/// How `init` and `add-day` lay out a day's slots: blocks of one length from opening, a
+/// pause between them, and a lunch break that no block crosses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grid {
+    /// Minutes per slot.
+    pub block: u32,
+    /// Minutes between two slots.
+    pub pause: u32,
+    pub lunch: Option<Span>,
+}
+
+impl Grid {
+    /// 90-minute blocks, 30 minutes apart, lunch 12:30-13:30: from 09:00 to 17:30 that is
+    /// 09:00, 11:00, 13:30 and 15:30.
+    pub const DEFAULT: Grid = Grid {
+        block: 90,
+        pause: 30,
+        lunch: Some(Span {
+            start: Time::at(12, 30),
+            end: Time::at(13, 30),
+        }),
+    };
+
+    /// The slots of `day` under this grid, in order; none when no block fits.
+    pub fn slots(&self, day: &Day) -> Vec<Slot> {
+        let mut slots = Vec::new();
+        let mut start = day.opens;
+        while let Some(end) = start.plus(self.block).filter(|end| *end <= day.closes) {
+            let span = Span::new(start, end);
+            match self.lunch.filter(|l| l.overlaps(span)) {
+                // A block that would cross lunch starts after it instead.
+                Some(lunch) => start = lunch.end.max(start),
+                None => {
+                    slots.push(Slot::new(day.day.clone(), start, end));
+                    match end.plus(self.pause) {
+                        Some(next) => start = next,
+                        None => break,
+                    }
+                }
+            }
+            if self.block == 0 {
+                break;
+            }
+        }
+        slots
     }
 }
 
@@ -624,5 +683,46 @@ mod tests {
         event.sessions.push(session(&format!("S{}", u64::MAX)));
         event.sessions.push(session("S001"));
         assert_eq!(event.next_session_id(), "S002");
+    }
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::*;
+
+    fn day(opens: &str, closes: &str) -> Day {
+        let t = |s| Time::parse(s).unwrap();
+        Day::new(
+            "thu".into(),
+            NaiveDate::from_ymd_opt(2026, 5, 21).unwrap(),
+            t(opens),
+            t(closes),
+        )
+    }
+
+    fn starts(slots: &[Slot]) -> Vec<String> {
+        slots.iter().map(|s| s.span().to_string()).collect()
+    }
+
+    #[test]
+    fn the_default_grid_has_four_blocks_around_lunch() {
+        assert_eq!(
+            starts(&Grid::DEFAULT.slots(&day("09:00", "17:30"))),
+            ["09:00-10:30", "11:00-12:30", "13:30-15:00", "15:30-17:00"]
+        );
+    }
+
+    #[test]
+    fn blocks_never_cross_lunch_or_closing() {
+        let grid = Grid {
+            block: 60,
+            pause: 0,
+            lunch: Some(Span::new(Time::at(12, 0), Time::at(13, 0))),
+        };
+        assert_eq!(
+            starts(&grid.slots(&day("10:30", "15:30"))),
+            ["10:30-11:30", "13:00-14:00", "14:00-15:00"]
+        );
+        assert!(Grid::DEFAULT.slots(&day("09:00", "10:00")).is_empty());
     }
 }

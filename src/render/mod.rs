@@ -27,6 +27,9 @@ pub enum Format {
     Md,
 }
 
+/// Below this many columns a grid of several columns is unreadable: rows are stacked instead.
+const NARROW: u16 = 55;
+
 /// Where and how people-facing output is drawn.
 #[derive(Clone, Copy, Debug)]
 pub struct Terminal {
@@ -37,16 +40,29 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// Reads the width from `COLUMNS`, else the terminal, else 100 (output to a pipe or file).
-    /// Colour only on a terminal, never with `NO_COLOR` set.
+    /// The width people will read at: `COLUMNS` when set (scripts and tests pin it), else
+    /// standard output's terminal, else the controlling terminal (a table piped to `less`
+    /// or `head` is still read there), else 80. Colour only on a terminal, never with
+    /// `NO_COLOR` set.
     pub fn detect(to_file: bool) -> Terminal {
         let tty = !to_file && std::io::stdout().is_terminal();
         let from_env = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse::<u16>().ok())
             .filter(|w| *w >= 20);
-        let from_tty = || tty.then(|| Table::new().width()).flatten();
-        let width = from_env.or_else(from_tty).unwrap_or(100);
+        let from_stdout = || tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0)).flatten();
+        let from_controlling = || {
+            (!to_file)
+                .then(|| std::fs::File::open("/dev/tty").ok())
+                .flatten()
+                .and_then(|tty| terminal_size::terminal_size_of(&tty))
+                .map(|(w, _)| w.0)
+        };
+        let width = from_env
+            .or_else(from_stdout)
+            .or_else(from_controlling)
+            .filter(|w| *w >= 20)
+            .unwrap_or(80);
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Terminal {
             width,
@@ -190,6 +206,9 @@ impl Listing {
     }
 
     fn table(&self, terminal: Terminal) -> String {
+        if terminal.width < NARROW {
+            return self.stacked(terminal);
+        }
         let shown = self.shown_columns();
         let mut out = String::new();
         if self.is_empty() {
@@ -251,14 +270,69 @@ impl Listing {
             {
                 column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
             }
-            for (pos, &i) in shown.iter().enumerate() {
-                if self.unbroken.contains(&self.columns[i])
-                    && let Some(column) = table.column_mut(pos)
-                {
-                    column.set_constraint(ColumnConstraint::ContentWidth);
+            // Unbroken columns keep their width only while they leave the others a third of the
+            // line; else the others would be squeezed to a letter per line.
+            let widths = table.column_max_content_widths();
+            let unbroken: Vec<usize> = (0..shown.len())
+                .filter(|&pos| self.unbroken.contains(&self.columns[shown[pos]]))
+                .collect();
+            let unbroken_width: usize = unbroken.iter().map(|&pos| usize::from(widths[pos]) + 3).sum();
+            if unbroken_width <= usize::from(terminal.width) * 2 / 3 {
+                for pos in unbroken {
+                    if let Some(column) = table.column_mut(pos) {
+                        column.set_constraint(ColumnConstraint::ContentWidth);
+                    }
                 }
             }
             out += &table.to_string();
+            out.push('\n');
+        }
+        for line in &self.footer {
+            out += &wrap(line, terminal.width as usize);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// For a terminal too narrow for a grid: each row as `header: value` lines, rows apart.
+    fn stacked(&self, terminal: Terminal) -> String {
+        let shown = self.shown_columns();
+        let mut out = String::new();
+        if self.is_empty() {
+            out += &self.empty_message;
+            out.push('\n');
+        }
+        let label_width = shown
+            .iter()
+            .map(|&i| self.header_for_people(i).chars().count())
+            .max()
+            .unwrap_or(0);
+        let value_width = usize::from(terminal.width).saturating_sub(label_width + 2).max(10);
+        for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
+            if let Some(heading) = &section.heading {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out += heading;
+                out.push('\n');
+            }
+            for row in &section.rows {
+                out.push('\n');
+                for &i in &shown {
+                    let value = text(&row[i], ", ");
+                    if value.is_empty() {
+                        continue;
+                    }
+                    let label = self.header_for_people(i);
+                    let wrapped = wrap(&value.replace('\n', " "), value_width);
+                    for (n, line) in wrapped.lines().enumerate() {
+                        let head = if n == 0 { format!("{label}:") } else { String::new() };
+                        out += &format!("{head:<width$} {line}\n", width = label_width + 1);
+                    }
+                }
+            }
+        }
+        if !self.footer.is_empty() {
             out.push('\n');
         }
         for line in &self.footer {
