@@ -109,6 +109,12 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Figures: attendees by status, role, day and team; room use; sessions; clashes
     Stats(cmd::stats::Args),
+    /// Record the current schedule as the next numbered version
+    Publish(cmd::publish::PublishArgs),
+    /// What changed since a published version, and who it affects
+    Changes(cmd::publish::ChangesArgs),
+    /// Write calendar feeds for a web server: all.ics, per room, per team, per person
+    Export(cmd::export::Args),
     /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
     Generate(cmd::generate::Args),
     /// Make git merge the data files record by record and check the data after a merge

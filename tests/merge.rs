@@ -434,7 +434,7 @@ fn git_setup_works_in_a_subfolder_is_idempotent_and_keeps_an_existing_hook() {
         attributes.starts_with("*.pdf binary\n/event.csv merge=allhands\n"),
         "{attributes}"
     );
-    assert_eq!(attributes.matches("merge=allhands").count(), 7, "{attributes}");
+    assert_eq!(attributes.matches("merge=allhands").count(), 9, "{attributes}");
     let driver = team.git_ok("repo", &["config", "merge.allhands.driver"]);
     assert!(driver.ends_with(" merge-file %O %A %B %P\n"), "{driver}");
     let exe = driver.trim().split("' ").next().unwrap().trim_start_matches('\'');

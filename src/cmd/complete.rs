@@ -99,3 +99,25 @@ pub fn teams() -> ArgValueCompleter {
         })
     })
 }
+
+/// Published version numbers, with when they were published and their note.
+pub fn versions() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let (Some(typed), Ok((_, history))) = (
+            current.to_str(),
+            Store::open(data_dir()).and_then(|store| store.load_with_history()),
+        ) else {
+            return Vec::new();
+        };
+        history
+            .versions
+            .iter()
+            .filter(|v| v.number.to_string().starts_with(typed))
+            .map(|v| {
+                let note: String = v.note.chars().filter(|c| !c.is_control()).collect();
+                let help = format!("{} {note}", v.published_at.format("%Y-%m-%d %H:%M UTC"));
+                CompletionCandidate::new(v.number.to_string()).help(Some(help.trim_end().to_string().into()))
+            })
+            .collect()
+    })
+}

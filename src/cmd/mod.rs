@@ -6,12 +6,14 @@ pub mod booking;
 pub mod check;
 pub mod complete;
 pub mod day;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod init;
 pub mod merge;
 pub mod now;
 pub mod plan;
+pub mod publish;
 pub mod room;
 pub mod schedule;
 pub mod session;
@@ -22,10 +24,11 @@ pub mod stats;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
+use crate::model::publish::History;
 use crate::model::{self, Day, Event, Time};
 use crate::render::{Format, Listing, Terminal};
 use crate::store::{self, Store};
@@ -67,6 +70,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::ImportAttendees(args) => import::run(args, &ctx),
         Command::GitSetup(args) => merge::git_setup(args, &ctx),
         Command::MergeFile(args) => merge::merge_file(args, &ctx),
+        Command::Publish(args) => publish::publish(args, &ctx),
+        Command::Changes(args) => publish::changes(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }
@@ -152,6 +158,35 @@ pub fn say(text: &str) -> Result<()> {
 /// Prints one line of confirmation after a change.
 pub fn done(line: impl AsRef<str>) -> Result<()> {
     say(&format!("{}\n", line.as_ref()))
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC), when set: the time for reproducible files.
+pub fn source_date_epoch() -> Result<Option<DateTime<Utc>>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .map(Some)
+            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Now, or `SOURCE_DATE_EPOCH` when set (for reproducible tests and builds).
+pub fn now_utc() -> Result<DateTime<Utc>> {
+    Ok(source_date_epoch()?.unwrap_or_else(Utc::now))
+}
+
+/// DTSTAMP for calendars, reproducible from the data: `SOURCE_DATE_EPOCH`, else the last
+/// publish, else (nothing published yet) now.
+pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
+    match (source_date_epoch()?, history.last()) {
+        (Some(at), _) => Ok(at),
+        (None, Some(last)) => Ok(last.published_at),
+        (None, None) => Ok(Utc::now()),
+    }
 }
 
 /// Confirms an edit by what it changed: `Changed S012: duration: 60 -> 90; room: (none) -> blue`.

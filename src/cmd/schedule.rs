@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
+use crate::model::publish::{self, CalendarHistory, History, Schedule, Withdrawn};
 use crate::model::rules::{self, Drawn};
-use crate::model::{Attendee, Event, Placement, Session, Tie};
+use crate::model::{Attendee, Event, Placement, Session, Tie, same_key};
 use crate::render::agenda::{Agenda, Item};
 use crate::render::{Format, Listing, frab, html, ics};
 
@@ -61,7 +62,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    // The published history is only needed by calendars, to update subscribers.
+    let (event, history) = if args.format == ScheduleFormat::Ics {
+        ctx.store()?.load_with_history()?
+    } else {
+        (ctx.load()?, History::default())
+    };
     let selection = select(&event, &args)?;
     let listing_format = match args.format {
         ScheduleFormat::Table => Some(Format::Table),
@@ -79,7 +85,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let agenda = selection.agenda(&event);
     let text = match args.format {
-        ScheduleFormat::Ics => ics::calendar(&agenda, stamp()?),
+        ScheduleFormat::Ics => {
+            let stamp = super::calendar_stamp(&history)?;
+            let revisions = publish::calendar_history(&history, &Schedule::current(&event), stamp);
+            calendar(&event, &rules::Index::new(&event), &selection, &revisions, stamp)
+        }
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
         ScheduleFormat::Html => html::page(&agenda),
@@ -88,17 +98,37 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     output.emit_text(&text)
 }
 
-/// DTSTAMP: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible files.
-fn stamp() -> Result<DateTime<Utc>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|secs| DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
-        Err(_) => Ok(Utc::now()),
-    }
+/// The selection as an iCalendar file: its sessions with their revisions, and the sessions it
+/// would show that were taken off the agenda since an earlier version, as cancelled.
+pub fn calendar<'a>(
+    event: &'a Event,
+    index: &rules::Index<'a>,
+    selection: &Selection<'a>,
+    history: &CalendarHistory,
+    stamp: DateTime<Utc>,
+) -> String {
+    let cancelled = history
+        .withdrawn
+        .iter()
+        .filter(|w| selection.shows_withdrawn(w))
+        .filter_map(|w| {
+            let place = w.entry.place.as_ref()?;
+            Some(ics::Cancelled {
+                session: &w.session,
+                title: &w.entry.title,
+                day: event.day(&place.day)?,
+                span: place.span(),
+                room: event.room_name(&place.room),
+                revision: w.revision,
+            })
+        })
+        .collect();
+    let updates = ics::Updates {
+        stamp,
+        revisions: &history.revisions,
+        cancelled,
+    };
+    ics::calendar(&selection.agenda_in(event, index), &updates)
 }
 
 /// The sessions the filters pick, and the person whose agenda it is.
@@ -107,11 +137,41 @@ pub struct Selection<'a> {
     pub person: Option<&'a Attendee>,
     /// The person's tie to each of their sessions: listed, or through a team or a plenary.
     pub ties: HashMap<&'a str, Drawn>,
+    /// The filters, to pick sessions that are no longer on the agenda the same way.
+    pub day: Option<&'a str>,
+    pub room: Option<&'a str>,
+    pub team: Option<String>,
 }
 
 impl<'a> Selection<'a> {
+    /// Whether a session taken off the agenda would be shown, as it was when last on it.
+    pub fn shows_withdrawn(&self, withdrawn: &Withdrawn) -> bool {
+        let entry = &withdrawn.entry;
+        let Some(place) = &entry.place else {
+            return false;
+        };
+        // Tied as `rules::sessions_of` ties people: listed, through a team, or a plenary.
+        let tied = |p: &Attendee| {
+            let listed = |handles: &[String]| handles.iter().any(|h| h.eq_ignore_ascii_case(&p.handle));
+            listed(&entry.required)
+                || listed(&entry.interested)
+                || entry
+                    .audience
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(crate::model::EVERYONE) || p.teams.iter().any(|m| same_key(m, t)))
+        };
+        self.day.is_none_or(|d| d == place.day)
+            && self.room.is_none_or(|r| r == place.room)
+            && self.team.as_ref().is_none_or(|t| *t == entry.team)
+            && self.person.is_none_or(tied)
+    }
+
     pub fn agenda(&self, event: &'a Event) -> Agenda<'a> {
-        let index = rules::Index::new(event);
+        self.agenda_in(event, &rules::Index::new(event))
+    }
+
+    /// [`Selection::agenda`] with the event's index already built (for many agendas at once).
+    pub fn agenda_in(&self, event: &'a Event, index: &rules::Index<'a>) -> Agenda<'a> {
         let items = self
             .sessions
             .iter()
@@ -183,7 +243,14 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
                 && (person.is_none() || ties.contains_key(s.id.as_str()))
         })
         .collect();
-    Ok(Selection { sessions, person, ties })
+    Ok(Selection {
+        sessions,
+        person,
+        ties,
+        day: day.map(|d| d.day.as_str()),
+        room: room.map(|r| r.id.as_str()),
+        team: args.team.clone(),
+    })
 }
 
 /// The agenda as a listing: one section per day, sessions by start time then room.

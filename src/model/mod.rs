@@ -10,6 +10,7 @@ mod lookup;
 pub mod rules;
 mod time;
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -59,6 +60,8 @@ macro_rules! word_enum {
         }
     };
 }
+
+pub mod publish;
 
 word_enum!(
     /// Whether a person is a project member or an invited guest.
@@ -586,6 +589,35 @@ impl Event {
     pub fn sort_days(&self, days: &mut Vec<String>) {
         days.sort_by_key(|d| self.day_index(d));
         days.dedup();
+    }
+}
+
+/// Compares strings so that embedded numbers sort by value: `S2` before `S10`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
+            return a.len().cmp(&b.len());
+        };
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let na = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
+            let nb = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
+            let (da, db) = (a[..na].trim_start_matches('0'), b[..nb].trim_start_matches('0'));
+            let order = da
+                .len()
+                .cmp(&db.len())
+                .then_with(|| da.cmp(db))
+                .then_with(|| na.cmp(&nb));
+            if order != Ordering::Equal {
+                return order;
+            }
+            (a, b) = (&a[na..], &b[nb..]);
+        } else {
+            if ca != cb {
+                return ca.cmp(&cb);
+            }
+            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
+        }
     }
 }
 

@@ -2,14 +2,57 @@
 //! right whatever its own zone, and a UID that stays the same from one export to the next
 //! (re-importing updates events instead of duplicating them). The icalendar crate does the
 //! escaping and the folding at 75 octets.
+//!
+//! Calendars that subscribe to a feed update from it (RFC 5545 3.8.7.4): each event carries a
+//! SEQUENCE that grows every time its day, time or room changes, LAST-MODIFIED from the publish
+//! that changed it, and a session taken off the agenda stays in the feed as STATUS:CANCELLED
+//! (under the same UID, with a higher SEQUENCE) so that subscribed calendars drop it.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
 use super::agenda::Agenda;
+use crate::model::publish::Revision;
+use crate::model::{Day, Span};
 
-/// The calendar. `stamp` is DTSTAMP for every event (pass a fixed one for reproducible files).
-pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
+/// What a calendar needs beyond the agenda to update subscribers: computed from the published
+/// versions by the caller (this module reads no files).
+pub struct Updates<'a> {
+    /// DTSTAMP of every event: fixed, so the same data gives the same bytes.
+    pub stamp: DateTime<Utc>,
+    /// SEQUENCE and LAST-MODIFIED per session id; a session not in it has SEQUENCE 0.
+    pub revisions: &'a HashMap<String, Revision>,
+    /// Sessions on an earlier published agenda that are not on this one.
+    pub cancelled: Vec<Cancelled<'a>>,
+}
+
+/// A session taken off the agenda, as it was when last on it.
+pub struct Cancelled<'a> {
+    pub session: &'a str,
+    pub title: &'a str,
+    pub day: &'a Day,
+    pub span: Span,
+    /// The room's name.
+    pub room: &'a str,
+    pub revision: Revision,
+}
+
+/// How often subscribed calendars should fetch the feed again.
+const REFRESH: &str = "PT1H";
+
+/// Sets SEQUENCE, LAST-MODIFIED and DTSTAMP on an event.
+fn revise(event: &mut Event, revision: Revision, stamp: DateTime<Utc>) {
+    event.sequence(revision.sequence).timestamp(stamp);
+    if let Some(at) = revision.last_modified {
+        event.last_modified(at);
+    }
+}
+
+/// The calendar, with the history that lets subscribed calendars update.
+pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
+    let stamp = updates.stamp;
     let mut calendar = Calendar::empty();
     calendar
         .append_property(("VERSION", "2.0"))
@@ -19,9 +62,22 @@ pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
         ))
         .append_property(("CALSCALE", "GREGORIAN"))
         .append_property(("METHOD", "PUBLISH"))
-        .name(&agenda.title);
+        .name(&agenda.title)
+        .append_property(
+            Property::new("REFRESH-INTERVAL", REFRESH)
+                .add_parameter("VALUE", "DURATION")
+                .done(),
+        )
+        .append_property(("X-PUBLISHED-TTL", REFRESH));
     let slug = agenda.slug();
     let location = &agenda.event.info.location;
+    let place = |room: &str| {
+        if location.is_empty() {
+            room.to_string()
+        } else {
+            format!("{room}, {location}")
+        }
+    };
     for item in &agenda.items {
         let s = item.session;
         let mut description = Vec::new();
@@ -35,23 +91,36 @@ pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
             description.push(format!("You are {role}"));
         }
         description.push(format!("Session {} ({}), {} people", s.id, s.kind, item.people));
-        let place = if location.is_empty() {
-            item.room.name.clone()
-        } else {
-            format!("{}, {location}", item.room.name)
-        };
         let mut event = Event::new();
         event
             .uid(&format!("{}@{slug}.allhands", s.id))
             .summary(&s.title)
-            .location(&place)
+            .location(&place(&item.room.name))
             .description(&description.join("\n"))
             .starts(agenda.utc(item.day, item.span.start))
             .ends(agenda.utc(item.day, item.span.end))
-            .timestamp(stamp);
+            .status(EventStatus::Confirmed);
+        let revision = updates.revisions.get(&s.id).copied().unwrap_or_default();
+        revise(&mut event, revision, stamp);
         if !s.team.is_empty() {
             event.add_property("CATEGORIES", &s.team);
         }
+        calendar.push(event.done());
+    }
+    for gone in &updates.cancelled {
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}@{slug}.allhands", gone.session))
+            .summary(gone.title)
+            .location(&place(gone.room))
+            .description(&format!(
+                "Cancelled: session {} is no longer on the agenda",
+                gone.session
+            ))
+            .starts(agenda.utc(gone.day, gone.span.start))
+            .ends(agenda.utc(gone.day, gone.span.end))
+            .status(EventStatus::Cancelled);
+        revise(&mut event, gone.revision, stamp);
         calendar.push(event.done());
     }
     calendar.done().to_string()

@@ -16,8 +16,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::table::{self, Layout, Row};
-use super::{FILES, Record, sort_key_cmp, write_records};
+use super::{FILES, PUBLISH_FILES, Record, sort_key_cmp, write_records};
 use crate::error::{Error, Result};
+use crate::model::publish::{Published, Version};
 use crate::model::{Attendee, Day, EventInfo, Participant, Room, Session, Slot};
 
 /// A merged file: its bytes (with conflict markers where `conflicts` says) and the conflicts.
@@ -166,10 +167,14 @@ pub fn merge_file(path: &Path, base: &[u8], ours: &[u8], theirs: &[u8]) -> Resul
         "rooms.csv" => merge_typed::<Room>(&inputs),
         "sessions.csv" => merge_typed::<Session>(&inputs),
         "participants.csv" => merge_typed::<Participant>(&inputs),
+        // Two organizers who publish the same version number on two laptops conflict on it.
+        "versions.csv" => merge_typed::<Version>(&inputs),
+        "published.csv" => merge_typed::<Published>(&inputs),
         _ => Err(Error::Usage(format!(
-            "{}: not an allhands data file (valid: {})",
+            "{}: not an allhands data file (valid: {}, {})",
             path.display(),
-            FILES.join(", ")
+            FILES.join(", "),
+            PUBLISH_FILES.join(", ")
         ))),
     }
 }

@@ -17,6 +17,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub use crate::model::natural_cmp;
+use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
 pub use records::{Record, field_changes, timezone};
@@ -56,6 +58,9 @@ pub const FILES: [&str; 7] = [
     "participants.csv",
 ];
 
+/// The published versions (see `allhands publish`): absent until the first one.
+pub const PUBLISH_FILES: [&str; 2] = ["versions.csv", "published.csv"];
+
 /// Keeps the lock, journal and temp files out of the organizers' git history.
 const GITIGNORE: [&str; 3] = [".allhands.lock", ".allhands.journal", ".*.tmp"];
 
@@ -85,7 +90,14 @@ fn with_lines(existing: &str, lines: &[String]) -> String {
 fn git_files(dir: &Path) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let needs = [
         (".gitignore", GITIGNORE.map(String::from).to_vec()),
-        (".gitattributes", FILES.map(gitattributes_line).to_vec()),
+        (
+            ".gitattributes",
+            FILES
+                .iter()
+                .chain(&PUBLISH_FILES)
+                .map(|f| gitattributes_line(f))
+                .collect(),
+        ),
     ];
     let mut files = Vec::new();
     for (name, lines) in needs {
@@ -165,6 +177,102 @@ impl Store {
         Ok(result)
     }
 
+    /// Loads the event and its published versions under one shared lock, so they agree.
+    pub fn load_with_history(&self) -> Result<(Event, History)> {
+        let _lock = atomic::lock_shared(&self.dir)?;
+        let event = self.read_all()?.event;
+        let history = self.read_history(&mut HashMap::new())?;
+        Ok((event, history))
+    }
+
+    /// Records a new published version: under the exclusive lock, `publish` gets the event
+    /// and the history to add to. Both publishing files are replaced in one journaled commit;
+    /// if `publish` fails, nothing is written. The event's own files are never written here.
+    pub fn publish<T>(&self, publish: impl FnOnce(&Event, &mut History) -> Result<T>) -> Result<T> {
+        let _lock = atomic::lock_exclusive(&self.dir)?;
+        let event = self.read_all()?.event;
+        let mut headers = HashMap::new();
+        let before = self.read_history(&mut headers)?;
+        let mut history = before.clone();
+        let result = publish(&event, &mut history)?;
+        if history != before {
+            sort_by_key(&mut history.versions);
+            sort_by_key(&mut history.published);
+            let files = [
+                (PUBLISH_FILES[0], file_bytes(&headers, &history.versions)),
+                (PUBLISH_FILES[1], file_bytes(&headers, &history.published)),
+            ];
+            atomic::commit(&self.dir, &files)?;
+        }
+        Ok(result)
+    }
+
+    /// The published versions; none when the files are not there yet. Every row must belong
+    /// to a recorded version, and versions are numbered 1, 2, 3, ... without gaps.
+    fn read_history(&self, headers: &mut HashMap<&'static str, table::Layout>) -> Result<History> {
+        let present = PUBLISH_FILES.map(|f| self.dir.join(f).is_file());
+        if present == [false, false] {
+            return Ok(History::default());
+        }
+        if let Some(i) = present.iter().position(|p| !p) {
+            return Err(Error::Data {
+                file: self.dir.join(PUBLISH_FILES[i]),
+                line: None,
+                column: None,
+                message: format!(
+                    "is missing while {} is there; `allhands publish` writes both (restore it from git)",
+                    PUBLISH_FILES[1 - i]
+                ),
+            });
+        }
+        let mut versions: Vec<Version> = self.read_file(headers)?;
+        let published: Vec<Published> = self.read_file(headers)?;
+        versions.sort_by_key(|v| v.number);
+        let located = |file: &str, line: u64, column: &str, message: String| Error::Data {
+            file: self.dir.join(file),
+            line: Some(line),
+            column: Some(column.to_string()),
+            message,
+        };
+        for (expected, v) in (1..).zip(&versions) {
+            if v.number != expected {
+                return Err(located(
+                    PUBLISH_FILES[0],
+                    v.line,
+                    "version",
+                    format!(
+                        "version {} where {expected} was expected (versions are 1, 2, 3, ... once each)",
+                        v.number
+                    ),
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &published {
+            if !versions.iter().any(|v| v.number == p.version) {
+                return Err(located(
+                    PUBLISH_FILES[1],
+                    p.line,
+                    "version",
+                    format!(
+                        "version {} is not in versions.csv (valid: 1 to {})",
+                        p.version,
+                        versions.len()
+                    ),
+                ));
+            }
+            if !seen.insert((p.version, p.session.as_str())) {
+                return Err(located(
+                    PUBLISH_FILES[1],
+                    p.line,
+                    "session",
+                    format!("{} appears twice in version {}", p.session, p.version),
+                ));
+            }
+        }
+        Ok(History { versions, published })
+    }
+
     fn read_all(&self) -> Result<Loaded> {
         let mut headers = HashMap::new();
         let info: Vec<EventInfo> = self.read_file(&mut headers)?;
@@ -220,35 +328,6 @@ impl Store {
         };
         headers.insert(T::SCHEMA.file, layout);
         Ok(records)
-    }
-}
-
-/// Compares strings so that embedded numbers sort by value: `S2` before `S10`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut a, mut b) = (a, b);
-    loop {
-        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
-            return a.len().cmp(&b.len());
-        };
-        if ca.is_ascii_digit() && cb.is_ascii_digit() {
-            let na = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
-            let nb = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
-            let (da, db) = (a[..na].trim_start_matches('0'), b[..nb].trim_start_matches('0'));
-            let order = da
-                .len()
-                .cmp(&db.len())
-                .then_with(|| da.cmp(db))
-                .then_with(|| na.cmp(&nb));
-            if order != Ordering::Equal {
-                return order;
-            }
-            (a, b) = (&a[na..], &b[nb..]);
-        } else {
-            if ca != cb {
-                return ca.cmp(&cb);
-            }
-            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
-        }
     }
 }
 
@@ -452,7 +531,8 @@ mod tests {
             "*.bak\n.allhands.lock\n.allhands.journal\n.*.tmp\n"
         );
         let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
-        assert_eq!(attributes.lines().count(), FILES.len());
+        assert_eq!(attributes.lines().count(), FILES.len() + PUBLISH_FILES.len());
+        assert!(attributes.contains("/versions.csv merge=allhands\n"), "{attributes}");
         assert!(attributes.contains("/attendees.csv merge=allhands\n"), "{attributes}");
         assert_eq!(write_git_files(dir.path()).unwrap(), Vec::<&str>::new());
         fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();

@@ -1,9 +1,10 @@
 //! How each kind of record maps to its CSV file: schema, parsing with validation, writing.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
 use crate::error::Result;
+use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
     Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
     parse_duration, split_list, validate_key,
@@ -412,5 +413,134 @@ impl Record for Participant {
     }
     fn sort_key(&self) -> Vec<String> {
         vec![self.session.clone(), self.handle.clone()]
+    }
+}
+
+fn timestamp(cell: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(cell)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("'{cell}' is not a time stamp (valid: RFC 3339 in UTC, e.g. 2026-05-20T18:00:00Z)"))
+}
+
+fn version_number(cell: &str) -> Result<u32, String> {
+    match cell.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("'{cell}' is not a version number (valid: 1, 2, 3, ...)")),
+    }
+}
+
+impl Record for Version {
+    const SCHEMA: Schema = Schema {
+        file: "versions.csv",
+        columns: &["version", "published_at", "note"],
+        required: &["version", "published_at"],
+        key: &["version"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        Ok(Version {
+            number: row.parse("version", version_number)?,
+            published_at: row.parse("published_at", timestamp)?,
+            note: row.get("note").to_string(),
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "version" => self.number.to_string(),
+            "published_at" => self.published_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "note" => self.note.clone(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.number.to_string()]
+    }
+}
+
+impl Record for Published {
+    const SCHEMA: Schema = Schema {
+        file: "published.csv",
+        columns: &[
+            "version",
+            "session",
+            "status",
+            "day",
+            "start",
+            "end",
+            "room",
+            "title",
+            "team",
+            "required",
+            "interested",
+            "audience",
+        ],
+        required: &["version", "session", "status", "title"],
+        key: &["version", "session"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let status = row.parse("status", AgendaStatus::parse)?;
+        let place = match status {
+            AgendaStatus::Unscheduled => {
+                if let Some(column) = ["day", "start", "end", "room"]
+                    .into_iter()
+                    .find(|c| !row.get(c).is_empty())
+                {
+                    return Err(row.error(column, "must be empty for an unscheduled session"));
+                }
+                None
+            }
+            AgendaStatus::Scheduled => {
+                let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
+                ordered(row, start, end, "end")?;
+                Some(Place {
+                    day: row.parse("day", key("day"))?.to_lowercase(),
+                    start,
+                    end,
+                    room: row.parse("room", key("room id"))?,
+                })
+            }
+        };
+        Ok(Published {
+            version: row.parse("version", version_number)?,
+            session: row.parse("session", key("session id"))?,
+            entry: Entry {
+                title: row.required("title")?.to_string(),
+                team: row.get("team").to_string(),
+                place,
+                required: row.parse("required", keys("handle"))?,
+                interested: row.parse("interested", keys("handle"))?,
+                audience: row.parse("audience", keys("team"))?,
+            },
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        let place = self.entry.place.as_ref();
+        match column {
+            "version" => self.version.to_string(),
+            "session" => self.session.clone(),
+            "status" => self.entry.status().to_string(),
+            "day" => opt(&place.map(|p| &p.day)),
+            "start" => opt(&place.map(|p| p.start)),
+            "end" => opt(&place.map(|p| p.end)),
+            "room" => opt(&place.map(|p| &p.room)),
+            "title" => self.entry.title.clone(),
+            "team" => self.entry.team.clone(),
+            "required" => list(&self.entry.required),
+            "interested" => list(&self.entry.interested),
+            "audience" => list(&self.entry.audience),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.version.to_string(), self.session.clone()]
     }
 }
