@@ -40,9 +40,10 @@ impl Team {
         team.identify("seed");
         let out = team.allhands_ok("seed", &["init", "data", "--sample"]);
         assert!(out.contains("Git merges its files record by record"), "{out}");
-        // Two unscheduled sessions without participants, for the double booking.
+        // Unscheduled sessions without participants, to book wherever a test needs.
         team.allhands_ok("seed", &["add-session", "Cargo sync", "--id", "X1", "--duration", "60"]);
         team.allhands_ok("seed", &["add-session", "Docs sync", "--id", "X2", "--duration", "60"]);
+        team.allhands_ok("seed", &["add-session", "Infra sync", "--id", "X3", "--duration", "60"]);
         team.git_ok("seed", &["add", "-A"]);
         team.git_ok("seed", &["commit", "-q", "-m", "the sample event"]);
         team.git_ok("", &["clone", "-q", "--bare", "seed", "origin.git"]);
@@ -168,9 +169,9 @@ fn two_organizers_adding_people_and_booking_sessions_merge_cleanly() {
     team.allhands_ok("b", &["add-attendee", "bee", "--name", "Bee Bos"]);
     team.allhands_ok(
         "b",
-        &["book", "S012", "--day", "sat", "--at", "14:00", "--room", "amstel"],
+        &["book", "X3", "--day", "fri", "--at", "16:00", "--room", "amstel"],
     );
-    team.allhands_ok("b", &["join", "S012", "bee"]);
+    team.allhands_ok("b", &["join", "X3", "bee"]);
     team.commit("b", "b adds a person and books a session");
     assert!(team.lines_conflict(&team.versions("b", "attendees.csv")));
 
@@ -197,8 +198,8 @@ fn two_organizers_adding_people_and_booking_sessions_merge_cleanly() {
         assert_eq!(handles(&attendees), expected, "{clone}");
         assert!(attendees.contains("\nbea,Bea Aalders,"), "{attendees}");
         assert!(attendees.contains("\nzed,Zed Zwart,,member,,fri,"), "{attendees}");
-        assert!(row(&team.read(clone, "sessions.csv"), "S012,").ends_with(",sat,14:00,amstel,false"));
-        assert!(team.read(clone, "participants.csv").contains("\nS012,bee,interested\n"));
+        assert!(row(&team.read(clone, "sessions.csv"), "X3,").contains(",fri,16:00,amstel,false"));
+        assert!(team.read(clone, "participants.csv").contains("\nX3,bee,interested\n"));
         team.allhands_ok(clone, &["check"]);
     }
     // Sorted and written as allhands writes it: a change through allhands is a one-line diff.
@@ -331,13 +332,13 @@ fn a_double_booking_merges_cleanly_and_the_hook_reports_it() {
     let team = Team::new();
     team.allhands_ok(
         "a",
-        &["book", "X1", "--day", "sat", "--at", "15:00", "--room", "amstel"],
+        &["book", "X1", "--day", "fri", "--at", "15:00", "--room", "amstel"],
     );
     team.commit("a", "a books X1");
     team.git_ok("a", &["push", "-q"]);
     team.allhands_ok(
         "b",
-        &["book", "X2", "--day", "sat", "--at", "15:00", "--room", "amstel"],
+        &["book", "X2", "--day", "fri", "--at", "15:00", "--room", "amstel"],
     );
     team.commit("b", "b books X2");
     assert!(team.lines_conflict(&team.versions("b", "sessions.csv")));
