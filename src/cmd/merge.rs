@@ -76,7 +76,8 @@ fn merge_lines(args: &MergeFileArgs, path: &Path, error: Error) -> Error {
         .args([&args.ours, &args.base, &args.theirs])
         .status();
     let how = match status {
-        Ok(status) if status.code().is_some_and(|c| c >= 0) => format!(
+        // git merge-file exits with the number of conflicts (at most 127), higher on an error.
+        Ok(status) if status.code().is_some_and(|c| (0..128).contains(&c)) => format!(
             "merged {} line by line instead (git merge-file){}; check it and fix the file",
             path.display(),
             if status.success() {

@@ -249,7 +249,7 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
     let cells = |record: &T| -> Vec<String> { columns.iter().map(|c| record.cell(c)).collect() };
 
     // Each key's record in base, ours and theirs.
-    let mut slots: Vec<[Option<&T>; 3]> = Vec::new();
+    let mut versions: Vec<[Option<&T>; 3]> = Vec::new();
     let mut index: HashMap<(String, usize), usize> = HashMap::new();
     for (side, records) in [&base, &ours, &theirs]
         .into_iter()
@@ -262,11 +262,11 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
             // A key repeated in one version (a `check` problem) pairs by occurrence.
             let nth = seen.entry(key.clone()).or_default();
             let at = *index.entry((key, *nth)).or_insert_with(|| {
-                slots.push([None; 3]);
-                slots.len() - 1
+                versions.push([None; 3]);
+                versions.len() - 1
             });
             *nth += 1;
-            slots[at][side] = Some(record);
+            versions[at][side] = Some(record);
         }
     }
 
@@ -284,7 +284,7 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
     };
     let mut entries = Vec::new();
     let mut conflicts = Vec::new();
-    for [b, o, t] in slots {
+    for [b, o, t] in versions {
         let (bc, oc, tc) = (b.map(cells), o.map(cells), t.map(cells));
         match merge_record(bc.as_deref(), oc.as_deref(), tc.as_deref()) {
             Outcome::Clean(None) => {}
