@@ -1,0 +1,297 @@
+//! Issue 8, "Nothing leaks, nothing is lost": every `-o` and every write keeps the data
+//! folder whole, and text from outside never acts on whoever reads allhands' output.
+//! Each test fails on the code before the fix and names the numbered point it covers.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::Sample;
+
+fn run(args: &[&str], data: &Path) -> Output {
+    common::allhands()
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().expect("id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+/// The binary run as a user who cannot write `data` (root can write anything, so a root test
+/// run switches to `nobody` with setpriv from util-linux).
+fn as_other_user(data: &Path, args: &[&str]) -> Output {
+    let mut cmd = if is_root() {
+        let mut folder = data.to_path_buf();
+        // Let nobody reach the folder (temp dirs are 0700).
+        while let Some(parent) = folder.parent() {
+            if parent == Path::new("/tmp") || parent == Path::new("/") {
+                break;
+            }
+            fs::set_permissions(parent, fs::Permissions::from_mode(0o755)).unwrap();
+            folder = parent.to_path_buf();
+        }
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_allhands"));
+        cmd
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_allhands"))
+    };
+    cmd.env("COLUMNS", "80")
+        .env("NO_COLOR", "1")
+        .env_remove("ALLHANDS_DATA")
+        .env_remove("ALLHANDS_NOW")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args);
+    cmd.output()
+        .expect("setpriv (util-linux: apt-get install util-linux) to run as another user")
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. `-o` never replaces a file the data folder owns.
+
+#[test]
+fn output_refuses_every_file_the_data_folder_owns() {
+    let sample = Sample::new();
+    let data = sample.data.display().to_string();
+    let outside = tempfile::tempdir().unwrap();
+    let link = outside.path().join("agenda.csv");
+    symlink(sample.path("rooms.csv"), &link).unwrap();
+    for target in [
+        format!("{data}/sessions.csv"),
+        format!("{data}/attendees.csv"),
+        format!("{data}/.allhands.journal"),
+        format!("{data}/.sessions.csv.tmp"),
+        format!("{data}/../data/event.csv"),
+        link.display().to_string(),
+    ] {
+        let stderr = sample.fails(&["schedule", "--format", "csv", "-o", &target], "data folder");
+        assert!(stderr.contains(&target), "{stderr}");
+    }
+    let lock = sample.path(".allhands.lock");
+    fs::write(&lock, "").unwrap();
+    sample.fails(&["schedule", "-o", &lock.display().to_string()], "data folder");
+    assert_eq!(fs::read(&lock).unwrap(), b"");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+
+    // Another file in the folder is fine, and its temp file is never a name the store uses.
+    let report = format!("{data}/report.csv");
+    let stdout = sample.ok(&["schedule", "--format", "csv"]);
+    sample.ok(&["schedule", "--format", "csv", "-o", &report]);
+    assert_eq!(fs::read_to_string(&report).unwrap(), stdout);
+    let names: Vec<String> = fs::read_dir(&sample.data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n != ".allhands.lock")
+        .collect();
+    assert!(names.is_empty(), "left behind: {names:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. `-o` writes through symlinks, FIFOs and devices; `-o -` is standard output.
+
+#[test]
+fn output_writes_through_a_symlink_and_a_fifo_and_dash_is_stdout() {
+    let sample = Sample::new();
+    let expected = sample.ok(&["schedule", "--format", "csv"]);
+    let dir = tempfile::tempdir().unwrap();
+
+    let real = dir.path().join("real.csv");
+    fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    symlink(&real, &link).unwrap();
+    sample.ok(&["schedule", "--format", "csv", "-o", &link.display().to_string()]);
+    assert!(
+        fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link was replaced"
+    );
+    assert_eq!(fs::read_to_string(&real).unwrap(), expected);
+
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo (coreutils)");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let out = sample
+        .cmd(&["schedule", "--format", "csv", "-o", &fifo.display().to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file_type = fs::symlink_metadata(&fifo).unwrap().file_type();
+    // (If the FIFO was replaced, the reader thread never wakes; it is left behind.)
+    assert!(file_type.is_fifo(), "the FIFO was replaced by a regular file");
+    assert_eq!(reader.join().unwrap(), expected);
+
+    let out = sample
+        .cmd(&["schedule", "--format", "csv", "-o", "-"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+    assert!(!dir.path().join("-").exists(), "-o - wrote a file named '-'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. A data file that is a symlink stays one; a read-only one is refused, not replaced.
+
+#[test]
+fn a_symlinked_data_file_is_written_at_its_target_and_a_read_only_one_is_refused() {
+    let plain = Sample::new();
+    let linked = Sample::new();
+    let shared = linked.data.parent().unwrap().join("shared");
+    fs::create_dir(&shared).unwrap();
+    fs::rename(linked.path("rooms.csv"), shared.join("rooms.csv")).unwrap();
+    symlink("../shared/rooms.csv", linked.path("rooms.csv")).unwrap();
+    let args = ["add-room", "zolder", "--capacity", "9", "--features", "whiteboard"];
+    plain.ok(&args);
+    linked.ok(&args);
+    assert!(
+        fs::symlink_metadata(linked.path("rooms.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced by a regular file"
+    );
+    assert_eq!(
+        fs::read(shared.join("rooms.csv")).unwrap(),
+        fs::read(plain.path("rooms.csv")).unwrap()
+    );
+    let stray: Vec<_> = fs::read_dir(&shared).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(stray.len(), 1, "{stray:?}");
+
+    let sample = Sample::new();
+    let attendees = sample.path("attendees.csv");
+    fs::set_permissions(&attendees, fs::Permissions::from_mode(0o444)).unwrap();
+    let stderr = sample.fails(&["add-attendee", "newcomer", "--name", "New Comer"], "read-only");
+    assert!(stderr.contains("attendees.csv"), "{stderr}");
+    assert_eq!(fs::metadata(&attendees).unwrap().permissions().mode() & 0o777, 0o444);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5 and 16. A reader who cannot write the folder still sees a committed change whole.
+
+#[test]
+fn a_reader_who_cannot_finish_a_committed_change_sees_all_of_it() {
+    let scratch = Sample::new();
+    scratch.ok(&[
+        "add-session",
+        "Journal test",
+        "--id",
+        "J02",
+        "--required",
+        "aino-andersson,aleksander-h",
+    ]);
+    scratch.ok(&["book", "J02", "--day", "sat", "--at", "14:00", "--room", "leidse"]);
+    let after = scratch.ok(&["schedule", "--format", "csv"]);
+    assert!(after.contains("J02"));
+
+    // Killed between the two renames: sessions.csv is new, participants.csv still old.
+    let sample = Sample::new();
+    sample.write("sessions.csv", &scratch.read("sessions.csv"));
+    sample.write(".participants.csv.tmp", &scratch.read("participants.csv"));
+    sample.write(".allhands.journal", "sessions.csv\nparticipants.csv\n");
+    let restore = if is_root() {
+        None
+    } else {
+        fs::set_permissions(&sample.data, fs::Permissions::from_mode(0o555)).unwrap();
+        Some(fs::Permissions::from_mode(0o755))
+    };
+    let out = as_other_user(&sample.data, &["schedule", "--format", "csv"]);
+    if let Some(mode) = restore {
+        fs::set_permissions(&sample.data, mode).unwrap();
+    }
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        after,
+        "the reader saw half a change"
+    );
+}
+
+#[test]
+fn a_read_only_mounted_folder_can_be_read() {
+    let sample = Sample::new();
+    let expected = sample.ok(&["schedule", "--format", "csv"]);
+    fs::remove_file(sample.path(".allhands.lock")).ok();
+    let data = sample.data.display().to_string();
+    let mut cmd = Command::new("unshare");
+    if !is_root() {
+        cmd.arg("--map-root-user");
+    }
+    let out = cmd
+        .args([
+            "--mount",
+            "sh",
+            "-c",
+            "mount --bind -o ro \"$1\" \"$1\" && shift && exec \"$@\"",
+            "sh",
+        ])
+        .arg(&data)
+        .arg(env!("CARGO_BIN_EXE_allhands"))
+        .args(["--data-dir", &data, "schedule", "--format", "csv"])
+        .env("COLUMNS", "80")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare and mount (util-linux: apt-get install util-linux)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+}
+
+#[test]
+fn a_lock_file_made_by_another_user_does_not_stop_writers() {
+    let sample = Sample::new();
+    sample.ok(&["check"]); // makes the lock file, as its owner
+    let lock = sample.path(".allhands.lock");
+    if is_root() {
+        // A folder shared by a group; the lock file is root's, mode 0644.
+        fs::set_permissions(&sample.data, fs::Permissions::from_mode(0o777)).unwrap();
+        fs::set_permissions(&lock, fs::Permissions::from_mode(0o644)).unwrap();
+    } else {
+        fs::set_permissions(&lock, fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let out = as_other_user(&sample.data, &["add-attendee", "second-user", "--name", "Second User"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sample.read("attendees.csv").contains("second-user,Second User"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. A journal that is a folder, or not UTF-8, does not wedge the folder.
+
+#[test]
+fn a_broken_journal_is_recovered_or_named_for_deletion() {
+    let sample = Sample::new();
+    fs::write(sample.path(".allhands.journal"), b"\xff\xfe\x00garbage\nrooms.csv\n").unwrap();
+    sample.ok(&["add-attendee", "after-junk", "--name", "After Junk"]);
+    sample.ok(&["add-session", "Two files", "--required", "after-junk"]);
+    assert!(!sample.path(".allhands.journal").exists());
+
+    let sample = Sample::new();
+    fs::create_dir(sample.path(".allhands.journal")).unwrap();
+    fs::write(sample.path(".allhands.journal/x"), "").unwrap();
+    for args in [
+        &["schedule"][..],
+        &["add-session", "Two files", "--required", "aino-andersson"][..],
+    ] {
+        let out = run(args, &sample.data);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("delete it"), "{}", stderr(&out));
+        assert!(stderr(&out).contains(".allhands.journal"), "{}", stderr(&out));
+    }
+}
