@@ -9,7 +9,7 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::Sample;
+use common::{Sample, assert_inert, parse_ics, set_cell};
 
 fn run(args: &[&str], data: &Path) -> Output {
     common::allhands()
@@ -294,4 +294,264 @@ fn a_broken_journal_is_recovered_or_named_for_deletion() {
         assert!(stderr(&out).contains("delete it"), "{}", stderr(&out));
         assert!(stderr(&out).contains(".allhands.journal"), "{}", stderr(&out));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Calendar injection.
+
+#[test]
+fn a_line_break_or_control_character_in_a_single_line_field_is_refused_on_load() {
+    let forged = "lang\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:forged";
+    for (file, column, value) in [
+        ("sessions.csv", "team", forged),
+        ("sessions.csv", "title", "Title\rBEGIN:VEVENT"),
+        ("sessions.csv", "title", "Bell\u{7}"),
+        ("event.csv", "name", "All Hands\nBEGIN:VEVENT"),
+        ("attendees.csv", "name", "Eve\u{1b}]0;pwned\u{7}"),
+        ("rooms.csv", "name", "Main\u{0}Hall"),
+    ] {
+        let sample = Sample::new();
+        set_cell(&sample, file, 0, column, value);
+        let stderr = sample.fails(&["schedule", "--format", "ics"], &format!("{file}:2: column {column}:"));
+        assert!(stderr.contains("one line"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_calendar_has_one_event_per_session_whatever_the_text() {
+    let sample = Sample::new();
+    let name = r"All Hands; 2026, \n edition";
+    set_cell(&sample, "event.csv", 0, "name", name);
+    let team = r"lang,types;x\y";
+    set_cell(&sample, "sessions.csv", 0, "team", team);
+    set_cell(
+        &sample,
+        "sessions.csv",
+        1,
+        "title",
+        r"Commas, semicolons; back\slash \n END:VEVENT",
+    );
+    let scheduled = sample.ok(&["schedule", "--format", "csv"]).lines().count() - 1;
+    let ics = sample.ok(&["schedule", "--format", "ics"]);
+    let read = parse_ics(&ics);
+    let events = read["events"].as_array().unwrap();
+    assert_eq!(events.len(), scheduled, "{ics}");
+    assert_eq!(read["name"], name);
+    let first = events
+        .iter()
+        .find(|e| e["summary"].as_str().unwrap().starts_with("Opening plenary"))
+        .unwrap();
+    assert_eq!(first["categories"], serde_json::json!([team]));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["summary"] == r"Commas, semicolons; back\slash \n END:VEVENT")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Terminal escapes.
+
+#[test]
+fn what_people_read_shows_escapes_and_bidi_overrides_as_text() {
+    let sample = Sample::new();
+    set_cell(
+        &sample,
+        "sessions.csv",
+        0,
+        "title",
+        "Opening \u{202e}lanoitomorp\u{202c} plenary",
+    );
+    set_cell(&sample, "attendees.csv", 0, "teams", "compiler");
+    // An unknown column's cell is shown by nobody, but a team is: a bidi override is a
+    // valid character in a cell, and must still not reorder the table.
+    set_cell(&sample, "rooms.csv", 0, "name", "Amstel \u{202e}Room");
+    for args in [
+        &["schedule"][..],
+        &["rooms"][..],
+        &["rooms", "--day", "thu"][..],
+        &["schedule", "--format", "md"][..],
+    ] {
+        let out = sample.ok(args);
+        assert_inert(&format!("{args:?}"), &out);
+        assert!(out.contains("\\u{202e}"), "{args:?} hides the override:\n{out}");
+    }
+    // Machine formats keep the data as it is.
+    let json = sample.ok(&["schedule", "--format", "json"]);
+    assert!(json.contains("\u{202e}lanoitomorp"), "json changed the data");
+    // A confirmation, and an error message that repeats what was typed.
+    let out = sample.ok(&["unbook", "S001"]);
+    assert_inert("unbook", &out);
+    assert!(out.contains("\\u{202e}lanoitomorp"), "{out}");
+    let out = run(
+        &[
+            "book",
+            "S001",
+            "--day",
+            "thu",
+            "--at",
+            "09:30",
+            "--room",
+            "\u{1b}[2J\u{1b}[1;1Hmain\u{8}\u{7}",
+        ],
+        &sample.data,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_inert("an error", &stderr(&out));
+    assert!(stderr(&out).contains("\\e[2J"), "{}", stderr(&out));
+    // check, with a problem that quotes the data.
+    set_cell(&sample, "participants.csv", 0, "handle", "ghost\u{202e}x");
+    let out = run(&["check"], &sample.data);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_inert("check", &String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ghost\\u{202e}x"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Handles are GitHub usernames.
+
+#[test]
+fn a_handle_that_is_not_a_github_username_is_refused_skipped_or_reported() {
+    let sample = Sample::new();
+    sample.fails(
+        &["add-attendee", "eve@example.org", "--name", "Eve"],
+        "not a GitHub username",
+    );
+    sample.fails(&["add-attendee", "eve_x", "--name", "Eve"], "not a GitHub username");
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("form.csv");
+    fs::write(
+        &form,
+        "Name,GitHub username,Email\nEve Example,eve@example.org,eve@example.org\nFine Person,fine-person,fine@example.org\n",
+    )
+    .unwrap();
+    let form = form.display().to_string();
+    let stderr = sample.fails(&["import-attendees", &form], "not a GitHub username");
+    assert!(stderr.contains("form.csv:2: column 'GitHub username':"), "{stderr}");
+    let out = sample.ok(&["import-attendees", &form, "--skip-invalid", "--format", "csv"]);
+    assert!(
+        out.contains("2,eve@example.org,Eve Example,skipped,\"handle 'eve@example.org' is not a GitHub username"),
+        "{out}"
+    );
+    assert!(out.contains("3,fine-person,Fine Person,added"), "{out}");
+    assert!(!sample.read("attendees.csv").contains("eve@example.org"));
+
+    // Existing data with such a handle is reported by check.
+    set_cell(&sample, "attendees.csv", 0, "handle", "mallory@example.org");
+    let out = run(&["check", "--format", "csv"], &sample.data);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("bad-handle,attendees.csv,2,"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Look-alikes and duplicates.
+
+#[test]
+fn a_key_that_only_looks_new_is_refused_and_existing_ones_are_reported() {
+    let sample = Sample::new();
+    // Digit zero for the letter o; fullwidth m; a zero-width space; the Kelvin sign.
+    sample.fails(
+        &["add-attendee", "ain0-andersson", "--name", "Twin"],
+        "looks like the existing handle 'aino-andersson'",
+    );
+    sample.fails(
+        &["add-room", "\u{ff4d}ain", "--capacity", "5"],
+        "looks like the existing room 'main'",
+    );
+    sample.fails(
+        &["add-room", "ma\u{200b}in", "--capacity", "5"],
+        "looks like the existing room 'main'",
+    );
+    sample.ok(&["add-room", "kelvin", "--capacity", "5"]);
+    sample.fails(
+        &["add-room", "\u{212a}elvin", "--capacity", "5"],
+        "looks like the existing room 'kelvin'",
+    );
+    sample.fails(
+        &["add-session", "Twin", "--id", "S0O1"],
+        "looks like the existing session 'S001'",
+    );
+
+    let sample = Sample::new();
+    let mut attendees = sample.read("attendees.csv");
+    attendees += "Aino-Andersson,Second Aino,aino2@example.org,member,,thu,,,confirmed\n";
+    attendees += "\u{430}leksander-h,Cyrillic A,other@example.org,member,,thu,,,confirmed\n";
+    attendees += "copycat,Copy Cat,ALEKSANDER-H@example.org,member,,thu,,,confirmed\n";
+    sample.write("attendees.csv", &attendees);
+    let out = run(&["check", "--format", "csv"], &sample.data);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("handle 'aino-andersson' looks like handle 'Aino-Andersson'")
+            || text.contains("handle 'Aino-Andersson' looks like handle 'aino-andersson'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\u{430}leksander-h' looks like handle 'aleksander-h'")
+            || text.contains("'aleksander-h' looks like handle '\u{430}leksander-h'"),
+        "{text}"
+    );
+    assert!(text.contains("shared-email"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Markdown for Zulip and GitHub shows the text and does nothing.
+
+#[test]
+fn markdown_shows_mentions_links_images_and_html_as_text() {
+    let sample = Sample::new();
+    let title = "@**all** see [this](https://evil.example) ![x](https://evil.example/p.png) <img src=x onerror=alert(1)> `code` $$x$$";
+    set_cell(&sample, "sessions.csv", 0, "title", title);
+    let md = sample.ok(&["schedule", "--format", "md"]);
+    let line = md.lines().find(|l| l.contains("all")).unwrap();
+    // What Markdown acts on: the line with every backslash-escaped character blanked out.
+    let mut acting_text = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            chars.next();
+            acting_text.push(' ');
+        } else {
+            acting_text.push(c);
+        }
+    }
+    for acting in ["@", "**", "[", "<", "`", "$$"] {
+        assert!(!acting_text.contains(acting), "{acting} passes through: {line}");
+    }
+    assert!(line.contains("\\@\\*\\*all\\*\\*"), "{line}");
+    assert!(line.contains("\\<img src=x onerror=alert(1)\\>"), "{line}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. An import says what it changes and never moves an email to someone else.
+
+#[test]
+fn an_import_reports_each_changed_field_and_refuses_someone_elses_email() {
+    let sample = Sample::new();
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("form.csv");
+    fs::write(
+        &form,
+        "Name,GitHub username,Email\nAino Andersson,aino-andersson,aleksander-h@example.org\n",
+    )
+    .unwrap();
+    let before = sample.read("attendees.csv");
+    let stderr = sample.fails(
+        &["import-attendees", &form.display().to_string()],
+        "belongs to 'aleksander-h'",
+    );
+    assert!(stderr.contains("form.csv:2: column 'Email':"), "{stderr}");
+    assert_eq!(sample.read("attendees.csv"), before);
+
+    fs::write(
+        &form,
+        "Name,GitHub username,Email\nAino Andersson,aino-andersson,aino@new.example\n",
+    )
+    .unwrap();
+    let out = sample.ok(&["import-attendees", &form.display().to_string(), "--format", "csv"]);
+    assert!(
+        out.contains("updated,same handle; email: aino-andersson@example.org -> aino@new.example"),
+        "{out}"
+    );
 }

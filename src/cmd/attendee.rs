@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{Context, OutputArgs, done, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_key};
+use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
 
 /// Add a person to attendees.csv.
@@ -53,6 +53,9 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
             )));
         }
         validate_key("handle", &args.handle)?;
+        validate_handle(&args.handle)?;
+        let existing = event.attendees.iter().map(|a| (a.handle.as_str(), a.line));
+        super::refuse_look_alike("handle", "attendees.csv", &args.handle, existing)?;
         let mut person = Attendee {
             handle: args.handle.clone(),
             name: non_empty("--name", &args.name)?,
@@ -95,8 +98,8 @@ fn describe(person: &Attendee) -> String {
 
 fn non_empty(flag: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if text.contains(['\n', '\r']) {
-        Err(Error::Usage(format!("{flag} must be one line")))
+    if let Err(message) = crate::model::validate_line(flag, text) {
+        Err(Error::Usage(message))
     } else if text.is_empty() {
         Err(Error::Usage(format!("{flag} must not be empty")))
     } else {

@@ -158,7 +158,7 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(file) => break (temp, file),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
-            Err(e) => return Err(Error::io(&temp)(e)),
+            Err(e) => return Err(Error::io(path)(e)),
         }
     };
     let result = file
@@ -186,7 +186,7 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
 
 /// Prints one line of confirmation after a change.
 pub fn done(line: impl AsRef<str>) -> Result<()> {
-    say(&format!("{}\n", line.as_ref()))
+    say(&format!("{}\n", crate::render::visible(line.as_ref())))
 }
 
 /// Parses a `--at`/`--arrives` time, naming the flag in the error.
@@ -292,6 +292,26 @@ pub fn known_handles(event: &Event, handles: &[String]) -> Result<Vec<String>> {
         .iter()
         .map(|h| event.find_attendee(h).map(|a| a.handle.clone()).map_err(Error::Usage))
         .collect()
+}
+
+/// Refuses a new key that is another one in disguise: equal after normalisation and case
+/// folding, or looking the same (Cyrillic `а` for `a`). `existing` gives each key and its line.
+pub fn refuse_look_alike<'a>(
+    what: &str,
+    file: &str,
+    key: &str,
+    existing: impl IntoIterator<Item = (&'a str, u64)>,
+) -> Result<()> {
+    match existing
+        .into_iter()
+        .find(|(other, _)| model::identity::same_or_alike(key, other))
+    {
+        None => Ok(()),
+        Some((other, line)) => Err(Error::Usage(format!(
+            "{what} '{key}' looks like the existing {what} '{other}' ({file} line {line}); use '{other}', or a \
+             {what} nobody can mistake for it"
+        ))),
+    }
 }
 
 /// Refuses a change that breaks a hard rule, naming what is in the way.

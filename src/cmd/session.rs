@@ -46,9 +46,7 @@ pub(super) fn title(text: &str) -> Result<String> {
     if text.is_empty() {
         return Err(Error::Usage("the title must not be empty".into()));
     }
-    if text.contains(['\n', '\r']) {
-        return Err(Error::Usage("the title must be one line".into()));
-    }
+    crate::model::validate_line("the title", text)?;
     Ok(text.to_string())
 }
 
@@ -74,6 +72,8 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 id, existing.line
             )));
         }
+        let existing = event.sessions.iter().map(|s| (s.id.as_str(), s.line));
+        super::refuse_look_alike("session", "sessions.csv", &id, existing)?;
         let (title, team) = (title(&args.title)?, team(&args.team)?);
         let duration = duration_arg("--duration", &args.duration)?;
         let session = Session {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::Event;
+use super::{Event, identity};
 
 /// One integrity problem, located in a file and line where there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -40,6 +40,37 @@ fn duplicates<K: Ord + std::fmt::Display>(
             line: keys[i].1,
             message: format!("{what} '{}' appears again (first on line {})", keys[i].0, keys[first].1),
         });
+    }
+}
+
+/// Keys that differ but compare equal after normalisation and case folding, or look alike
+/// (`alice` and Cyrillic `аlice`): each later one is reported against the first.
+fn look_alikes(found: &mut Vec<Problem>, file: &'static str, what: &str, keys: impl Iterator<Item = (String, u64)>) {
+    let keys: Vec<(String, u64)> = keys.collect();
+    for by in [identity::key_form as fn(&str) -> String, identity::look] {
+        // Sorting by the compared form puts alikes together (linear after the sort).
+        let mut forms: Vec<(String, usize)> = keys.iter().enumerate().map(|(i, (k, _))| (by(k), i)).collect();
+        forms.sort_unstable();
+        for pair in forms.windows(2) {
+            let ((fa, a), (fb, b)) = (&pair[0], &pair[1]);
+            let ((ka, la), (kb, lb)) = (&keys[*a], &keys[*b]);
+            if fa != fb || ka == kb {
+                continue;
+            }
+            let message = format!("{what} '{kb}' looks like {what} '{ka}' (line {la}); one person or thing, two keys?");
+            // Found by both comparisons: report it once.
+            if !found
+                .iter()
+                .any(|p| p.file == file && p.line == *lb && p.message == message)
+            {
+                found.push(Problem {
+                    kind: "look-alike-key",
+                    file,
+                    line: *lb,
+                    message,
+                });
+            }
+        }
     }
 }
 
@@ -99,6 +130,67 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         "participant",
         event.participants.iter().map(|p| (Pair(&p.session, &p.handle), p.line)),
     );
+
+    // Two days on one date would put two sessions in one room at the same moment.
+    let mut dates: Vec<(chrono::NaiveDate, &str, u64)> =
+        event.days.iter().map(|d| (d.date, d.day.as_str(), d.line)).collect();
+    dates.sort_unstable();
+    for pair in dates.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            found.push(problem(
+                "duplicate-date",
+                "days.csv",
+                pair[1].2,
+                format!(
+                    "day '{}' has the date {} of day '{}' (line {}): one date, one day",
+                    pair[1].1, pair[1].0, pair[0].1, pair[0].2
+                ),
+            ));
+        }
+    }
+
+    // Handles are GitHub usernames: never an email address or any other text.
+    for a in &event.attendees {
+        if let Err(message) = identity::validate_handle(&a.handle) {
+            found.push(problem("bad-handle", "attendees.csv", a.line, message));
+        }
+    }
+    look_alikes(
+        &mut found,
+        "attendees.csv",
+        "handle",
+        event.attendees.iter().map(|a| (a.handle.clone(), a.line)),
+    );
+    look_alikes(
+        &mut found,
+        "rooms.csv",
+        "room",
+        event.rooms.iter().map(|r| (r.id.clone(), r.line)),
+    );
+    look_alikes(
+        &mut found,
+        "sessions.csv",
+        "session",
+        event.sessions.iter().map(|s| (s.id.clone(), s.line)),
+    );
+    // One email, two people: a form row that updated the wrong person, or a duplicate.
+    let mut emails: Vec<(String, &str, u64)> = event
+        .attendees
+        .iter()
+        .filter(|a| !a.email.trim().is_empty())
+        .map(|a| (a.email.trim().to_lowercase(), a.handle.as_str(), a.line))
+        .collect();
+    emails.sort_unstable();
+    for pair in emails.windows(2) {
+        if pair[0].0 == pair[1].0 && pair[0].1 != pair[1].1 {
+            found.push(problem(
+                "shared-email",
+                "attendees.csv",
+                pair[1].2,
+                format!("'{}' has the email of '{}' (line {})", pair[1].1, pair[0].1, pair[0].2),
+            ));
+        }
+    }
 
     // Slots: on a known day, inside its opening hours, not overlapping each other.
     for (i, slot) in event.slots.iter().enumerate() {

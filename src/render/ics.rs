@@ -1,7 +1,9 @@
 //! iCalendar (RFC 5545): one VEVENT per session, times in UTC so every calendar shows them
 //! right whatever its own zone, and a UID that stays the same from one export to the next
 //! (re-importing updates events instead of duplicating them). The icalendar crate does the
-//! escaping and the folding at 75 octets.
+//! folding at 75 octets and escapes SUMMARY, LOCATION and DESCRIPTION; it writes NAME and
+//! CATEGORIES as given, so those are escaped here. No text reaches the file with a control
+//! character: a CR or NUL in a title could otherwise forge or break a VEVENT.
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
@@ -19,7 +21,7 @@ pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
         ))
         .append_property(("CALSCALE", "GREGORIAN"))
         .append_property(("METHOD", "PUBLISH"))
-        .name(&agenda.title);
+        .name(&escaped(&agenda.title));
     let slug = agenda.slug();
     let location = &agenda.event.info.location;
     for item in &agenda.items {
@@ -43,16 +45,34 @@ pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
         let mut event = Event::new();
         event
             .uid(&format!("{}@{slug}.allhands", s.id))
-            .summary(&s.title)
-            .location(&place)
-            .description(&description.join("\n"))
+            .summary(&clean(&s.title))
+            .location(&clean(&place))
+            .description(&clean(&description.join("\n")))
             .starts(agenda.utc(item.day, item.span.start))
             .ends(agenda.utc(item.day, item.span.end))
             .timestamp(stamp);
         if !s.team.is_empty() {
-            event.add_property("CATEGORIES", &s.team);
+            event.add_property("CATEGORIES", escaped(&s.team));
         }
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+/// Text for a property value: line breaks as `\n` (which the escaping writes as `\\n`), every
+/// other control character dropped (load refuses them; this keeps any caller's text safe).
+fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c == '\n' || !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')))
+        .collect()
+}
+
+/// A TEXT value escaped as RFC 5545 section 3.3.11 says, for properties the crate writes raw.
+fn escaped(text: &str) -> String {
+    clean(text)
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
 }
