@@ -555,3 +555,215 @@ fn an_import_reports_each_changed_field_and_refuses_someone_elses_email() {
         "{out}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 13. Two days with one date.
+
+#[test]
+fn two_days_with_one_date_are_reported() {
+    let sample = Sample::new();
+    set_cell(&sample, "days.csv", 1, "date", "2026-05-21");
+    let out = run(&["check", "--format", "csv"], &sample.data);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("duplicate-date,days.csv,3,"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 14. Daylight saving time.
+
+/// The sample with its Saturday moved to the night clocks go forward in Amsterdam.
+fn dst_sample() -> Sample {
+    let sample = Sample::new();
+    set_cell(&sample, "days.csv", 2, "date", "2026-03-29");
+    set_cell(&sample, "days.csv", 2, "opens", "00:00");
+    sample.ok(&["add-session", "Spring forward", "--id", "DST", "--duration", "90"]);
+    sample
+}
+
+#[test]
+fn a_time_that_does_not_exist_is_refused_and_exports_count_real_minutes() {
+    let sample = dst_sample();
+    let stderr = sample.fails(
+        &["book", "DST", "--day", "sat", "--at", "02:15", "--room", "amstel"],
+        "does not exist",
+    );
+    assert!(stderr.contains("02:15"), "{stderr}");
+    // Ends in the gap: 01:15 + 90 minutes of wall clock is 02:45, which never happens.
+    sample.fails(
+        &["book", "DST", "--day", "sat", "--at", "01:15", "--room", "amstel"],
+        "02:45 does not exist",
+    );
+    sample.ok(&["book", "DST", "--day", "sat", "--at", "01:30", "--room", "amstel"]);
+    let ics = sample.ok(&["schedule", "--format", "ics", "--room", "amstel"]);
+    let event = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("SUMMARY:Spring forward"))
+        .unwrap();
+    // 01:30 CET is 00:30 UTC; 90 minutes later is 02:00 UTC (04:00 summer time).
+    assert!(event.contains("DTSTART:20260329T003000Z"), "{event}");
+    assert!(event.contains("DTEND:20260329T020000Z"), "{event}");
+    let frab = sample.ok(&["schedule", "--format", "frab-json", "--room", "amstel"]);
+    assert!(frab.contains("\"end\": \"2026-03-29T04:00:00+02:00\""), "{frab}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15. Midnight.
+
+#[test]
+fn a_session_cannot_start_at_24_00_and_one_past_midnight_is_cut_alike_everywhere() {
+    let sample = Sample::new();
+    sample.fails(
+        &["book", "S001", "--day", "thu", "--at", "24:00", "--room", "main"],
+        "end of the day",
+    );
+    set_cell(&sample, "sessions.csv", 0, "start", "24:00");
+    sample.fails(
+        &["schedule"],
+        "sessions.csv:2: column start: '24:00' is the end of the day",
+    );
+
+    let sample = Sample::new();
+    set_cell(&sample, "days.csv", 0, "closes", "24:00");
+    set_cell(&sample, "sessions.csv", 0, "start", "23:30");
+    let out = run(&["check"], &sample.data);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("runs past midnight"));
+    let csv = sample.ok(&["schedule", "--format", "csv", "--room", "main", "--day", "thu"]);
+    assert!(csv.contains("thu,2026-05-21,23:30,24:00,main"), "{csv}");
+    let ics = sample.ok(&["schedule", "--format", "ics", "--room", "main", "--day", "thu"]);
+    let event = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("SUMMARY:Opening plenary"))
+        .unwrap();
+    assert!(
+        event.contains("DTSTART:20260521T213000Z") && event.contains("DTEND:20260521T220000Z"),
+        "{event}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 17. Very long cells.
+
+#[test]
+fn a_huge_cell_is_cut_in_tables_and_markdown_and_kept_in_csv() {
+    let sample = Sample::new();
+    let title = "W".repeat(1_000_000);
+    set_cell(&sample, "sessions.csv", 0, "title", &title);
+    for args in [&["schedule"][..], &["schedule", "--format", "md"]] {
+        let out = sample.ok(args);
+        assert!(out.len() < 100_000, "{args:?} printed {} bytes", out.len());
+        assert!(
+            out.contains('…') && out.contains("more"),
+            "{args:?} does not say the cell was cut"
+        );
+    }
+    let ics = sample.ok(&["schedule", "--format", "ics"]);
+    assert!(ics.len() < 100_000, "ics has {} bytes", ics.len());
+    assert!(sample.ok(&["schedule", "--format", "csv"]).contains(&title));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 18. CR-only line ends.
+
+#[test]
+fn a_file_with_cr_line_ends_keeps_them_and_its_line_numbers() {
+    let sample = Sample::new();
+    let cr = sample.read("attendees.csv").replace('\n', "\r");
+    sample.write("attendees.csv", &cr);
+    sample.ok(&["add-attendee", "cr-person", "--name", "CR Person"]);
+    let after = sample.read("attendees.csv");
+    assert!(!after.contains('\n'), "the file's line ends became LF");
+    let (removed, added) = common::line_diff(&cr.replace('\r', "\n"), &after.replace('\r', "\n"));
+    assert!(removed.is_empty() && added.len() == 1, "{removed:?} {added:?}");
+
+    let bad = after.replacen(",member,", ",membr,", 3);
+    sample.write("attendees.csv", &bad);
+    let line = bad.split('\r').position(|l| l.contains(",membr,")).unwrap() + 1;
+    sample.fails(&["schedule"], &format!("attendees.csv:{line}: column role:"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 19. Semicolons, tabs and UTF-16.
+
+#[test]
+fn semicolon_and_tab_separated_files_are_read_and_written_back_so() {
+    let sample = Sample::new();
+    let before = sample.ok(&["attendees", "--format", "csv"]);
+    let rooms_before = sample.ok(&["rooms", "--format", "csv"]);
+    let resave = |file: &str, delimiter: u8| {
+        let text = sample.read(file);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+        writer.write_record(reader.headers().unwrap()).unwrap();
+        for r in reader.records() {
+            writer.write_record(&r.unwrap()).unwrap();
+        }
+        sample.write(file, &String::from_utf8(writer.into_inner().unwrap()).unwrap());
+    };
+    resave("attendees.csv", b';');
+    resave("rooms.csv", b'\t');
+    assert_eq!(sample.ok(&["attendees", "--format", "csv"]), before);
+    assert_eq!(sample.ok(&["rooms", "--format", "csv"]), rooms_before);
+    let semicolons = sample.read("attendees.csv");
+    sample.ok(&["add-attendee", "semi", "--name", "Semi Colon", "--team", "lang"]);
+    let (removed, added) = common::line_diff(&semicolons, &sample.read("attendees.csv"));
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(added, ["semi;Semi Colon;;member;lang;\"thu;fri;sat\";;;confirmed"]);
+    sample.ok(&["edit-room", "amstel", "--capacity", "9"]);
+    assert!(
+        sample
+            .read("rooms.csv")
+            .contains("amstel\tAmstel Room\t9\twhiteboard\n"),
+        "{}",
+        sample.read("rooms.csv")
+    );
+}
+
+#[test]
+fn a_utf16_file_is_named_as_utf16() {
+    let sample = Sample::new();
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in sample.read("rooms.csv").encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    fs::write(sample.path("rooms.csv"), bytes).unwrap();
+    sample.fails(&["schedule"], "rooms.csv:1: is UTF-16, not UTF-8");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 20. Bounds and typos are clear errors.
+
+#[test]
+fn out_of_range_sizes_durations_and_multi_line_names_are_exit_2_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value) in [
+        ("--attendees", "4294967295"),
+        ("--rooms", "0"),
+        ("--sessions", "99999999999"),
+    ] {
+        let target = dir.path().join(flag.trim_start_matches('-'));
+        let out = common::allhands()
+            .arg("generate")
+            .arg(&target)
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flag), "{}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked") && !stderr(&out).contains("memory"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!target.exists(), "{flag} {value} made a folder");
+    }
+    let sample = Sample::new();
+    sample.fails(&["add-session", "Typo", "--duration", "1h99"], "0 to 59");
+    sample.fails(&["edit-session", "S001", "--duration", "1:75"], "0 to 59");
+    let form = dir.path().join("form.csv");
+    fs::write(&form, "Name,GitHub username\n\"Two\nLines\",two-lines\n").unwrap();
+    sample.fails(
+        &["import-attendees", &form.display().to_string()],
+        "form.csv:2: column 'Name':",
+    );
+}

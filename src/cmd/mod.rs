@@ -194,6 +194,11 @@ pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
     Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
 }
 
+/// Parses the `--at` a session starts at (not 24:00).
+pub fn start_arg(text: &str) -> Result<Time> {
+    Time::parse_start(text).map_err(|m| Error::Usage(format!("--at: {m}")))
+}
+
 /// Parses a `--for`/`--duration` value.
 pub fn duration_arg(flag: &str, text: &str) -> Result<u32> {
     model::parse_duration(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))

@@ -1,6 +1,6 @@
 //! `add-session`, `edit-session`, `remove-session`, `join`, `leave`.
 
-use super::{Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg};
+use super::{Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Event, Kind, Participant, Session, Tie, format_duration, rules, validate_key};
 
@@ -223,7 +223,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             session.day = Some(day_arg(event, day)?.day.clone());
         }
         if let Some(at) = &args.at {
-            session.start = Some(time_arg("--at", at)?);
+            session.start = Some(super::start_arg(at)?);
         }
         if let Some(room) = &args.room {
             session.room = Some(event.find_room(room)?.id.clone());

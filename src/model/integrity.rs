@@ -134,7 +134,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
     // Two days on one date would put two sessions in one room at the same moment.
     let mut dates: Vec<(chrono::NaiveDate, &str, u64)> =
         event.days.iter().map(|d| (d.date, d.day.as_str(), d.line)).collect();
-    dates.sort_unstable();
+    dates.sort_unstable_by_key(|&(date, _, line)| (date, line));
     for pair in dates.windows(2) {
         if pair[0].0 == pair[1].0 {
             found.push(problem(

@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie};
+use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie, Time};
 
 /// Which hard rule a conflict breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -253,6 +253,15 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
+        Some(day) if let Some(gap) = missing_time(&event.info.timezone, day.date, at.span) => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!(
+                "{label} at {} on {}: {gap} does not exist in {} (the clocks skip it)",
+                at.span, day.date, event.info.timezone
+            ),
+        ),
         Some(day) if !day.hours().contains(at.span) => add(
             Rule::OpeningHours,
             None,
@@ -442,4 +451,15 @@ pub fn clashes(event: &Event) -> Vec<Clash> {
     }
     found.sort_by(|x, y| (&x.handle, &x.first, &x.second).cmp(&(&y.handle, &y.first, &y.second)));
     found
+}
+
+/// The start or end of `span` on `date` when it is a local time that never happens in `zone`
+/// (the hour skipped when clocks go forward), else `None`. An unknown zone has no gaps.
+pub fn missing_time(zone: &str, date: chrono::NaiveDate, span: Span) -> Option<Time> {
+    use chrono::TimeZone;
+    let zone: chrono_tz::Tz = zone.parse().ok()?;
+    [span.start, span.end].into_iter().find(|t| {
+        let local = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(t.minutes().into());
+        zone.from_local_datetime(&local).earliest().is_none()
+    })
 }

@@ -49,7 +49,7 @@ pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
             .location(&clean(&place))
             .description(&clean(&description.join("\n")))
             .starts(agenda.utc(item.day, item.span.start))
-            .ends(agenda.utc(item.day, item.span.end))
+            .ends(agenda.end_utc(item))
             .timestamp(stamp);
         if !s.team.is_empty() {
             event.add_property("CATEGORIES", escaped(&s.team));
@@ -59,13 +59,26 @@ pub fn calendar(agenda: &Agenda<'_>, stamp: DateTime<Utc>) -> String {
     calendar.done().to_string()
 }
 
+/// The most characters of one text property: the icalendar crate folds lines in time
+/// quadratic in their length, and no calendar shows more (a 10 MB title stays a 10 MB title
+/// in csv and json).
+const TEXT_LIMIT: usize = 4000;
+
 /// Text for a property value: line breaks as `\n` (which the escaping writes as `\\n`), every
-/// other control character dropped (load refuses them; this keeps any caller's text safe).
+/// other control character dropped (load refuses them; this keeps any caller's text safe),
+/// cut at [`TEXT_LIMIT`] characters.
 fn clean(text: &str) -> String {
-    text.replace("\r\n", "\n")
+    let mut out: String = text
+        .replace("\r\n", "\n")
         .chars()
         .filter(|&c| c == '\n' || !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')))
-        .collect()
+        .take(TEXT_LIMIT + 1)
+        .collect();
+    if let Some((at, _)) = out.char_indices().nth(TEXT_LIMIT) {
+        out.truncate(at);
+        out.push('…');
+    }
+    out
 }
 
 /// A TEXT value escaped as RFC 5545 section 3.3.11 says, for properties the crate writes raw.

@@ -180,6 +180,8 @@ impl Store {
             header: rows.header,
             raw_header: rows.raw_header,
             crlf: rows.crlf,
+            cr: rows.cr,
+            delimiter: rows.delimiter,
             bom: rows.bom,
         };
         headers.insert(T::SCHEMA.file, layout);

@@ -299,7 +299,7 @@ impl Record for Session {
             needs: row.parse("needs", keys("feature"))?,
             size: row.optional("size", count("size"))?,
             day: row.optional("day", |d| key("day")(d).map(|d| d.to_lowercase()))?,
-            start: row.optional("start", Time::parse)?,
+            start: row.optional("start", Time::parse_start)?,
             room: row.optional("room", key("room id"))?,
             pinned: row.parse("pinned", boolean)?,
             line: row.line(),
