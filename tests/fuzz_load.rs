@@ -379,7 +379,8 @@ fn session_parts() -> impl Strategy<Value = SessionParts> {
         prop::collection::vec(key(), 0..3),
         prop::option::of(any::<u32>()),
         prop::option::of(any::<Index>()),
-        prop::option::of(time()),
+        // A session starts by 23:59 (24:00 ends a day).
+        prop::option::of((0u32..1440).prop_map(|m| Time::from_minutes(m).unwrap())),
         prop::option::of(any::<Index>()),
         any::<bool>(),
     )

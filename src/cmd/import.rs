@@ -107,7 +107,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                     (header[i].as_str(), cells.get(i).map_or("", |c| c.as_str()))
                 })
             };
-            match person_from_row(event, &get) {
+            // A merge refuses by field; the report names the form's column for it.
+            let merged = person_from_row(event, &get).and_then(|row| {
+                merge(event, row, *line, (args.role, args.status), &mut seen)
+                    .map_err(|(field, message)| (get(&field).0.to_string(), message))
+            });
+            match merged {
                 Err((column, message)) => {
                     let place = if column.is_empty() {
                         String::new()
@@ -123,22 +128,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                         detail: message,
                     });
                 }
-                Ok(row) => {
-                    let merged = merge(event, row, *line, (args.role, args.status), &mut seen);
-                    let (outcome, at, previous) = match merged {
-                        Ok(merged) => merged,
-                        Err((column, message)) => {
-                            problems.push(format!("{file}:{line}: column '{}': {message}", get(&column).0));
-                            outcomes.push(Outcome {
-                                line: *line,
-                                handle: get("handle").1.to_string(),
-                                name: get("name").1.to_string(),
-                                action: "skipped",
-                                detail: message,
-                            });
-                            continue;
-                        }
-                    };
+                Ok((outcome, at, previous)) => {
                     match still_valid(event, at, previous.as_ref(), &required_of) {
                         Ok(()) => outcomes.push(outcome),
                         Err(why) => {

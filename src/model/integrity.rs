@@ -74,6 +74,28 @@ fn look_alikes(found: &mut Vec<Problem>, file: &'static str, what: &str, keys: i
     }
 }
 
+/// Records that share a value (a date, an email): each later one (by line) with the first.
+fn shared<'a, V: Ord + Clone>(
+    items: impl Iterator<Item = (V, &'a str, u64)>,
+) -> Vec<(V, (&'a str, u64), (&'a str, u64))> {
+    let mut items: Vec<(V, &str, u64)> = items.collect();
+    items.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+    let mut out = Vec::new();
+    let mut first = 0;
+    for i in 1..items.len() {
+        if items[i].0 != items[first].0 {
+            first = i;
+        } else {
+            out.push((
+                items[i].0.clone(),
+                (items[i].1, items[i].2),
+                (items[first].1, items[first].2),
+            ));
+        }
+    }
+    out
+}
+
 /// A two-part key (`S012 alice`), compared without building a string.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Pair<'a>(&'a str, &'a str);
@@ -132,21 +154,11 @@ pub fn problems(event: &Event) -> Vec<Problem> {
     );
 
     // Two days on one date would put two sessions in one room at the same moment.
-    let mut dates: Vec<(chrono::NaiveDate, &str, u64)> =
-        event.days.iter().map(|d| (d.date, d.day.as_str(), d.line)).collect();
-    dates.sort_unstable_by_key(|&(date, _, line)| (date, line));
-    for pair in dates.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            found.push(problem(
-                "duplicate-date",
-                "days.csv",
-                pair[1].2,
-                format!(
-                    "day '{}' has the date {} of day '{}' (line {}): one date, one day",
-                    pair[1].1, pair[1].0, pair[0].1, pair[0].2
-                ),
-            ));
-        }
+    let dates = event.days.iter().map(|d| (d.date, d.day.as_str(), d.line));
+    for (date, (day, line), (first, first_line)) in shared(dates) {
+        let message =
+            format!("day '{day}' has the date {date} of day '{first}' (line {first_line}): one date, one day");
+        found.push(problem("duplicate-date", "days.csv", line, message));
     }
 
     // Handles are GitHub usernames: never an email address or any other text.
@@ -174,22 +186,14 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         event.sessions.iter().map(|s| (s.id.clone(), s.line)),
     );
     // One email, two people: a form row that updated the wrong person, or a duplicate.
-    let mut emails: Vec<(String, &str, u64)> = event
+    let emails = event
         .attendees
         .iter()
         .filter(|a| !a.email.trim().is_empty())
-        .map(|a| (a.email.trim().to_lowercase(), a.handle.as_str(), a.line))
-        .collect();
-    emails.sort_unstable();
-    for pair in emails.windows(2) {
-        if pair[0].0 == pair[1].0 && pair[0].1 != pair[1].1 {
-            found.push(problem(
-                "shared-email",
-                "attendees.csv",
-                pair[1].2,
-                format!("'{}' has the email of '{}' (line {})", pair[1].1, pair[0].1, pair[0].2),
-            ));
-        }
+        .map(|a| (a.email.trim().to_lowercase(), a.handle.as_str(), a.line));
+    for (_, (handle, line), (first, first_line)) in shared(emails) {
+        let message = format!("'{handle}' has the email of '{first}' (line {first_line})");
+        found.push(problem("shared-email", "attendees.csv", line, message));
     }
 
     // Slots: on a known day, inside its opening hours, not overlapping each other.
