@@ -74,10 +74,11 @@ fn look_alikes(found: &mut Vec<Problem>, file: &'static str, what: &str, keys: i
     }
 }
 
+/// A record as a report names it: its key and its line.
+type Named<'a> = (&'a str, u64);
+
 /// Records that share a value (a date, an email): each later one (by line) with the first.
-fn shared<'a, V: Ord + Clone>(
-    items: impl Iterator<Item = (V, &'a str, u64)>,
-) -> Vec<(V, (&'a str, u64), (&'a str, u64))> {
+fn shared<'a, V: Ord + Clone>(items: impl Iterator<Item = (V, &'a str, u64)>) -> Vec<(V, Named<'a>, Named<'a>)> {
     let mut items: Vec<(V, &str, u64)> = items.collect();
     items.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
     let mut out = Vec::new();
