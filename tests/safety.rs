@@ -269,6 +269,15 @@ fn a_lock_file_made_by_another_user_does_not_stop_writers() {
     let out = as_other_user(&sample.data, &["add-attendee", "second-user", "--name", "Second User"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(sample.read("attendees.csv").contains("second-user,Second User"));
+
+    // A lock file its owner made unreadable: readers still read, writers are told what to do.
+    let mode = if is_root() { 0o600 } else { 0o000 };
+    fs::set_permissions(&lock, fs::Permissions::from_mode(mode)).unwrap();
+    let out = as_other_user(&sample.data, &["schedule", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = as_other_user(&sample.data, &["add-attendee", "third-user", "--name", "Third User"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("chmod a+r"), "{}", stderr(&out));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,6 +553,21 @@ fn an_import_reports_each_changed_field_and_refuses_someone_elses_email() {
     assert!(stderr.contains("form.csv:2: column 'Email':"), "{stderr}");
     assert_eq!(sample.read("attendees.csv"), before);
 
+    sample.fails(
+        &["edit-attendee", "aino-andersson", "--email", "ALEKSANDER-H@example.org"],
+        "belongs to 'aleksander-h'",
+    );
+    sample.fails(
+        &[
+            "add-attendee",
+            "newcomer",
+            "--name",
+            "New",
+            "--email",
+            "aleksander-h@example.org",
+        ],
+        "belongs to 'aleksander-h'",
+    );
     fs::write(
         &form,
         "Name,GitHub username,Email\nAino Andersson,aino-andersson,aino@new.example\n",

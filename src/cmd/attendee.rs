@@ -59,7 +59,7 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
         let mut person = Attendee {
             handle: args.handle.clone(),
             name: non_empty("--name", &args.name)?,
-            email: email(&args.email)?,
+            email: email(event, &args.handle, &args.email)?,
             role: args.role,
             teams: teams(&args.teams)?,
             days: Vec::new(),
@@ -107,11 +107,22 @@ fn non_empty(flag: &str, text: &str) -> Result<String> {
     }
 }
 
-fn email(text: &str) -> Result<String> {
+/// Checks an `--email`: an address, and nobody else's (one email, one person).
+fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if !text.is_empty() && (!text.contains('@') || text.contains(char::is_whitespace)) {
+    if !text.is_empty() && (!text.contains('@') || text.contains(|c: char| c.is_whitespace() || c.is_control())) {
         return Err(Error::Usage(format!(
             "--email '{text}' is not an email address (valid: name@example.org)"
+        )));
+    }
+    if let Some(other) = event
+        .attendees
+        .iter()
+        .find(|a| !text.is_empty() && a.email.eq_ignore_ascii_case(text) && !a.handle.eq_ignore_ascii_case(owner))
+    {
+        return Err(Error::Usage(format!(
+            "--email: that address belongs to '{}' (attendees.csv line {}); one email, one person",
+            other.handle, other.line
         )));
     }
     Ok(text.to_string())
@@ -325,7 +336,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             person.name = non_empty("--name", name)?;
         }
         if let Some(address) = &args.email {
-            person.email = email(address)?;
+            person.email = email(event, &person.handle, address)?;
         }
         if let Some(role) = args.role {
             person.role = role;

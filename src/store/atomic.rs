@@ -54,6 +54,8 @@ fn lock_file(dir: &Path) -> Result<Option<File>> {
     match File::open(&path) {
         Ok(file) => return Ok(Some(file)),
         Err(e) if e.kind() == ErrorKind::NotFound => {}
+        // Made unreadable by its owner (umask 077): read unlocked; a writer says what to do.
+        Err(e) if e.kind() == ErrorKind::PermissionDenied => return Ok(None),
         Err(e) => return Err(Error::io(path)(e)),
     }
     match OpenOptions::new().write(true).create(true).truncate(false).open(&path) {
@@ -98,8 +100,15 @@ pub fn lock_shared(dir: &Path) -> Result<Lock> {
 /// Takes the exclusive lock for writing, then finishes or cleans up after a crashed writer.
 pub fn lock_exclusive(dir: &Path) -> Result<Lock> {
     let path = dir.join(LOCK_FILE);
-    let file =
-        lock_file(dir)?.ok_or_else(|| Error::Usage(format!("{} is read-only: cannot change it", dir.display())))?;
+    let file = lock_file(dir)?.ok_or_else(|| match path.exists() {
+        true => Error::Usage(format!(
+            "cannot open {} (permission denied): make it readable for everyone who changes this folder \
+             (`chmod a+r {}`), or delete it",
+            path.display(),
+            path.display()
+        )),
+        false => Error::Usage(format!("{} is read-only: cannot change it", dir.display())),
+    })?;
     file.lock().map_err(Error::io(&path))?;
     recover(dir)?;
     Ok(Lock {
