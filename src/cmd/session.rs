@@ -191,9 +191,7 @@ pub(super) fn title(text: &str) -> Result<String> {
     if text.is_empty() {
         return Err(Error::Usage("the title must not be empty".into()));
     }
-    if text.contains(['\n', '\r']) {
-        return Err(Error::Usage("the title must be one line".into()));
-    }
+    crate::model::validate_line("the title", text)?;
     Ok(text.to_string())
 }
 
@@ -219,6 +217,8 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 id, existing.line
             )));
         }
+        let existing = event.sessions.iter().map(|s| (s.id.as_str(), s.line));
+        super::refuse_look_alike("session", "sessions.csv", &id, existing)?;
         let (title, team) = (title(&args.title)?, team(&args.team)?);
         let duration = duration_arg("--duration", &args.duration)?;
         let mut session = Session {
@@ -382,7 +382,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             session.day = Some(day_arg(event, day)?.day.clone());
         }
         if let Some(at) = &args.at {
-            session.start = Some(time_arg("--at", at)?);
+            session.start = Some(super::start_arg(at)?);
         }
         if let Some(room) = &args.room {
             session.room = Some(event.find_room(room)?.id.clone());

@@ -21,7 +21,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie};
+use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie, Time};
 
 /// Why a person counts toward a session, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -445,6 +445,15 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
+        Some(day) if let Some(gap) = missing_time(&event.info.timezone, day.date, at.span) => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!(
+                "{label} at {} on {}: {gap} does not exist in {} (the clocks skip it)",
+                at.span, day.date, event.info.timezone
+            ),
+        ),
         Some(day) if !day.hours().contains(at.span) => add(
             Rule::OpeningHours,
             None,
@@ -769,4 +778,15 @@ pub fn preferences_unmet(event: &Event) -> Vec<&Session> {
             !prefer.met(at.day, at.span)
         })
         .collect()
+}
+
+/// The start or end of `span` on `date` when it is a local time that never happens in `zone`
+/// (the hour skipped when clocks go forward), else `None`. An unknown zone has no gaps.
+pub fn missing_time(zone: &str, date: chrono::NaiveDate, span: Span) -> Option<Time> {
+    use chrono::TimeZone;
+    let zone: chrono_tz::Tz = zone.parse().ok()?;
+    [span.start, span.end].into_iter().find(|t| {
+        let local = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(t.minutes().into());
+        zone.from_local_datetime(&local).earliest().is_none()
+    })
 }

@@ -209,7 +209,9 @@ fn read_side<T: Record>(path: &Path, label: &str, bytes: &[u8]) -> Result<Side<T
             header: rows.header,
             raw_header: rows.raw_header,
             crlf: rows.crlf,
+            cr: rows.cr,
             bom: rows.bom,
+            delimiter: rows.delimiter,
         }),
     })
 }
