@@ -100,12 +100,21 @@ impl Event {
                 .or_else(|| self.rooms.iter().find(|r| r.name.to_lowercase() == folded))
         };
         self.room(id_or_name).or_else(by_folded).ok_or_else(|| {
-            unknown(
+            let message = unknown(
                 "room",
                 id_or_name,
-                self.rooms.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]),
+                self.rooms.iter().map(|r| r.id.as_str()),
                 "see `allhands rooms`",
-            )
+            );
+            // A name typed with a typo is suggested by name ("Tejo Rom" → 'Tejo Room').
+            match did_you_mean(id_or_name, self.rooms.iter().map(|r| r.name.as_str())) {
+                Some(name) if !message.contains("did you mean") => message.replacen(
+                    &format!("'{id_or_name}'"),
+                    &format!("'{id_or_name}' (did you mean '{name}'?)"),
+                    1,
+                ),
+                _ => message,
+            }
         })
     }
 
