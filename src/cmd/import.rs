@@ -259,30 +259,10 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
         None
     };
     let days = if present("days") {
-        let mut days = Vec::new();
-        for item in list(get("days").1) {
-            let day = event
-                .days
-                .iter()
-                .find(|d| {
-                    let lower = item.to_lowercase();
-                    lower.contains(&d.weekday_name().to_lowercase())
-                        || lower.contains(&d.date.to_string())
-                        || event.find_day(&item).is_ok_and(|found| found.day == d.day)
-                })
-                .ok_or_else(|| {
-                    let valid: Vec<String> = event.days.iter().map(|d| d.label()).collect();
-                    err(
-                        "days",
-                        format!("'{item}' is not a day of the event (valid: {})", valid.join(", ")),
-                    )
-                })?;
-            days.push(day.day.clone());
-        }
-        if days.is_empty() {
-            return Err(err("days", "no day chosen".into()));
-        }
-        event.sort_days(&mut days);
+        let days = event.days_from_answer(get("days").1).map_err(|m| {
+            let valid: Vec<String> = event.days.iter().map(|d| d.label()).collect();
+            err("days", format!("{m} (valid: {}, or 'all days')", valid.join(", ")))
+        })?;
         Some(days)
     } else {
         None
