@@ -85,7 +85,7 @@ struct Outcome {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (header, rows) = store::read_foreign_csv(&args.file)?;
-    let fields = map_columns(&header, &args.maps)?;
+    let fields = map_columns(&header, &args.maps, &ATTENDEE_COLUMNS)?;
     let file = args.file.display().to_string();
     let apply = |event: &mut Event| -> Result<Vec<Outcome>> {
         let mut outcomes = Vec::new();
@@ -163,20 +163,35 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.output.emit(&summary(&outcomes, args.dry_run))
 }
 
+/// How a form's columns become fields: the fields there are, a guess from each header, and
+/// the fields the form must have (`a|b`: one of them).
+pub(super) struct Columns {
+    pub fields: &'static [&'static str],
+    pub guess: fn(&str) -> Option<&'static str>,
+    pub needed: &'static [&'static str],
+}
+
+const ATTENDEE_COLUMNS: Columns = Columns {
+    fields: &FIELDS,
+    guess: guess_field,
+    needed: &["handle", "name"],
+};
+
 /// The field of each column: from --map, else guessed from the header.
-fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static str>>> {
-    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| guess_field(h)).collect();
+pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns) -> Result<Vec<Option<&'static str>>> {
+    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| (columns.guess)(h)).collect();
     for map in maps {
         let (column, field) = map
             .rsplit_once('=')
             .ok_or_else(|| Error::Usage(format!("--map '{map}' is not COLUMN=FIELD")))?;
-        let field = FIELDS
+        let field = columns
+            .fields
             .iter()
             .find(|f| **f == field.trim().to_lowercase())
             .ok_or_else(|| {
                 Error::Usage(format!(
                     "--map '{map}': unknown field '{field}' (valid: {})",
-                    FIELDS.join(", ")
+                    columns.fields.join(", ")
                 ))
             })?;
         let i = header
@@ -190,10 +205,12 @@ fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static
             })?;
         fields[i] = Some(field);
     }
-    for needed in ["handle", "name"] {
-        if !fields.contains(&Some(needed)) {
+    for needed in columns.needed {
+        if !needed.split('|').any(|n| fields.contains(&Some(n))) {
+            let first = needed.split('|').next().unwrap_or(needed);
             return Err(Error::Usage(format!(
-                "no column for {needed} in the form (columns: {}); name it with --map \"COLUMN={needed}\"",
+                "no column for {} in the form (columns: {}); name it with --map \"COLUMN={first}\"",
+                needed.replace('|', " or "),
                 header.join(", ")
             )));
         }

@@ -1,6 +1,6 @@
 //! Finding days, people, rooms and sessions from what a user typed, with "did you mean".
 
-use super::{Attendee, Day, Event, Room, Session};
+use super::{Attendee, Day, EVERYONE, Event, Preference, Room, Session};
 
 /// The choice closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -137,6 +137,23 @@ impl Event {
             hint.unwrap_or_default(),
             all.join(", ")
         ))
+    }
+
+    /// An audience team as the data spells it, or [`EVERYONE`] for a plenary.
+    pub fn find_audience(&self, team: &str) -> Result<String, String> {
+        if team.trim().eq_ignore_ascii_case(EVERYONE) {
+            return Ok(EVERYONE.to_string());
+        }
+        self.find_team(team.trim()).map(str::to_string)
+    }
+
+    /// A preference (`morning`, `afternoon`, or a day in any form `find_day` takes), its day
+    /// resolved to the event's day id.
+    pub fn find_preference(&self, text: &str) -> Result<Preference, String> {
+        match Preference::parse(text)? {
+            Preference::Day(day) => Ok(Preference::Day(self.find_day(&day)?.day.clone())),
+            other => Ok(other),
+        }
     }
 
     pub fn find_session(&self, id: &str) -> Result<&Session, String> {
