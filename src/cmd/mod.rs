@@ -6,6 +6,7 @@ pub mod booking;
 pub mod check;
 pub mod generate;
 pub mod import;
+pub mod import_interest;
 pub mod import_sessions;
 pub mod init;
 pub mod now;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Stats(args) => stats::run(args, &ctx),
         Command::ImportAttendees(args) => import::run(args, &ctx),
         Command::ImportSessions(args) => import_sessions::run(args, &ctx),
+        Command::ImportInterest(args) => import_interest::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }

@@ -6,6 +6,7 @@
 //! through [`one_line`], so no control character reaches a terminal or a CSV line.
 
 pub mod github;
+pub mod interest;
 
 pub mod proposal;
 pub mod text;
