@@ -249,13 +249,7 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         return Err(err("email", format!("'{email}' is not an email address")));
     }
-    let list = |text: &str| -> Vec<String> {
-        text.split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect()
-    };
+    let list = |text: &str| super::items(&[text.to_string()]);
     let teams = if present("teams") {
         let teams: Vec<String> = list(get("teams").1)
             .iter()

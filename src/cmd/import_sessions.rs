@@ -55,7 +55,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output.emit(&report(&outcomes, list.pull_requests, args.dry_run))
+    args.output.emit(&report(
+        &outcomes,
+        list.pull_requests,
+        args.dry_run,
+        args.output.for_people(),
+    ))
 }
 
 /// A JSON issue list, or a CSV spreadsheet: by the file's extension, else by its first character.
@@ -168,13 +173,7 @@ fn read_spreadsheet(path: &Path, maps: &[String]) -> Result<IssueList> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let split = |cell: &str| -> Vec<String> {
-            cell.split([',', ';'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
-        };
+        let split = |cell: &str| super::items(&[cell.to_string()]);
         let mut labels: Vec<String> = all("labels").into_iter().flat_map(split).collect();
         labels.extend(all("teams").into_iter().flat_map(split).map(|t| {
             let t = t
@@ -205,11 +204,20 @@ fn read_spreadsheet(path: &Path, maps: &[String]) -> Result<IssueList> {
     Ok(list)
 }
 
-fn report(outcomes: &[Outcome], pull_requests: usize, dry_run: bool) -> Listing {
+/// The report: a row per proposal (for people, only those with something to say; the
+/// footer counts the rest).
+fn report(outcomes: &[Outcome], pull_requests: usize, dry_run: bool, for_people: bool) -> Listing {
     let mut listing = Listing::new(&["issue", "session", "action", "title", "detail"]).wide("detail");
     listing.row_lines = true;
-    listing.empty_message = "the file has no proposals".into();
+    listing.empty_message = if outcomes.is_empty() {
+        "the file has no proposals".into()
+    } else {
+        "no changes".into()
+    };
     for o in outcomes {
+        if for_people && o.action == Action::Unchanged && o.notes.is_empty() {
+            continue;
+        }
         let detail: Vec<String> = o.notes.iter().map(ToString::to_string).collect();
         listing.push(vec![
             json!(o.place),

@@ -363,13 +363,7 @@ static PLENARY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn teams(issue: &Issue, description: &str, event: &Event, r: &mut Reading) {
-    let mut known: Vec<&str> = event
-        .attendees
-        .iter()
-        .flat_map(|a| a.teams.iter().map(String::as_str))
-        .collect();
-    known.sort();
-    known.dedup();
+    let known = event.teams();
     let add = |r: &mut Reading, team: &str, why: String, report_unknown: bool| match event.find_team(team) {
         Ok(found) => {
             if !r.audience.iter().any(|t| t == found) {

@@ -118,8 +118,8 @@ impl Event {
         })
     }
 
-    /// A team some attendee is on, in the spelling the data has; teams compare without case.
-    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+    /// Every team some attendee is on, sorted, each once (as spelled in the data).
+    pub fn teams(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self
             .attendees
             .iter()
@@ -127,6 +127,12 @@ impl Event {
             .collect();
         all.sort();
         all.dedup();
+        all
+    }
+
+    /// A team some attendee is on, in the spelling the data has; teams compare without case.
+    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+        let all = self.teams();
         let folded = team.to_lowercase();
         if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
             return Ok(found);
