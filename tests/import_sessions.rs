@@ -8,8 +8,10 @@ const GH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github/iss
 const REST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github/issues-rest.json");
 const SHEET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/proposals.csv");
 
+/// The fixtures' issues are numbered from 101 (the sample's own sources use lower numbers);
+/// the tests name them by their number in the fixture list (1 for #101).
 fn issue_url(number: u32) -> String {
-    format!("https://github.com/rust-lang/all-hands-2026/issues/{number}")
+    format!("https://github.com/rust-lang/all-hands-2026/issues/{}", number + 100)
 }
 
 /// The session imported from an issue (found by its source, so new sample sessions do not
@@ -54,6 +56,18 @@ fn hard_conflicts(sample: &Sample) -> String {
     out.lines()
         .find(|l| l.contains("hard-rule conflicts"))
         .unwrap_or("")
+        .to_string()
+}
+
+/// A room free on `day` from `at` until at least `until` (so the tests need not know the sample's
+/// bookings).
+fn free_room(sample: &Sample, day: &str, at: &str, until: &str) -> String {
+    let free = common::json(&sample.ok(&["free", "--day", day, "--at", at, "--for", "30", "--format", "json"]));
+    free.iter()
+        .find(|r| r["free_until"].as_str().is_some_and(|u| u >= until))
+        .unwrap_or_else(|| panic!("no room free on {day} {at}-{until}"))["room"]
+        .as_str()
+        .unwrap()
         .to_string()
 }
 
@@ -171,41 +185,41 @@ fn the_report_shows_every_guess_and_problem() {
             .to_string()
     };
     assert!(
-        detail("#10").contains("duration 120 (from \"1-2 hours\", the upper end)"),
+        detail("#110").contains("duration 120 (from \"1-2 hours\", the upper end)"),
         "{}",
-        detail("#10")
+        detail("#110")
     );
-    assert!(detail("#10").contains("days thu, fri (one of thu, fri, from \"Thu or Fri\")"));
-    assert!(detail("#1").contains("required noor-bakker (mentioned as @noor-bakker)"));
-    assert!(detail("#5").contains("! @GuillaumeGomez is not an attendee"));
-    assert!(detail("#17").contains("! author eldruin is not an attendee"));
-    assert!(detail("#27").contains("! team style (label T-style) is no attendee's team"));
-    assert!(detail("#28").contains("! Wednesday is not a day of the event"));
-    assert!(detail("#44").contains("! duration \"as long as it takes\" not understood"));
-    assert!(detail("#44").contains("the default 60 used"));
-    assert!(detail("#16").contains("! no **Duration:** given"));
-    assert!(detail("#3").contains("needs screen (from \"TV\")"));
-    assert!(detail("#24").contains("! also wishes afternoon"));
+    assert!(detail("#110").contains("days thu, fri (one of thu, fri, from \"Thu or Fri\")"));
+    assert!(detail("#101").contains("required noor-bakker (mentioned as @noor-bakker)"));
+    assert!(detail("#105").contains("! @GuillaumeGomez is not an attendee"));
+    assert!(detail("#117").contains("! author eldruin is not an attendee"));
+    assert!(detail("#127").contains("! team style (label T-style) is no attendee's team"));
+    assert!(detail("#128").contains("! Wednesday is not a day of the event"));
+    assert!(detail("#144").contains("! duration \"as long as it takes\" not understood"));
+    assert!(detail("#144").contains("the default 60 used"));
+    assert!(detail("#116").contains("! no **Duration:** given"));
+    assert!(detail("#103").contains("needs screen (from \"TV\")"));
+    assert!(detail("#124").contains("! also wishes afternoon"));
     // A guessed constraint that makes the session impossible is dropped, and says why.
     assert!(
-        detail("#11").contains("! dropped its days from the issue"),
+        detail("#111").contains("! dropped its days from the issue"),
         "{}",
-        detail("#11")
+        detail("#111")
     );
-    assert!(detail("#11").contains("sat: fmeijer is not there"));
+    assert!(detail("#111").contains("sat: fmeijer is not there"));
     assert!(
-        detail("#36").contains("! dropped its not-before time"),
+        detail("#136").contains("! dropped its not-before time"),
         "{}",
-        detail("#36")
+        detail("#136")
     );
-    assert!(detail("#33").contains("longer than any slot"));
+    assert!(detail("#133").contains("longer than any slot"));
     // Withdrawn: closed without S-scheduled. Closed with it: imported.
     assert_eq!(
-        report.iter().find(|r| r["issue"] == "#13").unwrap()["action"],
+        report.iter().find(|r| r["issue"] == "#113").unwrap()["action"],
         "skipped"
     );
-    assert!(detail("#13").contains("closed without S-scheduled"));
-    assert_eq!(report.iter().find(|r| r["issue"] == "#14").unwrap()["action"], "added");
+    assert!(detail("#113").contains("closed without S-scheduled"));
+    assert_eq!(report.iter().find(|r| r["issue"] == "#114").unwrap()["action"], "added");
     assert_eq!(report.len(), 44);
     assert!(session(&sample, 13).is_none() && session(&sample, 42).is_none());
     assert_eq!(field(&sample, 11, "days"), "");
@@ -232,7 +246,7 @@ fn text_from_issues_never_reaches_the_terminal_or_files_as_control() {
 fn the_rest_api_shape_skips_pull_requests_and_matches_authors_without_case() {
     let sample = Sample::new();
     let out = sample.ok(&["import-sessions", REST, "--format", "csv"]);
-    assert!(out.contains("#49,,skipped,Old idea"), "{out}");
+    assert!(out.contains("#149,,skipped,Old idea"), "{out}");
     let report = wide(&sample, &["import-sessions", REST, "--dry-run"]);
     assert!(report.contains("1 pull request(s) left out"), "{report}");
     assert!(session(&sample, 52).is_none());
@@ -269,7 +283,8 @@ fn importing_again_unchanged_writes_nothing_and_says_so() {
 fn importing_again_updates_by_source_field_by_field_and_keeps_the_schedule() {
     let sample = imported();
     let id = field(&sample, 43, "id");
-    sample.ok(&["book", &id, "--day", "thu", "--at", "14:00", "--room", "dom"]);
+    let room = free_room(&sample, "thu", "14:00", "15:00");
+    sample.ok(&["book", &id, "--day", "thu", "--at", "14:00", "--room", &room]);
     sample.ok(&["edit-session", &id, "--notes", "bring the printed draft"]);
     sample.ok(&["join", &id, "alice"]);
     // The issue's duration changes from 30 min to an hour.
@@ -281,10 +296,12 @@ fn importing_again_updates_by_source_field_by_field_and_keeps_the_schedule() {
     let before = sample.read("sessions.csv");
     let out = sample.ok(&["import-sessions", file.to_str().unwrap(), "--format", "csv"]);
     assert!(
-        out.contains(&format!("#43,{id},updated,Rust Vision doc review,duration: 30 -> 60\n")),
+        out.contains(&format!(
+            "#143,{id},updated,Rust Vision doc review,duration: 30 -> 60\n"
+        )),
         "{out}"
     );
-    // #4 says "30 min" too; nothing else changed.
+    // #104 says "30 min" too; nothing else changed.
     assert_eq!(out.matches(",updated,").count(), 2, "{out}");
     assert_eq!(out.matches(",unchanged,").count(), 40, "{out}");
     let row = session(&sample, 43).unwrap();
@@ -296,7 +313,7 @@ fn importing_again_updates_by_source_field_by_field_and_keeps_the_schedule() {
             &row["room"],
             &row["notes"]
         ],
-        ["60", "thu", "14:00", "dom", "bring the printed draft"]
+        ["60", "thu", "14:00", room.as_str(), "bring the printed draft"]
     );
     assert_eq!(ties(&sample, &id), ["aleksander-h:required", "alice:interested"]);
     let (removed, added) = common::line_diff(&before, &sample.read("sessions.csv"));
@@ -307,10 +324,11 @@ fn importing_again_updates_by_source_field_by_field_and_keeps_the_schedule() {
 fn an_update_that_would_break_a_rule_where_it_is_booked_is_not_applied() {
     let sample = imported();
     let id = field(&sample, 43, "id");
-    // 14:00-14:30 in Amstel; another booking from 14:30 leaves no room to grow.
-    sample.ok(&["book", &id, "--day", "thu", "--at", "14:00", "--room", "amstel"]);
+    // 14:00-14:30; another booking in the same room from 14:30 leaves no room to grow.
+    let room = free_room(&sample, "thu", "14:00", "15:00");
+    sample.ok(&["book", &id, "--day", "thu", "--at", "14:00", "--room", &room]);
     let other = field(&sample, 17, "id");
-    sample.ok(&["book", &other, "--day", "thu", "--at", "14:30", "--room", "amstel"]);
+    sample.ok(&["book", &other, "--day", "thu", "--at", "14:30", "--room", &room]);
     let changed = std::fs::read_to_string(GH)
         .unwrap()
         .replace("**Duration:** 30 min\\n<!-- 30 minutes? an hour? an entire morning/afternoon? -->\\n\\n<!--\\nDescribe the session. It helps the organizers to know:\\n- who should attend (any specific people or team that shouldn't have conflicting sessions at the same time)\\n- when it should take place (any preference for a day or any time constraints, e.g. not Saturday)\\n- what hardware it needs (conferencing speaker, tv, paper, ...)\\n-->\\n\\nEveryone", "**Duration:** 1 hour\\n\\nEveryone");
@@ -319,11 +337,11 @@ fn an_update_that_would_break_a_rule_where_it_is_booked_is_not_applied() {
     let before = sample.read("sessions.csv");
     let out = sample.ok(&["import-sessions", file.to_str().unwrap(), "--format", "json"]);
     let report = common::json(&out);
-    let row = report.iter().find(|r| r["issue"] == "#43").unwrap();
+    let row = report.iter().find(|r| r["issue"] == "#143").unwrap();
     assert_eq!(row["action"], "skipped");
     let detail = row["detail"].as_str().unwrap();
     assert!(detail.contains("not updated: where it is booked"), "{detail}");
-    assert!(detail.contains("Amstel Room is already taken"), "{detail}");
+    assert!(detail.contains("is already taken by"), "{detail}");
     assert!(detail.contains("not applied: duration: 30 -> 60"), "{detail}");
     assert_eq!(sample.read("sessions.csv"), before);
     assert!(hard_conflicts(&sample).starts_with("0 hard-rule conflicts"));
@@ -344,7 +362,7 @@ fn a_withdrawn_issue_that_was_imported_is_reported_not_deleted() {
     let out = sample.ok(&["import-sessions", file.to_str().unwrap(), "--format", "csv"]);
     assert!(
         out.contains(&format!(
-            "#1,{id},withdrawn,Async closures: next steps,! closed without S-scheduled: {id} is kept"
+            "#101,{id},withdrawn,Async closures: next steps,! closed without S-scheduled: {id} is kept"
         )),
         "{out}"
     );

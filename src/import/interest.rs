@@ -96,7 +96,7 @@ pub fn find_session<'a>(event: &'a Event, text: &str) -> Option<&'a Session> {
     event
         .sessions
         .iter()
-        .find(|s| s.title.trim().eq_ignore_ascii_case(text) || s.title.trim().to_lowercase() == text.to_lowercase())
+        .find(|s| s.title.trim().to_lowercase() == text.to_lowercase())
         .or_else(|| event.sessions.iter().find(|s| s.id.eq_ignore_ascii_case(text)))
 }
 

@@ -93,6 +93,15 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("a valid pattern")
 }
 
+/// The (up to) `bytes` bytes of `text` before `at`, starting on a character boundary.
+fn lead(text: &str, at: usize, bytes: usize) -> &str {
+    let mut start = at.saturating_sub(bytes);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..at]
+}
+
 /// Removes `<!-- ... -->` comments, an unterminated one to the end, and the rest of a comment
 /// whose opening was deleted (from the start of its paragraph to a stray `-->`).
 pub fn strip_comments(body: &str) -> String {
@@ -140,12 +149,19 @@ pub fn split_duration(body: &str) -> (Option<String>, String) {
         return (Some(value), rest);
     }
     // `**Duration:**` alone on its line: the answer is the next line with text.
-    let mut lines = after.split_inclusive('\n');
+    let lines = after.split_inclusive('\n');
     let mut answer = None;
-    for line in lines.by_ref() {
-        if !line.trim().is_empty() {
-            answer = Some(line.trim().trim_matches(['*', '_']).trim().to_string());
-            break;
+    let mut lines = lines.peekable();
+    while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+        lines.next();
+    }
+    // The next line answers only if it reads like an answer, not the next bullet or field.
+    if let Some(line) = lines.peek() {
+        let text = line.trim();
+        let field = text.starts_with(['-', '*', '#', '>', '+']) || text.contains(":**");
+        if !field && text.chars().count() <= 40 {
+            answer = Some(text.trim_matches(['*', '_']).trim().to_string());
+            lines.next();
         }
     }
     rest.extend(lines);
@@ -398,14 +414,24 @@ fn teams(issue: &Issue, description: &str, event: &Event, r: &mut Reading) {
     for c in TEAM_LABEL.captures_iter(description) {
         add(r, &c[1], format!("T-{}", &c[1]), true);
     }
+    // "the lang team", "the libs-api team", "leadership council team": the team's words, then
+    // "team". Compared word by word (no pattern per team and issue to compile).
     let lower = description.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     for team in &known {
-        let pattern = format!(
-            r"\b{}[ -]?teams?\b",
-            regex::escape(&team.to_lowercase()).replace("\\-", "[- ]")
-        );
-        if let Some(m) = re(&pattern).find(&lower) {
-            add(r, team, format!("from {}", quote(m.as_str())), false);
+        let name = team.to_lowercase();
+        let name: Vec<&str> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let said = words
+            .windows(name.len() + 1)
+            .find(|w| w[..name.len()] == name[..] && matches!(w[name.len()], "team" | "teams"));
+        if let Some(said) = said {
+            add(r, team, format!("from {}", quote(&said.join(" "))), false);
         }
     }
     let plenary_label = issue.labels.iter().any(|l| l.eq_ignore_ascii_case("plenary"));
@@ -576,9 +602,8 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
             }
             let morning = m[1].eq_ignore_ascii_case("morning");
             let since = &clause[last_end.min(whole.start())..whole.start()];
-            let negated = NEGATION.is_match(&clause[whole.start().saturating_sub(24)..whole.start()])
-                && !since.is_empty()
-                && NEGATION.is_match(since);
+            let negated =
+                NEGATION.is_match(lead(clause, whole.start(), 24)) && !since.is_empty() && NEGATION.is_match(since);
             let said = format!("{}, from {excerpt}", quote(m.get(0).expect("group 0").as_str()));
             match (negated, ONLY.is_match(clause), morning) {
                 (true, _, true) | (false, true, false) => after.push((blocks.lunch.end, said)),
@@ -684,8 +709,7 @@ fn hardware(description: &str, event: &Event, r: &mut Reading) {
     let mut unknown: Vec<String> = Vec::new();
     for ((_, label, candidates), pattern) in HARDWARE.iter().zip(HARDWARE_WORDS.iter()) {
         for m in pattern.find_iter(description) {
-            let lead = &description[m.start().saturating_sub(16)..m.start()];
-            if NO_NEED.is_match(lead) {
+            if NO_NEED.is_match(lead(description, m.start(), 16)) {
                 continue;
             }
             let word = m.as_str().to_lowercase();
@@ -785,6 +809,37 @@ mod tests {
             (Some("2 hours".into()), "rest".into())
         );
         assert_eq!(split_duration("no such line").0, None);
+    }
+
+    #[test]
+    fn the_duration_line_left_empty_does_not_swallow_the_next_bullet() {
+        let (duration, rest) = split_duration("**Duration:**\n\n- Who: @alice\n");
+        assert_eq!((duration, rest.as_str()), (None, "- Who: @alice\n"));
+    }
+
+    #[test]
+    fn text_in_any_script_reads_without_panicking() {
+        let event = crate::model::Event {
+            info: crate::model::EventInfo {
+                name: "e".into(),
+                location: String::new(),
+                timezone: "UTC".into(),
+                extra: Default::default(),
+            },
+            days: vec![],
+            slots: vec![],
+            attendees: vec![],
+            rooms: vec![],
+            sessions: vec![],
+            participants: vec![],
+        };
+        let issue = Issue {
+            body: "**Duration:** ½ 時間\n日本語のprojector, ééééé morning, 🦀🦀 not afternoon; über-team".into(),
+            ..Issue::default()
+        };
+        let reading = read(&issue, &event);
+        assert_eq!(reading.duration, None);
+        assert_eq!(reading.prefer, Some(Preference::Morning));
     }
 
     #[test]
