@@ -261,7 +261,11 @@ fn apply(event: &mut Event, existing: Option<usize>, title: &str, source: &str, 
             session.duration
         )));
     }
-    let snapshot = event.clone();
+    // Only a booked session can break a rule where it is: only then is the event kept to compare.
+    let snapshot = before
+        .as_ref()
+        .is_some_and(Session::is_scheduled)
+        .then(|| event.clone());
     let mut added_ties = Vec::new();
     for person in &named {
         if !event
@@ -292,9 +296,11 @@ fn apply(event: &mut Event, existing: Option<usize>, title: &str, source: &str, 
             }
             event.sessions[at] = session.clone();
             // A booked session stays where it is only if the update breaks no hard rule there.
-            let broken = rules::new_conflicts(&snapshot, event, &[&session.id]);
+            let broken = snapshot.as_ref().map_or_else(Vec::new, |snapshot| {
+                rules::new_conflicts(snapshot, event, &[&session.id])
+            });
             if let Some(first) = broken.first() {
-                *event = snapshot;
+                *event = snapshot.expect("only a booked session has conflicts");
                 out.action = Action::Skipped;
                 out.notes.push(Note::problem(format!(
                     "not updated: where it is booked the change would break a rule ({first}); \

@@ -450,7 +450,16 @@ static DAY_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NEGATION: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:not|no|except|avoid|never|can't|cannot|can not|won't|unavailable|busy)\b"));
-static ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bonly\b|\b(?:must|has to|have to|needs? to) be (?:on|in)\b"));
+static ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:only|exclusively|(?:must|has to|have to|needs? to) be)\s+(?:(?:on|in)\s+)?(?:the\s+)?$")
+});
+static ONLY_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^s?\s*(?:only|exclusively)\b"));
+
+/// Whether "only" (or "must be on") qualifies the words at `range` of `clause`: just before
+/// them ("only on Thursday", "only in the morning") or just after ("Saturday only").
+fn only_near(clause: &str, range: std::ops::Range<usize>) -> bool {
+    ONLY.is_match(lead(clause, range.start, 32)) || ONLY_AFTER.is_match(&clause[range.end..])
+}
 static JOINER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[\s,/&]*(?:or|and|nor)?[\s,/&]*$"));
 static TIME_WISH: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -516,6 +525,7 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
         let excerpt = quote(clause.trim().trim_start_matches(['-', '*', ' ']));
         // Days, each negated or not by the words since the previous day.
         let mut days: Vec<(String, bool)> = Vec::new();
+        let mut is_only = false;
         let mut last_end = 0;
         let mut negated = false;
         for m in DAY_WORD.find_iter(clause) {
@@ -532,7 +542,10 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
                 .iter()
                 .find(|d| d.weekday_name().to_lowercase().starts_with(&prefix))
             {
-                Some(day) => days.push((day.day.clone(), negated)),
+                Some(day) => {
+                    is_only |= !negated && only_near(clause, m.range());
+                    days.push((day.day.clone(), negated));
+                }
                 None => {
                     if !unknown_days.contains(&prefix) {
                         unknown_days.push(prefix);
@@ -546,7 +559,6 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
         }
         let wanted: Vec<String> = days.iter().filter(|(_, n)| !n).map(|(d, _)| d.clone()).collect();
         not.extend(days.iter().filter(|(_, n)| *n).map(|(d, _)| d.clone()));
-        let is_only = ONLY.is_match(clause);
         if !wanted.is_empty() && (is_only || wanted.len() > 1) {
             only.extend(wanted.iter().cloned());
             let how = if is_only { "only" } else { "one of" };
@@ -605,7 +617,10 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
             let negated =
                 NEGATION.is_match(lead(clause, whole.start(), 24)) && !since.is_empty() && NEGATION.is_match(since);
             let said = format!("{}, from {excerpt}", quote(m.get(0).expect("group 0").as_str()));
-            match (negated, ONLY.is_match(clause), morning) {
+            // "only Thursday or Friday morning": the morning of an "only" day is "only" too.
+            let of_only_day = is_only && !since.is_empty() && since.trim().is_empty();
+            let only = of_only_day || only_near(clause, whole.range());
+            match (negated, only, morning) {
                 (true, _, true) | (false, true, false) => after.push((blocks.lunch.end, said)),
                 (true, _, false) | (false, true, true) => before.push((blocks.lunch.start, said)),
                 (false, false, true) => wishes.push((Preference::Morning, said)),
@@ -817,22 +832,47 @@ mod tests {
         assert_eq!((duration, rest.as_str()), (None, "- Who: @alice\n"));
     }
 
-    #[test]
-    fn text_in_any_script_reads_without_panicking() {
-        let event = crate::model::Event {
-            info: crate::model::EventInfo {
+    /// Thursday to Saturday, 09:00-18:00, slots 09:30-11:00, 11:30-13:00, 14:00-15:30.
+    fn event() -> Event {
+        use crate::model::{Day, EventInfo, Slot};
+        let days: Vec<Day> = [("thu", 21), ("fri", 22), ("sat", 23)]
+            .into_iter()
+            .map(|(id, d)| {
+                let date = chrono::NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
+                Day::new(id.into(), date, Time::at(9, 0), Time::at(18, 0))
+            })
+            .collect();
+        let slots = days
+            .iter()
+            .flat_map(|d| {
+                [(9, 30, 11, 0), (11, 30, 13, 0), (14, 0, 15, 30)].map(|(a, b, c, e)| Slot {
+                    day: d.day.clone(),
+                    start: Time::at(a, b),
+                    end: Time::at(c, e),
+                    line: 0,
+                    extra: Default::default(),
+                })
+            })
+            .collect();
+        Event {
+            info: EventInfo {
                 name: "e".into(),
                 location: String::new(),
                 timezone: "UTC".into(),
                 extra: Default::default(),
             },
-            days: vec![],
-            slots: vec![],
+            days,
+            slots,
             attendees: vec![],
             rooms: vec![],
             sessions: vec![],
             participants: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn text_in_any_script_reads_without_panicking() {
+        let event = event();
         let issue = Issue {
             body: "**Duration:** ½ 時間\n日本語のprojector, ééééé morning, 🦀🦀 not afternoon; über-team".into(),
             ..Issue::default()
@@ -840,6 +880,29 @@ mod tests {
         let reading = read(&issue, &event);
         assert_eq!(reading.duration, None);
         assert_eq!(reading.prefer, Some(Preference::Morning));
+    }
+
+    #[test]
+    fn only_binds_to_the_days_and_times_next_to_it() {
+        let event = event();
+        let wish = |text: &str| {
+            let mut r = Reading::default();
+            when(text, &event, &mut r);
+            (
+                r.days.map(|d| d.join(";")),
+                r.not_after.map(|t| t.to_string()),
+                r.prefer.map(|p| p.to_string()),
+            )
+        };
+        assert_eq!(wish("only Thursday"), (Some("thu".into()), None, None));
+        assert_eq!(wish("Saturday only, please"), (Some("sat".into()), None, None));
+        assert_eq!(
+            wish("we only need an hour, Thursday works"),
+            (None, None, Some("thu".into()))
+        );
+        assert_eq!(wish("mornings only"), (None, Some("13:00".into()), None));
+        assert_eq!(wish("only in the morning"), (None, Some("13:00".into()), None));
+        assert_eq!(wish("not Thursday or Friday"), (Some("sat".into()), None, None));
     }
 
     #[test]
