@@ -488,3 +488,28 @@ fn bad_files_are_refused_with_their_place_and_nothing_written() {
     let no_title_column = write("sheet.csv", "Minutes\n45\n");
     sample.fails(&["import-sessions", &no_title_column], "no column for title");
 }
+
+#[test]
+fn a_constraint_is_kept_when_dropping_it_would_not_help() {
+    let sample = Sample::new();
+    let sheet = sample.data.parent().unwrap().join("sheet.csv");
+    // Sebastián is there on Thursday only, the-ingrid on Friday only: no day suits both, with
+    // or without "only Friday"; so the wish stays and the report says why.
+    std::fs::write(
+        &sheet,
+        "Title,Author,Duration,When\nTypes and libs sync,sebastian,1h,\"only Friday, with @the-ingrid\"\n",
+    )
+    .unwrap();
+    let out = sample.ok(&["import-sessions", sheet.to_str().unwrap(), "--format", "json"]);
+    let detail = common::json(&out)[0]["detail"].as_str().unwrap().to_string();
+    assert!(
+        detail.contains("could never take place (fri: sebastian is not there)"),
+        "{detail}"
+    );
+    assert!(!detail.contains("dropped"), "{detail}");
+    let row = rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["title"] == "Types and libs sync")
+        .unwrap();
+    assert_eq!(row["days"], "fri");
+}

@@ -195,8 +195,9 @@ fn apply(event: &mut Event, existing: Option<usize>, title: &str, source: &str, 
     if let Some(prefer) = &reading.prefer {
         session.prefer = Some(prefer.clone());
     }
-    // The issue's time constraints, each dropped again when it makes the session impossible.
-    let kept = (session.days.clone(), session.not_before, session.not_after);
+    // The issue's time constraints; those that make the session impossible are dropped again
+    // (the fewest that will do, the days kept before the times). Where dropping them does not
+    // help (its people are never there together), they stay and the report says why.
     let asked = [
         reading.days.is_some(),
         reading.not_before.is_some(),
@@ -216,41 +217,27 @@ fn apply(event: &mut Event, existing: Option<usize>, title: &str, source: &str, 
         }
         s
     };
-    // Subsets of what was asked, most kept first (the days before the times).
     let mut masks: Vec<[bool; 3]> = (0..8u8)
         .rev()
         .map(|bits| [bits & 4 != 0, bits & 2 != 0, bits & 1 != 0])
         .filter(|m| (0..3).all(|i| !m[i] || asked[i]))
         .collect();
     masks.sort_by_key(|m| std::cmp::Reverse(m.iter().filter(|x| **x).count()));
-    let full = with(asked);
-    let impossible = rules::never_possible(event, &full, &required);
     let mut chosen = asked;
-    if let Some(why) = &impossible {
-        chosen = masks
+    if let Some(why) = rules::never_possible(event, &with(asked), &required)
+        && let Some(possible) = masks
             .iter()
-            .copied()
-            .find(|m| rules::never_possible(event, &with(*m), &required).is_none())
-            .unwrap_or([false; 3]);
+            .find(|m| rules::never_possible(event, &with(**m), &required).is_none())
+    {
+        chosen = *possible;
         let names = ["its days", "its not-before time", "its not-after time"];
         let dropped: Vec<&str> = (0..3).filter(|i| asked[*i] && !chosen[*i]).map(|i| names[i]).collect();
-        if !dropped.is_empty() {
-            notes.push(Note::problem(format!(
-                "dropped {} from the issue: {why}",
-                dropped.join(" and ")
-            )));
-        }
+        notes.push(Note::problem(format!(
+            "dropped {} from the issue: {why}",
+            dropped.join(" and ")
+        )));
     }
     session = with(chosen);
-    if !chosen[0] {
-        session.days = kept.0;
-    }
-    if !chosen[1] {
-        session.not_before = kept.1;
-    }
-    if !chosen[2] {
-        session.not_after = kept.2;
-    }
     if let Some(why) = rules::never_possible(event, &session, &required) {
         notes.push(Note::problem(why));
     }
