@@ -163,6 +163,20 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.output.emit(&summary(&outcomes, args.dry_run))
 }
 
+/// What the imports of proposals and interest take: the file, its columns named by hand, and
+/// whether to write.
+#[derive(Debug, clap::Args)]
+pub struct ImportFile {
+    /// The file to read (see below)
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (the fields are listed below)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub maps: Vec<String>,
+    /// Show what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// How a form's columns become fields: the fields there are, a guess from each header, and
 /// the fields the form must have (`a|b`: one of them).
 pub(super) struct Columns {

@@ -1,10 +1,8 @@
 //! `import-interest`: who would like to attend which session, from a form export.
 
-use std::path::PathBuf;
-
 use serde_json::json;
 
-use super::import::{Columns, map_columns};
+use super::import::{Columns, ImportFile, map_columns};
 use super::{Context, OutputArgs};
 use crate::error::Result;
 use crate::import::interest::{self, Outcome, Response};
@@ -17,25 +15,24 @@ use crate::store;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     allhands import-interest interest.csv --dry-run\n  \
-    allhands import-interest interest.csv --map \"Your GitHub=handle\" --map \"Pick sessions=sessions\"\n\n\
+    allhands import-interest interest.csv --map \"Your GitHub=handle\" --map \"Pick sessions=sessions\"\n\
+    \n\
     The person: a GitHub username or email column (matched to attendees without case). The sessions:\n  \
-    a checkbox column listing titles or ids (\"Which sessions would you like to attend?\"; Google Forms joins\n  \
-    answers with \", \", and titles with commas are matched whole, longest first), a second one for sessions\n  \
-    they must attend (a header with \"must\" or \"required\"), or a checkbox grid, one column per session:\n  \
-    \"Which sessions? [Polonius roadmap]\" answered Interested / Must attend / empty.\n\
-    Ties the form adds are marked `form` in participants.csv's source column. Running it again (or a later\n\
-    response of the same person) replaces that person's form ties with their latest answers; ties set by\n\
-    hand are never changed. \"Must attend\" becomes required only when that breaks no hard rule (else\n\
-    interested); a tie that would overfill a booked room is left out. Both are reported, as is every\n\
-    person and answer that matches nothing.")]
+    - a checkbox column of titles or ids (\"Which sessions would you like to attend?\"; Google Forms\n    \
+    joins answers with \", \", and titles with commas are matched whole, the longest first),\n  \
+    - a column of sessions they must attend (a header with \"must\" or \"required\"),\n  \
+    - or a checkbox grid, a column per session: \"Which sessions? [Polonius roadmap]\" answered\n    \
+    Interested / Must attend / empty.\n\
+    The ties a form adds are marked `form` in participants.csv's source column: running it again (or\n\
+    a later response of the same person) replaces that person's form ties with their latest answers;\n\
+    ties set by hand are never changed. \"Must attend\" becomes required only when that breaks no hard\n\
+    rule (else interested); a tie that would overfill a booked room is left out. Both are reported,\n\
+    as is every person and answer that matches nothing.\n\
+    --map COLUMN=FIELD names a column the headers do not make clear (FIELD: handle, email, sessions,\n\
+    must, ignore).")]
 pub struct Args {
-    pub file: PathBuf,
-    /// Read form column COLUMN as FIELD (handle, email, sessions, must, ignore)
-    #[arg(long = "map", value_name = "COLUMN=FIELD")]
-    pub maps: Vec<String>,
-    /// Show what would happen, write nothing
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub input: ImportFile,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -70,8 +67,8 @@ const FORM_COLUMNS: Columns = Columns {
 };
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let (header, rows) = store::read_foreign_csv(&args.file)?;
-    let fields = map_columns(&header, &args.maps, &FORM_COLUMNS)?;
+    let (header, rows) = store::read_foreign_csv(&args.input.file)?;
+    let fields = map_columns(&header, &args.input.maps, &FORM_COLUMNS)?;
     let apply = |event: &mut Event| -> Result<(Vec<Outcome>, Vec<String>)> {
         // Grid columns name their session in the header: resolve each once.
         let mut problems = Vec::new();
@@ -132,13 +129,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             .collect();
         Ok((interest::apply(event, &responses), problems))
     };
-    let (outcomes, problems) = if args.dry_run {
+    let (outcomes, problems) = if args.input.dry_run {
         let mut event = ctx.load()?;
         apply(&mut event)?
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output.emit(&report(&outcomes, &problems, args.dry_run))
+    args.output.emit(&report(&outcomes, &problems, args.input.dry_run))
 }
 
 fn report(outcomes: &[Outcome], problems: &[String], dry_run: bool) -> Listing {

@@ -1,10 +1,10 @@
 //! `import-sessions`: session proposals from a GitHub issue export or a spreadsheet.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
-use super::import::{Columns, map_columns};
+use super::import::{Columns, ImportFile, map_columns};
 use super::{Context, OutputArgs};
 use crate::error::{Error, Result};
 use crate::import::github::{self, Issue, IssueList};
@@ -19,37 +19,37 @@ use crate::store;
     gh issue list --repo rust-lang/all-hands-2026 --state all --limit 1000 \\\n      \
     --json number,title,body,labels,author,url,state > proposals.json\n  \
     allhands import-sessions proposals.json --dry-run\n  \
-    allhands import-sessions proposals.csv --map \"Session name=title\"\n\n\
-    One session per issue; its source is the issue's link. Read from the text (ignoring <!-- comments -->):\n  \
-    the **Duration:** line (30 min, 1.5 hours, 1-2 hours: the upper end, a morning / an afternoon / half a day:\n  \
-    the morning or afternoon block between the day's first slot, its longest gap around noon (lunch) and its\n  \
-    last slot, all day: the opening hours; else 60, reported); the author and @mentioned attendees (required);\n  \
-    teams (@rust-lang/lang, T-lang, \"the lang team\", label T-lang: the audience; \"plenary\": everyone);\n  \
-    only/not/before/after (hard: days, not before, not after; \"Thu or Fri\": those days), other mentions of\n  \
-    a day, morning or afternoon (a preference); hardware (TV: screen, ...) as the rooms' features, else notes.\n\
-    A closed issue without the label S-scheduled is withdrawn: skipped, or reported if already imported.\n\
+    allhands import-sessions proposals.csv --map \"Session name=title\"\n\
+    \n\
+    One session per issue; its source is the issue's link. Read from the text (not <!-- comments -->):\n  \
+    duration  the **Duration:** line: 30 min, 1.5 hours, two hours; 1-2 hours: the upper end; a\n            \
+    morning / an afternoon / half a day: the block from the day's first slot to lunch (its\n            \
+    longest gap between slots starting 11:00-14:30), or from lunch to its last slot; all\n            \
+    day: the opening hours; anything else: 60, reported\n  \
+    who       the author and @mentioned attendees are required; @rust-lang/lang, T-lang, \"the lang\n            \
+    team\" and labels T-lang make the audience; \"plenary\" or \"for everyone\": everyone\n  \
+    when      only / not / before / after: hard (days, not before, not after); \"Thu or Fri\": those\n            \
+    days; a plain day, morning or afternoon: the preference\n  \
+    hardware  projector, TV / screen, whiteboard, video call, conferencing speaker, microphone: the\n            \
+    rooms' features; hardware no room has goes to the notes\n\
+    A closed issue without the label S-scheduled is withdrawn: skipped, or reported if imported.\n\
     Importing again updates each session by its source: what the issue says wins, everything else the\n\
-    organizer set (schedule, people, other fields) stays, and every change is listed field by field.\n\
-    A spreadsheet (CSV with a header) has columns title, duration, description (any number: who, when,\n\
-    hardware), author, source, teams, labels, state; they are recognised by their headers or named with --map.")]
+    organizers set (schedule, people, other fields) stays; every change is listed field by field.\n\
+    A spreadsheet (CSV with a header) has columns title, duration, description (any number: who,\n\
+    when, hardware), author, source, teams, labels, state, recognised by their headers; --map\n\
+    COLUMN=FIELD names one (FIELD: title, duration, description, author, source, teams, labels,\n\
+    state, ignore).")]
 pub struct Args {
-    /// The export: JSON from `gh issue list` or the REST API, or a CSV spreadsheet
-    pub file: PathBuf,
-    /// Read spreadsheet column COLUMN as FIELD (title, duration, description, author, source, teams, labels,
-    /// state, ignore)
-    #[arg(long = "map", value_name = "COLUMN=FIELD")]
-    pub maps: Vec<String>,
-    /// Show what would happen, write nothing
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub input: ImportFile,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let list = read_proposals(&args.file, &args.maps)?;
+    let list = read_proposals(&args.input.file, &args.input.maps)?;
     let apply = |event: &mut Event| Ok(proposal::import(event, &list.issues));
-    let outcomes = if args.dry_run {
+    let outcomes = if args.input.dry_run {
         let mut event = ctx.load()?;
         apply(&mut event)?
     } else {
@@ -58,7 +58,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.output.emit(&report(
         &outcomes,
         list.pull_requests,
-        args.dry_run,
+        args.input.dry_run,
         args.output.for_people(),
     ))
 }
