@@ -221,12 +221,7 @@ fn a_checkbox_grid_reads_one_column_per_session() {
             .unwrap()
             .contains("unknown person \"nobody-here\"")
     );
-    let table = sample
-        .cmd(&["import-interest", GRID, "--dry-run"])
-        .env("COLUMNS", "250")
-        .output()
-        .unwrap();
-    let table = String::from_utf8(table.stdout).unwrap();
+    let table = sample.ok_wide(&["import-interest", GRID, "--dry-run"]);
     assert!(
         table.contains("! column \"Which sessions? [No such session]\": no session titled \"No such session\""),
         "{table}"
@@ -246,32 +241,26 @@ fn dry_run_writes_nothing() {
 #[test]
 fn forms_without_people_or_sessions_are_refused() {
     let sample = sample();
-    let dir = sample.data.parent().unwrap();
-    let no_person = dir.join("no-person.csv");
-    std::fs::write(&no_person, "Timestamp,Which sessions?\n1,Polonius roadmap\n").unwrap();
+    let no_person = sample.beside("no-person.csv", "Timestamp,Which sessions?\n1,Polonius roadmap\n");
     sample.fails(
-        &["import-interest", no_person.to_str().unwrap()],
+        &["import-interest", &no_person],
         "no column for handle or email in the form",
     );
-    let no_sessions = dir.join("no-sessions.csv");
-    std::fs::write(&no_sessions, "GitHub username,Favourite colour\nalice,blue\n").unwrap();
+    let no_sessions = sample.beside("no-sessions.csv", "GitHub username,Favourite colour\nalice,blue\n");
     sample.fails(
-        &["import-interest", no_sessions.to_str().unwrap()],
+        &["import-interest", &no_sessions],
         "no column for sessions or must or grid",
     );
-    let ragged = dir.join("ragged.csv");
-    std::fs::write(
-        &ragged,
+    let ragged = sample.beside(
+        "ragged.csv",
         "GitHub username,Which sessions?\nalice,Polonius roadmap,extra\n",
-    )
-    .unwrap();
-    sample.fails(&["import-interest", ragged.to_str().unwrap()], "ragged.csv:2:");
+    );
+    sample.fails(&["import-interest", &ragged], "ragged.csv:2:");
     // --map names a column the guess would miss.
-    let mapped = dir.join("mapped.csv");
-    std::fs::write(&mapped, "Who,Picks\nalice,Pin ergonomics\n").unwrap();
+    let mapped = sample.beside("mapped.csv", "Who,Picks\nalice,Pin ergonomics\n");
     sample.ok(&[
         "import-interest",
-        mapped.to_str().unwrap(),
+        &mapped,
         "--map",
         "Who=handle",
         "--map",

@@ -38,17 +38,6 @@ fn ties(sample: &Sample, id: &str) -> Vec<String> {
     found
 }
 
-/// Runs a command that must succeed, with a terminal wide enough that footers do not wrap.
-fn wide(sample: &Sample, args: &[&str]) -> String {
-    let output = sample.cmd(args).env("COLUMNS", "250").output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// `check`'s summary: it may exit 1 for long sessions (an integrity note), never for a hard rule.
 fn hard_conflicts(sample: &Sample) -> String {
     let output = sample.cmd(&["check"]).env("COLUMNS", "250").output().unwrap();
@@ -229,7 +218,7 @@ fn the_report_shows_every_guess_and_problem() {
 #[test]
 fn text_from_issues_never_reaches_the_terminal_or_files_as_control() {
     let sample = Sample::new();
-    let out = wide(&sample, &["import-sessions", GH]);
+    let out = sample.ok_wide(&["import-sessions", GH]);
     assert!(
         !out.chars().any(|c| c.is_control() && c != '\n'),
         "control characters in the report"
@@ -247,7 +236,7 @@ fn the_rest_api_shape_skips_pull_requests_and_matches_authors_without_case() {
     let sample = Sample::new();
     let out = sample.ok(&["import-sessions", REST, "--format", "csv"]);
     assert!(out.contains("#149,,skipped,Old idea"), "{out}");
-    let report = wide(&sample, &["import-sessions", REST, "--dry-run"]);
+    let report = sample.ok_wide(&["import-sessions", REST, "--dry-run"]);
     assert!(report.contains("1 pull request(s) left out"), "{report}");
     assert!(session(&sample, 52).is_none());
     let pr = rows(&sample.read("sessions.csv"))
@@ -271,7 +260,7 @@ fn the_rest_api_shape_skips_pull_requests_and_matches_authors_without_case() {
 fn importing_again_unchanged_writes_nothing_and_says_so() {
     let sample = imported();
     let files = sample.snapshot();
-    let out = wide(&sample, &["import-sessions", GH]);
+    let out = sample.ok_wide(&["import-sessions", GH]);
     assert!(
         out.contains("added 0, updated 0, unchanged 42, withdrawn 0, skipped 2; no changes"),
         "{out}"
@@ -291,10 +280,9 @@ fn importing_again_updates_by_source_field_by_field_and_keeps_the_schedule() {
     let changed = std::fs::read_to_string(GH)
         .unwrap()
         .replace("**Duration:** 30 min\\n", "**Duration:** 1 hour\\n");
-    let file = sample.data.parent().unwrap().join("issues.json");
-    std::fs::write(&file, changed).unwrap();
+    let file = sample.beside("issues.json", &changed);
     let before = sample.read("sessions.csv");
-    let out = sample.ok(&["import-sessions", file.to_str().unwrap(), "--format", "csv"]);
+    let out = sample.ok(&["import-sessions", &file, "--format", "csv"]);
     assert!(
         out.contains(&format!(
             "#143,{id},updated,Rust Vision doc review,duration: 30 -> 60\n"
@@ -332,10 +320,9 @@ fn an_update_that_would_break_a_rule_where_it_is_booked_is_not_applied() {
     let changed = std::fs::read_to_string(GH)
         .unwrap()
         .replace("**Duration:** 30 min\\n<!-- 30 minutes? an hour? an entire morning/afternoon? -->\\n\\n<!--\\nDescribe the session. It helps the organizers to know:\\n- who should attend (any specific people or team that shouldn't have conflicting sessions at the same time)\\n- when it should take place (any preference for a day or any time constraints, e.g. not Saturday)\\n- what hardware it needs (conferencing speaker, tv, paper, ...)\\n-->\\n\\nEveryone", "**Duration:** 1 hour\\n\\nEveryone");
-    let file = sample.data.parent().unwrap().join("issues.json");
-    std::fs::write(&file, &changed).unwrap();
+    let file = sample.beside("issues.json", &changed);
     let before = sample.read("sessions.csv");
-    let out = sample.ok(&["import-sessions", file.to_str().unwrap(), "--format", "json"]);
+    let out = sample.ok(&["import-sessions", &file, "--format", "json"]);
     let report = common::json(&out);
     let row = report.iter().find(|r| r["issue"] == "#143").unwrap();
     assert_eq!(row["action"], "skipped");
@@ -357,9 +344,8 @@ fn a_withdrawn_issue_that_was_imported_is_reported_not_deleted() {
         1,
     );
     assert_ne!(closed, std::fs::read_to_string(GH).unwrap());
-    let file = sample.data.parent().unwrap().join("issues.json");
-    std::fs::write(&file, closed).unwrap();
-    let out = sample.ok(&["import-sessions", file.to_str().unwrap(), "--format", "csv"]);
+    let file = sample.beside("issues.json", &closed);
+    let out = sample.ok(&["import-sessions", &file, "--format", "csv"]);
     assert!(
         out.contains(&format!(
             "#101,{id},withdrawn,Async closures: next steps,! closed without S-scheduled: {id} is kept"
@@ -373,7 +359,7 @@ fn a_withdrawn_issue_that_was_imported_is_reported_not_deleted() {
 fn dry_run_reports_and_writes_nothing() {
     let sample = Sample::new();
     let files = sample.snapshot();
-    let out = wide(&sample, &["import-sessions", GH, "--dry-run"]);
+    let out = sample.ok_wide(&["import-sessions", GH, "--dry-run"]);
     assert!(
         out.contains("dry run, nothing written: would have added 42, updated 0, unchanged 0, withdrawn 0, skipped 2"),
         "{out}"
@@ -414,7 +400,7 @@ fn a_spreadsheet_of_proposals_is_read_by_its_headers() {
     assert!(out.contains("! author nobody-known is not an attendee"), "{out}");
     // Again: found by source, or by title where there is none.
     let files = sample.snapshot();
-    let again = wide(&sample, &["import-sessions", SHEET]);
+    let again = sample.ok_wide(&["import-sessions", SHEET]);
     assert!(again.contains("unchanged 3"), "{again}");
     assert!(sample.snapshot() == files);
 }
@@ -422,19 +408,17 @@ fn a_spreadsheet_of_proposals_is_read_by_its_headers() {
 #[test]
 fn spreadsheet_columns_can_be_named_with_map() {
     let sample = Sample::new();
-    let sheet = sample.data.parent().unwrap().join("sheet.csv");
-    std::fs::write(
-        &sheet,
+    let sheet = sample.beside(
+        "sheet.csv",
         "Topic please,Minutes,Blurb\nRegex engines,45,\"@bob, not Friday\"\n",
-    )
-    .unwrap();
+    );
     sample.fails(
-        &["import-sessions", sheet.to_str().unwrap(), "--map", "Nope=title"],
+        &["import-sessions", &sheet, "--map", "Nope=title"],
         "the file has no column 'Nope'",
     );
     sample.ok(&[
         "import-sessions",
-        sheet.to_str().unwrap(),
+        &sheet,
         "--map",
         "Minutes=duration",
         "--map",
@@ -450,12 +434,7 @@ fn spreadsheet_columns_can_be_named_with_map() {
 #[test]
 fn bad_files_are_refused_with_their_place_and_nothing_written() {
     let sample = Sample::new();
-    let dir = sample.data.parent().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_string()
-    };
+    let write = |name: &str, text: &str| sample.beside(name, text);
     let broken = write("broken.json", "[\n  {\"number\": 1, \"title\": \"A\",}\n]\n");
     let err = sample.fails(
         &["import-sessions", &broken],
@@ -492,15 +471,13 @@ fn bad_files_are_refused_with_their_place_and_nothing_written() {
 #[test]
 fn a_constraint_is_kept_when_dropping_it_would_not_help() {
     let sample = Sample::new();
-    let sheet = sample.data.parent().unwrap().join("sheet.csv");
     // Sebastián is there on Thursday only, the-ingrid on Friday only: no day suits both, with
     // or without "only Friday"; so the wish stays and the report says why.
-    std::fs::write(
-        &sheet,
+    let sheet = sample.beside(
+        "sheet.csv",
         "Title,Author,Duration,When\nTypes and libs sync,sebastian,1h,\"only Friday, with @the-ingrid\"\n",
-    )
-    .unwrap();
-    let out = sample.ok(&["import-sessions", sheet.to_str().unwrap(), "--format", "json"]);
+    );
+    let out = sample.ok(&["import-sessions", &sheet, "--format", "json"]);
     let detail = common::json(&out)[0]["detail"].as_str().unwrap().to_string();
     assert!(
         detail.contains("could never take place (fri: sebastian is not there)"),
