@@ -337,6 +337,10 @@ fn an_update_that_would_break_a_rule_where_it_is_booked_is_not_applied() {
     let detail = row["detail"].as_str().unwrap();
     assert!(detail.contains("not updated: where it is booked"), "{detail}");
     assert!(detail.contains("is already taken by"), "{detail}");
+    assert!(
+        detail.contains(&format!("unbook or move {id} and import again")),
+        "{detail}"
+    );
     assert!(detail.contains("not applied: duration: 30 -> 60"), "{detail}");
     assert_eq!(sample.read("sessions.csv"), before);
     assert!(hard_conflicts(&sample).starts_with("0 hard-rule conflicts"));
