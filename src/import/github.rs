@@ -63,25 +63,30 @@ pub fn parse(text: &str) -> Result<IssueList, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::whole(format!("is empty; {EXPECTED}")));
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| ParseError {
-        line: Some(e.line() as u64),
-        column: Some(e.column() as u64),
-        message: format!("is not valid JSON: {e}"),
-    })?;
-    let items = match value {
-        Value::Array(items) => items,
-        // The search API wraps its results: {"total_count": .., "items": [...]}.
-        Value::Object(mut map) if map.get("items").is_some_and(Value::is_array) => match map.remove("items") {
-            Some(Value::Array(items)) => items,
-            _ => unreachable!("checked above"),
-        },
-        other => {
-            return Err(ParseError::whole(format!(
-                "is not a list of GitHub issues (it is a JSON {}); {EXPECTED}",
-                kind(&other)
-            )));
+    // `gh api --paginate` writes one array per page, back to back: read them all.
+    let mut items = Vec::new();
+    for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+        let value = value.map_err(|e| ParseError {
+            line: Some(e.line() as u64),
+            column: Some(e.column() as u64),
+            message: format!("is not valid JSON: {e}"),
+        })?;
+        match value {
+            Value::Array(page) => items.extend(page),
+            // The search API wraps its results: {"total_count": .., "items": [...]}.
+            Value::Object(mut map) if map.get("items").is_some_and(Value::is_array) => {
+                if let Some(Value::Array(page)) = map.remove("items") {
+                    items.extend(page);
+                }
+            }
+            other => {
+                return Err(ParseError::whole(format!(
+                    "is not a list of GitHub issues (it is a JSON {}); {EXPECTED}",
+                    kind(&other)
+                )));
+            }
         }
-    };
+    }
     let mut list = IssueList::default();
     for (i, item) in items.iter().enumerate() {
         let place = format!("item {} of the list", i + 1);
@@ -186,5 +191,14 @@ mod tests {
                 .message
                 .contains("#1) has no \"title\"")
         );
+        assert!(parse("[] x").unwrap_err().message.starts_with("is not valid JSON"));
+    }
+
+    #[test]
+    fn pages_back_to_back_are_one_list() {
+        let page = |n: u32| format!(r#"[{{"number":{n},"title":"T{n}","html_url":"u{n}","user":{{"login":"a"}}}}]"#);
+        let list = parse(&format!("{}\n{}", page(1), page(2))).unwrap();
+        let titles: Vec<&str> = list.issues.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["T1", "T2"]);
     }
 }
