@@ -271,3 +271,15 @@ fn forms_without_people_or_sessions_are_refused() {
         format!("{}:interested:form", id(&sample, "Pin ergonomics"))
     ));
 }
+
+#[test]
+fn an_unknown_email_is_not_printed() {
+    let sample = sample();
+    let form = sample.beside(
+        "form.csv",
+        "Email address,Which sessions?\nsomeone@private.example,Pin ergonomics\n",
+    );
+    let out = sample.ok_wide(&["import-interest", &form]);
+    assert!(out.contains("unknown person with the email on this line"), "{out}");
+    assert!(!out.contains("private.example"), "{out}");
+}

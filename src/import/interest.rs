@@ -181,14 +181,15 @@ pub fn apply(event: &mut Event, responses: &[Response]) -> Vec<Outcome> {
         }
         match find_person(event, &response.handle, &response.email) {
             None => {
+                // The line says which row; an email address is never printed.
                 let who = if response.handle.trim().is_empty() {
-                    &response.email
+                    "with the email on this line".to_string()
                 } else {
-                    &response.handle
+                    quote(&response.handle)
                 };
                 outcome
                     .notes
-                    .insert(0, Note::problem(format!("unknown person {}; row not used", quote(who))));
+                    .insert(0, Note::problem(format!("unknown person {who}; row not used")));
             }
             Some(handle) => {
                 outcome.handle = handle.to_string();
