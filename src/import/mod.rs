@@ -69,8 +69,14 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// A short quote of outside text for a report: `"..."`, one line, control characters shown
-/// as escapes, cut after 60 characters.
+/// as escapes, email addresses left out, cut after 60 characters.
 pub fn quote(text: &str) -> String {
+    // Reports may be posted; email addresses in quoted text are left out.
+    static EMAIL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+            .expect("a valid pattern")
+    });
+    let text = EMAIL.replace_all(text, "[email]");
     let mut out = String::from("\"");
     for (i, c) in text.trim().chars().enumerate() {
         if i == 60 {
@@ -100,5 +106,6 @@ mod tests {
         assert_eq!(one_line("Polonius"), ("Polonius".into(), false));
         assert_eq!(quote("a\x1b]0;x\x07b"), "\"a\\u{1b}]0;x\\u{7}b\"");
         assert!(quote(&"x".repeat(100)).ends_with("…\""));
+        assert_eq!(quote("ask ferris@rust-lang.org on Friday"), "\"ask [email] on Friday\"");
     }
 }
