@@ -102,7 +102,7 @@ fn a_checkbox_list_with_commas_in_titles_adds_interest() {
             .any(|t| t.starts_with(&id(&sample, "docs.rs build infrastructure"))),
         "{bob:?}"
     );
-    let line3 = row(&out, 3)["detail"].as_str().unwrap();
+    let line3 = common::lines(&row(&out, 3)["detail"]);
     assert!(line3.contains("replaced by line 7"), "{line3}");
     // What matched nothing is reported with its row and text.
     assert!(
@@ -111,12 +111,7 @@ fn a_checkbox_list_with_commas_in_titles_adds_interest() {
     );
     let line4 = row(&out, 4);
     assert_eq!(line4["handle"], "");
-    assert!(
-        line4["detail"]
-            .as_str()
-            .unwrap()
-            .contains("! unknown person \"ghost-user\"")
-    );
+    assert!(common::lines(&line4["detail"]).contains("! unknown person \"ghost-user\""));
     // An organizer's tie stays as it was (valentina was already interested in the Allocator API).
     assert!(has(
         &valentina,
@@ -132,7 +127,7 @@ fn interest_that_would_overfill_a_booked_room_is_left_out_and_reported() {
     // Alice takes the last seat in the Amstel Room; Valentina would be one too many.
     assert!(has(&ties_of(&sample, "alice"), format!("{docs}:interested:form")));
     assert!(!ties_of(&sample, "valentina").iter().any(|t| t.starts_with(&docs)));
-    let detail = row(&out, 5)["detail"].as_str().unwrap();
+    let detail = common::lines(&row(&out, 5)["detail"]);
     assert!(
         detail.contains(&format!("! {docs}: not added: Amstel Room holds 8")),
         "{detail}"
@@ -150,7 +145,7 @@ fn must_attend_that_would_break_a_hard_rule_becomes_interested() {
         &ties_of(&sample, "sebastian"),
         format!("{build_std}:interested:form")
     ));
-    let detail = row(&out, 6)["detail"].as_str().unwrap();
+    let detail = common::lines(&row(&out, 6)["detail"]);
     assert!(
         detail.contains(&format!(
             "! {build_std}: interested, not required: sebastian is not at the event on sat"
@@ -189,10 +184,10 @@ fn a_later_response_replaces_what_the_form_set_and_nothing_else() {
     }
     let line2 = row(&out, 2);
     assert_eq!(
-        line2["added"],
+        common::lines(&line2["added"]),
         format!("{} (interested)", id(&sample, "Pin ergonomics"))
     );
-    assert_eq!(line2["removed"].as_str().unwrap().lines().count(), 3);
+    assert_eq!(common::lines(&line2["removed"]).lines().count(), 3);
     // Running the same form again changes nothing.
     let files = sample.snapshot();
     sample.ok(&["import-interest", LATER]);
@@ -215,12 +210,7 @@ fn a_checkbox_grid_reads_one_column_per_session() {
     ));
     // Already required by the organizers: unchanged, and not marked as the form's.
     assert!(has(&nadia, format!("{}:required:", id(&sample, "Polonius roadmap"))));
-    assert!(
-        row(&out, 4)["detail"]
-            .as_str()
-            .unwrap()
-            .contains("unknown person \"nobody-here\"")
-    );
+    assert!(common::lines(&row(&out, 4)["detail"]).contains("unknown person \"nobody-here\""));
     let table = sample.ok_wide(&["import-interest", GRID, "--dry-run"]);
     assert!(
         table.contains("! column \"Which sessions? [No such session]\": no session titled \"No such session\""),

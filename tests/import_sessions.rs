@@ -168,10 +168,8 @@ fn the_report_shows_every_guess_and_problem() {
         report
             .iter()
             .find(|r| r["issue"] == issue)
-            .unwrap_or_else(|| panic!("no row for {issue}"))["detail"]
-            .as_str()
-            .unwrap()
-            .to_string()
+            .map(|r| common::lines(&r["detail"]))
+            .unwrap_or_else(|| panic!("no row for {issue}"))
     };
     assert!(
         detail("#110").contains("duration 120 (from \"1-2 hours\", the upper end)"),
@@ -210,6 +208,10 @@ fn the_report_shows_every_guess_and_problem() {
     assert!(detail("#113").contains("closed without S-scheduled"));
     assert_eq!(report.iter().find(|r| r["issue"] == "#114").unwrap()["action"], "added");
     assert_eq!(report.len(), 44);
+    assert!(
+        report.iter().all(|r| r["detail"].is_array()),
+        "json lists a row's notes as an array"
+    );
     assert!(session(&sample, 13).is_none() && session(&sample, 42).is_none());
     assert_eq!(field(&sample, 11, "days"), "");
     assert_eq!(field(&sample, 36, "not_before"), "");
@@ -334,7 +336,7 @@ fn an_update_that_would_break_a_rule_where_it_is_booked_is_not_applied() {
     let report = common::json(&out);
     let row = report.iter().find(|r| r["issue"] == "#143").unwrap();
     assert_eq!(row["action"], "skipped");
-    let detail = row["detail"].as_str().unwrap();
+    let detail = common::lines(&row["detail"]);
     assert!(detail.contains("not updated: where it is booked"), "{detail}");
     assert!(detail.contains("is already taken by"), "{detail}");
     assert!(
@@ -365,6 +367,19 @@ fn a_withdrawn_issue_that_was_imported_is_reported_not_deleted() {
         "{out}"
     );
     assert!(session(&sample, 1).is_some());
+}
+
+#[test]
+fn the_markdown_report_keeps_each_row_on_one_line() {
+    let sample = Sample::new();
+    let md = sample.ok(&["import-sessions", GH, "--dry-run", "--format", "md"]);
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| #")).collect();
+    assert_eq!(rows.len(), 44, "{md}");
+    let first = rows.iter().find(|l| l.starts_with("| #101 ")).unwrap();
+    assert!(
+        first.contains("duration 90 (from \"1.5 hours\"); required alice (the author); "),
+        "{first}"
+    );
 }
 
 #[test]
@@ -490,7 +505,7 @@ fn a_constraint_is_kept_when_dropping_it_would_not_help() {
         "Title,Author,Duration,When\nTypes and libs sync,sebastian,1h,\"only Friday, with @the-ingrid\"\n",
     );
     let out = sample.ok(&["import-sessions", &sheet, "--format", "json"]);
-    let detail = common::json(&out)[0]["detail"].as_str().unwrap().to_string();
+    let detail = common::lines(&common::json(&out)[0]["detail"]);
     assert!(
         detail.contains("could never take place (fri: sebastian is not there)"),
         "{detail}"

@@ -177,6 +177,17 @@ pub struct ImportFile {
     pub dry_run: bool,
 }
 
+/// A report cell of several lines: an array in json, one line each in a table or csv, joined
+/// with `; ` in markdown (where a table row must stay on one line).
+pub(super) fn lines_cell(format: crate::render::Format, lines: &[String]) -> serde_json::Value {
+    use crate::render::Format;
+    match format {
+        Format::Json => json!(lines),
+        Format::Md => json!(lines.join("; ")),
+        Format::Table | Format::Csv => json!(lines.join("\n")),
+    }
+}
+
 /// How a form's columns become fields: the fields there are, a guess from each header, and
 /// the fields the form must have (`a|b`: one of them).
 pub(super) struct Columns {

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use super::import::{Columns, ImportFile, map_columns};
+use super::import::{Columns, ImportFile, lines_cell, map_columns};
 use super::{Context, OutputArgs};
 use crate::error::Result;
 use crate::import::interest::{self, Outcome, Response};
 use crate::import::quote;
 use crate::model::{Event, Tie};
-use crate::render::Listing;
+use crate::render::{Format, Listing};
 use crate::store;
 
 /// Import interest in sessions from a form's CSV export (one row per person).
@@ -135,10 +135,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output.emit(&report(&outcomes, &problems, args.input.dry_run))
+    args.output
+        .emit(&report(&outcomes, &problems, args.input.dry_run, args.output.format))
 }
 
-fn report(outcomes: &[Outcome], problems: &[String], dry_run: bool) -> Listing {
+fn report(outcomes: &[Outcome], problems: &[String], dry_run: bool, format: Format) -> Listing {
     let mut listing = Listing::new(&["line", "handle", "added", "removed", "detail"])
         .align_right(&["line"])
         .wide("detail");
@@ -149,9 +150,9 @@ fn report(outcomes: &[Outcome], problems: &[String], dry_run: bool) -> Listing {
         listing.push(vec![
             json!(o.line),
             json!(o.handle),
-            json!(o.added.join("\n")),
-            json!(o.removed.join("\n")),
-            json!(detail.join("\n")),
+            lines_cell(format, &o.added),
+            lines_cell(format, &o.removed),
+            lines_cell(format, &detail),
         ]);
     }
     let people = outcomes.iter().filter(|o| !o.handle.is_empty()).count();

@@ -4,13 +4,13 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::import::{Columns, ImportFile, map_columns};
+use super::import::{Columns, ImportFile, lines_cell, map_columns};
 use super::{Context, OutputArgs};
 use crate::error::{Error, Result};
 use crate::import::github::{self, Issue, IssueList};
 use crate::import::proposal::{self, Action, Outcome};
 use crate::model::Event;
-use crate::render::Listing;
+use crate::render::{Format, Listing};
 use crate::store;
 
 /// Import session proposals: GitHub issues (JSON) or a spreadsheet of proposals (CSV).
@@ -59,7 +59,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         &outcomes,
         list.pull_requests,
         args.input.dry_run,
-        args.output.for_people(),
+        args.output.format,
     ))
 }
 
@@ -206,7 +206,8 @@ fn read_spreadsheet(path: &Path, maps: &[String]) -> Result<IssueList> {
 
 /// The report: a row per proposal (for people, only those with something to say; the
 /// footer counts the rest).
-fn report(outcomes: &[Outcome], pull_requests: usize, dry_run: bool, for_people: bool) -> Listing {
+fn report(outcomes: &[Outcome], pull_requests: usize, dry_run: bool, format: Format) -> Listing {
+    let for_people = matches!(format, Format::Table | Format::Md);
     let mut listing = Listing::new(&["issue", "session", "action", "title", "detail"]).wide("detail");
     listing.row_lines = true;
     listing.empty_message = if outcomes.is_empty() {
@@ -224,7 +225,7 @@ fn report(outcomes: &[Outcome], pull_requests: usize, dry_run: bool, for_people:
             json!(o.session.clone().unwrap_or_default()),
             json!(o.action.as_str()),
             json!(o.title),
-            json!(detail.join("\n")),
+            lines_cell(format, &detail),
         ]);
     }
     let count = |action: Action| outcomes.iter().filter(|o| o.action == action).count();

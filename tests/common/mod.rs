@@ -153,6 +153,18 @@ pub fn json(text: &str) -> Vec<serde_json::Value> {
     }
 }
 
+/// A JSON report cell as text: a list's items one per line, a string as it is.
+pub fn lines(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.as_str().unwrap_or_default().to_string(),
+    }
+}
+
 /// Lines removed and lines added between two versions of a file (as multisets).
 pub fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
     let mut count: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
