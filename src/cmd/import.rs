@@ -86,7 +86,7 @@ struct Outcome {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (header, rows) = store::read_foreign_csv(&args.file)?;
-    let fields = map_columns(&header, &args.maps)?;
+    let fields = map_columns(&header, &args.maps, &ATTENDEE_COLUMNS)?;
     let file = args.file.display().to_string();
     let apply = |event: &mut Event| -> Result<Vec<Outcome>> {
         let mut outcomes = Vec::new();
@@ -168,20 +168,60 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     args.output.emit(&summary(&outcomes, args.dry_run))
 }
 
+/// What the imports of proposals and interest take: the file, its columns named by hand, and
+/// whether to write.
+#[derive(Debug, clap::Args)]
+pub struct ImportFile {
+    /// The file to read (see below)
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (the fields are listed below)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub maps: Vec<String>,
+    /// Show what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A report cell of several lines: an array in json, one line each in a table or csv, joined
+/// with `; ` in markdown (where a table row must stay on one line).
+pub(super) fn lines_cell(format: crate::render::Format, lines: &[String]) -> serde_json::Value {
+    use crate::render::Format;
+    match format {
+        Format::Json => json!(lines),
+        Format::Md => json!(lines.join("; ")),
+        Format::Table | Format::Csv => json!(lines.join("\n")),
+    }
+}
+
+/// How a form's columns become fields: the fields there are, a guess from each header, and
+/// the fields the form must have (`a|b`: one of them).
+pub(super) struct Columns {
+    pub fields: &'static [&'static str],
+    pub guess: fn(&str) -> Option<&'static str>,
+    pub needed: &'static [&'static str],
+}
+
+const ATTENDEE_COLUMNS: Columns = Columns {
+    fields: &FIELDS,
+    guess: guess_field,
+    needed: &["handle", "name"],
+};
+
 /// The field of each column: from --map, else guessed from the header.
-fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static str>>> {
-    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| guess_field(h)).collect();
+pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns) -> Result<Vec<Option<&'static str>>> {
+    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| (columns.guess)(h)).collect();
     for map in maps {
         let (column, field) = map
             .rsplit_once('=')
             .ok_or_else(|| Error::Usage(format!("--map '{map}' is not COLUMN=FIELD")))?;
-        let field = FIELDS
+        let field = columns
+            .fields
             .iter()
             .find(|f| **f == field.trim().to_lowercase())
             .ok_or_else(|| {
                 Error::Usage(format!(
                     "--map '{map}': unknown field '{field}' (valid: {})",
-                    FIELDS.join(", ")
+                    columns.fields.join(", ")
                 ))
             })?;
         let i = header
@@ -195,10 +235,12 @@ fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static
             })?;
         fields[i] = Some(field);
     }
-    for needed in ["handle", "name"] {
-        if !fields.contains(&Some(needed)) {
+    for needed in columns.needed {
+        if !needed.split('|').any(|n| fields.contains(&Some(n))) {
+            let first = needed.split('|').next().unwrap_or(needed);
             return Err(Error::Usage(format!(
-                "no column for {needed} in the form (columns: {}); name it with --map \"COLUMN={needed}\"",
+                "no column for {} in the form (columns: {}); name it with --map \"COLUMN={first}\"",
+                needed.replace('|', " or "),
                 header.join(", ")
             )));
         }
@@ -239,13 +281,7 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         return Err(err("email", format!("'{email}' is not an email address")));
     }
-    let list = |text: &str| -> Vec<String> {
-        text.split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect()
-    };
+    let list = |text: &str| super::items(&[text.to_string()]);
     let teams = if present("teams") {
         let teams: Vec<String> = list(get("teams").1)
             .iter()

@@ -1,6 +1,6 @@
 //! Finding days, people, rooms and sessions from what a user typed, with "did you mean".
 
-use super::{Attendee, Day, Event, Room, Session};
+use super::{Attendee, Day, EVERYONE, Event, Preference, Room, Session};
 
 /// The choice closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -86,7 +86,9 @@ impl Event {
         // A date: a day of the month with a month name, or dd/mm(/yyyy).
         let month_of = |word: &str| {
             (1..=12u32).find(|&m| {
-                let name = chrono::Month::try_from(m as u8).map(|m| m.name().to_lowercase()).unwrap_or_default();
+                let name = chrono::Month::try_from(m as u8)
+                    .map(|m| m.name().to_lowercase())
+                    .unwrap_or_default();
                 word.len() >= 3 && name.starts_with(word)
             })
         };
@@ -110,7 +112,11 @@ impl Event {
         }
         use chrono::Datelike;
         if let (Some(d), Some(m)) = (day_of_month, month) {
-            return self.days.iter().enumerate().find(|(_, day)| day.date.day() == d && day.date.month() == m);
+            return self
+                .days
+                .iter()
+                .enumerate()
+                .find(|(_, day)| day.date.day() == d && day.date.month() == m);
         }
         // A weekday, written out or cut short (`tues`, `weds`, `thur`): one word only.
         let [word] = words.as_slice() else { return None };
@@ -198,8 +204,8 @@ impl Event {
         })
     }
 
-    /// A team some attendee is on, in the spelling the data has; teams compare without case.
-    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+    /// Every team some attendee is on, sorted, each once (as spelled in the data).
+    pub fn teams(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self
             .attendees
             .iter()
@@ -207,6 +213,12 @@ impl Event {
             .collect();
         all.sort();
         all.dedup();
+        all
+    }
+
+    /// A team some attendee is on, in the spelling the data has; teams compare without case.
+    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+        let all = self.teams();
         let folded = team.to_lowercase();
         if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
             return Ok(found);
@@ -217,6 +229,23 @@ impl Event {
             hint.unwrap_or_default(),
             all.join(", ")
         ))
+    }
+
+    /// An audience team as the data spells it, or [`EVERYONE`] for a plenary.
+    pub fn find_audience(&self, team: &str) -> Result<String, String> {
+        if team.trim().eq_ignore_ascii_case(EVERYONE) {
+            return Ok(EVERYONE.to_string());
+        }
+        self.find_team(team.trim()).map(str::to_string)
+    }
+
+    /// A preference (`morning`, `afternoon`, or a day in any form `find_day` takes), its day
+    /// resolved to the event's day id.
+    pub fn find_preference(&self, text: &str) -> Result<Preference, String> {
+        match Preference::parse(text)? {
+            Preference::Day(day) => Ok(Preference::Day(self.find_day(&day)?.day.clone())),
+            other => Ok(other),
+        }
     }
 
     /// A session by id; an id typed in another case finds it too.
@@ -254,7 +283,12 @@ mod day_tests {
 
     fn offsite() -> Event {
         let day = |id: &str, d| {
-            Day::new(id.into(), NaiveDate::from_ymd_opt(2026, 10, d).unwrap(), Time::at(9, 0), Time::at(17, 0))
+            Day::new(
+                id.into(),
+                NaiveDate::from_ymd_opt(2026, 10, d).unwrap(),
+                Time::at(9, 0),
+                Time::at(17, 0),
+            )
         };
         Event {
             info: EventInfo {

@@ -432,6 +432,14 @@ impl Session {
         None
     }
 
+    /// Whether its duration fits between its not-before and not-after times (when it has both).
+    pub fn fits_its_window(&self) -> bool {
+        match (self.not_before, self.not_after) {
+            (Some(from), Some(to)) => from.plus(self.duration).is_some_and(|end| end <= to),
+            _ => true,
+        }
+    }
+
     /// Whether the session and `other` are kept apart (either one names the other).
     pub fn kept_apart_from(&self, other: &Session) -> bool {
         self.apart.iter().any(|id| same_key(id, &other.id)) || other.apart.iter().any(|id| same_key(id, &self.id))
