@@ -18,7 +18,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use identity::{key_form, look_alike, validate_handle};
+pub use identity::{handle_from, key_form, look_alike, validate_handle};
 pub use lookup::did_you_mean;
 pub use time::{Span, Time, format_duration, parse_duration};
 
