@@ -13,12 +13,11 @@ pub mod generate;
 mod rng;
 mod search;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 pub use exact::optimum_by_search;
 
-use crate::model::{Event, Span, Tie, Time, rules};
+use crate::model::{Event, Span, Time, rules};
 
 /// How to plan.
 #[derive(Clone, Debug)]
@@ -186,17 +185,6 @@ impl SlotInfo {
         let end = self.start.plus(duration)?;
         (end <= self.end).then_some(Span::new(self.start, end))
     }
-}
-
-/// Attendee ids and ties of one session, for the search.
-pub(crate) fn ties(event: &Event) -> HashMap<&str, Vec<(&str, Tie)>> {
-    let mut map: HashMap<&str, Vec<(&str, Tie)>> = HashMap::new();
-    for p in &event.participants {
-        map.entry(p.session.as_str())
-            .or_default()
-            .push((p.handle.as_str(), p.role));
-    }
-    map
 }
 
 #[cfg(test)]
