@@ -495,6 +495,10 @@ struct State {
     /// Per slot: its sessions; `position` of each in that list.
     members: Vec<Vec<u32>>,
     position: Vec<u32>,
+    /// Placed sessions that cost something where they are (the search's favourite targets),
+    /// and the position of each in that list (`NONE`: not in it).
+    costly: Vec<u32>,
+    costly_at: Vec<u32>,
     /// Counting: per slot and class, free rooms of at least that class minus the slot's
     /// sessions needing at least that class.
     slack: Vec<i32>,
@@ -518,6 +522,8 @@ impl State {
             blocked: vec![0; n * nk],
             members: vec![Vec::new(); nk],
             position: vec![0; n],
+            costly: Vec::new(),
+            costly_at: vec![NONE; n],
             slack: if p.counting { p.free_at_least.clone() } else { Vec::new() },
             occupant: if p.counting { Vec::new() } else { vec![NONE; nk * nr] },
             room_of: vec![NONE; n],
@@ -550,10 +556,33 @@ impl State {
         self.members[k as usize].push(m as u32);
         let k = k as usize;
         for nb in &p.neighbours[m] {
-            self.sum[nb.other as usize * nk + k] += p.weight(nb.weight, nb.varying, k);
+            let u = nb.other as usize;
+            self.sum[u * nk + k] += p.weight(nb.weight, nb.varying, k);
+            if self.slot_of[u] as usize == k {
+                self.mark(p, u);
+            }
         }
         for &u in &p.exclusive[m] {
             self.blocked[u as usize * nk + k] += 1;
+        }
+        self.mark(p, m);
+    }
+
+    /// Keeps `costly` up to date for `m`: the placed sessions that cost something where they are.
+    fn mark(&mut self, p: &Problem<'_>, m: usize) {
+        let k = self.slot_of[m];
+        let costly = k != NONE && self.cost_in(p, m, k) > 0;
+        let listed = self.costly_at[m] != NONE;
+        if costly && !listed {
+            self.costly_at[m] = self.costly.len() as u32;
+            self.costly.push(m as u32);
+        } else if !costly && listed {
+            let at = self.costly_at[m] as usize;
+            self.costly.swap_remove(at);
+            if let Some(&moved) = self.costly.get(at) {
+                self.costly_at[moved as usize] = at as u32;
+            }
+            self.costly_at[m] = NONE;
         }
     }
 
@@ -568,11 +597,16 @@ impl State {
             self.position[moved as usize] = at as u32;
         }
         for nb in &p.neighbours[m] {
-            self.sum[nb.other as usize * nk + k] -= p.weight(nb.weight, nb.varying, k);
+            let u = nb.other as usize;
+            self.sum[u * nk + k] -= p.weight(nb.weight, nb.varying, k);
+            if self.slot_of[u] as usize == k {
+                self.mark(p, u);
+            }
         }
         for &u in &p.exclusive[m] {
             self.blocked[u as usize * nk + k] -= 1;
         }
+        self.mark(p, m);
     }
 
     /// Counting: whether slot `k` has room for one more session of `class` after one of
@@ -739,7 +773,7 @@ fn initial(p: &Problem<'_>) -> State {
 /// in moves tried, so the same seed gives the same plan on any machine.
 fn default_budget(p: &Problem<'_>) -> u64 {
     let neighbourhood = p.candidates.iter().map(|c| c.len() as u64).sum::<u64>();
-    (neighbourhood * 1500).clamp(200_000, 12_000_000)
+    (neighbourhood * 1500).clamp(200_000, 4_500_000)
 }
 
 /// The annealing's moves, scored before they are made.
@@ -762,7 +796,13 @@ impl Search<'_, '_> {
     /// a swap with a session of that slot), or a swap, or for an unplaced session an ejection.
     fn step(&mut self, temperature: f64) {
         let p = self.p;
-        let m = self.placeable[self.rng.below(self.placeable.len())] as usize;
+        let costly = &self.st.costly;
+        // Half the steps start from a session that costs something where it is.
+        let m = if !costly.is_empty() && self.rng.below(2) == 0 {
+            costly[self.rng.below(costly.len())] as usize
+        } else {
+            self.placeable[self.rng.below(self.placeable.len())] as usize
+        };
         let candidates = &p.candidates[m];
         let to = candidates[self.rng.below(candidates.len())];
         let from = self.st.slot_of[m];
@@ -929,6 +969,14 @@ fn exp_neg(x: f64) -> f64 {
 
 /// How the temperature falls within a round: by this factor per stage.
 const COOLING: f64 = 0.96;
+/// Temperatures, in clashes: the first round starts hot enough to leave the greedy start's
+/// valleys, later rounds reheat less to search near the best plan; all end cold enough that
+/// a step costing a clash is all but never taken.
+const FIRST_HOT: f64 = 0.8;
+const REHEAT: f64 = 0.4;
+const COLD: f64 = 0.04;
+/// Rounds of cooling the default budget is spread over.
+const ROUNDS: u64 = 4;
 
 /// Simulated annealing in rounds: each round cools from hot to cold, starting from the best
 /// plan so far (the first round hotter: later ones reheat less, to search near the best). It
@@ -951,15 +999,14 @@ pub fn anneal(p: &Problem<'_>, options: &Options) -> Solution {
         log: Vec::new(),
     };
     let deadline = options.time_limit.map(|limit| Instant::now() + limit);
-    let rounds = 4u64;
-    let per_round = default_budget(p) / rounds;
+    let per_round = default_budget(p) / ROUNDS;
     let mut moves = 0u64;
     let mut round = 0u64;
     // Temperatures in clashes: hot enough to leave a local optimum, cold enough to settle.
     let clash = p.clash as f64;
     'rounds: loop {
-        let hot = if round == 0 { 1.5 } else { 0.6 } * clash;
-        let cold = 0.04 * clash;
+        let hot = if round == 0 { FIRST_HOT } else { REHEAT } * clash;
+        let cold = COLD * clash;
         let mut stages = 1u64;
         let mut t = hot;
         while t > cold {
@@ -988,7 +1035,7 @@ pub fn anneal(p: &Problem<'_>, options: &Options) -> Solution {
         debug_assert_eq!(search.st.total_cost(p), search.st.cost);
         round += 1;
         let perfect = best_unplaced == 0 && best_cost == 0;
-        if perfect || deadline.is_none() && round >= rounds {
+        if perfect || deadline.is_none() && round >= ROUNDS {
             break;
         }
     }
