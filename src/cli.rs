@@ -21,7 +21,7 @@ Exit status: 0 success, 1 problems found (check), 2 usage or data error (nothing
 /// The organizers' tool for a multi-day, in-person project meeting: attendees, rooms and the
 /// schedule, kept in a folder of CSV files.
 #[derive(Debug, Parser)]
-#[command(name = "allhands", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(name = "allhands", version, after_help = EXAMPLES, max_term_width = 100, arg_required_else_help = true)]
 pub struct Cli {
     /// The data folder [default: ./data]
     #[arg(
@@ -70,6 +70,8 @@ pub enum Command {
     /// Find rooms free at a time
     Free(cmd::booking::FreeArgs),
 
+    /// List sessions (filter by team, day, room, person), or show one with everyone it draws
+    Sessions(cmd::sessions::Args),
     /// Add a session (a discussion), unscheduled
     AddSession(cmd::session::AddArgs),
     /// Change a session's title, team, duration, needs or time

@@ -12,8 +12,8 @@ mod common;
 use std::path::Path;
 
 use allhands::model::{
-    Attendee, Day, Event, EventInfo, Extra, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time, integrity,
-    rules,
+    Attendee, Day, Event, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie,
+    Time, integrity, rules,
 };
 use allhands::store::{self, Store};
 use chrono::NaiveDate;
@@ -353,6 +353,49 @@ struct SessionParts {
     start: Option<Time>,
     room: Option<Index>,
     pinned: bool,
+    wishes: Wishes,
+}
+
+/// The audience and time constraints of a session: teams and days are picked from the
+/// event's, `apart` from its sessions, once those exist.
+#[derive(Clone, Debug)]
+struct Wishes {
+    audience: Vec<Index>,
+    plenary: bool,
+    days: Vec<Index>,
+    not_before: Option<Time>,
+    not_after: Option<Time>,
+    prefer: Option<Preference>,
+    apart: Vec<Index>,
+    source: String,
+    notes: String,
+}
+
+fn wishes() -> impl Strategy<Value = Wishes> {
+    (
+        prop::collection::vec(any::<Index>(), 0..3),
+        any::<bool>(),
+        prop::collection::vec(any::<Index>(), 0..3),
+        prop::option::of(time()),
+        prop::option::of(time()),
+        prop::option::of(select(vec![Preference::Morning, Preference::Afternoon])),
+        prop::collection::vec(any::<Index>(), 0..2),
+        text(true),
+        text(true),
+    )
+        .prop_map(
+            |(audience, plenary, days, not_before, not_after, prefer, apart, source, notes)| Wishes {
+                audience,
+                plenary,
+                days,
+                not_before,
+                not_after,
+                prefer,
+                apart,
+                source,
+                notes,
+            },
+        )
 }
 
 fn session_parts() -> impl Strategy<Value = SessionParts> {
@@ -367,10 +410,10 @@ fn session_parts() -> impl Strategy<Value = SessionParts> {
         prop::option::of(any::<Index>()),
         prop::option::of(time()),
         prop::option::of(any::<Index>()),
-        any::<bool>(),
+        (any::<bool>(), wishes()),
     )
         .prop_map(
-            |(id, title, kind, team, duration, needs, size, day, start, room, pinned)| SessionParts {
+            |(id, title, kind, team, duration, needs, size, day, start, room, (pinned, wishes))| SessionParts {
                 id,
                 title,
                 kind,
@@ -382,8 +425,21 @@ fn session_parts() -> impl Strategy<Value = SessionParts> {
                 start,
                 room,
                 pinned,
+                wishes,
             },
         )
+}
+
+/// Items of `from` at the given positions, without repeats (none when `from` is empty).
+fn pick(at: &[Index], from: &[String]) -> Vec<String> {
+    let mut items: Vec<String> = at
+        .iter()
+        .filter(|_| !from.is_empty())
+        .map(|i| i.get(from).clone())
+        .collect();
+    items.sort();
+    items.dedup();
+    items
 }
 
 fn event() -> impl Strategy<Value = Event> {
@@ -513,6 +569,19 @@ fn build(
                 .filter(|_| !room_ids.is_empty())
                 .map(|i| i.get(&room_ids).clone()),
             pinned: s.pinned,
+            audience: if s.wishes.plenary {
+                vec!["everyone".to_string()]
+            } else {
+                let teams: Vec<String> = attendees.iter().flat_map(|a| a.teams.clone()).collect();
+                pick(&s.wishes.audience, &teams)
+            },
+            days: pick(&s.wishes.days, &day_keys),
+            not_before: s.wishes.not_before,
+            not_after: s.wishes.not_after,
+            prefer: s.wishes.prefer,
+            apart: pick(&s.wishes.apart, &session_ids),
+            source: s.wishes.source,
+            notes: s.wishes.notes,
             line: 0,
             extra: Extra::new(),
         })

@@ -291,7 +291,7 @@ fn edit_room_capacity_below_a_booked_session_is_refused_naming_it() {
     assert_eq!(people, 20);
     let err = sample.fails(
         &["edit-room", "janskerk", "--capacity", "19"],
-        "cannot change room janskerk: Janskerk Room holds 19, but S029 'Compiler performance triage' has 20 participants",
+        "cannot change room janskerk: Janskerk Room holds 19, but S029 'Compiler performance triage' draws 20 people",
     );
     assert!(err.contains("required") && err.contains("interested"), "{err}");
     sample.fails(

@@ -574,7 +574,7 @@ fn join_beyond_the_room_capacity_is_refused() {
     assert_eq!(participants(&sample, "S018").len(), 24);
     sample.fails(
         &["join", "S018", "alice"],
-        "Neude Room holds 24, but S018 'Crates.io trusted publishing' has 25 participants",
+        "Neude Room holds 24, but S018 'Crates.io trusted publishing' draws 25 people",
     );
 }
 

@@ -88,7 +88,7 @@ fn init_makes_an_empty_event_that_the_other_commands_can_fill() {
     assert_eq!(read("rooms.csv"), "id,name,capacity,features\n");
     assert_eq!(
         read("sessions.csv"),
-        "id,title,kind,team,duration,needs,size,day,start,room,pinned\n"
+        "id,title,kind,team,duration,needs,size,day,start,room,pinned,audience,days,not_before,not_after,prefer,apart,source,notes\n"
     );
     assert_eq!(read("participants.csv"), "session,handle,role\n");
     assert!(read(".gitignore").contains(".allhands.lock"));

@@ -89,12 +89,47 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
     assert_eq!(get("sessions", "scheduled")["value"], 54);
     assert_eq!(get("sessions", "not scheduled")["value"], 12);
     // Main Hall on Thursday: S001, 09:30-11:00, of 9 open hours.
-    assert_eq!(get("room use thu", "Main Hall")["value"], "1:30");
+    assert_eq!(get("room use thu", "Main Hall")["value"], "1 h 30");
     assert_eq!(get("room use thu", "Main Hall")["share"], 16.7);
     assert_eq!(get("clashes", "hard-rule conflicts")["value"], 0);
+    // Everyone `check --clashes` lists misses a session they want; the worst off misses most.
+    let missed: Vec<serde_json::Value> =
+        serde_json::from_str(&sample.ok(&["check", "--clashes", "--format", "json"])).unwrap();
+    let mut per_person = std::collections::BTreeMap::new();
+    for r in &missed {
+        *per_person.entry(r["handle"].as_str().unwrap().to_string()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        get("clashes", "attendees who miss a session they want")["value"],
+        per_person.len()
+    );
+    let most = per_person.values().max().copied().unwrap();
+    let worst = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().starts_with("worst off: "))
+        .unwrap();
+    assert_eq!(worst["value"], most);
     let table = sample.ok(&["stats"]);
     assert!(
         table.contains("Room use on thu") && table.contains("Clashes"),
         "{table}"
     );
+}
+
+#[test]
+fn every_flag_and_argument_of_every_command_has_help() {
+    use clap::CommandFactory;
+    let cli = allhands::cli::Cli::command();
+    let mut missing = Vec::new();
+    for command in cli.get_subcommands() {
+        for arg in command.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{} {}", command.get_name(), arg.get_id()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no help text: {missing:?}");
 }

@@ -19,8 +19,10 @@ pub struct AddArgs {
     /// Full name as shown on agendas
     #[arg(long)]
     pub name: String,
+    /// Their email address (kept private: never in public output)
     #[arg(long, default_value = "")]
     pub email: String,
+    /// member or guest
     #[arg(long, default_value = "member")]
     pub role: Role,
     /// A team they belong to (repeat, or separate with commas)
@@ -35,6 +37,7 @@ pub struct AddArgs {
     /// Departure time on their last day [default: until closing]
     #[arg(long, value_name = "HH:MM")]
     pub leaves: Option<String>,
+    /// Where they are in the invitation process
     #[arg(long, default_value = "confirmed")]
     pub status: Status,
 }
@@ -193,8 +196,10 @@ pub struct ListArgs {
     /// Only people there on this day
     #[arg(long)]
     pub day: Option<String>,
+    /// Only people with this status
     #[arg(long)]
     pub status: Option<Status>,
+    /// Only members or only guests
     #[arg(long)]
     pub role: Option<Role>,
     /// Include email addresses (left out by default: attendee data is personal)
@@ -225,7 +230,10 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     listing.empty_message = "no attendees match".into();
     let mut count = 0;
     for a in &event.attendees {
-        let keep = args.team.as_ref().is_none_or(|t| a.teams.contains(t))
+        let keep = args
+            .team
+            .as_ref()
+            .is_none_or(|t| a.teams.iter().any(|x| crate::model::same_key(x, t)))
             && day.is_none_or(|d| a.days.contains(&d.day))
             && args.status.is_none_or(|s| a.status == s)
             && args.role.is_none_or(|r| a.role == r);
@@ -268,22 +276,7 @@ fn when(a: &Attendee) -> String {
 
 /// Fails with a suggestion when no attendee is on `team`.
 fn known_team(event: &Event, team: &str) -> Result<()> {
-    let mut all: Vec<&str> = event
-        .attendees
-        .iter()
-        .flat_map(|a| a.teams.iter().map(String::as_str))
-        .collect();
-    all.sort();
-    all.dedup();
-    if all.contains(&team) {
-        return Ok(());
-    }
-    let hint = crate::model::did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
-    Err(Error::Usage(format!(
-        "no attendee is on team '{team}'{}; teams: {}",
-        hint.unwrap_or_default(),
-        all.join(", ")
-    )))
+    event.find_team(team).map(|_| ()).map_err(Error::Usage)
 }
 
 /// Change a person's details; only the options given change.
@@ -291,11 +284,15 @@ fn known_team(event: &Event, team: &str) -> Result<()> {
 #[command(after_help = "Examples:\n  allhands edit-attendee ferris --leaves 13:00\n  \
     allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)")]
 pub struct EditArgs {
+    /// Their handle (GitHub username)
     pub handle: String,
+    /// Their full name
     #[arg(long)]
     pub name: Option<String>,
+    /// Their email address
     #[arg(long)]
     pub email: Option<String>,
+    /// member or guest
     #[arg(long)]
     pub role: Option<Role>,
     /// Replace their teams
@@ -310,6 +307,7 @@ pub struct EditArgs {
     /// Departure on their last day ("" for until closing)
     #[arg(long, value_name = "HH:MM")]
     pub leaves: Option<String>,
+    /// interested, invited, confirmed or declined
     #[arg(long)]
     pub status: Option<Status>,
 }
@@ -378,6 +376,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
     Their interest in sessions goes with them. A person who is required at a session is kept\n\
     unless --force, which also takes them off those sessions.")]
 pub struct RemoveArgs {
+    /// Their handle (GitHub username)
     pub handle: String,
     /// Remove them even where they are required
     #[arg(long)]

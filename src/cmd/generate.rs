@@ -14,18 +14,24 @@ use crate::store;
     allhands --data-dir /tmp/big plan"
 )]
 pub struct Args {
+    /// The folder to write (must not hold an event yet)
     pub dir: PathBuf,
+    /// How many people
     #[arg(long, default_value_t = 150)]
     pub attendees: usize,
+    /// How many sessions
     #[arg(long, default_value_t = 60)]
     pub sessions: usize,
+    /// How many rooms
     #[arg(long, default_value_t = 10)]
     pub rooms: usize,
+    /// How many days
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=31))]
     pub days: u16,
     /// One-hour slots per day, from 09:00
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=15))]
     pub slots: u16,
+    /// Same seed, same event
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }

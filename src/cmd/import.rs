@@ -20,6 +20,7 @@ use crate::store;
     A row whose handle or email is already known updates that person. Every row is checked;\n\
     one bad row stops the import (nothing written) unless --skip-invalid.")]
 pub struct Args {
+    /// The form's CSV export
     pub file: PathBuf,
     /// Read form column COLUMN as FIELD (handle, name, email, role, teams, days, arrives,
     /// leaves, status, ignore)

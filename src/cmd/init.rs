@@ -20,8 +20,10 @@ pub struct Args {
     /// Copy the built-in sample: the Rust All Hands 2026 with fictional attendees
     #[arg(long, conflicts_with_all = ["name", "location", "timezone", "from", "to"])]
     pub sample: bool,
+    /// The event's name
     #[arg(long, default_value = "New event")]
     pub name: String,
+    /// Where it takes place
     #[arg(long, default_value = "")]
     pub location: String,
     /// IANA time zone of the venue
@@ -33,8 +35,10 @@ pub struct Args {
     /// Last day, YYYY-MM-DD [default: --from]
     #[arg(long)]
     pub to: Option<NaiveDate>,
+    /// When each day opens (HH:MM)
     #[arg(long, default_value = "09:00", value_name = "HH:MM")]
     pub opens: String,
+    /// When each day closes (HH:MM)
     #[arg(long, default_value = "18:00", value_name = "HH:MM")]
     pub closes: String,
 }

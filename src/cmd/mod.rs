@@ -12,6 +12,7 @@ pub mod plan;
 pub mod room;
 pub mod schedule;
 pub mod session;
+pub mod sessions;
 pub mod shell;
 pub mod stats;
 
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::RemoveRoom(args) => room::remove(args, &ctx),
         Command::Rooms(args) => room::list(args, &ctx),
         Command::Free(args) => booking::free(args, &ctx),
+        Command::Sessions(args) => sessions::run(args, &ctx),
         Command::AddSession(args) => session::add(args, &ctx),
         Command::EditSession(args) => session::edit(args, &ctx),
         Command::RemoveSession(args) => session::remove(args, &ctx),
@@ -233,9 +235,10 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
             ))
         })?,
     };
+    // "Now" means the next five-minute mark: nobody books a room from 14:03.
     let at = match at {
         Some(text) => time_arg("--at", text)?,
-        None => now,
+        None => now.round_up(5),
     };
     Ok((day, at))
 }

@@ -79,16 +79,21 @@ fn describe(room: &Room) -> String {
     allhands edit-room blue --add-feature projector\n\n\
     A smaller capacity or a feature taken away is refused while a session booked there needs it.")]
 pub struct EditArgs {
+    /// The room's id or name
     pub id: String,
+    /// Its display name
     #[arg(long)]
     pub name: Option<String>,
+    /// Seats
     #[arg(long, allow_hyphen_values = true)]
     pub capacity: Option<String>,
     /// Replace the features
     #[arg(long, value_name = "FEATURES")]
     pub features: Option<Vec<String>>,
+    /// Features to add (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURE")]
     pub add_feature: Vec<String>,
+    /// Features to remove
     #[arg(long, value_name = "FEATURE")]
     pub remove_feature: Vec<String>,
 }
@@ -138,6 +143,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
 #[command(after_help = "Example:\n  allhands remove-room blue\n\n\
     Refused while sessions are booked in it: move them (`allhands book`) or `allhands unbook` them first.")]
 pub struct RemoveArgs {
+    /// The room's id or name
     pub id: String,
 }
 

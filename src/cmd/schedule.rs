@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Placement, Session, Tie, rules};
+use crate::model::rules::{self, Drawn};
+use crate::model::{Attendee, Event, Placement, Session, Tie};
 use crate::render::agenda::{Agenda, Item};
 use crate::render::{Format, Listing, frab, html, ics};
 
@@ -39,13 +40,16 @@ pub enum ScheduleFormat {
     allhands schedule --attendee ferris --format ics -o ferris.ics\n  \
     allhands schedule --format html -o timetable.html")]
 pub struct Args {
+    /// Only this day
     #[arg(long)]
     pub day: Option<String>,
     /// Only sessions this person is required at or interested in
     #[arg(long, value_name = "HANDLE")]
     pub attendee: Option<String>,
+    /// Only this room (id or name)
     #[arg(long)]
     pub room: Option<String>,
+    /// Only this team's sessions
     #[arg(long)]
     pub team: Option<String>,
     /// Output format
@@ -101,8 +105,8 @@ fn stamp() -> Result<DateTime<Utc>> {
 pub struct Selection<'a> {
     pub sessions: Vec<(&'a Session, Placement<'a>)>,
     pub person: Option<&'a Attendee>,
-    /// The person's tie to each of their sessions.
-    pub ties: HashMap<&'a str, Tie>,
+    /// The person's tie to each of their sessions: listed, or through a team or a plenary.
+    pub ties: HashMap<&'a str, Drawn>,
 }
 
 impl<'a> Selection<'a> {
@@ -124,7 +128,10 @@ impl<'a> Selection<'a> {
                         .map(|p| p.handle.as_str())
                         .collect(),
                     people: index.headcount(s),
-                    role: self.ties.get(s.id.as_str()).copied(),
+                    role: self.ties.get(s.id.as_str()).map(|d| match d {
+                        Drawn::Required => Tie::Required,
+                        _ => Tie::Interested,
+                    }),
                 })
             })
             .collect();
@@ -159,12 +166,10 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
             teams.join(", ")
         )));
     }
-    let ties: HashMap<&str, Tie> = match person {
-        Some(p) => event
-            .participants
-            .iter()
-            .filter(|t| t.handle == p.handle)
-            .map(|t| (t.session.as_str(), t.role))
+    let ties: HashMap<&str, Drawn> = match person {
+        Some(p) => rules::sessions_of(event, p)
+            .into_iter()
+            .map(|(s, how)| (s.id.as_str(), how))
             .collect(),
         None => HashMap::new(),
     };
@@ -220,6 +225,8 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
     listing.row_lines = true;
     let index = rules::Index::new(event);
     let mut current_day = None;
+    // Sessions of a personal agenda the person cannot be at, with why.
+    let mut away = Vec::new();
     for (s, at) in &selection.sessions {
         let this_day = event.day(at.day);
         if current_day != Some(at.day) {
@@ -248,8 +255,16 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
             json!(s.team),
             json!(index.headcount(s)),
         ];
-        if person.is_some() {
-            row.push(json!(selection.ties.get(s.id.as_str())));
+        if let Some(p) = person {
+            // A session the person cannot be at says so, and why.
+            let role = selection.ties.get(s.id.as_str()).map_or("", |d| d.as_str());
+            match rules::absence(event, p, at.day, at.span) {
+                Some(why) => {
+                    row.push(json!(format!("{role}, away")));
+                    away.push(format!("  {}: {why}", s.id));
+                }
+                None => row.push(json!(role)),
+            }
         }
         listing.push(row);
     }
@@ -261,7 +276,7 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         .filter(|s| person.is_none() || selection.ties.contains_key(s.id.as_str()))
         .filter(|s| args.team.as_ref().is_none_or(|t| &s.team == t))
         .map(|s| match selection.ties.get(s.id.as_str()) {
-            Some(Tie::Required) => format!("{} (required)", s.label()),
+            Some(Drawn::Required) => format!("{} (required)", s.label()),
             _ => s.label(),
         })
         .collect();
@@ -278,6 +293,12 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         if unscheduled.len() <= 5 {
             listing.footer.extend(unscheduled.iter().map(|s| format!("  {s}")));
         }
+    }
+    if let (Some(p), false) = (person, away.is_empty()) {
+        listing
+            .footer
+            .push(format!("{} cannot attend {} of these:", p.handle, away.len()));
+        listing.footer.extend(away);
     }
     if let Some(p) = person {
         let clashes: Vec<String> = rules::clashes(event)

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
     allhands completions zsh > ~/.zfunc/_allhands\n  allhands completions fish > ~/.config/fish/completions/allhands.fish"
 )]
 pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish
     pub shell: clap_complete::Shell,
 }
 

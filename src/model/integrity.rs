@@ -195,6 +195,66 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         }
     }
 
+    // Sessions' audiences and constraints name things that exist.
+    let teams: HashSet<String> = event
+        .attendees
+        .iter()
+        .flat_map(|a| a.teams.iter().map(|t| t.to_lowercase()))
+        .collect();
+    let ids: HashSet<String> = event.sessions.iter().map(|s| s.id.to_lowercase()).collect();
+    for session in &event.sessions {
+        let mut report = |kind, message: String| found.push(problem(kind, "sessions.csv", session.line, message));
+        for team in session
+            .audience
+            .iter()
+            .filter(|t| !t.eq_ignore_ascii_case(super::EVERYONE))
+        {
+            if !teams.contains(&team.to_lowercase()) {
+                report(
+                    "unknown-team",
+                    format!(
+                        "{} has audience team '{team}', which nobody is a member of",
+                        session.label()
+                    ),
+                );
+            }
+        }
+        let preferred_day = match &session.prefer {
+            Some(super::Preference::Day(day)) => Some(day),
+            _ => None,
+        };
+        for day in session.days.iter().chain(preferred_day) {
+            if event.day(day).is_none() {
+                report("unknown-day", format!("{} names unknown day '{day}'", session.label()));
+            }
+        }
+        if let (Some(from), Some(to)) = (session.not_before, session.not_after)
+            && from.plus(session.duration).is_none_or(|end| end > to)
+        {
+            report(
+                "impossible-constraint",
+                format!(
+                    "{} cannot fit between {from} and {to} ({} min)",
+                    session.label(),
+                    session.duration
+                ),
+            );
+        }
+        for other in &session.apart {
+            if !ids.contains(&other.to_lowercase()) {
+                report(
+                    "unknown-session",
+                    format!("{} is kept apart from unknown session '{other}'", session.label()),
+                );
+            } else if other.eq_ignore_ascii_case(&session.id) {
+                report(
+                    "apart-from-itself",
+                    format!("{} is kept apart from itself", session.label()),
+                );
+            }
+        }
+    }
+
     // Participants: a known session and a known person.
     let sessions: HashSet<&str> = event.sessions.iter().map(|s| s.id.as_str()).collect();
     let people: HashSet<&str> = event.attendees.iter().map(|a| a.handle.as_str()).collect();

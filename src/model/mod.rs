@@ -4,6 +4,7 @@
 //! built (see the `parse` helpers); the hard scheduling rules live in [`rules`], once, so that
 //! `book`, `check` and `plan` can never disagree about them.
 
+pub mod explain;
 pub mod integrity;
 mod lookup;
 pub mod rules;
@@ -191,12 +192,76 @@ pub struct Room {
 }
 
 impl Room {
+    /// Whether the room has every feature needed (features compare without case).
     pub fn has_features(&self, needs: &[String]) -> bool {
-        needs.iter().all(|n| self.features.contains(n))
+        needs.iter().all(|n| self.has_feature(n))
+    }
+
+    pub fn has_feature(&self, need: &str) -> bool {
+        self.features.iter().any(|f| same_key(f, need))
     }
 
     pub fn missing_features(&self, needs: &[String]) -> Vec<String> {
-        needs.iter().filter(|n| !self.features.contains(n)).cloned().collect()
+        needs.iter().filter(|n| !self.has_feature(n)).cloned().collect()
+    }
+}
+
+/// The audience word that makes a session a plenary: everyone present is drawn to it, and
+/// nothing else may run at the same time (hard rule 5).
+pub const EVERYONE: &str = "everyone";
+
+/// A session's soft wish for when it takes place.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Preference {
+    /// Ends by 12:30.
+    Morning,
+    /// Starts at 12:00 or later.
+    Afternoon,
+    /// On this day (a day id).
+    Day(String),
+}
+
+impl Preference {
+    const MORNING_ENDS: Time = Time::at(12, 30);
+    const AFTERNOON_STARTS: Time = Time::at(12, 0);
+
+    /// Parses `morning`, `afternoon` or a day id (checked against the event by `check`).
+    pub fn parse(text: &str) -> Result<Preference, String> {
+        let text = text.trim();
+        match text.to_lowercase().as_str() {
+            "morning" | "am" => Ok(Preference::Morning),
+            "afternoon" | "pm" => Ok(Preference::Afternoon),
+            "" => Err("a preference must not be empty (valid: morning, afternoon, or a day)".into()),
+            other => {
+                validate_key("preferred day", other)?;
+                Ok(Preference::Day(other.to_string()))
+            }
+        }
+    }
+
+    /// Whether a session on `day` at `span` has what it wished for.
+    pub fn met(&self, day: &str, span: Span) -> bool {
+        match self {
+            Preference::Morning => span.end <= Self::MORNING_ENDS,
+            Preference::Afternoon => span.start >= Self::AFTERNOON_STARTS,
+            Preference::Day(d) => d == day,
+        }
+    }
+}
+
+impl fmt::Display for Preference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Preference::Morning => f.write_str("morning"),
+            Preference::Afternoon => f.write_str("afternoon"),
+            Preference::Day(d) => f.write_str(d),
+        }
+    }
+}
+
+impl Serialize for Preference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -217,6 +282,21 @@ pub struct Session {
     pub room: Option<String>,
     /// Never moved by the planner.
     pub pinned: bool,
+    /// Teams whose present members count as interested; [`EVERYONE`] for a plenary.
+    pub audience: Vec<String>,
+    /// The days it may take place on; empty: any day (hard rule 6).
+    pub days: Vec<String>,
+    /// It may not start before this time of day (hard rule 6).
+    pub not_before: Option<Time>,
+    /// It must end by this time of day (hard rule 6).
+    pub not_after: Option<Time>,
+    /// A soft wish, counted after clashes.
+    pub prefer: Option<Preference>,
+    /// Sessions it must never overlap, either way round (hard rule 6).
+    pub apart: Vec<String>,
+    /// Where the proposal came from, e.g. its GitHub issue's URL.
+    pub source: String,
+    pub notes: String,
     #[serde(skip)]
     pub line: u64,
     #[serde(skip)]
@@ -246,9 +326,51 @@ impl Session {
             start: None,
             room: None,
             pinned: false,
+            audience: Vec::new(),
+            days: Vec::new(),
+            not_before: None,
+            not_after: None,
+            prefer: None,
+            apart: Vec::new(),
+            source: String::new(),
+            notes: String::new(),
             line: 0,
             extra: Extra::new(),
         }
+    }
+
+    /// A plenary: its audience is everyone, and nothing else may run at the same time.
+    pub fn is_plenary(&self) -> bool {
+        self.audience.iter().any(|t| t.eq_ignore_ascii_case(EVERYONE))
+    }
+
+    /// Whether one of its audience teams is `team` (teams compare without case).
+    pub fn draws_team(&self, team: &str) -> bool {
+        self.audience.iter().any(|t| same_key(t, team))
+    }
+
+    /// Why the session may not be on `day` at `span` by its own time constraints (its days,
+    /// not before, not after), or `None` when it may.
+    pub fn time_constraint_broken(&self, day: &str, span: Span) -> Option<String> {
+        if !self.days.is_empty() && !self.days.iter().any(|d| same_key(d, day)) {
+            return Some(format!("{} may only be on {}", self.label(), self.days.join(", ")));
+        }
+        if let Some(t) = self.not_before
+            && span.start < t
+        {
+            return Some(format!("{} may not start before {t}", self.label()));
+        }
+        if let Some(t) = self.not_after
+            && span.end > t
+        {
+            return Some(format!("{} must end by {t}", self.label()));
+        }
+        None
+    }
+
+    /// Whether the session and `other` are kept apart (either one names the other).
+    pub fn kept_apart_from(&self, other: &Session) -> bool {
+        self.apart.iter().any(|id| same_key(id, &other.id)) || other.apart.iter().any(|id| same_key(id, &self.id))
     }
 
     /// The session's day, time and room; `None` unless all three are set.
@@ -366,6 +488,27 @@ impl Event {
             .expect("fewer sessions than numbers")
     }
 
+    /// Every feature some room has, sorted, each once (features compare without case).
+    pub fn all_features(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .rooms
+            .iter()
+            .flat_map(|r| r.features.iter().map(String::as_str))
+            .collect();
+        all.sort_by_key(|f| f.to_lowercase());
+        all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        all
+    }
+
+    /// The needed features that no room has at all: no time or room choice can help.
+    pub fn features_no_room_has<'a>(&self, needs: &'a [String]) -> Vec<&'a str> {
+        needs
+            .iter()
+            .filter(|n| !self.rooms.iter().any(|r| r.has_feature(n)))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Orders an attendee's days as the event's days are ordered, dropping repeats.
     pub fn sort_days(&self, days: &mut Vec<String>) {
         days.sort_by_key(|d| self.day_index(d));
@@ -380,6 +523,11 @@ pub fn split_list(cell: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// Whether two keys (teams, features, days, ids) are the same, compared without case.
+pub fn same_key(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
 }
 
 /// Checks a key (handle, room id, session id, team, feature): no spaces, no `;` or `,`.

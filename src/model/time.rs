@@ -17,6 +17,12 @@ impl Time {
     /// 24:00, the end of a day; allowed as a closing time.
     pub const END_OF_DAY: Time = Time(24 * 60);
 
+    /// A time known at compile time; panics (at compile time, in a const) when invalid.
+    pub const fn at(hours: u16, minutes: u16) -> Time {
+        assert!(minutes < 60 && hours * 60 + minutes <= 24 * 60);
+        Time(hours * 60 + minutes)
+    }
+
     pub fn from_minutes(minutes: u32) -> Option<Time> {
         (minutes <= 24 * 60).then_some(Time(minutes as u16))
     }
@@ -27,6 +33,12 @@ impl Time {
 
     pub fn minutes(self) -> u32 {
         u32::from(self.0)
+    }
+
+    /// The next multiple of `step` minutes at or after this time (at most 24:00).
+    pub fn round_up(self, step: u32) -> Time {
+        let minutes = self.minutes().div_ceil(step) * step;
+        Time::from_minutes(minutes).unwrap_or(Time::END_OF_DAY)
     }
 
     /// This time plus `duration` minutes, or `None` past the end of the day.

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use super::table::{Row, Schema};
 use crate::error::Result;
 use crate::model::{
-    Attendee, Day, EventInfo, Extra, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time, parse_duration,
-    split_list, validate_key,
+    Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
+    parse_duration, split_list, validate_key,
 };
 
 /// A record type stored in one CSV file of the data folder.
@@ -270,7 +270,25 @@ impl Record for Session {
     const SCHEMA: Schema = Schema {
         file: "sessions.csv",
         columns: &[
-            "id", "title", "kind", "team", "duration", "needs", "size", "day", "start", "room", "pinned",
+            "id",
+            "title",
+            "kind",
+            "team",
+            "duration",
+            "needs",
+            "size",
+            "day",
+            "start",
+            "room",
+            "pinned",
+            "audience",
+            "days",
+            "not_before",
+            "not_after",
+            "prefer",
+            "apart",
+            "source",
+            "notes",
         ],
         required: &["id", "title", "duration"],
     };
@@ -291,6 +309,18 @@ impl Record for Session {
             start: row.optional("start", Time::parse)?,
             room: row.optional("room", key("room id"))?,
             pinned: row.parse("pinned", boolean)?,
+            audience: row.parse("audience", keys("audience team"))?,
+            days: row
+                .parse("days", keys("day"))?
+                .into_iter()
+                .map(|d| d.to_lowercase())
+                .collect(),
+            not_before: row.optional("not_before", Time::parse)?,
+            not_after: row.optional("not_after", Time::parse)?,
+            prefer: row.optional("prefer", Preference::parse)?,
+            apart: row.parse("apart", keys("session id"))?,
+            source: row.get("source").to_string(),
+            notes: row.get("notes").to_string(),
             line: row.line(),
             extra: row.extra(),
         })
@@ -308,6 +338,14 @@ impl Record for Session {
             "start" => opt(&self.start),
             "room" => opt(&self.room),
             "pinned" => self.pinned.to_string(),
+            "audience" => list(&self.audience),
+            "days" => list(&self.days),
+            "not_before" => opt(&self.not_before),
+            "not_after" => opt(&self.not_after),
+            "prefer" => opt(&self.prefer),
+            "apart" => list(&self.apart),
+            "source" => self.source.clone(),
+            "notes" => self.notes.clone(),
             _ => extra_cell(&self.extra, column),
         }
     }
