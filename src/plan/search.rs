@@ -19,9 +19,7 @@ use super::{Options, SlotInfo};
 use crate::model::{Event, Span, Status, Tie, Time, rules};
 
 /// An unplaced session costs more than any number of clashes.
-pub const UNPLACED: i64 = 1 << 48;
-/// Whether a clash counts only when the person is present for both sessions.
-const CLASH_NEEDS_PRESENCE: bool = false;
+pub const UNPLACED: i64 = 1 << 44;
 /// No slot (unplaced), no room, no entry.
 const NONE: u32 = u32::MAX;
 
@@ -29,17 +27,13 @@ const NONE: u32 = u32::MAX;
 #[derive(Clone, Copy)]
 struct Neighbour {
     other: u32,
-    /// The cost when the weight is the same in every slot.
     weight: i64,
-    /// Otherwise the row of [`Problem::varying`] with the cost per slot.
-    varying: u32,
 }
 
 /// What the pair (a, b) shares, for swaps (which must know it for one given pair).
 #[derive(Clone, Copy)]
 struct Pair {
     weight: i64,
-    varying: u32,
     exclusive: bool,
 }
 
@@ -75,8 +69,6 @@ pub struct Problem<'a> {
     /// Per session and slot: its cost there on its own.
     fixed: Vec<i64>,
     neighbours: Vec<Vec<Neighbour>>,
-    /// Per-slot pair costs, `slots` entries per row.
-    varying: Vec<i64>,
     /// Per session: sessions that may never share its slot.
     exclusive: Vec<Vec<u32>>,
     pairs: FxHashMap<u64, Pair>,
@@ -84,8 +76,10 @@ pub struct Problem<'a> {
     home: Vec<u32>,
     /// And the room it is booked in.
     home_room: Vec<u32>,
-    /// What one clash costs: more than every unmet preference and every move together.
+    /// What one clash costs.
     pub clash: i64,
+    /// What a session missed for being away costs: more than every unmet preference.
+    pub missed: i64,
     /// What an unmet preference costs: more than moving every booked session.
     pub preference: i64,
 }
@@ -94,8 +88,11 @@ fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a.min(b)) << 32) | u64::from(a.max(b))
 }
 
-/// Whether people are present, per slot, for sessions of each length: `rules::absence` once per
+/// Whether people are present, per slot, for sessions of each length: `rules::present` once per
 /// distinct (days, arrival, departure, status) and length rather than once per tie and slot.
+/// People `0..attendees` are the event's attendees; later numbers are handles listed in
+/// participants.csv that are no attendee (a `check` problem), counted as always there, as
+/// `rules::Index::attendance` does.
 struct Presence {
     /// Per attendee: which of the distinct presence patterns is theirs.
     pattern: Vec<u32>,
@@ -133,15 +130,15 @@ impl Presence {
 
     /// The row for `person` at sessions of `duration`.
     fn row(&mut self, event: &Event, slots: &[SlotInfo], person: usize, duration: u32) -> usize {
-        let pattern = self.pattern[person];
-        let example = &event.attendees[self.example[pattern as usize]];
+        let pattern = self.pattern.get(person).copied().unwrap_or(NONE);
         let rows = &mut self.rows;
+        let example = self.example.get(pattern as usize).map(|&i| &event.attendees[i]);
         *self.row_of.entry((pattern, duration)).or_insert_with(|| {
             let present: Vec<bool> = slots
                 .iter()
                 .map(|slot| {
                     slot.span_for(duration)
-                        .is_some_and(|span| rules::absence(event, example, &slot.day, span).is_none())
+                        .is_some_and(|span| example.is_none_or(|a| rules::present(event, a, &slot.day, span)))
                 })
                 .collect();
             let always = present.iter().all(|&p| p);
@@ -149,6 +146,16 @@ impl Presence {
             rows.len() as u32 - 1
         }) as usize
     }
+}
+
+/// How a person is tied to a session, for the search.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Wants {
+    /// Must be there: a hard rule.
+    Required,
+    /// Listed as interested or in an audience team: missing it (away, or at another session
+    /// at the same time) costs a clash.
+    Wants,
 }
 
 impl<'a> Problem<'a> {
@@ -165,50 +172,88 @@ impl<'a> Problem<'a> {
             })
             .collect();
         let nk = slots.len();
-        let movable: Vec<usize> = event
-            .sessions
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.pinned && (replan || !s.is_scheduled()))
-            .map(|(i, _)| i)
+        let nr = event.rooms.len();
+        // The first of a repeated id is the session (a `check` problem), as in `rules::Index`.
+        let first = |i: usize| {
+            let s = &event.sessions[i];
+            index.session(&s.id).is_some_and(|f| std::ptr::eq(f, s))
+        };
+        let movable: Vec<usize> = (0..event.sessions.len())
+            .filter(|&i| first(i))
+            .filter(|&i| !event.sessions[i].pinned && (replan || !event.sessions[i].is_scheduled()))
             .collect();
         let n = movable.len();
         let mut is_movable = vec![false; event.sessions.len()];
         for &i in &movable {
             is_movable[i] = true;
         }
-        let attendee_index: FxHashMap<&str, usize> = event
-            .attendees
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, a)| (a.handle.as_str(), i))
-            .collect();
-        // Who each session ties (each person once, first tie wins as in `rules::Index`).
-        let tied = |session: &crate::model::Session| -> Vec<(usize, bool)> {
-            index
-                .participants(&session.id)
-                .iter()
-                .filter_map(|p| Some((*attendee_index.get(p.handle.as_str())?, p.role == Tie::Required)))
-                .collect()
+        let mut person_of: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, a) in event.attendees.iter().enumerate() {
+            person_of.entry(a.handle.as_str()).or_insert(i);
+        }
+        let mut members: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, a) in event.attendees.iter().enumerate() {
+            for team in &a.teams {
+                members.entry(team.to_lowercase()).or_default().push(i);
+            }
+        }
+        // Who a session draws, each person once with the strongest tie: listed people, then
+        // members of its audience teams (a plenary's everyone is handled as a rule of its own).
+        let mut unknown: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut tied = |session: &'a crate::model::Session| -> Vec<(usize, Wants)> {
+            let mut ties: Vec<(usize, Wants)> = Vec::new();
+            for p in index.participants(&session.id) {
+                let next = event.attendees.len() + unknown.len();
+                let person = match person_of.get(p.handle.as_str()) {
+                    Some(&i) => i,
+                    None => *unknown.entry(p.handle.as_str()).or_insert(next),
+                };
+                let wants = if p.role == Tie::Required { Wants::Required } else { Wants::Wants };
+                ties.push((person, wants));
+            }
+            for team in &session.audience {
+                if let Some(list) = members.get(&team.to_lowercase()) {
+                    ties.extend(list.iter().map(|&i| (i, Wants::Wants)));
+                }
+            }
+            ties.sort_unstable();
+            ties.dedup_by_key(|t| t.0);
+            ties
+        };
+        let declined = |person: usize| event.attendees.get(person).is_some_and(|a| a.status == Status::Declined);
+        let here = |person: usize, day: &str, span: Span| {
+            event.attendees.get(person).is_none_or(|a| rules::present(event, a, day, span))
         };
 
-        // Sessions that stay: per person, (day, span, required) of each they are tied to.
+        // Sessions that stay: per person, (day, span, required) of each they are there for;
+        // the spans of plenaries and of every session (which a plenary may not overlap).
         let mut staying_of: Vec<Vec<(&str, Span, bool)>> = vec![Vec::new(); event.attendees.len()];
-        let mut room_free = vec![true; nk * event.rooms.len()];
+        let mut staying_plenaries: Vec<(&str, Span)> = Vec::new();
+        let mut staying_spans: Vec<(&str, Span)> = Vec::new();
+        let mut room_free = vec![true; nk * nr];
         for (i, s) in event.sessions.iter().enumerate() {
-            if is_movable[i] || index.session(&s.id).is_none_or(|first| !std::ptr::eq(first, s)) {
+            if is_movable[i] || !first(i) {
                 continue;
             }
             let Some(at) = s.placement() else { continue };
-            for (person, required) in tied(s) {
-                staying_of[person].push((at.day, at.span, required));
+            staying_spans.push((at.day, at.span));
+            if s.is_plenary() {
+                staying_plenaries.push((at.day, at.span));
+            } else {
+                for (person, wants) in tied(s) {
+                    if person >= staying_of.len() {
+                        staying_of.resize(person + 1, Vec::new());
+                    }
+                    if here(person, at.day, at.span) {
+                        staying_of[person].push((at.day, at.span, wants == Wants::Required));
+                    }
+                }
             }
             for (k, slot) in slots.iter().enumerate() {
                 if slot.day == at.day && at.span.overlaps(Span::new(slot.start, slot.end)) {
                     for (r, room) in event.rooms.iter().enumerate() {
                         if room.id == at.room {
-                            room_free[k * event.rooms.len() + r] = false;
+                            room_free[k * nr + r] = false;
                         }
                     }
                 }
@@ -222,7 +267,7 @@ impl<'a> Problem<'a> {
         let mut free_at_least = vec![0i32; nk * nc];
         for k in 0..nk {
             for (r, room) in event.rooms.iter().enumerate() {
-                if room_free[k * event.rooms.len() + r] {
+                if room_free[k * nr + r] {
                     let c = capacities.partition_point(|&cap| cap < room.capacity);
                     for slot in &mut free_at_least[k * nc..=k * nc + c] {
                         *slot += 1;
@@ -250,8 +295,14 @@ impl<'a> Problem<'a> {
                     .map_or(NONE, |r| r as u32)
             })
             .collect();
+        // Clashes first, then sessions missed for being away, then preferences, then moves.
+        // A preference outweighs every move together, a missed session every preference; a
+        // clash weighs eight missed sessions (not all of them: that would leave no room below
+        // the cost of an unplaced session on a big event).
         let preference = n as i64 + 1;
-        let clash = preference;
+        let wishes = movable.iter().filter(|&&i| event.sessions[i].prefer.is_some()).count() as i64;
+        let missed = preference * (wishes + 1);
+        let clash = 8 * missed;
         let mut problem = Problem {
             event,
             slots,
@@ -267,62 +318,92 @@ impl<'a> Problem<'a> {
             free_at_least,
             fixed: vec![0; n * nk],
             neighbours: vec![Vec::new(); n],
-            varying: Vec::new(),
             exclusive: vec![Vec::new(); n],
             pairs: FxHashMap::default(),
             home,
             home_room,
             clash,
+            missed,
             preference,
         };
-        let nr = event.rooms.len();
-        let mut ties_of: Vec<Vec<(usize, bool)>> = Vec::with_capacity(n);
+        let position: FxHashMap<&str, u32> = problem
+            .movable
+            .iter()
+            .enumerate()
+            .map(|(m, &i)| (event.sessions[i].id.as_str(), m as u32))
+            .collect();
+        let missed = problem.missed;
+        let mut ties_of: Vec<Vec<(usize, Wants)>> = Vec::with_capacity(n);
+        // Per slot, how many attendees are there for a session of a given length (plenaries).
+        let mut everyone: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for m in 0..n {
             let session = &event.sessions[problem.movable[m]];
+            let plenary = session.is_plenary();
             let ties = tied(session);
+            let apart: Vec<(&str, Span)> = index
+                .kept_apart(session)
+                .iter()
+                .filter(|other| !position.contains_key(other.id.as_str()))
+                .filter_map(|other| other.placement().map(|at| (at.day, at.span)))
+                .collect();
             let mut fits: Vec<u32> = (0..nr)
                 .filter(|&r| event.rooms[r].has_features(&session.needs))
                 .map(|r| r as u32)
                 .collect();
             fits.sort_by_key(|&r| (event.rooms[r as usize].capacity, r));
-            let seats = index.headcount(session);
-            // Counting is exact only if the session fits every room from its smallest one up.
-            let smallest = fits
-                .iter()
-                .map(|&r| event.rooms[r as usize].capacity)
-                .find(|&c| c >= seats);
-            if let Some(smallest) = smallest {
-                let all_from = event.rooms.iter().filter(|r| r.capacity >= smallest).count();
-                let fitting = fits
-                    .iter()
-                    .filter(|&&r| event.rooms[r as usize].capacity >= smallest)
-                    .count();
-                if all_from != fitting {
-                    problem.counting = false;
-                }
-            }
             let rows: Vec<usize> = ties
                 .iter()
                 .map(|&(person, _)| presence.row(event, &problem.slots, person, session.duration))
                 .collect();
+            if plenary && !everyone.contains_key(&session.duration) {
+                let mut counts = vec![0u32; nk];
+                for person in 0..event.attendees.len() {
+                    let row = presence.row(event, &problem.slots, person, session.duration);
+                    for (count, &there) in counts.iter_mut().zip(&presence.rows[row].0) {
+                        *count += u32::from(there);
+                    }
+                }
+                everyone.insert(session.duration, counts);
+            }
             for (k, slot) in problem.slots.iter().enumerate() {
                 let Some(span) = slot.span_for(session.duration) else { continue };
+                let overlaps = |list: &[(&str, Span)]| list.iter().any(|(d, s)| *d == slot.day && s.overlaps(span));
+                let mut allowed = session.time_constraint_broken(&slot.day, span).is_none()
+                    && !overlaps(&staying_plenaries)
+                    && !overlaps(&apart)
+                    && !(plenary && overlaps(&staying_spans));
                 let mut cost = problem.moved(m, k);
-                let mut allowed = true;
-                for (&(person, required), &row) in ties.iter().zip(&rows) {
-                    let present = presence.rows[row].0[k];
-                    if required && !present {
-                        allowed = false;
+                if session.prefer.as_ref().is_some_and(|p| !p.met(&slot.day, span)) {
+                    cost += problem.preference;
+                }
+                let mut seats = 0u32;
+                for (&(person, wants), &row) in ties.iter().zip(&rows) {
+                    let there = presence.rows[row].0[k];
+                    if wants == Wants::Required {
+                        allowed &= there;
+                    } else if !there && !declined(person) && !plenary {
+                        // Wants it but is away then: a missed session.
+                        cost += missed;
                     }
-                    for &(day, other, other_required) in &staying_of[person] {
+                    // A seat for everyone it draws, there that day or not: the room still
+                    // seats them all when someone changes their days.
+                    seats += u32::from(wants == Wants::Required || !declined(person));
+                    if !there || plenary {
+                        continue;
+                    }
+                    for &(day, other, other_required) in staying_of.get(person).map_or(&[][..], Vec::as_slice) {
                         if day == slot.day && other.overlaps(span) {
                             cost += problem.clash;
-                            if required && other_required {
-                                allowed = false;
-                            }
+                            allowed &= !(wants == Wants::Required && other_required);
                         }
                     }
                 }
+                if plenary {
+                    // Everyone there, plus listed handles that are no attendee.
+                    let listed_unknown = ties.iter().filter(|t| t.0 >= event.attendees.len()).count() as u32;
+                    seats = everyone[&session.duration][k] + listed_unknown;
+                }
+                let seats = seats.max(session.size.unwrap_or(0));
                 let class = problem.capacities.partition_point(|&c| c < seats);
                 let room = fits.iter().any(|&r| {
                     event.rooms[r as usize].capacity >= seats && problem.room_free[k * nr + r as usize]
@@ -331,6 +412,21 @@ impl<'a> Problem<'a> {
                 problem.seats[m * nk + k] = seats;
                 problem.class[m * nk + k] = class.min(u16::MAX as usize) as u16;
                 problem.allowed[m * nk + k] = allowed && room;
+                // Counting is exact only if the session fits every room from its smallest one up.
+                let smallest = fits
+                    .iter()
+                    .map(|&r| event.rooms[r as usize].capacity)
+                    .find(|&c| c >= seats);
+                if let Some(smallest) = smallest {
+                    let all_from = event.rooms.iter().filter(|r| r.capacity >= smallest).count();
+                    let fitting = fits
+                        .iter()
+                        .filter(|&&r| event.rooms[r as usize].capacity >= smallest)
+                        .count();
+                    if all_from != fitting {
+                        problem.counting = false;
+                    }
+                }
             }
             problem.candidates.push(
                 (0..nk as u32)
@@ -338,76 +434,71 @@ impl<'a> Problem<'a> {
                     .collect(),
             );
             problem.fits.push(fits);
-            ties_of.push(ties);
+            ties_of.push(if plenary { Vec::new() } else { ties });
         }
 
-        // Pairs of movable sessions sharing people.
-        let mut by_person: Vec<Vec<(u32, bool)>> = vec![Vec::new(); event.attendees.len()];
-        for (m, ties) in ties_of.iter().enumerate() {
-            for &(person, required) in ties {
-                by_person[person].push((m as u32, required));
+        // Pairs of movable sessions: kept apart, or a plenary and any other, never share a slot.
+        let plenaries: Vec<u32> = (0..n as u32)
+            .filter(|&m| event.sessions[problem.movable[m as usize]].is_plenary())
+            .collect();
+        let mut exclusive: Vec<u64> = Vec::new();
+        for &a in &plenaries {
+            exclusive.extend((0..n as u32).filter(|&b| b != a).map(|b| pair_key(a, b)));
+        }
+        for (a, &i) in problem.movable.iter().enumerate() {
+            for other in index.kept_apart(&event.sessions[i]) {
+                if let Some(&b) = position.get(other.id.as_str()) {
+                    exclusive.push(pair_key(a as u32, b));
+                }
             }
         }
-        // Per pair: people present for both in every slot, and the others (costed per slot).
-        let mut shared: FxHashMap<u64, (i64, bool, Vec<usize>)> = FxHashMap::default();
+        // Sharing people: a clash per person there for both; a shared required person: never.
+        let mut by_person: Vec<Vec<(u32, bool)>> = Vec::new();
+        for (m, ties) in ties_of.iter().enumerate() {
+            for &(person, wants) in ties {
+                if person >= by_person.len() {
+                    by_person.resize(person + 1, Vec::new());
+                }
+                by_person[person].push((m as u32, wants == Wants::Required));
+            }
+        }
+        // Per pair: the people tied to both. A clash counts whether or not the person is there
+        // that day (someone away misses both anyway, and stacking what they want in one slot
+        // helps nobody): so the count is the same in every slot, and agrees with the benchmark
+        // checker; `rules::clashes` counts only those there, never more.
+        let mut shared: FxHashMap<u64, (i64, bool)> = FxHashMap::default();
+        for key in exclusive {
+            shared.entry(key).or_insert((0, false)).1 = true;
+        }
         for (person, list) in by_person.iter().enumerate() {
+            if declined(person) {
+                continue;
+            }
             for (i, &(a, ra)) in list.iter().enumerate() {
                 for &(b, rb) in &list[i + 1..] {
-                    let entry = shared.entry(pair_key(a, b)).or_insert((0, false, Vec::new()));
+                    let entry = shared.entry(pair_key(a, b)).or_insert((0, false));
+                    entry.0 += 1;
                     entry.1 |= ra && rb;
-                    let (da, db) = (
-                        event.sessions[problem.movable[a as usize]].duration,
-                        event.sessions[problem.movable[b as usize]].duration,
-                    );
-                    let (ra, rb) = (
-                        presence.row(event, &problem.slots, person, da),
-                        presence.row(event, &problem.slots, person, db),
-                    );
-                    let always = !CLASH_NEEDS_PRESENCE || presence.rows[ra].1 && presence.rows[rb].1;
-                    if always {
-                        entry.0 += 1;
-                    } else {
-                        entry.2.push(person);
-                    }
                 }
             }
         }
-        let mut shared: Vec<(u64, (i64, bool, Vec<usize>))> = shared.into_iter().collect();
+        let mut shared: Vec<(u64, (i64, bool))> = shared.into_iter().collect();
         shared.sort_unstable_by_key(|(key, _)| *key);
-        for (key, (always, exclusive, sometimes)) in shared {
+        for (key, (people, exclusive)) in shared {
             let (a, b) = ((key >> 32) as u32, key as u32);
-            let mut pair = Pair {
-                weight: always * problem.clash,
-                varying: NONE,
+            let pair = Pair {
+                weight: people * problem.clash,
                 exclusive,
             };
-            if !sometimes.is_empty() {
-                let (da, db) = (
-                    event.sessions[problem.movable[a as usize]].duration,
-                    event.sessions[problem.movable[b as usize]].duration,
-                );
-                let row = problem.varying.len() / nk.max(1);
-                let mut weights = vec![pair.weight; nk];
-                for person in sometimes {
-                    let ra = presence.row(event, &problem.slots, person, da);
-                    let rb = presence.row(event, &problem.slots, person, db);
-                    for k in 0..nk {
-                        if presence.rows[ra].0[k] && presence.rows[rb].0[k] {
-                            weights[k] += problem.clash;
-                        }
-                    }
-                }
-                problem.varying.extend(weights);
-                pair.varying = row as u32;
-            }
-            if pair.weight != 0 || pair.varying != NONE {
-                for (x, y) in [(a, b), (b, a)] {
-                    problem.neighbours[x as usize].push(Neighbour {
-                        other: y,
-                        weight: pair.weight,
-                        varying: pair.varying,
-                    });
-                }
+            if pair.weight != 0 {
+                problem.neighbours[a as usize].push(Neighbour {
+                    other: b,
+                    weight: pair.weight,
+                });
+                problem.neighbours[b as usize].push(Neighbour {
+                    other: a,
+                    weight: pair.weight,
+                });
             }
             if exclusive {
                 problem.exclusive[a as usize].push(b);
@@ -430,17 +521,8 @@ impl<'a> Problem<'a> {
     fn pair(&self, a: u32, b: u32) -> Pair {
         self.pairs.get(&pair_key(a, b)).copied().unwrap_or(Pair {
             weight: 0,
-            varying: NONE,
             exclusive: false,
         })
-    }
-
-    fn weight(&self, weight: i64, varying: u32, k: usize) -> i64 {
-        if varying == NONE {
-            weight
-        } else {
-            self.varying[varying as usize * self.nk() + k]
-        }
     }
 
     /// Rooms that seat `m` in slot `k` and are not taken by a session that stays, smallest first.
@@ -557,7 +639,7 @@ impl State {
         let k = k as usize;
         for nb in &p.neighbours[m] {
             let u = nb.other as usize;
-            self.sum[u * nk + k] += p.weight(nb.weight, nb.varying, k);
+            self.sum[u * nk + k] += nb.weight;
             if self.slot_of[u] as usize == k {
                 self.mark(p, u);
             }
@@ -598,7 +680,7 @@ impl State {
         }
         for nb in &p.neighbours[m] {
             let u = nb.other as usize;
-            self.sum[u * nk + k] -= p.weight(nb.weight, nb.varying, k);
+            self.sum[u * nk + k] -= nb.weight;
             if self.slot_of[u] as usize == k {
                 self.mark(p, u);
             }
@@ -729,7 +811,7 @@ impl State {
                 let pairs: i64 = p.neighbours[m]
                     .iter()
                     .filter(|nb| (nb.other as usize) > m && self.slot_of[nb.other as usize] as usize == k)
-                    .map(|nb| p.weight(nb.weight, nb.varying, k))
+                    .map(|nb| nb.weight)
                     .sum();
                 p.fixed[m * nk + k] + pairs
             })
@@ -853,9 +935,9 @@ impl Search<'_, '_> {
                 return;
             }
         }
-        let delta = self.st.cost_in(p, m, b) - p.weight(pair.weight, pair.varying, b as usize)
+        let delta = self.st.cost_in(p, m, b) - pair.weight
             + self.st.cost_in(p, t, a)
-            - p.weight(pair.weight, pair.varying, a as usize)
+            - pair.weight
             - self.st.cost_in(p, m, a)
             - self.st.cost_in(p, t, b);
         if !self.accept(delta, temperature) {
