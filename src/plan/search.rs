@@ -823,18 +823,31 @@ impl State {
 pub struct Solution {
     pub assignment: Vec<Option<(usize, usize)>>,
     pub moves: u64,
+    /// Its cost in the search's weights.
+    pub cost: i64,
 }
 
-/// Greedy start: hardest sessions first, each into its cheapest slot with a room.
+/// The start: with `--replan`, every session where it is booked (where the rules still allow),
+/// so the search never ends worse than the plan it was given; then the rest greedily, hardest
+/// first, each into its cheapest slot with a room.
 fn initial(p: &Problem<'_>) -> State {
     let n = p.movable.len();
     let mut st = State::empty(p);
+    for m in 0..n {
+        let home = p.home[m];
+        if home != NONE && p.allowed[m * p.nk() + home as usize] {
+            st.place(p, m, home);
+        }
+    }
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&m| {
         let seats = p.candidates[m].first().map_or(0, |&k| p.seats[m * p.nk() + k as usize]);
         (p.candidates[m].len(), std::cmp::Reverse(seats), m)
     });
     for m in order {
+        if st.slot_of[m] != NONE {
+            continue;
+        }
         let mut options: Vec<(i64, u32)> = p.candidates[m]
             .iter()
             .filter(|&&k| st.free_of_exclusive(p, m, k))
@@ -1055,7 +1068,7 @@ const COOLING: f64 = 0.96;
 /// valleys, later rounds reheat less to search near the best plan; all end cold enough that
 /// a step costing a clash is all but never taken.
 const FIRST_HOT: f64 = 0.8;
-const REHEAT: f64 = 0.4;
+const REHEAT: f64 = 0.8;
 const COLD: f64 = 0.04;
 /// Rounds of cooling the default budget is spread over.
 const ROUNDS: u64 = 4;
@@ -1177,7 +1190,11 @@ fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
             }
         }
     }
-    Solution { assignment, moves }
+    Solution {
+        assignment,
+        moves,
+        cost: best.cost,
+    }
 }
 
 /// The least cost over every possible plan, by branch and bound (small events only: it is
