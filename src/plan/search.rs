@@ -208,7 +208,11 @@ impl<'a> Problem<'a> {
                     Some(&i) => i,
                     None => *unknown.entry(p.handle.as_str()).or_insert(next),
                 };
-                let wants = if p.role == Tie::Required { Wants::Required } else { Wants::Wants };
+                let wants = if p.role == Tie::Required {
+                    Wants::Required
+                } else {
+                    Wants::Wants
+                };
                 ties.push((person, wants));
             }
             for team in &session.audience {
@@ -220,9 +224,17 @@ impl<'a> Problem<'a> {
             ties.dedup_by_key(|t| t.0);
             ties
         };
-        let declined = |person: usize| event.attendees.get(person).is_some_and(|a| a.status == Status::Declined);
+        let declined = |person: usize| {
+            event
+                .attendees
+                .get(person)
+                .is_some_and(|a| a.status == Status::Declined)
+        };
         let here = |person: usize, day: &str, span: Span| {
-            event.attendees.get(person).is_none_or(|a| rules::present(event, a, day, span))
+            event
+                .attendees
+                .get(person)
+                .is_none_or(|a| rules::present(event, a, day, span))
         };
 
         // Sessions that stay: per person, (day, span, required) of each they are there for;
@@ -366,7 +378,9 @@ impl<'a> Problem<'a> {
                 everyone.insert(session.duration, counts);
             }
             for (k, slot) in problem.slots.iter().enumerate() {
-                let Some(span) = slot.span_for(session.duration) else { continue };
+                let Some(span) = slot.span_for(session.duration) else {
+                    continue;
+                };
                 let overlaps = |list: &[(&str, Span)]| list.iter().any(|(d, s)| *d == slot.day && s.overlaps(span));
                 let mut allowed = session.time_constraint_broken(&slot.day, span).is_none()
                     && !overlaps(&staying_plenaries)
@@ -400,7 +414,11 @@ impl<'a> Problem<'a> {
                         }
                     }
                 }
-                let largest = fits.iter().map(|&r| event.rooms[r as usize].capacity).max().unwrap_or(0);
+                let largest = fits
+                    .iter()
+                    .map(|&r| event.rooms[r as usize].capacity)
+                    .max()
+                    .unwrap_or(0);
                 let mut seats = if everybody <= largest { everybody } else { there_then };
                 if plenary {
                     // Everyone there, plus listed handles that are no attendee.
@@ -409,9 +427,9 @@ impl<'a> Problem<'a> {
                 }
                 let seats = seats.max(session.size.unwrap_or(0));
                 let class = problem.capacities.partition_point(|&c| c < seats);
-                let room = fits.iter().any(|&r| {
-                    event.rooms[r as usize].capacity >= seats && problem.room_free[k * nr + r as usize]
-                });
+                let room = fits
+                    .iter()
+                    .any(|&r| event.rooms[r as usize].capacity >= seats && problem.room_free[k * nr + r as usize]);
                 problem.fixed[m * nk + k] = cost;
                 problem.seats[m * nk + k] = seats;
                 problem.class[m * nk + k] = class.min(u16::MAX as usize) as u16;
@@ -610,7 +628,11 @@ impl State {
             position: vec![0; n],
             costly: Vec::new(),
             costly_at: vec![NONE; n],
-            slack: if p.counting { p.free_at_least.clone() } else { Vec::new() },
+            slack: if p.counting {
+                p.free_at_least.clone()
+            } else {
+                Vec::new()
+            },
             occupant: if p.counting { Vec::new() } else { vec![NONE; nk * nr] },
             room_of: vec![NONE; n],
             seen: vec![0; nr],
@@ -915,7 +937,10 @@ impl Search<'_, '_> {
             return;
         }
         let movable_here = self.st.free_of_exclusive(p, m, to)
-            && (!p.counting || self.st.slack_allows(p, to as usize, -1, p.class[m * p.nk() + to as usize]));
+            && (!p.counting
+                || self
+                    .st
+                    .slack_allows(p, to as usize, -1, p.class[m * p.nk() + to as usize]));
         if movable_here && self.rng.below(2) == 0 {
             let delta = self.st.cost_in(p, m, to) - self.st.cost_in(p, m, from);
             if self.accept(delta, temperature) {
@@ -952,8 +977,7 @@ impl Search<'_, '_> {
                 return;
             }
         }
-        let delta = self.st.cost_in(p, m, b) - pair.weight
-            + self.st.cost_in(p, t, a)
+        let delta = self.st.cost_in(p, m, b) - pair.weight + self.st.cost_in(p, t, a)
             - pair.weight
             - self.st.cost_in(p, m, a)
             - self.st.cost_in(p, t, b);
@@ -1012,9 +1036,7 @@ impl Search<'_, '_> {
                     .iter()
                     .copied()
                     .filter(|&k| k != to && self.st.free_of_exclusive(p, u, k))
-                    .filter(|&k| {
-                        !p.counting || self.st.slack_allows(p, k as usize, -1, p.class[u * nk + k as usize])
-                    })
+                    .filter(|&k| !p.counting || self.st.slack_allows(p, k as usize, -1, p.class[u * nk + k as usize]))
                     .min_by_key(|&k| (self.st.cost_in(p, u, k), k));
                 if let Some(k) = best
                     && self.st.place(p, u, k)
@@ -1156,7 +1178,8 @@ fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
         let mut stays = Vec::new();
         for &m in &here {
             let r = p.home_room[m];
-            if r != NONE && p.home[m] as usize == k && !taken[r as usize] && p.rooms_for(m, k).any(|x| x == r as usize) {
+            if r != NONE && p.home[m] as usize == k && !taken[r as usize] && p.rooms_for(m, k).any(|x| x == r as usize)
+            {
                 taken[r as usize] = true;
                 stays.push(m);
                 greedy.push((m, r as usize));
