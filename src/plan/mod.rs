@@ -96,11 +96,12 @@ pub fn oversized(capacity: u32, seats: u32) -> bool {
 
 /// Plans the event. Sessions that are pinned, or already booked (unless `replan`), stay.
 pub fn plan(event: &Event, options: &Options) -> Outcome {
-    let problem = search::Problem::new(event, options.replan);
+    let before = rules::Index::new(event);
+    let problem = search::Problem::new(event, &before, options.replan);
     let solution = search::anneal(&problem, options);
     let mut after = event.clone();
     let mut outcome = Outcome {
-        clashes_before: rules::clashes(event).len(),
+        clashes_before: rules::clashes_in(&before).len(),
         moves: solution.moves,
         ..Outcome::default()
     };
@@ -135,18 +136,24 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
     outcome.apply(&mut after);
     // A safety net under the search's own bookkeeping: whatever would break a hard rule as
     // `check` sees it (say, slots that overlap) is not placed after all.
-    let index = rules::Index::new(&after);
-    let broken: Vec<(String, String)> = outcome
-        .placed
-        .iter()
-        .filter_map(|p| {
-            let conflict = rules::conflicts_of(&index, index.session(&p.session)?)
-                .into_iter()
-                .next()?;
-            Some((p.session.clone(), format!("placing it would break a rule: {conflict}")))
-        })
-        .collect();
-    drop(index);
+    let broken: Vec<(String, String)> = {
+        let index = rules::Index::new(&after);
+        let broken: Vec<(String, String)> = outcome
+            .placed
+            .iter()
+            .filter_map(|p| {
+                let conflict = rules::conflicts_of(&index, index.session(&p.session)?)
+                    .into_iter()
+                    .next()?;
+                Some((p.session.clone(), format!("placing it would break a rule: {conflict}")))
+            })
+            .collect();
+        if broken.is_empty() {
+            count_after(&index, &mut outcome);
+            return outcome;
+        }
+        broken
+    };
     for (session, reason) in broken {
         outcome.placed.retain(|p| p.session != session);
         if let Some(s) = after.session_mut(&session) {
@@ -154,8 +161,14 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
         }
         outcome.unplaced.push(Unplaced { session, reason });
     }
-    outcome.clashes_after = rules::clashes(&after).len();
-    let after_index = rules::Index::new(&after);
+    count_after(&rules::Index::new(&after), &mut outcome);
+    outcome
+}
+
+/// The plan's clashes and oversized rooms, as `check` counts them.
+fn count_after(index: &rules::Index<'_>, outcome: &mut Outcome) {
+    let after = index.event();
+    outcome.clashes_after = rules::clashes_in(index).len();
     outcome.oversized = after
         .sessions
         .iter()
@@ -163,10 +176,9 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
         .filter(|(s, at)| {
             after
                 .room(at.room)
-                .is_some_and(|r| oversized(r.capacity, after_index.headcount(s)))
+                .is_some_and(|r| oversized(r.capacity, index.headcount(s)))
         })
         .count();
-    outcome
 }
 
 /// One slot of `slots.csv`, with its day's position.
@@ -213,7 +225,8 @@ mod tests {
         let mut compared = 0;
         for seed in 1..=40 {
             let event = small(seed, 6 + (seed as usize % 5));
-            let problem = search::Problem::new(&event, false);
+            let index = rules::Index::new(&event);
+            let problem = search::Problem::new(&event, &index, false);
             let optimum = search::exhaustive(&problem);
             let options = Options {
                 seed,

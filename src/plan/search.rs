@@ -159,8 +159,7 @@ enum Wants {
 }
 
 impl<'a> Problem<'a> {
-    pub fn new(event: &'a Event, replan: bool) -> Problem<'a> {
-        let index = rules::Index::new(event);
+    pub fn new(event: &'a Event, index: &rules::Index<'a>, replan: bool) -> Problem<'a> {
         let slots: Vec<SlotInfo> = event
             .slots
             .iter()
@@ -551,10 +550,12 @@ impl<'a> Problem<'a> {
     fn rooms_for(&self, m: usize, k: usize) -> impl Iterator<Item = usize> + '_ {
         let seats = self.seats[m * self.nk() + k];
         let nr = self.event.rooms.len();
-        self.fits[m]
+        let fits = &self.fits[m];
+        let from = fits.partition_point(|&r| self.event.rooms[r as usize].capacity < seats);
+        fits[from..]
             .iter()
             .map(|&r| r as usize)
-            .filter(move |&r| self.event.rooms[r].capacity >= seats && self.room_free[k * nr + r])
+            .filter(move |&r| self.room_free[k * nr + r])
     }
 
     /// Why session `m` could not be placed, in words.
@@ -894,7 +895,7 @@ fn initial(p: &Problem<'_>) -> State {
 /// in moves tried, so the same seed gives the same plan on any machine.
 fn default_budget(p: &Problem<'_>) -> u64 {
     let neighbourhood = p.candidates.iter().map(|c| c.len() as u64).sum::<u64>();
-    (neighbourhood * 1500).clamp(200_000, 4_500_000)
+    (neighbourhood * 1500).clamp(200_000, 3_500_000)
 }
 
 /// The annealing's moves, scored before they are made.
