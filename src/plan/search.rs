@@ -106,7 +106,9 @@ struct Presence {
 
 impl Presence {
     fn new(event: &Event) -> Presence {
-        let mut known: FxHashMap<(&[String], Option<Time>, Option<Time>, bool), u32> = FxHashMap::default();
+        // Everything `rules::present` looks at: days, arrival, departure, declined.
+        type Key<'e> = (&'e [String], Option<Time>, Option<Time>, bool);
+        let mut known: FxHashMap<Key<'_>, u32> = FxHashMap::default();
         let mut example = Vec::new();
         let pattern = event
             .attendees
@@ -381,10 +383,11 @@ impl<'a> Problem<'a> {
                     continue;
                 };
                 let overlaps = |list: &[(&str, Span)]| list.iter().any(|(d, s)| *d == slot.day && s.overlaps(span));
-                let mut allowed = session.time_constraint_broken(&slot.day, span).is_none()
-                    && !overlaps(&staying_plenaries)
-                    && !overlaps(&apart)
-                    && !(plenary && overlaps(&staying_spans));
+                let ruled_out = session.time_constraint_broken(&slot.day, span).is_some()
+                    || overlaps(&staying_plenaries)
+                    || overlaps(&apart)
+                    || plenary && overlaps(&staying_spans);
+                let mut allowed = !ruled_out;
                 let mut cost = problem.moved(m, k);
                 if session.prefer.as_ref().is_some_and(|p| !p.met(&slot.day, span)) {
                     cost += problem.preference;
@@ -851,6 +854,7 @@ pub struct Solution {
     pub assignment: Vec<Option<(usize, usize)>>,
     pub moves: u64,
     /// Its cost in the search's weights.
+    #[cfg(test)]
     pub cost: i64,
 }
 
@@ -1221,10 +1225,12 @@ fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
     Solution {
         assignment,
         moves,
+        #[cfg(test)]
         cost: best.cost,
     }
 }
 
+#[cfg(test)]
 /// The least cost over every possible plan, by branch and bound (small events only: it is
 /// exponential). Used to prove that the annealing finds the optimum.
 pub fn exhaustive(p: &Problem<'_>) -> i64 {
@@ -1238,6 +1244,7 @@ pub fn exhaustive(p: &Problem<'_>) -> i64 {
     best
 }
 
+#[cfg(test)]
 fn branch(p: &Problem<'_>, st: &mut State, order: &[usize], depth: usize, best: &mut i64) {
     let undecided = (order.len() - depth) as i64 * UNPLACED;
     if st.cost - undecided >= *best {
