@@ -191,21 +191,17 @@ fn bare_parse(dir: &Path) -> Duration {
     )
 }
 
-fn command_time(dir: &Path, args: &[&str]) -> Duration {
-    median(
-        (0..5)
-            .map(|_| {
-                let started = Instant::now();
-                let output = allhands(dir).args(args).output().expect("run allhands");
-                assert!(
-                    output.status.code().is_some_and(|c| c <= 1),
-                    "{args:?}: {}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-                started.elapsed()
-            })
-            .collect(),
-    )
+/// Runs a command, which must succeed (or report problems: exit status 1), and times it.
+fn run(dir: &Path, args: &[&str]) -> Duration {
+    let started = Instant::now();
+    let output = allhands(dir).args(args).output().expect("run allhands");
+    let elapsed = started.elapsed();
+    assert!(
+        output.status.code().is_some_and(|c| c <= 1),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    elapsed
 }
 
 fn main() {
@@ -271,59 +267,27 @@ fn main() {
         ("attendees", vec!["attendees"]),
     ];
     let ratio = |d: Duration| d.as_secs_f64() / parse.as_secs_f64();
-    for (name, args) in &read_only {
-        let time = command_time(&stress, args);
+    let show = |name: &str, time: Duration, target: u32| {
         println!(
-            "  {name:<12} {:>7.1} ms {:>5.1}x (target 3x)",
+            "  {name:<12} {:>7.1} ms {:>5.1}x (target {target}x)",
             time.as_secs_f64() * 1000.0,
             ratio(time)
         );
+    };
+    for (name, args) in &read_only {
+        show(name, median((0..5).map(|_| run(&stress, args)).collect()), 3);
     }
-    let mut n = 0;
-    let add = median(
-        (0..5)
-            .map(|_| {
-                n += 1;
-                let handle = format!("bench-{n}");
-                let started = Instant::now();
-                let out = allhands(&stress)
-                    .args(["add-attendee", &handle, "--name", "Bench Person"])
-                    .output()
-                    .expect("run");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                started.elapsed()
-            })
-            .collect(),
-    );
-    println!(
-        "  {:<12} {:>7.1} ms {:>5.1}x (target 4x)",
-        "add-attendee",
-        add.as_secs_f64() * 1000.0,
-        ratio(add)
-    );
-    let book = median(
-        (0..5)
-            .map(|i| {
-                let id = format!("B{i:03}");
-                let out = allhands(&stress)
-                    .args(["add-session", "Bench booking", "--id", &id])
-                    .output()
-                    .expect("run");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                let started = Instant::now();
-                let out = allhands(&stress)
-                    .args(["book", &id, "--day", &day, "--at", "16:00"])
-                    .output()
-                    .expect("run");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                started.elapsed()
-            })
-            .collect(),
-    );
-    println!(
-        "  {:<12} {:>7.1} ms {:>5.1}x (target 4x)",
-        "book",
-        book.as_secs_f64() * 1000.0,
-        ratio(book)
-    );
+    let add = (0..5).map(|i| {
+        run(
+            &stress,
+            &["add-attendee", &format!("bench-{i}"), "--name", "Bench Person"],
+        )
+    });
+    show("add-attendee", median(add.collect()), 4);
+    let book = (0..5).map(|i| {
+        let id = format!("B{i:03}");
+        run(&stress, &["add-session", "Bench booking", "--id", &id]);
+        run(&stress, &["book", &id, "--day", &day, "--at", "16:00"])
+    });
+    show("book", median(book.collect()), 4);
 }

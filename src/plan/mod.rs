@@ -196,6 +196,15 @@ impl SlotInfo {
     }
 }
 
+/// Default options with a seed, for tests.
+#[cfg(test)]
+fn seeded(seed: u64) -> Options {
+    Options {
+        seed,
+        ..Options::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::generate::{Spec, generate};
@@ -228,10 +237,7 @@ mod tests {
             let index = rules::Index::new(&event);
             let problem = search::Problem::new(&event, &index, false);
             let optimum = search::exhaustive(&problem);
-            let options = Options {
-                seed,
-                ..Options::default()
-            };
+            let options = seeded(seed);
             let found = search::anneal(&problem, &options);
             assert_eq!(found.cost, optimum, "seed {seed}: not optimal");
             let (after, outcome) = planned(&event, &options);
@@ -250,13 +256,7 @@ mod tests {
     fn replanning_an_optimal_plan_moves_nothing() {
         for seed in 1..=20 {
             let mut event = small(seed, 6 + (seed as usize % 5));
-            let first = plan(
-                &event,
-                &Options {
-                    seed,
-                    ..Options::default()
-                },
-            );
+            let first = plan(&event, &seeded(seed));
             first.apply(&mut event);
             let again = plan(
                 &event,
@@ -282,20 +282,8 @@ mod tests {
             slots_per_day: 6,
             seed: 3,
         });
-        let a = plan(
-            &event,
-            &Options {
-                seed: 9,
-                ..Options::default()
-            },
-        );
-        let b = plan(
-            &event,
-            &Options {
-                seed: 9,
-                ..Options::default()
-            },
-        );
+        let a = plan(&event, &seeded(9));
+        let b = plan(&event, &seeded(9));
         assert_eq!(a.placed, b.placed);
         assert!(a.unplaced.is_empty());
     }
@@ -348,13 +336,7 @@ mod rules_tests {
             seed,
         });
         // Some sessions booked (and some of those pinned) where a first plan put them.
-        let first = plan(
-            &event,
-            &Options {
-                seed,
-                ..Options::default()
-            },
-        );
+        let first = plan(&event, &seeded(seed));
         first.apply(&mut event);
         let days: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
         let teams: Vec<String> = event.attendees.iter().flat_map(|a| a.teams.clone()).collect();
@@ -481,13 +463,7 @@ mod rules_tests {
             for i in 0..4 {
                 add(&mut event, &format!("S{i}"), &["lang"]);
             }
-            let outcome = plan(
-                &event,
-                &Options {
-                    seed,
-                    ..Options::default()
-                },
-            );
+            let outcome = plan(&event, &seeded(seed));
             outcome.apply(&mut event);
             assert!(outcome.unplaced.is_empty(), "{:?}", outcome.unplaced);
             let plenary = event.session("P1").unwrap().start;
@@ -506,13 +482,7 @@ mod rules_tests {
             add(&mut event, "B", &["lang", "compiler"]);
             add(&mut event, "C", &["compiler"]);
             add(&mut event, "D", &[]);
-            let outcome = plan(
-                &event,
-                &Options {
-                    seed,
-                    ..Options::default()
-                },
-            );
+            let outcome = plan(&event, &seeded(seed));
             outcome.apply(&mut event);
             let at = |id: &str| event.session(id).unwrap().start;
             assert_ne!(at("A"), at("B"), "seed {seed}: lang misses one of its sessions");
@@ -540,13 +510,7 @@ mod rules_tests {
                     _ => s.prefer = Some(Preference::Afternoon),
                 }
             }
-            let outcome = plan(
-                &event,
-                &Options {
-                    seed,
-                    ..Options::default()
-                },
-            );
+            let outcome = plan(&event, &seeded(seed));
             outcome.apply(&mut event);
             assert!(rules::all_conflicts(&event).is_empty(), "seed {seed}");
             assert!(outcome.unplaced.is_empty(), "seed {seed}");
