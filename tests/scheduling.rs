@@ -216,3 +216,55 @@ fn sessions_lists_and_filters() {
     sample.fails(&["sessions", "S999"], "unknown session 'S999'");
     sample.fails(&["sessions", "--team", "lnag"], "did you mean 'lang'?");
 }
+
+#[test]
+fn plan_says_what_rules_out_each_slot_for_a_session_it_cannot_place() {
+    let sample = Sample::new();
+    sample.ok(&[
+        "add-session",
+        "Late Friday",
+        "--days",
+        "fri",
+        "--not-before",
+        "16:30",
+        "--required",
+        "alice",
+    ]);
+    let out = sample.cmd(&["plan", "--dry-run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("S067 'Late Friday'"), "{err}");
+    assert!(err.contains("      thu, sat: may only be on fri\n"), "{err}");
+    assert!(err.contains("      fri: may not start before 16:30\n"), "{err}");
+    // Programs get the same facts: the session, unplaced, with every reason.
+    let rows = json(&sample.ok_status(&["plan", "--dry-run", "--format", "json"], 1));
+    let left = rows.iter().find(|r| r["session"] == "S067").unwrap();
+    assert_eq!(left["status"], "unplaced");
+    let reason = left["reason"].as_str().unwrap();
+    assert!(reason.contains("thu, sat: may only be on fri") && reason.contains("fri: may not start before 16:30"));
+    // Placed rows name the room by id and by name, and nothing else is decorated.
+    let placed = rows.iter().find(|r| r["status"] == "placed").unwrap();
+    let room = placed["room"].as_str().unwrap();
+    let name = placed["room_name"].as_str().unwrap();
+    assert!(
+        rows_of(&sample, "rooms.csv")
+            .iter()
+            .any(|r| r["id"] == room && r["name"] == name)
+    );
+}
+
+fn rows_of(sample: &Sample, file: &str) -> Vec<common::Row> {
+    rows(&sample.read(file))
+}
+
+#[test]
+fn plan_with_no_slots_says_so_once() {
+    let sample = Sample::new();
+    sample.write("slots.csv", "day,start,end\n");
+    let err = sample.fails(
+        &["plan"],
+        "slots.csv is empty, so there is nowhere to place 12 session(s)",
+    );
+    assert_eq!(err.matches("slots.csv").count(), 1, "{err}");
+    assert!(err.contains("allhands add-slot"), "{err}");
+}

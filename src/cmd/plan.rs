@@ -67,6 +67,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     // `now` or `schedule`), then write only if nobody changed the data meanwhile.
     let snapshot = ctx.load()?;
     refuse_unusable_slots(&snapshot)?;
+    let waiting = snapshot
+        .sessions
+        .iter()
+        .filter(|s| !s.pinned && !s.is_scheduled())
+        .count();
+    if snapshot.slots.is_empty() && (waiting > 0 || args.replan) {
+        return Err(Error::Usage(format!(
+            "slots.csv is empty, so there is nowhere to place {waiting} session(s): add slots with \
+             `allhands add-slot --day DAY --start HH:MM --end HH:MM`, or lay out a grid with \
+             `allhands add-day DATE` / `allhands init --from DATE --to DATE` on an empty event"
+        )));
+    }
     let outcome = plan::plan(&snapshot, &options);
     let mut event = snapshot.clone();
     outcome.apply(&mut event);
@@ -83,21 +95,27 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let elapsed = started.elapsed();
     drop(_progress);
-    args.output.emit(&listing(&event, &outcome, args.dry_run, elapsed))?;
+    args.output.emit(&listing(
+        &event,
+        &outcome,
+        args.dry_run,
+        elapsed,
+        args.output.for_people(),
+    ))?;
     if outcome.unplaced.is_empty() {
         return Ok(());
     }
-    let lines: Vec<String> = outcome
-        .unplaced
-        .iter()
-        .map(|u| {
-            format!(
-                "  - {}: {}",
-                event.session(&u.session).map_or(u.session.clone(), |s| s.label()),
-                u.reason
-            )
-        })
-        .collect();
+    let mut lines = Vec::new();
+    for u in &outcome.unplaced {
+        let label = event.session(&u.session).map_or(u.session.clone(), |s| s.label());
+        lines.push(format!("  - {label}: {}", u.reason));
+        lines.extend(
+            u.slots
+                .iter()
+                .filter(|why| **why != u.reason)
+                .map(|why| format!("      {why}")),
+        );
+    }
     eprintln!(
         "could not place {} session(s):\n{}",
         outcome.unplaced.len(),
@@ -165,29 +183,47 @@ impl Drop for Progress {
     }
 }
 
-fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -> Listing {
+fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration, for_people: bool) -> Listing {
     let index = rules::Index::new(event);
     let moved = outcome.placed.iter().any(|p| p.was.is_some());
-    // People see "sat 14:00-15:00" in one column, and where a moved session was only when
-    // something moved; programs get every field apart.
-    let mut hidden = vec!["day", "start", "end"];
+    // People see "sat 14:00-15:00" in one column, the room by name and where a moved session
+    // was only when something moved; programs get every field apart, rooms by id, and the
+    // sessions left out with why.
+    let mut hidden = vec![
+        "status",
+        "day",
+        "start",
+        "end",
+        "room",
+        "was_day",
+        "was_start",
+        "was_room",
+        "reason",
+    ];
     if !moved {
         hidden.push("moved_from");
     }
     let mut listing = Listing::new(&[
         "session",
         "title",
+        "status",
         "when",
         "day",
         "start",
         "end",
         "room",
+        "room_name",
         "people",
         "moved_from",
+        "was_day",
+        "was_start",
+        "was_room",
+        "reason",
     ])
     .hide_for_people(&hidden)
-    .hide_for_programs(&["when"])
+    .hide_for_programs(&["when", "moved_from"])
     .people_header("session", "id")
+    .people_header("room_name", "room")
     .people_header("moved_from", "was")
     .wide("title")
     .unbroken(&["session", "when", "people"])
@@ -198,13 +234,13 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -
     for p in placed {
         let Some(s) = event.session(&p.session) else { continue };
         let end = p.start.plus(s.duration);
-        let was = p
-            .was
-            .as_ref()
-            .map_or(Value::Null, |(d, t, r)| json!(format!("{d} {t} {r}")));
+        let was = |f: fn(&(String, crate::model::Time, String)) -> String| {
+            p.was.as_ref().map_or(Value::Null, |w| json!(f(w)))
+        };
         listing.push(vec![
             json!(s.id),
             json!(s.title),
+            json!(if p.was.is_some() { "moved" } else { "placed" }),
             json!(format!(
                 "{} {}-{}",
                 p.day,
@@ -214,10 +250,40 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration) -
             json!(p.day),
             json!(p.start),
             end.map_or(Value::Null, |e| json!(e)),
+            json!(p.room),
             json!(event.room_name(&p.room)),
             json!(index.headcount(s)),
-            was,
+            was(|(d, t, r)| format!("{d} {t} {r}")),
+            was(|(d, _, _)| d.clone()),
+            was(|(_, t, _)| t.to_string()),
+            was(|(_, _, r)| r.clone()),
+            Value::Null,
         ]);
+    }
+    // People read the sessions left out on standard error, with their reasons.
+    if !for_people {
+        for u in &outcome.unplaced {
+            let title = event.session(&u.session).map_or(Value::Null, |s| json!(s.title));
+            let mut reason = vec![u.reason.clone()];
+            reason.extend(u.slots.iter().filter(|why| **why != u.reason).cloned());
+            listing.push(vec![
+                json!(u.session),
+                title,
+                json!("unplaced"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                json!(reason.join("; ")),
+            ]);
+        }
     }
     let verb = if dry_run { "would place" } else { "placed" };
     listing.footer.push(format!(

@@ -54,7 +54,18 @@ fn slot_reason(event: &Event, index: &Index<'_>, session: &Session, slot: &Slot)
         if conflicts.is_empty() {
             return None;
         }
-        if let Some(c) = conflicts.iter().find(|c| c.rule.holds_in_every_room()) {
+        // The session's own wishes first (they rule out whole days), then what others do.
+        let first = [
+            Rule::TimeConstraint,
+            Rule::OpeningHours,
+            Rule::PlenaryOverlap,
+            Rule::KeptApart,
+            Rule::PersonAbsent,
+            Rule::PersonDoubleBooked,
+        ]
+        .iter()
+        .find_map(|rule| conflicts.iter().find(|c| c.rule == *rule));
+        if let Some(c) = first {
             return Some(short(index, session, c));
         }
         room_problem.get_or_insert(());

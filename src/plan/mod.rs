@@ -53,6 +53,9 @@ pub struct Placement {
 pub struct Unplaced {
     pub session: String,
     pub reason: String,
+    /// What rules out each slot, grouped: `fri, sat: may only be on thu` (see
+    /// [`crate::model::explain`]); empty when there is nothing more to say.
+    pub slots: Vec<String>,
 }
 
 /// What the planner did.
@@ -130,6 +133,7 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
             None => outcome.unplaced.push(Unplaced {
                 session: s.id.clone(),
                 reason: problem.why_unplaced(i),
+                slots: Vec::new(),
             }),
         }
     }
@@ -150,6 +154,8 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
             .collect();
         if broken.is_empty() {
             count_after(&index, &mut outcome);
+            drop(index);
+            explain_unplaced(&after, &mut outcome);
             return outcome;
         }
         broken
@@ -159,10 +165,24 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
         if let Some(s) = after.session_mut(&session) {
             s.unbook();
         }
-        outcome.unplaced.push(Unplaced { session, reason });
+        outcome.unplaced.push(Unplaced {
+            session,
+            reason,
+            slots: Vec::new(),
+        });
     }
     count_after(&rules::Index::new(&after), &mut outcome);
+    explain_unplaced(&after, &mut outcome);
     outcome
+}
+
+/// For each session left out, what rules out each slot in the plan as it ends up.
+fn explain_unplaced(after: &Event, outcome: &mut Outcome) {
+    for u in &mut outcome.unplaced {
+        if let Some(session) = after.session(&u.session) {
+            u.slots = crate::model::explain::why_not_placed(after, session);
+        }
+    }
 }
 
 /// The plan's clashes and oversized rooms, as `check` counts them.

@@ -567,6 +567,9 @@ impl<'a> Problem<'a> {
         if self.slots.is_empty() {
             return "there are no slots in slots.csv".into();
         }
+        if let Some(missing) = self.event.features_no_room_has(&session.needs).first() {
+            return format!("no room has '{missing}'");
+        }
         let seats = (0..self.nk()).map(|k| self.seats[m * self.nk() + k]).max().unwrap_or(0);
         let largest = self.fits[m]
             .iter()

@@ -97,6 +97,15 @@ impl Sample {
         String::from_utf8(output.stdout).unwrap()
     }
 
+    /// Runs a command that must end with exit status `code` (1: problems found); returns stdout.
+    pub fn ok_status(&self, args: &[&str], code: i32) -> String {
+        let output = self.cmd(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+
     /// Runs a command that must succeed; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.cmd(args).output().unwrap();
