@@ -268,3 +268,25 @@ fn plan_with_no_slots_says_so_once() {
     assert_eq!(err.matches("slots.csv").count(), 1, "{err}");
     assert!(err.contains("allhands add-slot"), "{err}");
 }
+
+#[test]
+fn sessions_id_lists_each_person_once_with_their_strongest_tie() {
+    let sample = Sample::new();
+    let people: Vec<serde_json::Value> = json(&sample.ok(&["sessions", "S012", "--format", "json"]))
+        .into_iter()
+        .filter(|r| r["section"] == "people")
+        .collect();
+    let mut handles: Vec<&str> = people.iter().map(|r| r["item"].as_str().unwrap()).collect();
+    let listed = handles.len();
+    handles.sort();
+    handles.dedup();
+    assert_eq!(handles.len(), listed, "someone twice: {people:?}");
+    // Listed people keep their own tie even when their team is in the audience.
+    for tie in rows(&sample.read("participants.csv"))
+        .iter()
+        .filter(|p| p["session"] == "S012")
+    {
+        let row = people.iter().find(|r| r["item"] == tie["handle"].as_str()).unwrap();
+        assert_eq!(row["value"], tie["role"].as_str(), "{row}");
+    }
+}
