@@ -219,7 +219,7 @@ fn one(event: &Event, session: &Session) -> Listing {
         }
     }
     // Each person once, with their strongest tie; then listed by tie.
-    people.sort_by(|a, b| (a.0.to_lowercase(), a.1).cmp(&(b.0.to_lowercase(), b.1)));
+    people.sort_by_cached_key(|(handle, tie)| (handle.to_lowercase(), *tie));
     people.dedup_by(|later, first| later.0.eq_ignore_ascii_case(&first.0));
     people.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     for (handle, how) in people {
