@@ -165,7 +165,13 @@ impl<'a> Problem<'a> {
         let slots: Vec<SlotInfo> = event
             .slots
             .iter()
-            .filter(|s| event.day(&s.day).is_some_and(|d| d.hours().contains(s.span())))
+            .filter(|s| {
+                // Within opening hours, and at times that exist (not in a skipped DST hour).
+                event.day(&s.day).is_some_and(|d| {
+                    d.hours().contains(s.span())
+                        && rules::missing_time(&event.info.timezone, d.date, s.span()).is_none()
+                })
+            })
             .map(|s| SlotInfo {
                 day: s.day.clone(),
                 start: s.start,
