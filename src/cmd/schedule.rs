@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Placement, Session, Tie, rules};
+use crate::model::{Attendee, Day, Event, Placement, Session, Tie, rules};
 use crate::render::agenda::{Agenda, Item};
+use crate::render::pdf::{self, Paper};
 use crate::render::{Format, Listing, frab, html, ics};
 
 /// The formats the agenda can be printed in: the listing ones and the exports.
@@ -29,6 +30,8 @@ pub enum ScheduleFormat {
     FrabXml,
     /// A self-contained timetable page: rooms as columns, time as rows
     Html,
+    /// A printable grid, a page per day (or with --attendee a one-page list); needs -o
+    Pdf,
 }
 
 /// Print the agenda.
@@ -37,7 +40,9 @@ pub enum ScheduleFormat {
     allhands schedule --day thu\n  allhands schedule --attendee ferris     a personal agenda\n  \
     allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv\n  \
     allhands schedule --attendee ferris --format ics -o ferris.ics\n  \
-    allhands schedule --format html -o timetable.html")]
+    allhands schedule --format html -o timetable.html\n  \
+    allhands schedule --format pdf -o schedule.pdf --paper a3\n  \
+    allhands schedule --attendee ferris --format pdf -o ferris.pdf")]
 pub struct Args {
     #[arg(long)]
     pub day: Option<String>,
@@ -54,9 +59,17 @@ pub struct Args {
     /// Write to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Paper for --format pdf (the grid is landscape, a personal list portrait)
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    if args.format == ScheduleFormat::Pdf && args.output.is_none() {
+        return Err(Error::Usage(
+            "--format pdf writes a binary file, not text for a terminal: give -o FILE (e.g. -o schedule.pdf)".into(),
+        ));
+    }
     let event = ctx.load()?;
     let selection = select(&event, &args)?;
     let listing_format = match args.format {
@@ -64,7 +77,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ScheduleFormat::Csv => Some(Format::Csv),
         ScheduleFormat::Json => Some(Format::Json),
         ScheduleFormat::Md => Some(Format::Md),
-        ScheduleFormat::Ics | ScheduleFormat::FrabJson | ScheduleFormat::FrabXml | ScheduleFormat::Html => None,
+        ScheduleFormat::Ics
+        | ScheduleFormat::FrabJson
+        | ScheduleFormat::FrabXml
+        | ScheduleFormat::Html
+        | ScheduleFormat::Pdf => None,
     };
     let output = OutputArgs {
         format: listing_format.unwrap_or(Format::Table),
@@ -74,14 +91,50 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         return output.emit(&listing(&event, &selection, &args));
     }
     let agenda = selection.agenda(&event);
+    if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
+        let version = version_line(&event)?;
+        let footer = pdf::Footer { version: &version };
+        let bytes = if selection.person.is_some() {
+            pdf::personal(&agenda, args.paper, &footer)
+        } else {
+            let days: Vec<&Day> = match &args.day {
+                Some(day) => vec![day_arg(&event, day)?],
+                None => event.days.iter().collect(),
+            };
+            pdf::grid(&agenda, &days, args.paper, &footer)
+        }?;
+        return super::write_output(path, &bytes);
+    }
     let text = match args.format {
         ScheduleFormat::Ics => ics::calendar(&agenda, stamp()?),
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
         ScheduleFormat::Html => html::page(&agenda),
+        ScheduleFormat::Pdf => unreachable!("pdf needs -o, checked first"),
         _ => unreachable!("listing formats are handled above"),
     };
     output.emit_text(&text)
+}
+
+/// What a printout says about its version. Until versions are published it is a draft, named
+/// by a fingerprint of the schedule it shows (so two printouts can be told apart) and when it
+/// was printed.
+fn version_line(event: &Event) -> Result<String> {
+    let mut state = String::new();
+    let scheduled = event.scheduled();
+    for (s, at) in &scheduled {
+        state += &format!("{}\t{}\t{}\t{}\t{}\n", s.id, at.day, at.span, at.room, s.title);
+    }
+    let fingerprint = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, state.as_bytes())
+        .simple()
+        .to_string();
+    let zone = crate::store::timezone(&event.info.timezone).map_err(Error::Usage)?;
+    let printed = stamp()?.with_timezone(&zone).format("%-d %b %Y %H:%M");
+    Ok(format!(
+        "draft, not published · schedule {} ({} sessions placed) · printed {printed}",
+        &fingerprint[..8],
+        scheduled.len()
+    ))
 }
 
 /// DTSTAMP: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible files.

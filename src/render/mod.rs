@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod frab;
 pub mod html;
 pub mod ics;
+pub mod pdf;
 
 use std::io::IsTerminal;
 
