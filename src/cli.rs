@@ -98,6 +98,8 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Figures: attendees by status, role, day and team; room use; sessions; clashes
     Stats(cmd::stats::Args),
+    /// Write files for others: the venue's static site
+    Export(cmd::export::Args),
     /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
     Generate(cmd::generate::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)

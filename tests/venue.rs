@@ -244,3 +244,289 @@ fn pdf_needs_an_output_file_and_a_failed_export_writes_nothing() {
     );
     assert!(!pdf.exists());
 }
+
+/// The site written into a fresh folder beside the data copy.
+fn site(sample: &Sample) -> std::path::PathBuf {
+    let dir = sample.data.parent().unwrap().join("site");
+    sample.ok(&["export", "site", dir.to_str().unwrap()]);
+    dir
+}
+
+/// Reads the lobby board after its script ran: each room card's state, sessions and box,
+/// whether any text box is cut off (its content larger than the box), and the viewport.
+const BOARD_PROBE: &str = r#"<script>
+const rect = e => { const r = e.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; };
+const cards = [...document.querySelectorAll('.room')].map(e => ({
+  room: e.dataset.room, state: e.dataset.state, now: e.dataset.now || null, next: e.dataset.next || null,
+  title: (e.querySelector('.now .title') || {}).textContent || null, box: rect(e),
+}));
+const cut = [...document.querySelectorAll('.room, .room h2, .now, .next, header, header *')]
+  .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1)
+  .map(e => (e.closest('.room') || {dataset: {}}).dataset.room + ' ' + e.className + ' ' + e.textContent.slice(0, 60));
+const pre = document.createElement('pre');
+pre.id = 'probe';
+pre.textContent = JSON.stringify({ cards, cut, notice: document.getElementById('notice').textContent,
+  clock: document.getElementById('clock').textContent, bold: document.querySelectorAll('main b').length,
+  width: innerWidth, height: innerHeight });
+document.body.appendChild(pre);
+</script>"#;
+
+fn board_at(page: &Path, at: &str) -> serde_json::Value {
+    common::probe(page, &format!("?at={at}"), BOARD_PROBE, 1920, 1080)
+}
+
+fn overlapping(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap();
+    f(a, "x") < f(b, "x") + f(b, "w") - 1.0
+        && f(b, "x") < f(a, "x") + f(a, "w") - 1.0
+        && f(a, "y") < f(b, "y") + f(b, "h") - 1.0
+        && f(b, "y") < f(a, "y") + f(a, "h") - 1.0
+}
+
+#[test]
+fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after_closing() {
+    let sample = Sample::new();
+    let dir = site(&sample);
+    let page = dir.join("now.html");
+    let moments = [
+        ("before-opening", "thu", "08:00", "2026-05-21T08:00"),
+        ("mid-morning", "fri", "10:15", "2026-05-22T10:15"),
+        ("after-closing", "fri", "18:30", "2026-05-22T18:30"),
+    ];
+    for (name, day, time, at) in moments {
+        let board = board_at(&page, at);
+        // What `allhands now` says for the same moment is what the board must show.
+        let expected = common::json(&sample.ok(&["now", "--day", day, "--at", time, "--format", "json"]));
+        let cards = board["cards"].as_array().unwrap();
+        assert_eq!(cards.len(), expected.len(), "{name}: a card per room");
+        let open = time >= "09:00" && time < "18:00";
+        for row in &expected {
+            let card = cards
+                .iter()
+                .find(|c| c["room"] == row["room"])
+                .unwrap_or_else(|| panic!("{name}: no card for {}", row["room"]));
+            assert_eq!(card["now"], row["now"], "{name}: {}", row["room"]);
+            if !row["now"].is_null() {
+                assert_eq!(card["title"], row["now_title"], "{name}");
+            }
+            if !row["next"].is_null() {
+                assert_eq!(card["next"], row["next"], "{name}: next in {}", row["room"]);
+            }
+            let state = match (row["now"].is_null(), open) {
+                (false, _) => "busy",
+                (true, true) => "free",
+                (true, false) => "closed",
+            };
+            assert_eq!(card["state"], state, "{name}: {}", row["room"]);
+        }
+        if name == "mid-morning" {
+            let free = cards.iter().filter(|c| c["state"] == "free").count();
+            let busy = cards.iter().filter(|c| c["state"] == "busy").count();
+            assert!(
+                free > 0 && busy > 0,
+                "mid-morning has both free and busy rooms: {cards:?}"
+            );
+        } else {
+            assert!(
+                board["notice"].as_str().unwrap().contains("Opens"),
+                "{name}: {}",
+                board["notice"]
+            );
+        }
+        assert_eq!(board["clock"], time, "the clock shows the rehearsed time");
+        // Nothing off the screen, nothing overlapping, nothing cut off.
+        let (w, h) = (board["width"].as_f64().unwrap(), board["height"].as_f64().unwrap());
+        assert_eq!((w, h), (1920.0, 1080.0));
+        for (i, card) in cards.iter().enumerate() {
+            let b = &card["box"];
+            assert!(
+                b["x"].as_f64().unwrap() >= 0.0 && b["y"].as_f64().unwrap() >= 0.0,
+                "{card}"
+            );
+            assert!(b["x"].as_f64().unwrap() + b["w"].as_f64().unwrap() <= w + 0.5, "{card}");
+            assert!(b["y"].as_f64().unwrap() + b["h"].as_f64().unwrap() <= h + 0.5, "{card}");
+            for other in &cards[i + 1..] {
+                assert!(!overlapping(b, &other["box"]), "{name}: {card} overlaps {other}");
+            }
+        }
+        assert_eq!(board["cut"], serde_json::json!([]), "{name}: text cut off");
+
+        let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/now-{name}.png"));
+        std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+        let out = common::chromium(&[
+            "--window-size=1920,1080",
+            "--force-device-scale-factor=0.5",
+            &format!("--screenshot={}", shot.display()),
+            &format!("file://{}?at={at}", page.display()),
+        ]);
+        assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // After the last day the board says so.
+    let over = board_at(&page, "2026-05-24T10:00");
+    assert!(over["notice"].as_str().unwrap().contains("is over"), "{over}");
+}
+
+#[test]
+fn the_board_keeps_long_titles_inside_their_card() {
+    let sample = Sample::new();
+    // A long title (as long as a long GitHub issue title) shows whole, in smaller type.
+    let long = "Cargo and rustup: one toolchain file to rule them all, or how we keep CI, editors and \
+                local builds on exactly the same compiler";
+    sample.ok(&[
+        "adhoc", long, "--day", "fri", "--at", "10:00", "--for", "60", "--room", "vecht",
+    ]);
+    // An absurd one is cut after three lines with an ellipsis, never spilling out of its card.
+    let absurd = "An absurdly long title that goes on and on ".repeat(8);
+    sample.ok(&[
+        "adhoc", &absurd, "--day", "fri", "--at", "10:00", "--for", "60", "--room", "dom",
+    ]);
+    let page = site(&sample).join("now.html");
+    const CLAMPED: &str = "<script>document.querySelectorAll('.clamped').forEach(e => e.closest('.room').dataset.state += ' clamped');</script>";
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, html.replace("</body>", &format!("{CLAMPED}</body>"))).unwrap();
+    let board = board_at(&page, "2026-05-22T10:15");
+    let card = |room: &str| {
+        board["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["room"] == room)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(card("vecht")["title"].as_str().unwrap(), long);
+    assert_eq!(card("vecht")["state"], "busy", "whole, not clamped");
+    assert_eq!(card("dom")["state"], "busy clamped");
+    assert_eq!(board["cut"], serde_json::json!([]));
+}
+
+#[test]
+fn titles_stay_text_on_the_board_and_the_door_signs() {
+    let sample = Sample::new();
+    let evil = "</script><script>alert(1)</script><b>bold</b> <!-- & \u{2028} -->";
+    sample.ok(&[
+        "adhoc", evil, "--day", "fri", "--at", "10:00", "--for", "60", "--room", "vecht",
+    ]);
+    let dir = site(&sample);
+    let board = std::fs::read_to_string(dir.join("now.html")).unwrap();
+    assert!(
+        !board.contains("alert(1)</script>") && !board.contains("<b>"),
+        "raw markup in now.html"
+    );
+    assert_eq!(
+        board.matches("<script").count(),
+        2,
+        "the data and the board's own script only"
+    );
+    let seen = board_at(&dir.join("now.html"), "2026-05-22T10:15");
+    let card = seen["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["room"] == "vecht")
+        .unwrap();
+    assert_eq!(card["title"].as_str().unwrap(), evil, "shown as typed");
+    assert_eq!(seen["bold"], 0, "no element made from a title");
+    let sign = std::fs::read_to_string(dir.join("rooms/vecht-fri.html")).unwrap();
+    assert!(sign.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;"));
+    assert!(!sign.contains("<script") && !sign.contains("<b>"));
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(!index.contains("<script") && !index.contains("<b>"));
+}
+
+#[test]
+fn the_site_is_self_contained_and_never_written_into_the_data_folder() {
+    let sample = Sample::new();
+    let dir = site(&sample);
+    let mut pages = vec![dir.join("index.html"), dir.join("now.html"), dir.join("rooms.html")];
+    let signs: Vec<_> = std::fs::read_dir(dir.join("rooms"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(signs.len(), 13 * 3, "a door sign per room and day");
+    pages.extend(signs);
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        for outside in ["src=", "http://", "https://", "<link", "@import", "@example"] {
+            assert!(!html.contains(outside), "{} contains {outside}", page.display());
+        }
+    }
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(index.contains("href=\"now.html\"") && index.contains("href=\"rooms.html\""));
+    let list = std::fs::read_to_string(dir.join("rooms.html")).unwrap();
+    assert!(list.contains("href=\"rooms/main-thu.html\""));
+
+    // Inside the data folder (directly, or by `..`): refused, nothing written.
+    let inside = sample.data.join("site");
+    sample.fails(&["export", "site", inside.to_str().unwrap()], "inside the data folder");
+    assert!(!inside.exists());
+    let sneaky = format!("{}/../data/x", sample.data.display());
+    sample.fails(&["export", "site", &sneaky], "data folder");
+
+    // A room that is gone loses its door signs on the next export.
+    sample.ok(&["add-room", "spare", "--capacity", "4"]);
+    site(&sample);
+    assert!(dir.join("rooms/spare-thu.html").exists());
+    sample.ok(&["remove-room", "spare"]);
+    site(&sample);
+    assert!(!dir.join("rooms/spare-thu.html").exists());
+    assert!(dir.join("rooms/main-thu.html").exists());
+}
+
+/// Prints a page to PDF with Chromium and returns the number of pages.
+fn printed_pages(page: &Path) -> usize {
+    let pdf = page.with_extension("pdf");
+    let out = common::chromium(&[
+        "--no-pdf-header-footer",
+        &format!("--print-to-pdf={}", pdf.display()),
+        &format!("file://{}", page.display()),
+    ]);
+    assert!(pdf.exists(), "no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        pdf_info(&pdf, "Page size").contains("(A4)"),
+        "{}",
+        pdf_info(&pdf, "Page size")
+    );
+    pages(&pdf)
+}
+
+#[test]
+fn door_signs_print_on_one_a4_page_even_for_a_full_day_and_read_on_a_phone() {
+    let sample = Sample::new();
+    // A crowded room: sixteen half-hour sessions with long titles on Saturday.
+    for n in 0..16 {
+        let at = format!("{:02}:{}", 9 + n / 2, if n % 2 == 0 { "00" } else { "30" });
+        let title = format!("Ad-hoc number {n}: a follow-up on everything the earlier session left open");
+        sample.ok(&[
+            "adhoc", &title, "--day", "sat", "--at", &at, "--for", "30", "--room", "vecht",
+        ]);
+    }
+    let dir = site(&sample);
+    let sign = dir.join("rooms/vecht-sat.html");
+    let html = std::fs::read_to_string(&sign).unwrap();
+    assert_eq!(html.matches("class=\"session").count(), 16);
+    assert_eq!(printed_pages(&sign), 1, "the crowded sign fits one page");
+    for busy in [
+        "main-thu.html",
+        "catharijne-thu.html",
+        "wilhelmina-fri.html",
+        "amstel-sat.html",
+    ] {
+        let page = dir.join("rooms").join(busy);
+        assert_eq!(printed_pages(&page), 1, "{busy}");
+    }
+    // Free gaps are listed for ad-hoc use: Catharijne on Thursday is free 10:30-14:00.
+    let text = std::fs::read_to_string(dir.join("rooms/catharijne-thu.html")).unwrap();
+    assert!(text.contains("<span class=\"time\">10:30–14:00</span><span><span class=\"title\">Free"));
+
+    // On a phone nothing is wider than the screen.
+    const WIDTH: &str = r#"<script>
+const pre = document.createElement('pre'); pre.id = 'probe';
+pre.textContent = JSON.stringify({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth });
+document.body.appendChild(pre);
+</script>"#;
+    for page in [sign, dir.join("rooms/main-thu.html"), dir.join("rooms.html")] {
+        let v = common::probe(&page, "", WIDTH, 390, 844);
+        assert!(v["scroll"].as_f64() <= v["client"].as_f64(), "{}: {v}", page.display());
+    }
+}

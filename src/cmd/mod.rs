@@ -4,6 +4,7 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -13,10 +14,11 @@ pub mod room;
 pub mod schedule;
 pub mod session;
 pub mod shell;
+pub mod site;
 pub mod stats;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
 
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::ImportAttendees(args) => import::run(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }
@@ -127,6 +130,39 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(Error::io(path))
+}
+
+/// Refuses an output folder inside the data folder, so an export never touches its files.
+pub fn outside_data(dir: &Path, data: &Path) -> Result<()> {
+    let data = data.canonicalize().map_err(Error::io(data))?;
+    let absolute = std::path::absolute(dir).map_err(Error::io(dir))?;
+    // The part of the path that exists, resolved (symbolic links, `..`), then the rest.
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name());
+        existing = existing.parent().unwrap_or(Path::new("/"));
+    }
+    if absolute
+        .components()
+        .skip(existing.components().count())
+        .any(|c| c == Component::ParentDir)
+    {
+        return Err(Error::Usage(format!(
+            "{}: give the folder without `..` in the part that does not exist yet",
+            dir.display()
+        )));
+    }
+    let mut resolved = existing.canonicalize().map_err(Error::io(existing))?;
+    resolved.extend(rest.into_iter().rev().flatten());
+    if resolved.starts_with(&data) {
+        return Err(Error::Usage(format!(
+            "{} is inside the data folder {}: write it elsewhere (e.g. site)",
+            dir.display(),
+            data.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Prints to standard output; a closed pipe (`| head`) ends quietly instead of panicking.

@@ -64,6 +64,21 @@ pub struct Args {
     pub paper: Paper,
 }
 
+impl Args {
+    /// No filters: the whole agenda.
+    pub fn everything() -> Args {
+        Args {
+            day: None,
+            attendee: None,
+            room: None,
+            team: None,
+            format: ScheduleFormat::Html,
+            output: None,
+            paper: Paper::A4,
+        }
+    }
+}
+
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if args.format == ScheduleFormat::Pdf && args.output.is_none() {
         return Err(Error::Usage(
@@ -119,7 +134,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 /// What a printout says about its version. Until versions are published it is a draft, named
 /// by a fingerprint of the schedule it shows (so two printouts can be told apart) and when it
 /// was printed.
-fn version_line(event: &Event) -> Result<String> {
+pub fn version_line(event: &Event) -> Result<String> {
     let mut state = String::new();
     let scheduled = event.scheduled();
     for (s, at) in &scheduled {

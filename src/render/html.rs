@@ -36,8 +36,9 @@ h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
   .room, .hour { display: none; }
   .session { margin: 0 0 0.5rem; }
 }
+.links a { color: #8a3b12; }
 @media print {
-  nav { display: none; }
+  nav, .links { display: none; }
   section { break-before: page; }
   section:first-of-type { break-before: auto; }
   .scroll { overflow: visible; }
@@ -47,6 +48,12 @@ h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
 
 /// The timetable page for `agenda`.
 pub fn page(agenda: &Agenda<'_>) -> String {
+    page_with_links(agenda, &[])
+}
+
+/// The timetable page with links to other pages (the static site's door signs, lobby board),
+/// as (href, label).
+pub fn page_with_links(agenda: &Agenda<'_>, links: &[(&str, &str)]) -> String {
     let mut out = String::new();
     let title = escape(&agenda.title);
     let _ = write!(
@@ -64,6 +71,13 @@ pub fn page(agenda: &Agenda<'_>) -> String {
         if info.location.is_empty() { "" } else { " · " },
         escape(&info.timezone)
     );
+    if !links.is_empty() {
+        let links: Vec<String> = links
+            .iter()
+            .map(|(href, label)| format!("<a href=\"{}\">{}</a>", escape(href), escape(label)))
+            .collect();
+        let _ = writeln!(out, "<p class=\"links\">{}</p>", links.join(" · "));
+    }
     if days.is_empty() {
         out.push_str("<p>No sessions scheduled.</p>\n</body>\n</html>\n");
         return out;

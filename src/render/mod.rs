@@ -6,6 +6,7 @@ pub mod frab;
 pub mod html;
 pub mod ics;
 pub mod pdf;
+pub mod site;
 
 use std::io::IsTerminal;
 

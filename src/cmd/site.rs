@@ -1,0 +1,77 @@
+//! `export site DIR`: the static site for the venue: the timetable, a door sign per room and
+//! day, and the lobby board, each a self-contained page (a USB stick or GitHub Pages will do).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{Context, done, outside_data, schedule, write_output};
+use crate::error::{Error, Result};
+use crate::model::{Day, Room};
+use crate::render::{html, site};
+
+/// Write the static site for the venue into DIR.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  allhands export site site\n  \
+    allhands export site /media/usb/allhands\n\n\
+    Writes DIR/index.html (the timetable), DIR/now.html (a full-screen now-and-next board for a\n\
+    lobby screen, 1920x1080; rehearse a moment with now.html?at=2026-05-22T15:00), DIR/rooms.html\n\
+    and DIR/rooms/ROOM-DAY.html (door signs, one A4 page each when printed). Door signs of rooms\n\
+    or days that no longer exist are removed from DIR/rooms.")]
+pub struct Args {
+    /// The folder to write the site into (made if needed; not inside the data folder)
+    pub dir: PathBuf,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<()> {
+    let store = ctx.store()?;
+    outside_data(&args.dir, store.dir())?;
+    let event = store.load()?;
+    let selection = schedule::select(&event, &schedule::Args::everything())?;
+    let agenda = selection.agenda(&event);
+    let version = schedule::version_line(&event)?;
+    let mut rooms: Vec<&Room> = event.rooms.iter().collect();
+    rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+    let mut days: Vec<&Day> = event.days.iter().collect();
+    days.sort_by_key(|d| d.date);
+
+    let links = [("now.html", "Now and next"), ("rooms.html", "Door signs")];
+    let mut pages: Vec<(PathBuf, String)> = vec![
+        (PathBuf::from("index.html"), html::page_with_links(&agenda, &links)),
+        (PathBuf::from("now.html"), site::board(&agenda, &rooms)),
+        (PathBuf::from("rooms.html"), site::sign_list(&agenda, &rooms, &days)),
+    ];
+    for room in &rooms {
+        for day in &days {
+            pages.push((
+                PathBuf::from(site::sign_path(room, day)),
+                site::door_sign(&agenda, room, day, &version),
+            ));
+        }
+    }
+    let signs = args.dir.join("rooms");
+    std::fs::create_dir_all(&signs).map_err(Error::io(&signs))?;
+    for (path, text) in &pages {
+        write_output(&args.dir.join(path), text.as_bytes())?;
+    }
+    remove_stale_signs(&signs, &pages)?;
+    done(format!(
+        "Wrote the site to {}: index.html, now.html, rooms.html and {} door signs ({} rooms × {} days).",
+        args.dir.display(),
+        rooms.len() * days.len(),
+        rooms.len(),
+        days.len()
+    ))
+}
+
+/// Removes door signs left from rooms or days that are gone, so the folder shows only today's.
+fn remove_stale_signs(signs: &Path, pages: &[(PathBuf, String)]) -> Result<()> {
+    let current: BTreeSet<&Path> = pages.iter().map(|(p, _)| p.as_path()).collect();
+    for entry in std::fs::read_dir(signs).map_err(Error::io(signs))? {
+        let path = entry.map_err(Error::io(signs))?.path();
+        let relative = Path::new("rooms").join(path.file_name().unwrap_or_default());
+        if path.extension().is_some_and(|e| e == "html") && !current.contains(relative.as_path()) {
+            std::fs::remove_file(&path).map_err(Error::io(&path))?;
+        }
+    }
+    Ok(())
+}
