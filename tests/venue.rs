@@ -530,3 +530,21 @@ document.body.appendChild(pre);
         assert!(v["scroll"].as_f64() <= v["client"].as_f64(), "{}: {v}", page.display());
     }
 }
+
+#[test]
+fn the_timetable_prints_a_day_per_a4_page_with_every_room() {
+    let sample = Sample::new();
+    let dir = site(&sample);
+    let index = dir.join("index.html");
+    assert_eq!(printed_pages(&index), 3, "a day per page");
+    let pdf = index.with_extension("pdf");
+    assert!(pdf_info(&pdf, "Page size").starts_with("841.92 x 594.96"), "landscape");
+    // Every room of the day is on its page, not cut off at the right edge.
+    let text = squeeze(&poppler(
+        "pdftotext",
+        &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    ));
+    for room in ["MainHall", "AmstelRoom", "DomRoom", "OudegrachtRoom"] {
+        assert!(text.contains(room), "{room} missing from the printed Thursday");
+    }
+}

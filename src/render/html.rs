@@ -37,7 +37,16 @@ h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
   .session { margin: 0 0 0.5rem; }
 }
 .links a { color: #8a3b12; }
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
+  :root { --row: 1.3mm; --room: minmax(0, 1fr); }
+  body { margin: 0; }
+  h1 { font-size: 14pt; margin-top: 0; }
+  h2 { font-size: 12pt; }
+  .room { font-size: 7pt; }
+  .hour { font-size: 6.5pt; }
+  .session { font-size: 6.5pt; line-height: 1.2; }
+  .session, .room { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   nav, .links { display: none; }
   section { break-before: page; }
   section:first-of-type { break-before: auto; }
