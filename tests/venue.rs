@@ -42,8 +42,11 @@ fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Every word on a page with its box (x0, y0, x1, y1), from `pdftotext -bbox`.
-fn words(pdf: &Path, page: usize) -> (Vec<(String, [f64; 4])>, (f64, f64)) {
+/// A word on a page and its box (x0, y0, x1, y1).
+type Word = (String, [f64; 4]);
+
+/// Every word on a page with its box, and the page's size, from `pdftotext -bbox`.
+fn words(pdf: &Path, page: usize) -> (Vec<Word>, (f64, f64)) {
     let n = page.to_string();
     let xml = poppler("pdftotext", &["-bbox", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"]);
     let attr = |tag: &str, name: &str| -> f64 {
@@ -299,7 +302,7 @@ fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after
         let expected = common::json(&sample.ok(&["now", "--day", day, "--at", time, "--format", "json"]));
         let cards = board["cards"].as_array().unwrap();
         assert_eq!(cards.len(), expected.len(), "{name}: a card per room");
-        let open = time >= "09:00" && time < "18:00";
+        let open = ("09:00".."18:00").contains(&time);
         for row in &expected {
             let card = cards
                 .iter()

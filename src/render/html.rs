@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::agenda::{Agenda, Item};
+use super::agenda::Agenda;
 // HTML text and attribute values are escaped as XML's.
 use super::frab::escape;
 use crate::model::{Day, Time};
@@ -109,24 +109,9 @@ pub fn page_with_links(agenda: &Agenda<'_>, links: &[(&str, &str)]) -> String {
 }
 
 fn day_section(out: &mut String, agenda: &Agenda<'_>, day: &Day) {
-    let items: Vec<&Item<'_>> = agenda.items.iter().filter(|i| i.day.day == day.day).collect();
+    let items = agenda.items_on(day);
     let rooms = agenda.rooms_on(day);
-    // The grid runs from the earlier of opening and the first start, to the later of
-    // closing and the last end, on whole hours.
-    let first = items
-        .iter()
-        .map(|i| i.span.start)
-        .min()
-        .unwrap_or(day.opens)
-        .min(day.opens);
-    let last = items
-        .iter()
-        .map(|i| i.span.end)
-        .max()
-        .unwrap_or(day.closes)
-        .max(day.closes);
-    let from = first.minutes() / 60 * 60;
-    let to = last.minutes().div_ceil(60) * 60;
+    let (from, to) = agenda.grid_hours(day);
     let row = |t: Time| 2 + (t.minutes() - from) / STEP;
     let rows = (to - from) / STEP;
     let _ = writeln!(

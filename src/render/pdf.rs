@@ -388,7 +388,7 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
         false,
         MUTED,
     );
-    let items: Vec<&Item<'_>> = agenda.items.iter().filter(|i| i.day.day == day.day).collect();
+    let items = agenda.items_on(day);
     let rooms = agenda.rooms_on(day);
     let top = MARGIN + 34.0;
     let bottom = height - MARGIN - 6.0;
@@ -403,20 +403,7 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
         );
         return;
     }
-    let first = items
-        .iter()
-        .map(|i| i.span.start)
-        .min()
-        .unwrap_or(day.opens)
-        .min(day.opens);
-    let last = items
-        .iter()
-        .map(|i| i.span.end)
-        .max()
-        .unwrap_or(day.closes)
-        .max(day.closes);
-    let from = first.minutes() / 60 * 60;
-    let to = (last.minutes().div_ceil(60) * 60).max(from + 60);
+    let (from, to) = agenda.grid_hours(day);
     let grid_top = top + ROOM_HEADER;
     let per_minute = (bottom - grid_top) / (to - from) as f32;
     let y_of = |t: Time| grid_top + (t.minutes().saturating_sub(from)) as f32 * per_minute;

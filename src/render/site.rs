@@ -106,9 +106,9 @@ footer a { color: #8a3b12; }
 /// gaps for ad-hoc use. Printed, it fits one A4 page: the type shrinks with a long day.
 pub fn door_sign(agenda: &Agenda<'_>, room: &Room, day: &Day, version: &str) -> String {
     let items: Vec<&Item<'_>> = agenda
-        .items
-        .iter()
-        .filter(|i| i.day.day == day.day && i.room.id == room.id)
+        .items_on(day)
+        .into_iter()
+        .filter(|i| i.room.id == room.id)
         .collect();
     let rows = rows(&items, day);
     // About how many lines the list takes printed (a title wraps at ~40 characters), against the
