@@ -367,6 +367,9 @@ fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after
     // After the last day the board says so.
     let over = board_at(&page, "2026-05-24T10:00");
     assert!(over["notice"].as_str().unwrap().contains("is over"), "{over}");
+    // A rehearsal time it cannot read is said, not silently ignored.
+    let typo = board_at(&page, "22-05-2026");
+    assert!(typo["notice"].as_str().unwrap().contains("2026-05-22T15:00"), "{typo}");
 }
 
 #[test]

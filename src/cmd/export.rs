@@ -5,6 +5,7 @@ use crate::error::Result;
 
 /// Write files for others to use.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  allhands export site site          the venue's static site in ./site")]
 pub struct Args {
     #[command(subcommand)]
     pub what: What,

@@ -133,7 +133,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 
 /// What a printout says about its version. Until versions are published it is a draft, named
 /// by a fingerprint of the schedule it shows (so two printouts can be told apart) and when it
-/// was printed.
+/// was made.
 pub fn version_line(event: &Event) -> Result<String> {
     let mut state = String::new();
     let scheduled = event.scheduled();
@@ -144,9 +144,9 @@ pub fn version_line(event: &Event) -> Result<String> {
         .simple()
         .to_string();
     let zone = crate::store::timezone(&event.info.timezone).map_err(Error::Usage)?;
-    let printed = stamp()?.with_timezone(&zone).format("%-d %b %Y %H:%M");
+    let made = stamp()?.with_timezone(&zone).format("%-d %b %Y %H:%M");
     Ok(format!(
-        "draft, not published · schedule {} ({} sessions placed) · printed {printed}",
+        "draft, not published · schedule {} ({} sessions placed) · made {made}",
         &fingerprint[..8],
         scheduled.len()
     ))

@@ -387,7 +387,8 @@ function render() {
   const open = today && t.minutes >= today.opens && t.minutes < today.closes;
   const upcoming = DATA.days.find(d => d.date >= t.date && !(d.date === t.date && t.minutes >= d.closes));
   let notice = "";
-  if (!upcoming) notice = DATA.event + " is over. Thank you for coming!";
+  if (params.has("at") && !at) notice = "?at= must be an event-local date and time like 2026-05-22T15:00; showing now.";
+  else if (!upcoming) notice = DATA.event + " is over. Thank you for coming!";
   else if (!today || t.minutes >= today.closes) notice = "Closed now. Opens " + upcoming.label + " at " + hhmm(upcoming.opens) + ".";
   else if (t.minutes < today.opens) notice = "Opens at " + hhmm(today.opens) + ".";
   document.getElementById("notice").textContent = notice;
