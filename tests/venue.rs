@@ -246,6 +246,22 @@ fn pdf_needs_an_output_file_and_a_failed_export_writes_nothing() {
         "valid:",
     );
     assert!(!pdf.exists());
+    // `-o -` (standard output) on a terminal is refused too: `script` gives it a terminal.
+    let binary = assert_cmd::cargo::cargo_bin!("allhands");
+    let on_tty = Command::new("script")
+        .args([
+            "-qec",
+            &format!(
+                "{} --data-dir {} schedule --format pdf -o -",
+                binary.display(),
+                sample.data.display()
+            ),
+            "/dev/null",
+        ])
+        .output()
+        .expect("script(1) from util-linux runs commands on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&on_tty.stdout);
+    assert!(shown.contains("give -o FILE") && !shown.contains("%PDF"), "{shown}");
 }
 
 /// The site written into a fresh folder beside the data copy.

@@ -1,6 +1,7 @@
 //! `schedule`: the agenda, grouped by day then time, as a table or any export.
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -80,7 +81,9 @@ impl Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    if args.format == ScheduleFormat::Pdf && args.output.is_none() {
+    // `-o -` is standard output: fine for a pipe, never for a terminal.
+    let to_terminal = |path: &PathBuf| path.as_os_str() == "-" && std::io::stdout().is_terminal();
+    if args.format == ScheduleFormat::Pdf && args.output.as_ref().is_none_or(to_terminal) {
         return Err(Error::Usage(
             "--format pdf writes a binary file, not text for a terminal: give -o FILE (e.g. -o schedule.pdf)".into(),
         ));
