@@ -389,6 +389,25 @@ fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after
 }
 
 #[test]
+fn the_board_tells_the_time_in_the_events_zone_whatever_the_screens_zone() {
+    let sample = Sample::new();
+    let page = site(&sample).join("now.html");
+    // A screen set to Auckland time (UTC+12 or +13) still shows Utrecht's clock.
+    let board = common::probe_in_zone(Some("Pacific/Auckland"), &page, "", BOARD_PROBE, 1920, 1080);
+    let zone: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
+    let now = chrono::Utc::now().with_timezone(&zone);
+    let around: Vec<String> = [-1, 0, 1]
+        .iter()
+        .map(|m| (now + chrono::Duration::minutes(*m)).format("%H:%M").to_string())
+        .collect();
+    let clock = board["clock"].as_str().unwrap();
+    assert!(
+        around.iter().any(|t| t == clock),
+        "board shows {clock}, Utrecht is at {around:?}"
+    );
+}
+
+#[test]
 fn the_board_keeps_long_titles_inside_their_card() {
     let sample = Sample::new();
     // A long title (as long as a long GitHub issue title) shows whole, in smaller type.

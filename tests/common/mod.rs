@@ -163,6 +163,12 @@ pub fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
 
 /// Headless Chromium as this machine allows it (no sandbox as root, no network chatter).
 pub fn chromium(args: &[&str]) -> std::process::Output {
+    chromium_in_zone(None, args)
+}
+
+/// Headless Chromium with its clock in time zone `zone` (`TZ`), e.g. a screen set to another
+/// zone than the event's.
+pub fn chromium_in_zone(zone: Option<&str>, args: &[&str]) -> std::process::Output {
     let profile = tempfile::tempdir().unwrap();
     let binary = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -173,7 +179,11 @@ pub fn chromium(args: &[&str]) -> std::process::Output {
                 .is_ok_and(|o| o.status.success())
         })
         .expect("Chromium is needed for this test (scripts/test installs Debian's chromium)");
-    Process::new(binary)
+    let mut command = Process::new(binary);
+    if let Some(zone) = zone {
+        command.env("TZ", zone);
+    }
+    command
         .args([
             "--headless",
             "--no-sandbox",
@@ -195,17 +205,32 @@ pub fn chromium(args: &[&str]) -> std::process::Output {
 /// its address), runs `script` (a `<script>` that puts JSON into `<pre id="probe">`) after the
 /// page's own scripts, and returns that JSON.
 pub fn probe(page: &Path, query: &str, script: &str, width: u32, height: u32) -> serde_json::Value {
+    probe_in_zone(None, page, query, script, width, height)
+}
+
+/// [`probe`] with the browser's clock in time zone `zone`.
+pub fn probe_in_zone(
+    zone: Option<&str>,
+    page: &Path,
+    query: &str,
+    script: &str,
+    width: u32,
+    height: u32,
+) -> serde_json::Value {
     let html = std::fs::read_to_string(page).unwrap();
     let probed = page.with_extension("probe.html");
     std::fs::write(&probed, html.replace("</body>", &format!("{script}</body>"))).unwrap();
     // Headless Chromium's window has room for browser furniture: size it so that the page
     // itself (the viewport) gets width x height.
     let (extra_w, extra_h) = window_furniture();
-    let out = chromium(&[
-        &format!("--window-size={},{}", width + extra_w, height + extra_h),
-        "--dump-dom",
-        &format!("file://{}{query}", probed.display()),
-    ]);
+    let out = chromium_in_zone(
+        zone,
+        &[
+            &format!("--window-size={},{}", width + extra_w, height + extra_h),
+            "--dump-dom",
+            &format!("file://{}{query}", probed.display()),
+        ],
+    );
     std::fs::remove_file(&probed).unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
     let start = dom
