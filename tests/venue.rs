@@ -192,6 +192,24 @@ fn names_in_greek_and_cyrillic_come_back_intact_and_long_titles_stay_in_their_bo
     assert!(text.contains("ADHOC"), "ad-hoc sessions are marked");
     let problems = collisions(&pdf, 1);
     assert!(problems.is_empty(), "{problems:#?}");
+
+    // A person with a Cyrillic and Greek name gets their name on their own agenda.
+    let name = "Дмитрий Παπαδόπουλος";
+    sample.ok(&["add-attendee", "dmitri", "--name", name, "--team", "lang"]);
+    sample.ok(&["join", "S002", "dmitri", "--required"]);
+    let mine = sample.data.parent().unwrap().join("dmitri.pdf");
+    sample.ok(&[
+        "schedule",
+        "--attendee",
+        "dmitri",
+        "--format",
+        "pdf",
+        "-o",
+        mine.to_str().unwrap(),
+    ]);
+    let text = page_text(&mine, 1);
+    assert!(text.contains(&squeeze(name)), "{text}");
+    assert!(text.contains("Asyncclosuresstabilization"), "{text}");
 }
 
 #[test]

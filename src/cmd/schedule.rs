@@ -112,8 +112,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
         let version = version_line(&event)?;
         let footer = pdf::Footer { version: &version };
-        let bytes = if selection.person.is_some() {
-            pdf::personal(&agenda, args.paper, &footer)
+        let bytes = if let Some(person) = selection.person {
+            pdf::personal(&agenda, &person.name, args.paper, &footer)
         } else {
             let days: Vec<&Day> = match &args.day {
                 Some(day) => vec![day_arg(&event, day)?],

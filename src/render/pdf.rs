@@ -481,7 +481,7 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
 
 /// A person's agenda on one portrait page: a heading per day, a row per session (time, title,
 /// room, team, head count, their role). The type shrinks until the whole list fits the page.
-pub fn personal(agenda: &Agenda<'_>, paper: Paper, foot: &Footer<'_>) -> Result<Vec<u8>, String> {
+pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>) -> Result<Vec<u8>, String> {
     let fonts = Fonts::new();
     let (height, width) = paper.landscape();
     let mut document = new_document(agenda);
@@ -493,7 +493,9 @@ pub fn personal(agenda: &Agenda<'_>, paper: Paper, foot: &Footer<'_>) -> Result<
     };
     let title = fonts.bold.clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
     pen.text(MARGIN, MARGIN + 14.0, &title, 16.0, true, INK);
-    let top = MARGIN + 30.0;
+    let name = fonts.regular.clip(&printable(name), 11.0, width - 2.0 * MARGIN);
+    pen.text(MARGIN, MARGIN + 29.0, &name, 11.0, false, MUTED);
+    let top = MARGIN + 42.0;
     let bottom = height - MARGIN - 6.0;
     let time_width = 62.0;
     let text_width = width - 2.0 * MARGIN - time_width;
