@@ -21,7 +21,7 @@ Exit status: 0 success, 1 problems found (check), 2 usage or data error (nothing
 /// The organizers' tool for a multi-day, in-person project meeting: attendees, rooms and the
 /// schedule, kept in a folder of CSV files.
 #[derive(Debug, Parser)]
-#[command(name = "allhands", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(name = "allhands", version, after_help = EXAMPLES, max_term_width = 100, arg_required_else_help = true)]
 pub struct Cli {
     /// The data folder [default: ./data]
     #[arg(
@@ -48,6 +48,15 @@ pub enum Command {
     /// Create a data folder: an empty event, or the sample with --sample
     Init(cmd::init::Args),
 
+    /// Add a day, with a grid of slots
+    AddDay(cmd::day::AddDayArgs),
+    /// Change a day's opening hours
+    EditDay(cmd::day::EditDayArgs),
+    /// Add a slot the planner may place sessions in
+    AddSlot(cmd::day::AddSlotArgs),
+    /// Remove a slot (sessions booked then stay)
+    RemoveSlot(cmd::day::RemoveSlotArgs),
+
     /// Add a person
     AddAttendee(cmd::attendee::AddArgs),
     /// List people, filtered by team, day, status or role
@@ -70,6 +79,8 @@ pub enum Command {
     /// Find rooms free at a time
     Free(cmd::booking::FreeArgs),
 
+    /// List sessions (filter by team, day, room, person), or show one with everyone it draws
+    Sessions(cmd::sessions::Args),
     /// Add a session (a discussion), unscheduled
     AddSession(cmd::session::AddArgs),
     /// Change a session's title, team, duration, needs or time
@@ -98,10 +109,18 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Figures: attendees by status, role, day and team; room use; sessions; clashes
     Stats(cmd::stats::Args),
-    /// Write files for others: the venue's static site
+    /// Record the current schedule as the next numbered version
+    Publish(cmd::publish::PublishArgs),
+    /// What changed since a published version, and who it affects
+    Changes(cmd::publish::ChangesArgs),
+    /// Write files for others: calendar feeds, the venue's static site
     Export(cmd::export::Args),
     /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
     Generate(cmd::generate::Args),
+    /// Make git merge the data files record by record and check the data after a merge
+    GitSetup(cmd::merge::GitSetupArgs),
+    /// git's merge driver for the data files: merge three versions record by record
+    MergeFile(cmd::merge::MergeFileArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(cmd::shell::CompletionsArgs),
     /// Print the man page

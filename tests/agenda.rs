@@ -172,6 +172,12 @@ fn an_attendees_agenda_table_keeps_room_names_readable() {
 fn an_attendee_with_no_scheduled_sessions_gets_an_empty_agenda() {
     let sample = Sample::new();
     sample.ok(&["add-attendee", "ferris", "--name", "Ferris Crab"]);
+    // Everyone is tied to the plenaries: with those on the agenda, ferris has just them.
+    let plenaries: Vec<Value> = schedule_json(&sample, &["--attendee", "ferris"]);
+    let ids: Vec<&str> = plenaries.iter().map(|s| s["session"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["S001", "S052"]);
+    sample.ok(&["unbook", "S001"]);
+    sample.ok(&["unbook", "S052"]);
     let out = sample.ok(&["schedule", "--attendee", "ferris"]);
     assert!(out.contains("no sessions scheduled"), "{out}");
     assert!(out.contains("0 sessions"), "{out}");

@@ -3,13 +3,8 @@
 
 mod common;
 
-use common::{Row, Sample, json, line_diff, rows};
+use common::{Row, Sample, headcount, json, line_diff, list, minutes, rows};
 use serde_json::Value;
-
-fn minutes(time: &str) -> u32 {
-    let (h, m) = time.split_once(':').unwrap();
-    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
-}
 
 fn hhmm(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -20,24 +15,6 @@ fn session(sample: &Sample, id: &str) -> Row {
         .into_iter()
         .find(|r| r["id"] == id)
         .unwrap_or_else(|| panic!("no session {id}"))
-}
-
-fn list(cell: &str) -> Vec<String> {
-    cell.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// The seats a session takes: its listed people, or its expected size when larger.
-fn headcount(sample: &Sample, id: &str) -> u32 {
-    let listed = rows(&sample.read("participants.csv"))
-        .iter()
-        .filter(|r| r["session"] == id)
-        .count() as u32;
-    let size = session(sample, id)["size"].parse::<u32>().unwrap_or(0);
-    listed.max(size)
 }
 
 /// Ends of the sessions scheduled in `room` on `day`, as `(start, end, id)`, skipping `except`.
@@ -53,8 +30,31 @@ fn bookings(sample: &Sample, day: &str, room: &str, except: &str) -> Vec<(u32, u
         .collect()
 }
 
+/// The plenaries (audience `everyone`) scheduled on `day`, as `(start, end, id)`: nothing else
+/// may run then, in any room.
+fn plenaries(sample: &Sample, day: &str) -> Vec<(u32, u32, String)> {
+    rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|s| s["day"] == day && !s["start"].is_empty())
+        .filter(|s| list(&s["audience"]).iter().any(|a| a.eq_ignore_ascii_case("everyone")))
+        .map(|s| {
+            let start = minutes(&s["start"]);
+            (start, start + s["duration"].parse::<u32>().unwrap(), s["id"].clone())
+        })
+        .collect()
+}
+
+/// What stands in the way of another session in `room` on `day`: its own bookings (but
+/// `except`) and the day's plenaries.
+fn taken(sample: &Sample, day: &str, room: &str, except: &str) -> Vec<(u32, u32, String)> {
+    let mut taken = bookings(sample, day, room, except);
+    taken.extend(plenaries(sample, day).into_iter().filter(|(_, _, id)| id != except));
+    taken
+}
+
 /// Rooms (ids) with at least `seats` seats and every feature in `needs`, free for the
-/// whole of `[start, start + duration)` on `day`, smallest first (then by id).
+/// whole of `[start, start + duration)` on `day` (no booking there, no plenary then),
+/// smallest first (then by id).
 fn free_rooms(
     sample: &Sample,
     day: &str,
@@ -73,7 +73,7 @@ fn free_rooms(
             needs.iter().all(|n| features.iter().any(|f| f == n))
         })
         .filter(|r| {
-            bookings(sample, day, &r["id"], except)
+            taken(sample, day, &r["id"], except)
                 .iter()
                 .all(|(s, e, _)| *e <= from || to <= *s)
         })
@@ -92,7 +92,7 @@ fn expected_room(sample: &Sample, id: &str, day: &str, start: &str) -> String {
         day,
         start,
         s["duration"].parse().unwrap(),
-        headcount(sample, id),
+        headcount(sample, id, day, start),
         &needs,
         id,
     )
@@ -144,16 +144,21 @@ fn with_blue_room() -> Sample {
 fn book_puts_a_session_in_the_named_room() {
     let sample = with_blue_room();
     let before = sample.read("sessions.csv");
-    let out = sample.ok(&["book", "S012", "--day", "fri", "--at", "14:00", "--room", "blue"]);
+    // S056 draws 10 (no audience team), so the Blue Room's 12 seats hold it.
+    let out = sample.ok(&["book", "S056", "--day", "fri", "--at", "15:00", "--room", "blue"]);
     assert!(
-        out.contains("Booked S012 'Const traits: open design questions': fri 14:00-15:00 in Blue Room"),
+        out.contains("Booked S056 'Project goals process retro': fri 15:00-16:00 in Blue Room"),
         "{out}"
     );
     let (removed, added) = line_diff(&before, &sample.read("sessions.csv"));
     assert_eq!(removed.len(), 1);
+    // Only the placement changes; the later columns (here its source link) are kept.
     assert_eq!(
         added,
-        ["S012,Const traits: open design questions,planned,lang,60,whiteboard,,fri,14:00,blue,false"]
+        [
+            "S056,Project goals process retro,planned,project-goals,60,whiteboard,,fri,15:00,blue,false,,,,,,,\
+          https://github.com/rust-lang/all-hands-2026/issues/67,"
+        ]
     );
 }
 
@@ -161,9 +166,9 @@ fn book_puts_a_session_in_the_named_room() {
 fn book_accepts_other_day_forms() {
     for day in ["friday", "Fri", "2026-05-22", "2"] {
         let sample = with_blue_room();
-        sample.ok(&["book", "S012", "--day", day, "--at", "9:30", "--room", "blue"]);
+        sample.ok(&["book", "S056", "--day", day, "--at", "9:30", "--room", "blue"]);
         assert_eq!(
-            placement(&session(&sample, "S012")),
+            placement(&session(&sample, "S056")),
             ("fri".into(), "09:30".into(), "blue".into()),
             "--day {day}"
         );
@@ -176,8 +181,9 @@ fn book_without_a_room_picks_the_smallest_free_room_that_fits() {
         ("S012", "fri", "14:00"),
         ("S039", "fri", "14:00"),
         ("S053", "thu", "14:00"),
-        ("S057", "thu", "09:30"),
-        ("S045", "fri", "09:30"),
+        // Right after the opening plenary (09:30-11:00): it ends where this begins.
+        ("S057", "thu", "11:00"),
+        ("S045", "fri", "10:30"),
         ("S065", "thu", "11:30"),
     ] {
         let sample = Sample::new();
@@ -197,8 +203,8 @@ fn book_without_a_room_picks_the_smallest_free_room_that_fits() {
 #[test]
 fn book_without_a_room_skips_rooms_that_are_taken_small_or_lacking() {
     let sample = with_blue_room();
-    // S012 needs a whiteboard for 7 people: amstel (8, whiteboard) is the smallest.
-    sample.ok(&["book", "S012", "--day", "fri", "--at", "13:00", "--room", "blue"]);
+    // S056 takes the Blue Room (whiteboard) at fri 13:00.
+    sample.ok(&["book", "S056", "--day", "fri", "--at", "13:00", "--room", "blue"]);
     // S062 is in amstel fri 13:00; S039 (17 people, whiteboard) at the same time.
     let expected = expected_room(&sample, "S039", "fri", "13:00");
     assert_ne!(expected, "amstel");
@@ -210,30 +216,33 @@ fn book_without_a_room_skips_rooms_that_are_taken_small_or_lacking() {
 #[test]
 fn booking_a_booked_session_moves_it() {
     let sample = with_blue_room();
-    sample.ok(&["book", "S012", "--day", "fri", "--at", "14:00", "--room", "blue"]);
-    let out = sample.ok(&["book", "S012", "--day", "sat", "--at", "09:30", "--room", "blue"]);
+    sample.ok(&["book", "S056", "--day", "fri", "--at", "15:00", "--room", "blue"]);
+    let out = sample.ok(&["book", "S056", "--day", "sat", "--at", "09:30", "--room", "blue"]);
     assert!(
         out.contains(
-            "Moved S012 'Const traits: open design questions' from fri 14:00-15:00 in Blue Room to sat 09:30-10:30 in Blue Room"
+            "Moved S056 'Project goals process retro' from fri 15:00-16:00 in Blue Room to sat 09:30-10:30 in Blue Room"
         ),
         "{out}"
     );
     assert_eq!(
-        placement(&session(&sample, "S012")),
+        placement(&session(&sample, "S056")),
         ("sat".into(), "09:30".into(), "blue".into())
     );
     // Moving within its own slot is not a clash with itself.
-    sample.ok(&["book", "S012", "--day", "sat", "--at", "10:00", "--room", "blue"]);
-    assert_eq!(session(&sample, "S012")["start"], "10:00");
+    sample.ok(&["book", "S056", "--day", "sat", "--at", "10:00", "--room", "blue"]);
+    assert_eq!(session(&sample, "S056")["start"], "10:00");
 }
 
 #[test]
 fn book_refuses_a_taken_room_naming_the_other_session() {
     let sample = Sample::new();
+    // S028 is not a plenary (and S057's required person is free from 10:30), so the taken room
+    // is the only reason.
     sample.fails(
-        &["book", "S057", "--day", "thu", "--at", "10:00", "--room", "main"],
-        "cannot book S057 'Moderation: escalation policy' on thu 10:00-11:00 in Main Hall: \
-         Main Hall is already taken by S001 'Opening plenary: state of the Project' 09:30-11:00 on thu in Main Hall",
+        &["book", "S057", "--day", "fri", "--at", "10:30", "--room", "main"],
+        "cannot book S057 'Moderation: escalation policy' on fri 10:30-11:30 in Main Hall: \
+         Main Hall is already taken by S028 'Leadership Council Q&A: \"What does the Council actually do?\"' \
+         09:30-11:00 on fri in Main Hall",
     );
 }
 
@@ -269,8 +278,8 @@ fn book_refuses_when_a_required_person_is_away_that_day() {
     );
     // Without a room the reason is the same for every room, so it is said once.
     let err = sample.fails(
-        &["book", "S058", "--day", "thu", "--at", "09:30"],
-        "cannot book S058 'Diagnostics: translation and structured output' on thu 09:30-10:30: \
+        &["book", "S058", "--day", "thu", "--at", "11:30"],
+        "cannot book S058 'Diagnostics: translation and structured output' on thu 11:30-12:30: \
          ngozi-rs is not at the event on thu (their days: sat)",
     );
     assert!(!err.contains("no room is free"), "{err}");
@@ -295,14 +304,14 @@ fn book_refuses_when_a_required_person_arrives_later() {
         "--arrives",
         "11:00",
     ]);
-    sample.ok(&["join", "S012", "ferris", "--required"]);
+    sample.ok(&["join", "S056", "ferris", "--required"]);
     sample.fails(
-        &["book", "S012", "--day", "fri", "--at", "10:30"],
+        &["book", "S056", "--day", "fri", "--at", "10:30"],
         "ferris arrives at 11:00 on fri, after the start at 10:30",
     );
     // From 11:00 on it works; and on sat (not the first day) the arrival time does not apply.
-    sample.ok(&["book", "S012", "--day", "fri", "--at", "11:00"]);
-    sample.ok(&["book", "S012", "--day", "sat", "--at", "09:30"]);
+    sample.ok(&["book", "S056", "--day", "fri", "--at", "11:00"]);
+    sample.ok(&["book", "S056", "--day", "sat", "--at", "09:30"]);
 }
 
 #[test]
@@ -320,11 +329,12 @@ fn book_refuses_when_a_required_person_leaves_earlier() {
 #[test]
 fn book_refuses_a_room_too_small() {
     let sample = Sample::new();
-    let people = headcount(&sample, "S055");
-    assert_eq!(people, 21);
+    // 21 are tied to it, but 4 of the interested are not there on Thursday afternoon.
+    let people = headcount(&sample, "S055", "thu", "14:00");
+    assert_eq!(people, 17);
     sample.fails(
         &["book", "S055", "--day", "thu", "--at", "14:00", "--room", "amstel"],
-        "Amstel Room holds 8, but S055 'Cargo plumbing commands' has 21 participants (3 required, 18 interested)",
+        "Amstel Room holds 8, but S055 'Cargo plumbing commands' draws 17 people (3 required, 14 interested)",
     );
 }
 
@@ -583,21 +593,21 @@ fn adhoc_refusals_write_nothing() {
 #[test]
 fn adhoc_beside_a_required_persons_other_session_is_refused() {
     let sample = Sample::new();
-    // alice is required at S034, sat 15:45-16:45.
+    // alice is required at S034, thu 14:00-15:00.
     sample.fails(
         &[
             "adhoc",
             "Chat",
             "--day",
-            "sat",
+            "thu",
             "--at",
-            "16:00",
+            "14:30",
             "--for",
             "30",
             "--required",
             "alice",
         ],
-        "alice is already required at S034 'Never type stabilization' 15:45-16:45 on sat in Catharijne Room",
+        "alice is already required at S034 'Never type stabilization' 14:00-15:00 on thu in Miffy Room",
     );
 }
 
@@ -629,8 +639,8 @@ fn free_lists_exactly_the_rooms_free_and_big_enough() {
         assert!(room["capacity"].as_u64().unwrap() >= 8, "{room}");
         let id = room["room"].as_str().unwrap();
         let until = room["free_until"].as_str().unwrap();
-        // Free until the next booking after the asked span, or closing time.
-        let next = bookings(&sample, "fri", id, "")
+        // Free until the next booking or plenary after the asked span, or closing time.
+        let next = taken(&sample, "fri", id, "")
             .iter()
             .filter(|(s, _, _)| *s >= minutes("16:00"))
             .map(|(s, _, _)| *s)
@@ -679,24 +689,56 @@ fn free_with_needs_lists_only_rooms_with_those_features() {
             "--day",
             "thu",
             "--at",
-            "09:30",
+            "11:00",
             "--needs",
             "projector,whiteboard",
             "--size",
             "10",
         ],
     );
+    assert!(!listed.is_empty());
     assert_eq!(
         ids(&listed),
-        free_rooms(&sample, "thu", "09:30", 30, 10, &["projector", "whiteboard"], "")
+        free_rooms(&sample, "thu", "11:00", 60, 10, &["projector", "whiteboard"], "")
     );
+}
+
+#[test]
+fn free_leaves_out_every_room_during_a_plenary() {
+    let sample = Sample::new();
+    // The opening plenary S001 runs thu 09:30-11:00 in Main Hall; no other room may be used.
+    assert_eq!(
+        plenaries(&sample, "thu"),
+        [(minutes("09:30"), minutes("11:00"), "S001".into())]
+    );
+    assert!(free_json(&sample, &["--day", "thu", "--at", "10:00"]).is_empty());
+    let out = sample.ok(&["free", "--day", "thu", "--at", "10:00"]);
+    assert!(out.contains("no room is free on thu 10:00-11:00"), "{out}");
+    // From its end every room that is not booked is free again.
+    let listed = free_json(&sample, &["--day", "thu", "--at", "11:00"]);
+    assert_eq!(ids(&listed), free_rooms(&sample, "thu", "11:00", 60, 1, &[], ""));
+    assert!(ids(&listed).contains(&"vredenburg".to_string()), "{listed:?}");
+    // A room free before the closing plenary (sat 15:45-16:45) is free only until it starts.
+    let listed = free_json(&sample, &["--day", "sat", "--at", "14:30", "--for", "60"]);
+    assert!(!listed.is_empty());
+    for room in &listed {
+        let id = room["room"].as_str().unwrap();
+        let next = taken(&sample, "sat", id, "")
+            .iter()
+            .filter(|(s, _, _)| *s >= minutes("15:30"))
+            .map(|(s, _, _)| *s)
+            .min()
+            .unwrap();
+        assert_eq!(room["free_until"].as_str().unwrap(), hhmm(next), "{id}");
+        assert!(next <= minutes("15:45"), "{id} free past the plenary");
+    }
 }
 
 #[test]
 fn free_with_nothing_free_says_so() {
     let sample = Sample::new();
     let out = sample.ok(&["free", "--day", "fri", "--at", "15:00", "--size", "500"]);
-    assert!(out.contains("no room is free on fri 15:00-15:30, 500+ seats"), "{out}");
+    assert!(out.contains("no room is free on fri 15:00-16:00, 500+ seats"), "{out}");
     assert!(free_json(&sample, &["--day", "fri", "--at", "15:00", "--size", "500"]).is_empty());
 }
 
@@ -783,8 +825,10 @@ fn now_shows_what_is_on_in_every_room() {
 #[test]
 fn now_outside_opening_hours_says_when_the_day_is_open() {
     let sample = Sample::new();
-    let out = sample.ok(&["now", "--day", "thu", "--at", "20:00"]);
+    let out = sample.ok(&["now", "--day", "thu", "--at", "07:00"]);
     assert!(out.contains("thu is open 09:00-18:00"), "{out}");
+    let out = sample.ok(&["now", "--day", "thu", "--at", "20:00"]);
+    assert!(out.contains("thu is over (closed at 18:00)"), "{out}");
 }
 
 #[test]

@@ -144,7 +144,8 @@ fn readers_during_writes_always_see_whole_files() {
 #[test]
 fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
     let sample = Sample::new();
-    // Neude Room (24 seats) has nothing on Thursday; sixteen small new sessions want it.
+    // Neude Room (24 seats) has nothing on Thursday; sixteen small new sessions want it at 11:30,
+    // right after the opening plenary.
     let thursday = sample.ok(&["rooms", "--day", "thu", "--format", "csv"]);
     assert!(!thursday.contains(",neude,"), "{thursday}");
     let ids: Vec<String> = (1..=16).map(|i| format!("R{i:02}")).collect();
@@ -169,7 +170,7 @@ fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
         .map(|id| {
             spawn(
                 &sample,
-                &["book", id, "--day", "thu", "--at", "09:30", "--room", "neude"],
+                &["book", id, "--day", "thu", "--at", "11:30", "--room", "neude"],
             )
         })
         .collect();
@@ -185,7 +186,7 @@ fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
     let winner = &ids[winners[0]];
     assert_eq!(
         text(&outputs[winners[0]].stdout),
-        format!("Booked {winner} 'Race {winner}': thu 09:30-10:30 in Neude Room\n")
+        format!("Booked {winner} 'Race {winner}': thu 11:30-12:30 in Neude Room\n")
     );
     for (id, out) in ids.iter().zip(&outputs) {
         if id == winner {
@@ -196,7 +197,7 @@ fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
         assert!(!stderr.contains("panicked"), "{id}: {stderr}");
         assert!(
             stderr.contains(&format!(
-                "cannot book {id} 'Race {id}' on thu 09:30-10:30 in Neude Room"
+                "cannot book {id} 'Race {id}' on thu 11:30-12:30 in Neude Room"
             )),
             "{id}: {stderr}"
         );
@@ -220,8 +221,9 @@ fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
     assert_eq!(
         changed,
         [(
-            format!("{winner},Race {winner},planned,lang,60,projector,,,,,false").as_str(),
-            format!("{winner},Race {winner},planned,lang,60,projector,,thu,09:30,neude,false").as_str()
+            // The columns after `pinned` (audience, time constraints, source, notes) stay empty.
+            format!("{winner},Race {winner},planned,lang,60,projector,,,,,false,,,,,,,,").as_str(),
+            format!("{winner},Race {winner},planned,lang,60,projector,,thu,11:30,neude,false,,,,,,,,").as_str()
         )]
     );
     let thursday = sample.ok(&["rooms", "--day", "thu", "--format", "csv"]);

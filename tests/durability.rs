@@ -123,7 +123,7 @@ fn sixteen_bookings_of_one_room_at_one_time_exactly_one_wins() {
     for id in &ids {
         sample.ok(&["add-session", &format!("Race {id}"), "--id", id, "--duration", "60"]);
     }
-    // The Vecht Room is free on Thursday morning in the sample.
+    // The Vecht Room is free on Thursday in the sample; 11:30 is after the opening plenary.
     let children: Vec<(String, Child)> = ids
         .iter()
         .map(|id| {
@@ -131,7 +131,7 @@ fn sixteen_bookings_of_one_room_at_one_time_exactly_one_wins() {
                 id.clone(),
                 spawn(
                     &sample.data,
-                    &["book", id, "--day", "thu", "--at", "09:30", "--room", "vecht"],
+                    &["book", id, "--day", "thu", "--at", "11:30", "--room", "vecht"],
                 ),
             )
         })
@@ -167,7 +167,7 @@ fn sixteen_bookings_of_one_room_at_one_time_exactly_one_wins() {
         .collect();
     assert_eq!(booked, [winner.as_str()]);
     let file = sample.read("sessions.csv");
-    let rows: Vec<&str> = file.lines().filter(|l| l.contains(",thu,09:30,vecht,")).collect();
+    let rows: Vec<&str> = file.lines().filter(|l| l.contains(",thu,11:30,vecht,")).collect();
     assert_eq!(rows.len(), 1, "sessions.csv shows one booking: {rows:?}");
     assert!(rows[0].starts_with(&format!("{winner},")), "{rows:?}");
     sample.ok(&["check"]);

@@ -182,14 +182,15 @@ fn formula_titles_are_guarded_in_files_and_csv_and_shown_as_typed() {
     for (i, (payload, _)) in PAYLOADS.iter().enumerate() {
         let id = format!("F{i}");
         sample.ok(&["add-session", "--id", &id, "--duration", "60", "--", payload]);
-        // The Vecht Room is free all Thursday in the sample.
+        // The Vecht Room is free all Thursday in the sample; from 11:00 on, after the opening
+        // plenary, seven hours to 18:00.
         sample.ok(&[
             "book",
             &id,
             "--day",
             "thu",
             "--at",
-            &format!("{}:00", 9 + i),
+            &format!("{}:00", 11 + i),
             "--room",
             "vecht",
         ]);
@@ -345,7 +346,8 @@ fn a_hand_written_formula_loads_as_typed_and_is_guarded_once_rewritten() {
     people += "apostrophe,'Tis Me,,member,lang,thu,,,confirmed\n";
     sample.write("attendees.csv", &people);
     let mut sessions = sample.read("sessions.csv");
-    sessions += "H01,@SUM(1),planned,lang,60,,,thu,09:00,vecht,false\n";
+    // After the opening plenary; the new columns (audience to notes) left empty.
+    sessions += "H01,@SUM(1),planned,lang,60,,,thu,11:00,vecht,false,,,,,,,,\n";
     sample.write("sessions.csv", &sessions);
 
     // Loads, and is shown as written (the guard a spreadsheet user typed is taken off).

@@ -126,16 +126,19 @@ fn blocks_sit_in_their_room_column_and_span_their_duration() {
             .find(|b| b["id"] == id)
             .unwrap_or_else(|| panic!("{id} missing"))
     };
-    // S001 (09:30-11:00, 90 min) is 1.5 times as tall as S021 (09:30-10:30, 60 min), and both
-    // start at the same height; S002 (11:30) starts below S001's end.
-    let (s001, s021, s002) = (find("S001"), find("S021"), find("S002"));
+    // S046 (14:00-15:30, 90 min) is 1.5 times as tall as S021 (14:00-15:00, 60 min), and both
+    // start at the same height; S011 (16:00) starts below S046's end, and S002 (11:30) below
+    // the end of the opening plenary S001 (09:30-11:00).
+    let (s046, s021, s011) = (find("S046"), find("S021"), find("S011"));
+    let (s001, s002) = (find("S001"), find("S002"));
     let h = |b: &serde_json::Value| b["h"].as_f64().unwrap();
     let y = |b: &serde_json::Value| b["y"].as_f64().unwrap();
-    assert!((h(s001) / h(s021) - 1.5).abs() < 0.05, "{s001} {s021}");
-    assert!((y(s001) - y(s021)).abs() < 1.5);
+    assert!((h(s046) / h(s021) - 1.5).abs() < 0.05, "{s046} {s021}");
+    assert!((y(s046) - y(s021)).abs() < 1.5);
+    assert!(y(s011) >= y(s046) + h(s046));
     assert!(y(s002) >= y(s001) + h(s001));
     // Different rooms, different columns.
-    assert!((s001["x"].as_f64().unwrap() - s021["x"].as_f64().unwrap()).abs() > 50.0);
+    assert!((s046["x"].as_f64().unwrap() - s021["x"].as_f64().unwrap()).abs() > 50.0);
 }
 
 #[test]

@@ -31,10 +31,12 @@ fn skip_invalid_adds_updates_dedupes_and_reports_by_line() {
         out,
         "line,handle,name,action,detail\n\
          2,ferris,Ferris Crab,added,\n\
-         3,alice,Alice Renamed,updated,same handle\n\
+         3,alice,Alice Renamed,updated,same handle; name: Alice Verhoeven -> Alice Renamed; \
+         email: alice@example.org -> ALICE@example.org; teams: lang;types -> lang\n\
          4,vnguyen,\"Nguyen, Van\",added,\n\
          5,badrow,Bad Row,skipped,'bad-email' is not an email address\n\
-         6,ferris,Ferris The Crab,updated,same handle; replaces line 2 of this file\n"
+         6,ferris,Ferris The Crab,updated,same handle; replaces line 2 of this file; \
+         name: Ferris Crab -> Ferris The Crab; teams: lang;compiler -> lang; days: thu;sat -> fri\n"
     );
     // Multi-choice cells become lists; days become day ids; the later response wins.
     assert_eq!(
@@ -86,15 +88,15 @@ fn the_same_email_updates_the_existing_person_whatever_the_handle() {
 fn an_update_that_would_strand_a_required_session_is_refused() {
     let sample = Sample::new();
     let form = sample.data.parent().unwrap().join("form.csv");
-    // alice is required at S034 on Saturday.
+    // alice is required at S002 and S034 on Thursday.
     std::fs::write(
         &form,
-        "Name,GitHub username,Which days will you attend?\nAlice,alice,Thursday 21 May\n",
+        "Name,GitHub username,Which days will you attend?\nAlice,alice,Friday 22 May\n",
     )
     .unwrap();
     let err = sample.fails(&["import-attendees", form.to_str().unwrap()], "nothing imported");
     assert!(
-        err.contains("form.csv:2: not applied: alice is not at the event on sat"),
+        err.contains("form.csv:2: not applied: alice is not at the event on thu"),
         "{err}"
     );
 }

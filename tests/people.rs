@@ -709,7 +709,11 @@ fn attendees_email_only_with_with_email() {
         let out = sample.ok(&["attendees", "--team", "lang", "--format", format, "--with-email"]);
         if format != "table" {
             // (a table at 80 columns may wrap the address)
-            assert!(out.contains("alice@example.org"), "{format}:\n{out}");
+            // (markdown escapes the @, so that GitHub and Zulip show it as typed)
+            assert!(
+                out.replace("\\@", "@").contains("alice@example.org"),
+                "{format}:\n{out}"
+            );
         } else {
             assert!(out.contains('@'), "{format}:\n{out}");
         }
@@ -849,10 +853,7 @@ fn edit_attendee_changes_leaves_only_in_that_line() {
             .contains("\nelinetan,Eline Tanaka,elinetan@example.org,member,libs;types,thu;fri;sat,,12:30,confirmed\n")
     );
     let out = sample.ok(&["edit-attendee", "elinetan", "--leaves", "16:00"]);
-    assert_eq!(
-        out,
-        "Changed elinetan: Eline Tanaka, member of libs, types; thu, fri, sat (leaves sat 16:00); confirmed\n"
-    );
+    assert_eq!(out, "Changed elinetan: leaves: 12:30 -> 16:00\n");
     assert_eq!(
         sample.read("attendees.csv"),
         with_line_replaced(
@@ -925,7 +926,7 @@ fn edit_attendee_with_nothing_to_change_writes_nothing() {
     let sample = Sample::new();
     let before = sample.snapshot();
     let out = sample.ok(&["edit-attendee", "alice"]);
-    assert!(out.starts_with("Changed alice: Alice Verhoeven"), "{out}");
+    assert_eq!(out, "No change to alice\n");
     assert_eq!(sample.snapshot(), before);
 }
 

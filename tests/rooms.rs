@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::Sample;
+use common::{Sample, booked_headcount, minutes};
 use serde_json::Value;
 
 /// The rows of a CSV text as maps from column to cell.
@@ -79,11 +79,6 @@ fn only_changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec
     }
 }
 
-fn minutes(time: &str) -> u32 {
-    let (h, m) = time.split_once(':').unwrap();
-    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
-}
-
 fn clock(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
@@ -115,14 +110,6 @@ fn bookings(sample: &Sample) -> Vec<Booking> {
             }
         })
         .collect()
-}
-
-/// Participants per session, the headcount a room must hold.
-fn headcount(sample: &Sample, session: &str) -> usize {
-    rows(&sample.read("participants.csv"))
-        .iter()
-        .filter(|p| p["session"] == session)
-        .count()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -270,7 +257,7 @@ fn edit_room_capacity_down_to_the_headcount_is_fine() {
     let sample = Sample::new();
     let booked: Vec<Booking> = bookings(&sample).into_iter().filter(|b| b.room == "janskerk").collect();
     assert_eq!(booked.len(), 1, "{booked:?}");
-    let people = headcount(&sample, &booked[0].session);
+    let people = booked_headcount(&sample, &booked[0].session);
     let rooms = sample.read("rooms.csv");
     sample.ok(&["edit-room", "janskerk", "--capacity", &people.to_string()]);
     assert_eq!(
@@ -287,11 +274,11 @@ fn edit_room_capacity_down_to_the_headcount_is_fine() {
 fn edit_room_capacity_below_a_booked_session_is_refused_naming_it() {
     let sample = Sample::new();
     // Janskerk Room holds one session, S029, with 20 people.
-    let people = headcount(&sample, "S029");
+    let people = booked_headcount(&sample, "S029");
     assert_eq!(people, 20);
     let err = sample.fails(
         &["edit-room", "janskerk", "--capacity", "19"],
-        "cannot change room janskerk: Janskerk Room holds 19, but S029 'Compiler performance triage' has 20 participants",
+        "cannot change room janskerk: Janskerk Room holds 19, but S029 'Compiler performance triage' draws 20 people",
     );
     assert!(err.contains("required") && err.contains("interested"), "{err}");
     sample.fails(
@@ -570,7 +557,7 @@ fn rooms_day_as_csv_has_one_row_per_booking() {
     for r in &listed {
         assert_eq!(
             r["people"],
-            headcount(&sample, &r["session"]).to_string(),
+            booked_headcount(&sample, &r["session"]).to_string(),
             "{}",
             r["session"]
         );

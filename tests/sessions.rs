@@ -266,9 +266,13 @@ fn edit_session_changes_title_duration_and_needs_only() {
     let (removed, added) = line_diff(&before, &sample.read("sessions.csv"));
     assert_eq!(removed.len(), 1, "{removed:?}");
     assert!(removed[0].starts_with("S012,"));
+    // Its audience, time constraints, preference and source stay as they were.
     assert_eq!(
         added,
-        ["S012,Const traits,planned,lang,90,projector;whiteboard,,,,,false"]
+        [
+            "S012,Const traits,planned,lang,90,projector;whiteboard,,,,,false,lang,thu;fri,,,afternoon,,\
+          https://github.com/rust-lang/all-hands-2026/issues/23,"
+        ]
     );
 }
 
@@ -543,19 +547,20 @@ fn join_required_upgrades_an_interested_person_without_duplicating() {
 #[test]
 fn join_required_refuses_someone_required_at_an_overlapping_session() {
     let sample = Sample::new();
-    // alice is required at S034 (sat 15:45, Catharijne); S015 is sat 15:45 in Wilhelmina.
+    // alice is required at S034 (thu 14:00, Miffy); S016 is thu 14:00 in Catharijne, with
+    // seats to spare.
     assert_eq!(role_of(&sample, "S034", "alice").as_deref(), Some("required"));
     let err = sample.fails(
-        &["join", "S015", "alice", "--required"],
-        "alice is already required at S034 'Never type stabilization' 15:45-16:45 on sat in Catharijne Room",
+        &["join", "S016", "alice", "--required"],
+        "alice is already required at S034 'Never type stabilization' 14:00-15:00 on thu in Miffy Room",
     );
     assert!(
-        err.contains("cannot add alice to S015 'Allocator API, revisited'"),
+        err.contains("cannot add alice to S016 'Rust-analyzer and the new trait solver'"),
         "{err}"
     );
     // As merely interested she may join.
-    sample.ok(&["join", "S015", "alice"]);
-    assert_eq!(role_of(&sample, "S015", "alice").as_deref(), Some("interested"));
+    sample.ok(&["join", "S016", "alice"]);
+    assert_eq!(role_of(&sample, "S016", "alice").as_deref(), Some("interested"));
 }
 
 #[test]
@@ -570,11 +575,12 @@ fn join_required_refuses_someone_away_that_day() {
 #[test]
 fn join_beyond_the_room_capacity_is_refused() {
     let sample = Sample::new();
-    // S018 is in Neude Room (24 seats) with 24 people already.
+    // S018 is in Neude Room (24 seats) and draws 24 people already.
     assert_eq!(participants(&sample, "S018").len(), 24);
+    assert_eq!(common::booked_headcount(&sample, "S018"), 24);
     sample.fails(
         &["join", "S018", "alice"],
-        "Neude Room holds 24, but S018 'Crates.io trusted publishing' has 25 participants",
+        "Neude Room holds 24, but S018 'Crates.io trusted publishing' draws 25 people",
     );
 }
 

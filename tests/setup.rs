@@ -88,7 +88,7 @@ fn init_makes_an_empty_event_that_the_other_commands_can_fill() {
     assert_eq!(read("rooms.csv"), "id,name,capacity,features\n");
     assert_eq!(
         read("sessions.csv"),
-        "id,title,kind,team,duration,needs,size,day,start,room,pinned\n"
+        "id,title,kind,team,duration,needs,size,day,start,room,pinned,audience,days,not_before,not_after,prefer,apart,source,notes\n"
     );
     assert_eq!(read("participants.csv"), "session,handle,role\n");
     assert!(read(".gitignore").contains(".allhands.lock"));
@@ -125,9 +125,9 @@ fn init_with_dates_makes_one_day_per_date() {
     assert_eq!(
         std::fs::read_to_string(dir.join("days.csv")).unwrap(),
         "day,date,opens,closes\n\
-         thu,2026-05-21,09:00,18:00\n\
-         fri,2026-05-22,09:00,18:00\n\
-         sat,2026-05-23,09:00,18:00\n"
+         thu,2026-05-21,09:00,17:30\n\
+         fri,2026-05-22,09:00,17:30\n\
+         sat,2026-05-23,09:00,17:30\n"
     );
     let d = s(&dir);
     ok(&["--data-dir", d, "add-attendee", "ferris", "--name", "Ferris"]);
@@ -241,7 +241,7 @@ fn init_into_a_folder_that_holds_an_event_refuses() {
     let data = s(&sample.data).to_string();
     sample.fails(
         &["init", &data],
-        "already holds an event (event.csv exists); not overwriting it",
+        "already holds an event with people, rooms or sessions; not overwriting it",
     );
     sample.fails(&["init", &data, "--sample"], "not overwriting it");
     sample.fails(

@@ -5,7 +5,14 @@ use common::Sample;
 
 #[test]
 fn completions_for_each_shell_name_the_commands() {
-    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+    // bash, zsh and fish register a call back into allhands, which knows the commands and data.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = common::allhands().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("COMPLETE=") && text.contains(shell), "{shell}: {text}");
+    }
+    for shell in ["powershell", "elvish"] {
         let out = common::allhands().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
         let text = String::from_utf8(out.stdout).unwrap();
@@ -89,12 +96,141 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
     assert_eq!(get("sessions", "scheduled")["value"], 54);
     assert_eq!(get("sessions", "not scheduled")["value"], 12);
     // Main Hall on Thursday: S001, 09:30-11:00, of 9 open hours.
-    assert_eq!(get("room use thu", "Main Hall")["value"], "1:30");
+    assert_eq!(get("room use thu", "Main Hall")["value"], "1 h 30");
     assert_eq!(get("room use thu", "Main Hall")["share"], 16.7);
     assert_eq!(get("clashes", "hard-rule conflicts")["value"], 0);
+    // Everyone `check --clashes` lists misses a session they want; the worst off misses most.
+    let missed: Vec<serde_json::Value> =
+        serde_json::from_str(&sample.ok(&["check", "--clashes", "--format", "json"])).unwrap();
+    let mut per_person = std::collections::BTreeMap::new();
+    for r in &missed {
+        *per_person.entry(r["handle"].as_str().unwrap().to_string()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        get("clashes", "attendees who miss a session they want")["value"],
+        per_person.len()
+    );
+    let most = per_person.values().max().copied().unwrap();
+    let worst = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().starts_with("worst off: "))
+        .unwrap();
+    assert_eq!(worst["value"], most);
     let table = sample.ok(&["stats"]);
     assert!(
         table.contains("Room use on thu") && table.contains("Clashes"),
         "{table}"
+    );
+}
+
+#[test]
+fn every_flag_and_argument_of_every_command_has_help() {
+    use clap::CommandFactory;
+    let cli = allhands::cli::Cli::command();
+    let mut missing = Vec::new();
+    for command in cli.get_subcommands() {
+        for arg in command.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{} {}", command.get_name(), arg.get_id()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no help text: {missing:?}");
+}
+
+/// What the shell would offer for the last word of `words` (fish's protocol: value, tab, help).
+fn complete(sample: &Sample, words: &[&str]) -> Vec<(String, String)> {
+    let data = sample.data.to_string_lossy().to_string();
+    let mut args = vec!["--", "allhands", "--data-dir", data.as_str()];
+    args.extend_from_slice(words);
+    let out = common::allhands().env("COMPLETE", "fish").args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{words:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (value, help) = l.split_once('\t').unwrap_or((l, ""));
+            (value.to_string(), help.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn shell_completion_knows_the_data() {
+    let sample = Sample::new();
+    sample.ok(&[
+        "add-attendee",
+        "zed-newcomer",
+        "--name",
+        "Zed Newcomer",
+        "--days",
+        "thu",
+        "--team",
+        "lang",
+    ]);
+    let values = |words: &[&str]| -> Vec<String> { complete(&sample, words).into_iter().map(|c| c.0).collect() };
+    assert_eq!(values(&["join", "S001", "zed-n"]), ["zed-newcomer"]);
+    assert!(
+        complete(&sample, &["schedule", "--attendee", "zed"]).contains(&("zed-newcomer".into(), "Zed Newcomer".into()))
+    );
+    // Rooms by id and by name; sessions with their title; days; teams.
+    let rooms = values(&["book", "S012", "--day", "thu", "--at", "14:00", "--room", "ma"]);
+    assert!(
+        rooms.contains(&"main".to_string()) && rooms.contains(&"Main Hall".to_string()),
+        "{rooms:?}"
+    );
+    assert!(complete(&sample, &["unbook", "S00"]).contains(&("S002".into(), "Async closures stabilization".into())));
+    assert_eq!(values(&["schedule", "--day", "f"]), ["fri"]);
+    assert!(values(&["edit-session", "S012", "--audience", "la"]).contains(&"lang".to_string()));
+    // Commands still complete, and a folder that cannot be read offers nothing, quietly.
+    assert!(values(&["sched"]).contains(&"schedule".to_string()));
+    let out = common::allhands()
+        .env("COMPLETE", "fish")
+        .args(["--", "allhands", "--data-dir", "/nonexistent", "unbook", "S0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn bash_completion_script_completes_handles_from_the_data() {
+    let sample = Sample::new();
+    let script = String::from_utf8(
+        common::allhands()
+            .args(["completions", "bash"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_allhands"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    // What bash does on TAB after `allhands --data-dir DIR join S001 ali`.
+    let data = sample.data.to_string_lossy().to_string();
+    let program = format!(
+        "{script}\nCOMP_WORDS=(allhands --data-dir {data} join S001 ali); COMP_CWORD=5; COMP_TYPE=9; \
+         _clap_complete_allhands allhands ali join; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &program])
+        .env("PATH", path)
+        .env_remove("ALLHANDS_DATA")
+        .output()
+        .expect("bash runs");
+    let words = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        words.lines().any(|w| w.trim() == "alice"),
+        "{words}\n{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -462,7 +462,7 @@ fn the_board_keeps_long_titles_inside_their_card() {
 #[test]
 fn titles_stay_text_on_the_board_and_the_door_signs() {
     let sample = Sample::new();
-    let evil = "</script><script>alert(1)</script><b>bold</b> <!-- & \u{2028} -->";
+    let evil = "</script><script>alert(1)</script><b>bold</b> <!-- & -->";
     sample.ok(&[
         "adhoc", evil, "--day", "fri", "--at", "10:00", "--for", "60", "--room", "vecht",
     ]);
@@ -552,18 +552,21 @@ fn printed_pages(page: &Path) -> usize {
 #[test]
 fn door_signs_print_on_one_a4_page_even_for_a_full_day_and_read_on_a_phone() {
     let sample = Sample::new();
-    // A crowded room: sixteen half-hour sessions with long titles on Saturday.
-    for n in 0..16 {
-        let at = format!("{:02}:{}", 9 + n / 2, if n % 2 == 0 { "00" } else { "30" });
-        let title = format!("Ad-hoc number {n}: a follow-up on everything the earlier session left open");
+    // A crowded room: ten half-hour sessions with long titles on Saturday, before the plenary.
+    sample.ok(&["add-room", "spare", "--name", "Spare Room", "--capacity", "20"]);
+    for n in 0..10 {
+        let at = format!("{:02}:{}", 10 + n / 2, if n % 2 == 0 { "00" } else { "30" });
+        let title = format!(
+            "Ad-hoc number {n}: a follow-up on everything the earlier session left open, with notes for the next"
+        );
         sample.ok(&[
-            "adhoc", &title, "--day", "sat", "--at", &at, "--for", "30", "--room", "vecht",
+            "adhoc", &title, "--day", "sat", "--at", &at, "--for", "30", "--room", "spare",
         ]);
     }
     let dir = site(&sample);
-    let sign = dir.join("rooms/vecht-sat.html");
+    let sign = dir.join("rooms/spare-sat.html");
     let html = std::fs::read_to_string(&sign).unwrap();
-    assert_eq!(html.matches("class=\"session").count(), 16);
+    assert_eq!(html.matches("class=\"session").count(), 10);
     assert_eq!(printed_pages(&sign), 1, "the crowded sign fits one page");
     for busy in [
         "main-thu.html",
@@ -574,9 +577,36 @@ fn door_signs_print_on_one_a4_page_even_for_a_full_day_and_read_on_a_phone() {
         let page = dir.join("rooms").join(busy);
         assert_eq!(printed_pages(&page), 1, "{busy}");
     }
-    // Free gaps are listed for ad-hoc use: Catharijne on Thursday is free 10:30-14:00.
-    let text = std::fs::read_to_string(dir.join("rooms/catharijne-thu.html")).unwrap();
-    assert!(text.contains("<span class=\"time\">10:30–14:00</span><span><span class=\"title\">Free"));
+    // Free gaps are listed for ad-hoc use, and only those that can be booked: the room is busy
+    // 10:00-15:00 with the ten sessions, and nothing may run during a plenary.
+    let text = std::fs::read_to_string(&sign).unwrap();
+    let free: Vec<&str> = text
+        .split("<li class=\"free\"><span class=\"time\">")
+        .skip(1)
+        .map(|rest| rest.split_once("</span>").unwrap().0)
+        .collect();
+    let plenaries: Vec<(String, String)> = common::rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|s| s["audience"] == "everyone" && s["day"] == "sat")
+        .map(|s| {
+            let start = common::minutes(&s["start"]);
+            let end = start + s["duration"].parse::<u32>().unwrap();
+            (s["start"].clone(), format!("{:02}:{:02}", end / 60, end % 60))
+        })
+        .collect();
+    assert!(!plenaries.is_empty(), "the sample has a plenary on Saturday");
+    assert!(!free.is_empty());
+    for gap in &free {
+        let (from, to) = gap.split_once('–').unwrap();
+        assert!(to <= "10:00" || from >= "15:00", "{gap} overlaps the ten sessions");
+        for (start, end) in &plenaries {
+            assert!(
+                to <= start.as_str() || from >= end.as_str(),
+                "{gap} overlaps the plenary {start}-{end}"
+            );
+        }
+    }
+    assert_eq!(free, ["09:00–10:00", "15:00–15:45", "16:45–17:00"]);
 
     // On a phone nothing is wider than the screen.
     const WIDTH: &str = r#"<script>
@@ -603,7 +633,12 @@ fn the_timetable_prints_a_day_per_a4_page_with_every_room() {
         "pdftotext",
         &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
     ));
-    for room in ["MainHall", "AmstelRoom", "DomRoom", "OudegrachtRoom"] {
-        assert!(text.contains(room), "{room} missing from the printed Thursday");
+    let rooms: Vec<String> = common::json(&sample.ok(&["schedule", "--day", "thu", "--format", "json"]))
+        .iter()
+        .map(|r| squeeze(r["room_name"].as_str().unwrap()))
+        .collect();
+    assert!(rooms.len() > 8);
+    for room in rooms {
+        assert!(text.contains(&room), "{room} missing from the printed Thursday");
     }
 }

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{Context, OutputArgs, done, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_key};
+use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
 
 /// Add a person to attendees.csv.
@@ -19,12 +19,14 @@ pub struct AddArgs {
     /// Full name as shown on agendas
     #[arg(long)]
     pub name: String,
+    /// Their email address (kept private: never in public output)
     #[arg(long, default_value = "")]
     pub email: String,
+    /// member or guest
     #[arg(long, default_value = "member")]
     pub role: Role,
     /// A team they belong to (repeat, or separate with commas)
-    #[arg(long = "team", value_name = "TEAM")]
+    #[arg(add = super::complete::teams(), long = "team", value_name = "TEAM")]
     pub teams: Vec<String>,
     /// The days they attend, e.g. thu,fri [default: every day]
     #[arg(long, value_name = "DAYS")]
@@ -35,6 +37,7 @@ pub struct AddArgs {
     /// Departure time on their last day [default: until closing]
     #[arg(long, value_name = "HH:MM")]
     pub leaves: Option<String>,
+    /// Where they are in the invitation process
     #[arg(long, default_value = "confirmed")]
     pub status: Status,
 }
@@ -53,10 +56,13 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
             )));
         }
         validate_key("handle", &args.handle)?;
+        validate_handle(&args.handle)?;
+        let existing = event.attendees.iter().map(|a| (a.handle.as_str(), a.line));
+        super::refuse_look_alike("handle", "attendees.csv", &args.handle, existing)?;
         let mut person = Attendee {
             handle: args.handle.clone(),
             name: non_empty("--name", &args.name)?,
-            email: email(&args.email)?,
+            email: email(event, &args.handle, &args.email)?,
             role: args.role,
             teams: teams(&args.teams)?,
             days: Vec::new(),
@@ -95,8 +101,8 @@ fn describe(person: &Attendee) -> String {
 
 fn non_empty(flag: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if text.contains(['\n', '\r']) {
-        Err(Error::Usage(format!("{flag} must be one line")))
+    if let Err(message) = crate::model::validate_line(flag, text) {
+        Err(Error::Usage(message))
     } else if text.is_empty() {
         Err(Error::Usage(format!("{flag} must not be empty")))
     } else {
@@ -104,11 +110,22 @@ fn non_empty(flag: &str, text: &str) -> Result<String> {
     }
 }
 
-fn email(text: &str) -> Result<String> {
+/// Checks an `--email`: an address, and nobody else's (one email, one person).
+fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if !text.is_empty() && (!text.contains('@') || text.contains(char::is_whitespace)) {
+    if !text.is_empty() && (!text.contains('@') || text.contains(|c: char| c.is_whitespace() || c.is_control())) {
         return Err(Error::Usage(format!(
             "--email '{text}' is not an email address (valid: name@example.org)"
+        )));
+    }
+    if let Some(other) = event
+        .attendees
+        .iter()
+        .find(|a| !text.is_empty() && a.email.eq_ignore_ascii_case(text) && !a.handle.eq_ignore_ascii_case(owner))
+    {
+        return Err(Error::Usage(format!(
+            "--email: that address belongs to '{}' (attendees.csv line {}); one email, one person",
+            other.handle, other.line
         )));
     }
     Ok(text.to_string())
@@ -188,13 +205,15 @@ pub(super) fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
     allhands attendees --status invited --format csv --with-email -o invited.csv")]
 pub struct ListArgs {
     /// Only members of this team
-    #[arg(long)]
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Only people there on this day
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
+    /// Only people with this status
     #[arg(long)]
     pub status: Option<Status>,
+    /// Only members or only guests
     #[arg(long)]
     pub role: Option<Role>,
     /// Include email addresses (left out by default: attendee data is personal)
@@ -225,7 +244,10 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     listing.empty_message = "no attendees match".into();
     let mut count = 0;
     for a in &event.attendees {
-        let keep = args.team.as_ref().is_none_or(|t| a.teams.contains(t))
+        let keep = args
+            .team
+            .as_ref()
+            .is_none_or(|t| a.teams.iter().any(|x| crate::model::same_key(x, t)))
             && day.is_none_or(|d| a.days.contains(&d.day))
             && args.status.is_none_or(|s| a.status == s)
             && args.role.is_none_or(|r| a.role == r);
@@ -268,22 +290,7 @@ fn when(a: &Attendee) -> String {
 
 /// Fails with a suggestion when no attendee is on `team`.
 fn known_team(event: &Event, team: &str) -> Result<()> {
-    let mut all: Vec<&str> = event
-        .attendees
-        .iter()
-        .flat_map(|a| a.teams.iter().map(String::as_str))
-        .collect();
-    all.sort();
-    all.dedup();
-    if all.contains(&team) {
-        return Ok(());
-    }
-    let hint = crate::model::did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
-    Err(Error::Usage(format!(
-        "no attendee is on team '{team}'{}; teams: {}",
-        hint.unwrap_or_default(),
-        all.join(", ")
-    )))
+    event.find_team(team).map(|_| ()).map_err(Error::Usage)
 }
 
 /// Change a person's details; only the options given change.
@@ -291,11 +298,16 @@ fn known_team(event: &Event, team: &str) -> Result<()> {
 #[command(after_help = "Examples:\n  allhands edit-attendee ferris --leaves 13:00\n  \
     allhands edit-attendee ferris --days thu,fri,sat --arrives \"\"   (empty clears)")]
 pub struct EditArgs {
+    /// Their handle (GitHub username)
+    #[arg(add = super::complete::handles())]
     pub handle: String,
+    /// Their full name
     #[arg(long)]
     pub name: Option<String>,
+    /// Their email address
     #[arg(long)]
     pub email: Option<String>,
+    /// member or guest
     #[arg(long)]
     pub role: Option<Role>,
     /// Replace their teams
@@ -310,19 +322,20 @@ pub struct EditArgs {
     /// Departure on their last day ("" for until closing)
     #[arg(long, value_name = "HH:MM")]
     pub leaves: Option<String>,
+    /// interested, invited, confirmed or declined
     #[arg(long)]
     pub status: Option<Status>,
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let person = ctx.store()?.update(|event| {
+    let (old, person) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut person = event.find_attendee(&args.handle)?.clone();
         if let Some(name) = &args.name {
             person.name = non_empty("--name", name)?;
         }
         if let Some(address) = &args.email {
-            person.email = email(address)?;
+            person.email = email(event, &person.handle, address)?;
         }
         if let Some(role) = args.role {
             person.role = role;
@@ -367,9 +380,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             &format!("change {}", person.handle),
             &rules::new_conflicts(&before, event, &required),
         )?;
-        Ok(person)
+        let old = before.attendee(&person.handle).expect("found above").clone();
+        Ok((old, person))
     })?;
-    done(format!("Changed {}: {}", person.handle, describe(&person)))
+    super::changed(&old.handle.clone(), &old, &person)
 }
 
 /// Remove a person.
@@ -378,6 +392,8 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
     Their interest in sessions goes with them. A person who is required at a session is kept\n\
     unless --force, which also takes them off those sessions.")]
 pub struct RemoveArgs {
+    /// Their handle (GitHub username)
+    #[arg(add = super::complete::handles())]
     pub handle: String,
     /// Remove them even where they are required
     #[arg(long)]

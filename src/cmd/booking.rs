@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
-use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session, time_arg};
+use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session};
 use crate::error::{Error, Result};
-use crate::model::rules::{self, Conflict, Rule};
+use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
 use crate::render::{Listing, list_of};
 
@@ -15,13 +15,17 @@ use crate::render::{Listing, list_of};
     Refused, naming who or what is in the way, if the room is taken, too small or lacks a needed\n\
     feature, or a required person is elsewhere or not there.")]
 pub struct BookArgs {
+    /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
-    #[arg(long)]
+    /// thu, thursday, 2026-05-21 or 1
+    #[arg(add = super::complete::days(), long)]
     pub day: String,
+    /// Start time (HH:MM)
     #[arg(long, value_name = "HH:MM")]
     pub at: String,
     /// The room [default: the smallest free room that fits and has what the session needs]
-    #[arg(long)]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
 }
 
@@ -29,7 +33,7 @@ pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
     let (session, from, now) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let day = day_arg(event, &args.day)?.day.clone();
-        let start = time_arg("--at", &args.at)?;
+        let start = super::start_arg(&args.at)?;
         let room = args
             .room
             .as_deref()
@@ -83,7 +87,7 @@ fn place(event: &mut Event, id: &str, day: &str, start: Time, room: Option<&str>
             }
         }
     };
-    let placed = event.session_mut(id).expect("found above");
+    let placed = event.session_mut(&session.id).expect("found above");
     placed.day = Some(day.to_string());
     placed.start = Some(start);
     placed.room = Some(chosen);
@@ -95,13 +99,19 @@ fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&R
     if tried.is_empty() {
         return Error::Usage(format!("cannot {what}: there are no rooms yet (`allhands add-room`)"));
     }
-    let everywhere = |c: &Conflict| {
-        matches!(
-            c.rule,
-            Rule::OpeningHours | Rule::PersonAbsent | Rule::PersonDoubleBooked
-        )
-    };
-    let common: Vec<Conflict> = tried[0].1.iter().filter(|c| everywhere(c)).cloned().collect();
+    let event = index.event();
+    if let Some(missing) = event.features_no_room_has(&session.needs).first() {
+        return Error::Usage(format!(
+            "cannot {what}: no room has '{missing}' (rooms have: {})",
+            event.all_features().join(", ")
+        ));
+    }
+    let common: Vec<Conflict> = tried[0]
+        .1
+        .iter()
+        .filter(|c| c.rule.holds_in_every_room())
+        .cloned()
+        .collect();
     if !common.is_empty() {
         return super::refuse_conflicts(what, &common).expect_err("not empty");
     }
@@ -128,6 +138,8 @@ fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&R
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  allhands unbook S012")]
 pub struct UnbookArgs {
+    /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
 }
 
@@ -154,12 +166,14 @@ pub fn unbook(args: UnbookArgs, ctx: &Context) -> Result<()> {
     allhands adhoc \"Cargo lockfile chat\" --for 30 --size 5 --required alice      (today, now)"
 )]
 pub struct AdhocArgs {
+    /// What it is about, one line
     pub title: String,
     #[command(flatten)]
     pub moment: Moment,
     /// Length: 60, 60m, 1h30
     #[arg(
         long = "for",
+        visible_alias = "duration",
         value_name = "DURATION",
         default_value = "60",
         allow_hyphen_values = true
@@ -168,14 +182,17 @@ pub struct AdhocArgs {
     /// How many people are expected
     #[arg(long, default_value_t = 1)]
     pub size: u32,
-    #[arg(long)]
+    /// A room (id or name) [default: the smallest free room that fits]
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
+    /// The team it belongs to
     #[arg(long, default_value = "")]
     pub team: String,
+    /// Features the room must have
     #[arg(long, value_name = "FEATURES")]
     pub needs: Vec<String>,
     /// People who must be there
-    #[arg(long, value_name = "HANDLES")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLES")]
     pub required: Vec<String>,
 }
 
@@ -212,6 +229,9 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
     ))
 }
 
+/// How long `free` looks and `adhoc` books when not told: an hour.
+const DEFAULT_LENGTH: u32 = 60;
+
 /// Find rooms free at a time.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  allhands free --day fri --at 15:00 --for 60 --size 8\n  \
@@ -219,19 +239,19 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
 pub struct FreeArgs {
     #[command(flatten)]
     pub moment: Moment,
-    /// For how long: 60, 60m, 1h30
+    /// For how long: 60, 60m, 1h30 [default: 60, or until closing when that is sooner]
     #[arg(
         long = "for",
+        visible_alias = "duration",
         value_name = "DURATION",
-        default_value = "30",
         allow_hyphen_values = true
     )]
-    pub duration: String,
+    pub duration: Option<String>,
     /// At least this many seats
     #[arg(long, default_value_t = 1)]
     pub size: u32,
     /// Features the room must have
-    #[arg(long, value_name = "FEATURES")]
+    #[arg(long, visible_alias = "features", value_name = "FEATURES")]
     pub needs: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -240,8 +260,20 @@ pub struct FreeArgs {
 pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
     let (day, start) = args.moment.resolve(&event)?;
-    let duration = duration_arg("--for", &args.duration)?;
+    // Without --for, an hour, or what is left of the day near closing.
+    let duration = match &args.duration {
+        Some(text) => duration_arg("--for", text)?,
+        None => DEFAULT_LENGTH
+            .min(day.closes.minutes().saturating_sub(start.minutes()))
+            .max(1),
+    };
     let needs = items(&args.needs);
+    if let Some(missing) = event.features_no_room_has(&needs).first() {
+        return Err(Error::Usage(format!(
+            "no room has '{missing}' (rooms have: {})",
+            event.all_features().join(", ")
+        )));
+    }
     let span = start
         .plus(duration)
         .map(|end| Span::new(start, end))
@@ -253,7 +285,6 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
                 day.hours()
             ))
         })?;
-    let scheduled = event.scheduled();
     let mut rooms: Vec<&Room> = event
         .rooms
         .iter()
@@ -268,11 +299,7 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
         requirements(args.size, &needs)
     );
     for room in rooms {
-        let booked: Vec<Span> = scheduled
-            .iter()
-            .filter(|(_, at)| at.day == day.day && at.room == room.id)
-            .map(|(_, at)| at.span)
-            .collect();
+        let booked = event.busy_spans(&day.day, &room.id);
         if booked.iter().any(|b| b.overlaps(span)) {
             continue;
         }

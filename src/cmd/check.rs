@@ -16,6 +16,9 @@ use crate::render::{Format, Listing};
     Exit status: 0 no problems, 1 problems found, 2 a file could not be read."
 )]
 pub struct Args {
+    /// List, for every person, the sessions they miss and why (a clash, or not being there)
+    #[arg(long)]
+    pub clashes: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -33,11 +36,15 @@ struct Finding {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let event = ctx.load()?;
+    if args.clashes {
+        return args.output.emit(&missed_listing(&event));
+    }
     let findings = findings(&event);
     let soft = SoftFigures::of(&event);
     let problems = findings.len();
     if args.output.format == Format::Table {
-        args.output.emit_text(&report(&findings, &soft))?;
+        args.output
+            .emit_text(&crate::render::visible(&report(&findings, &soft)))?;
     } else {
         args.output.emit(&listing(&findings, &soft, args.output.for_people()))?;
     }
@@ -97,11 +104,26 @@ struct SoftFigures {
     clashes: Vec<rules::Clash>,
     per_person: BTreeMap<String, usize>,
     unscheduled: Vec<String>,
+    /// People who want a session at a time they are not there.
+    away: Vec<rules::Away>,
+    /// Scheduled sessions whose preference is not met, with the preference.
+    unmet: Vec<(String, String)>,
 }
 
 impl SoftFigures {
     fn of(event: &Event) -> SoftFigures {
-        let clashes = rules::clashes(event);
+        let index = rules::Index::new(event);
+        let clashes = rules::clashes_in(&index);
+        let away = rules::away(&index);
+        let unmet = rules::preferences_unmet(event)
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.prefer.as_ref().map(ToString::to_string).unwrap_or_default(),
+                )
+            })
+            .collect();
         let mut per_person = BTreeMap::new();
         for c in &clashes {
             *per_person.entry(c.handle.clone()).or_insert(0) += 1;
@@ -116,6 +138,8 @@ impl SoftFigures {
             clashes,
             per_person,
             unscheduled,
+            away,
+            unmet,
         }
     }
 
@@ -134,6 +158,22 @@ impl SoftFigures {
         if let Some((who, n)) = self.worst() {
             lines.push(format!("worst off: {who} with {n} clashes"));
         }
+        let away_people: std::collections::BTreeSet<&str> = self.away.iter().map(|a| a.handle.as_str()).collect();
+        lines.push(format!(
+            "missed for being away: {} (a session someone wants, at a time they are not there), affecting {} attendees",
+            self.away.len(),
+            away_people.len()
+        ));
+        let unmet: Vec<String> = self.unmet.iter().map(|(id, want)| format!("{id} ({want})")).collect();
+        lines.push(format!(
+            "preferences not met: {}{}",
+            unmet.len(),
+            if unmet.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", unmet.join(", "))
+            }
+        ));
         lines.push(format!("unscheduled sessions: {}", self.unscheduled.len()));
         lines
     }
@@ -168,7 +208,7 @@ fn report(findings: &[Finding], soft: &SoftFigures) -> String {
 /// The machine-readable list: every finding, then (for programs) every clash.
 fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listing {
     let mut listing = Listing::new(&["severity", "kind", "file", "line", "session", "handle", "message"]);
-    listing.empty_message = "no problems".into();
+    listing.empty_message = "no hard-rule conflicts or integrity problems".into();
     let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| json!(s));
     for f in findings {
         listing.push(vec![
@@ -198,6 +238,28 @@ fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listin
                 )),
             ]);
         }
+        for a in &soft.away {
+            listing.push(vec![
+                json!("soft"),
+                json!("away"),
+                Value::Null,
+                Value::Null,
+                json!(a.session),
+                json!(a.handle),
+                json!(format!("{} misses {}: {}", a.handle, a.session, a.reason)),
+            ]);
+        }
+        for (id, want) in &soft.unmet {
+            listing.push(vec![
+                json!("soft"),
+                json!("preference"),
+                Value::Null,
+                Value::Null,
+                json!(id),
+                Value::Null,
+                json!(format!("{id} would rather be in the {want}")),
+            ]);
+        }
         for id in &soft.unscheduled {
             listing.push(vec![
                 json!("soft"),
@@ -210,5 +272,44 @@ fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listin
             ]);
         }
     }
+    listing
+}
+
+/// `check --clashes`: every session someone misses, per person: which session they miss, by
+/// which other session (or because they are not there), and how they are tied to each.
+fn missed_listing(event: &Event) -> Listing {
+    let index = rules::Index::new(event);
+    let mut rows: Vec<(String, String, String, String, String)> = Vec::new();
+    for c in rules::clashes_in(&index) {
+        rows.push((
+            c.handle.clone(),
+            c.first.clone(),
+            c.first_tie.as_str().into(),
+            c.second.clone(),
+            c.second_tie.as_str().into(),
+        ));
+    }
+    for a in rules::away(&index) {
+        rows.push((a.handle, a.session, a.tie.as_str().into(), String::new(), a.reason));
+    }
+    rows.sort();
+    let mut listing = Listing::new(&["handle", "session", "tie", "clashes_with", "other_tie_or_reason"]);
+    listing.empty_message = "nobody misses a session".into();
+    for (handle, session, tie, other, why) in &rows {
+        let title = |id: &str| event.session(id).map_or(String::new(), |s| s.title.clone());
+        listing.push(vec![
+            json!(handle),
+            json!(format!("{session} {}", title(session)).trim_end()),
+            json!(tie),
+            if other.is_empty() {
+                Value::Null
+            } else {
+                json!(format!("{other} {}", title(other)).trim_end())
+            },
+            json!(why),
+        ]);
+    }
+    let people: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    listing.footer = vec![format!("{} missed sessions, {} people", rows.len(), people.len())];
     listing
 }

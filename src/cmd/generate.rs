@@ -14,27 +14,34 @@ use crate::store;
     allhands --data-dir /tmp/big plan"
 )]
 pub struct Args {
+    /// The folder to write (must not hold an event yet)
     pub dir: PathBuf,
-    #[arg(long, default_value_t = 150)]
-    pub attendees: usize,
-    #[arg(long, default_value_t = 60)]
-    pub sessions: usize,
-    #[arg(long, default_value_t = 10)]
-    pub rooms: usize,
+    /// How many people
+    // Bounds keep a typo (4294967295) a clear usage error instead of an allocation failure.
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub attendees: u32,
+    /// How many sessions
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub sessions: u32,
+    /// How many rooms
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rooms: u32,
+    /// How many days
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=31))]
     pub days: u16,
     /// One-hour slots per day, from 09:00
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=15))]
     pub slots: u16,
+    /// Same seed, same event
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     let spec = Spec {
-        attendees: args.attendees.max(1),
-        sessions: args.sessions,
-        rooms: args.rooms.max(1),
+        attendees: args.attendees as usize,
+        sessions: args.sessions as usize,
+        rooms: args.rooms as usize,
         days: args.days as usize,
         slots_per_day: args.slots as usize,
         seed: args.seed,

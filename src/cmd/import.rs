@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Context, OutputArgs, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_key};
+use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_key, validate_line};
 use crate::render::Listing;
 use crate::store;
 
@@ -20,6 +20,7 @@ use crate::store;
     A row whose handle or email is already known updates that person. Every row is checked;\n\
     one bad row stops the import (nothing written) unless --skip-invalid.")]
 pub struct Args {
+    /// The form's CSV export
     pub file: PathBuf,
     /// Read form column COLUMN as FIELD (handle, name, email, role, teams, days, arrives,
     /// leaves, status, ignore)
@@ -107,7 +108,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                     (header[i].as_str(), cells.get(i).map_or("", |c| c.as_str()))
                 })
             };
-            match person_from_row(event, &get) {
+            // A merge refuses by field; the report names the form's column for it.
+            let merged = person_from_row(event, &get).and_then(|row| {
+                merge(event, row, *line, (args.role, args.status), &mut seen)
+                    .map_err(|(field, message)| (get(&field).0.to_string(), message))
+            });
+            match merged {
                 Err((column, message)) => {
                     let place = if column.is_empty() {
                         String::new()
@@ -123,8 +129,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                         detail: message,
                     });
                 }
-                Ok(row) => {
-                    let (outcome, at, previous) = merge(event, row, *line, (args.role, args.status), &mut seen);
+                Ok((outcome, at, previous)) => {
                     match still_valid(event, at, previous.as_ref(), &required_of) {
                         Ok(()) => outcomes.push(outcome),
                         Err(why) => {
@@ -223,12 +228,14 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     if handle.is_empty() {
         return Err(err("handle", "no handle (GitHub username)".into()));
     }
-    validate_key("handle", &handle).map_err(|m| err("handle", m))?;
+    validate_handle(&handle).map_err(|m| err("handle", m))?;
     let name = get("name").1.trim().to_string();
     if name.is_empty() {
         return Err(err("name", "no name".into()));
     }
+    validate_line("the name", &name).map_err(|m| err("name", m))?;
     let email = get("email").1.trim();
+    validate_line("the email", email).map_err(|m| err("email", m))?;
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         return Err(err("email", format!("'{email}' is not an email address")));
     }
@@ -348,22 +355,46 @@ fn still_valid(
 /// Adds the row's person or updates the one with the same handle or email. Returns what
 /// happened, where the person is in `event.attendees`, and how they were before (if known).
 /// `defaults` are the role and status of a person the form adds without saying.
+/// Refuses (Err is the field and why) a row that would give one person another's email, or
+/// add a handle that only looks like an existing one.
 fn merge(
     event: &mut Event,
     row: Row,
     line: u64,
     defaults: (Role, Status),
     seen: &mut HashMap<String, u64>,
-) -> (Outcome, usize, Option<Attendee>) {
+) -> std::result::Result<(Outcome, usize, Option<Attendee>), RowError> {
     let wanted_email = row.email.as_deref().map(str::to_lowercase).filter(|e| !e.is_empty());
-    let existing = event
+    let by_handle = event
         .attendees
         .iter()
-        .position(|a| a.handle.eq_ignore_ascii_case(&row.handle))
-        .or_else(|| {
-            let email = wanted_email.as_ref()?;
-            event.attendees.iter().position(|a| a.email.eq_ignore_ascii_case(email))
-        });
+        .position(|a| a.handle.eq_ignore_ascii_case(&row.handle));
+    let by_email = wanted_email
+        .as_ref()
+        .and_then(|email| event.attendees.iter().position(|a| a.email.eq_ignore_ascii_case(email)));
+    if let (Some(person), Some(owner)) = (by_handle, by_email)
+        && person != owner
+    {
+        return Err((
+            "email".into(),
+            format!(
+                "the email belongs to '{}' (attendees.csv line {}), not to '{}'; not changed",
+                event.attendees[owner].handle, event.attendees[owner].line, event.attendees[person].handle
+            ),
+        ));
+    }
+    let existing = by_handle.or(by_email);
+    if existing.is_none()
+        && let Some(alike) = crate::model::look_alike(&row.handle, event.attendees.iter().map(|a| a.handle.as_str()))
+    {
+        return Err((
+            "handle".into(),
+            format!(
+                "handle '{}' looks like the existing handle '{alike}'; not added",
+                row.handle
+            ),
+        ));
+    }
     let all_days: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
     match existing {
         Some(i) => {
@@ -397,10 +428,14 @@ fn merge(
             } else {
                 "same email"
             };
-            let detail = match seen.insert(handle.to_lowercase(), line) {
+            let mut detail = match seen.insert(handle.to_lowercase(), line) {
                 Some(earlier) => format!("{how}; replaces line {earlier} of this file"),
                 None => how.to_string(),
             };
+            for change in changes(&before, person) {
+                detail += "; ";
+                detail += &change;
+            }
             let action = if *person == before { "unchanged" } else { "updated" };
             let outcome = Outcome {
                 line,
@@ -409,7 +444,7 @@ fn merge(
                 action,
                 detail,
             };
-            (outcome, i, Some(before))
+            Ok((outcome, i, Some(before)))
         }
         None => {
             let person = Attendee {
@@ -434,9 +469,32 @@ fn merge(
                 detail: String::new(),
             };
             event.attendees.push(person);
-            (outcome, event.attendees.len() - 1, None)
+            Ok((outcome, event.attendees.len() - 1, None))
         }
     }
+}
+
+/// Every field an update changes, as `email: a@x -> b@y`.
+fn changes(before: &Attendee, after: &Attendee) -> Vec<String> {
+    let time = |t: Option<Time>| t.map_or_else(|| "-".to_string(), |t| t.to_string());
+    let fields = [
+        ("name", before.name.clone(), after.name.clone()),
+        ("email", before.email.clone(), after.email.clone()),
+        ("role", before.role.to_string(), after.role.to_string()),
+        ("teams", before.teams.join(";"), after.teams.join(";")),
+        ("days", before.days.join(";"), after.days.join(";")),
+        ("arrives", time(before.arrives), time(after.arrives)),
+        ("leaves", time(before.leaves), time(after.leaves)),
+        ("status", before.status.to_string(), after.status.to_string()),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(field, a, b)| {
+            let shown = |v: String| if v.is_empty() { "-".to_string() } else { v };
+            format!("{field}: {} -> {}", shown(a), shown(b))
+        })
+        .collect()
 }
 
 fn summary(outcomes: &[Outcome], dry_run: bool) -> Listing {

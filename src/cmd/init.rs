@@ -6,8 +6,8 @@ use chrono::{Days, NaiveDate};
 
 use super::{Context, done, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Day, Event, EventInfo};
-use crate::store;
+use crate::model::{Day, Event, EventInfo, Slot};
+use crate::store::{self, Store};
 
 /// Create a data folder: an empty event with its days, or the sample with --sample.
 #[derive(Debug, clap::Args)]
@@ -20,8 +20,10 @@ pub struct Args {
     /// Copy the built-in sample: the Rust All Hands 2026 with fictional attendees
     #[arg(long, conflicts_with_all = ["name", "location", "timezone", "from", "to"])]
     pub sample: bool,
+    /// The event's name
     #[arg(long, default_value = "New event")]
     pub name: String,
+    /// Where it takes place
     #[arg(long, default_value = "")]
     pub location: String,
     /// IANA time zone of the venue
@@ -33,10 +35,14 @@ pub struct Args {
     /// Last day, YYYY-MM-DD [default: --from]
     #[arg(long)]
     pub to: Option<NaiveDate>,
+    /// When each day opens (HH:MM)
     #[arg(long, default_value = "09:00", value_name = "HH:MM")]
     pub opens: String,
-    #[arg(long, default_value = "18:00", value_name = "HH:MM")]
+    /// When each day closes (HH:MM)
+    #[arg(long, default_value = "17:30", value_name = "HH:MM")]
     pub closes: String,
+    #[command(flatten)]
+    pub grid: super::day::GridArgs,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
@@ -44,9 +50,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if args.sample {
         store::sample::write(&dir)?;
         return done(format!(
-            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.",
+            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.\n{}",
             dir.display(),
-            dir.display()
+            dir.display(),
+            super::merge::setup_if_in_repository(&dir)
         ));
     }
     store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
@@ -72,30 +79,74 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 .collect()
         }
     };
-    let event = Event {
-        info: EventInfo {
-            name: args.name.trim().to_string(),
-            location: args.location.trim().to_string(),
-            timezone: args.timezone.clone(),
-            extra: Default::default(),
-        },
-        days,
-        slots: vec![],
-        attendees: vec![],
-        rooms: vec![],
-        sessions: vec![],
-        participants: vec![],
+    let grid = args.grid.grid()?;
+    let slots: Vec<Slot> = match grid {
+        Some(grid) => days.iter().flat_map(|d| grid.slots(d)).collect(),
+        None => vec![],
     };
-    store::create(&dir, &event)?;
-    let hint = if event.days.is_empty() {
-        " Add days to days.csv (or use --from/--to)."
+    let info = EventInfo {
+        name: args.name.trim().to_string(),
+        location: args.location.trim().to_string(),
+        timezone: args.timezone.clone(),
+        extra: Default::default(),
+    };
+    let (days_made, slots_made) = (days.len(), slots.len());
+    if store::holds_event(&dir) {
+        // Re-running init on an event with nothing in it yet lays out its days again.
+        Store::open(&dir)?.update(|event| {
+            let empty = event.attendees.is_empty() && event.rooms.is_empty() && event.sessions.is_empty();
+            if !empty {
+                return Err(Error::Usage(format!(
+                    "{} already holds an event with people, rooms or sessions; not overwriting it \
+                     (change days with `allhands add-day` / `edit-day`)",
+                    dir.display()
+                )));
+            }
+            (event.info, event.days, event.slots) = (info.clone(), days, slots);
+            Ok(())
+        })?;
     } else {
-        ""
+        let event = Event {
+            info: info.clone(),
+            days,
+            slots,
+            attendees: vec![],
+            rooms: vec![],
+            sessions: vec![],
+            participants: vec![],
+        };
+        store::create(&dir, &event)?;
+    }
+    let data = if dir == std::path::Path::new("data") {
+        String::new()
+    } else {
+        format!(" --data-dir {}", dir.display())
     };
-    done(format!(
-        "Created {} for {} with {} days.{hint}",
+    let mut lines = vec![format!(
+        "Created {} for {} with {} and {}.",
         dir.display(),
-        event.info.name,
-        event.days.len()
-    ))
+        info.name,
+        plural(days_made, "day"),
+        plural(slots_made, "slot")
+    )];
+    if days_made == 0 {
+        lines.push(format!(
+            "Add days: allhands{data} add-day YYYY-MM-DD (or init again with --from/--to)"
+        ));
+    }
+    lines.push("Next steps:".into());
+    lines.push(format!(
+        "  allhands{data} add-room main --name \"Main Hall\" --capacity 150 --features projector"
+    ));
+    lines.push(format!("  allhands{data} import-attendees registrations.csv --dry-run"));
+    lines.push(format!(
+        "  allhands{data} add-session \"Kick-off\" --plenary --duration 60"
+    ));
+    lines.push(format!("  allhands{data} plan"));
+    lines.push(super::merge::setup_if_in_repository(&dir));
+    done(lines.join("\n"))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

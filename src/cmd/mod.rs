@@ -4,15 +4,20 @@
 pub mod attendee;
 pub mod booking;
 pub mod check;
+pub mod complete;
+pub mod day;
 pub mod export;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod merge;
 pub mod now;
 pub mod plan;
+pub mod publish;
 pub mod room;
 pub mod schedule;
 pub mod session;
+pub mod sessions;
 pub mod shell;
 pub mod site;
 pub mod stats;
@@ -20,10 +25,11 @@ pub mod stats;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
+use crate::model::publish::History;
 use crate::model::{self, Day, Event, Time};
 use crate::render::{Format, Listing, Terminal};
 use crate::store::{self, Store};
@@ -34,6 +40,10 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { data_dir };
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
+        Command::AddDay(args) => day::add_day(args, &ctx),
+        Command::EditDay(args) => day::edit_day(args, &ctx),
+        Command::AddSlot(args) => day::add_slot(args, &ctx),
+        Command::RemoveSlot(args) => day::remove_slot(args, &ctx),
         Command::AddAttendee(args) => attendee::add(args, &ctx),
         Command::Attendees(args) => attendee::list(args, &ctx),
         Command::EditAttendee(args) => attendee::edit(args, &ctx),
@@ -43,6 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::RemoveRoom(args) => room::remove(args, &ctx),
         Command::Rooms(args) => room::list(args, &ctx),
         Command::Free(args) => booking::free(args, &ctx),
+        Command::Sessions(args) => sessions::run(args, &ctx),
         Command::AddSession(args) => session::add(args, &ctx),
         Command::EditSession(args) => session::edit(args, &ctx),
         Command::RemoveSession(args) => session::remove(args, &ctx),
@@ -58,6 +69,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::ImportAttendees(args) => import::run(args, &ctx),
+        Command::GitSetup(args) => merge::git_setup(args, &ctx),
+        Command::MergeFile(args) => merge::merge_file(args, &ctx),
+        Command::Publish(args) => publish::publish(args, &ctx),
+        Command::Changes(args) => publish::changes(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
@@ -93,7 +108,7 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// Prints (or writes to `-o FILE`) a listing in the chosen format.
     pub fn emit(&self, listing: &Listing) -> Result<()> {
-        let terminal = Terminal::detect(self.output.is_some());
+        let terminal = Terminal::detect(self.output.as_deref().is_some_and(|p| p != Path::new("-")));
         self.emit_text(&listing.render(self.format, terminal))
     }
 
@@ -110,22 +125,64 @@ impl OutputArgs {
     }
 }
 
-/// Writes a report file atomically (temp file beside it, fsync, rename).
+/// Writes `-o FILE`: `-` is standard output; a regular file or a new path is replaced
+/// atomically (temp file beside it, fsync, rename); a symlink, FIFO or device is written
+/// through, as every Unix tool does. A file a data folder's store owns is refused.
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
+    if path == Path::new("-") {
+        return write_stdout(bytes);
+    }
+    let shown = path.display();
+    // What the path names in the end, through symlinks.
+    let resolved = std::fs::canonicalize(path).ok().or_else(|| {
+        let folder = std::fs::canonicalize(parent_folder(path)).ok()?;
+        Some(folder.join(path.file_name()?))
+    });
+    if store::owns(path) || resolved.as_deref().is_some_and(store::owns) {
+        return Err(Error::Usage(format!(
+            "-o {shown}: that is a file of an allhands data folder; writing there would replace the data \
+             (write the output outside the data folder, e.g. -o agenda.csv)"
+        )));
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(Error::Usage(format!("-o {shown}: is a folder (give a file name)"))),
+        Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(Error::io(path)),
+        _ => replace_file(path, bytes),
+    }
+}
+
+fn parent_folder(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+/// Replaces a regular file (or makes a new one) atomically. The temp name (`.NAME.PID-N.part`)
+/// never matches the store's `.NAME.tmp`, so neither can take or remove the other's file.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_folder(path);
     let name = path
         .file_name()
         .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", path.display())))?;
-    let temp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
+    let mut n = 0u32;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(".{}.{}-{n}.part", name.to_string_lossy(), std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(Error::io(path)(e)),
+        }
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
@@ -167,8 +224,12 @@ pub fn outside_data(dir: &Path, data: &Path) -> Result<()> {
 
 /// Prints to standard output; a closed pipe (`| head`) ends quietly instead of panicking.
 pub fn say(text: &str) -> Result<()> {
+    write_stdout(text.as_bytes())
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output")(e)),
         _ => Ok(()),
     }
@@ -176,12 +237,56 @@ pub fn say(text: &str) -> Result<()> {
 
 /// Prints one line of confirmation after a change.
 pub fn done(line: impl AsRef<str>) -> Result<()> {
-    say(&format!("{}\n", line.as_ref()))
+    say(&format!("{}\n", crate::render::visible(line.as_ref())))
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC), when set: the time for reproducible files.
+pub fn source_date_epoch() -> Result<Option<DateTime<Utc>>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .map(Some)
+            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Now, or `SOURCE_DATE_EPOCH` when set (for reproducible tests and builds).
+pub fn now_utc() -> Result<DateTime<Utc>> {
+    Ok(source_date_epoch()?.unwrap_or_else(Utc::now))
+}
+
+/// DTSTAMP for calendars, reproducible from the data: `SOURCE_DATE_EPOCH`, else the last
+/// publish, else (nothing published yet) now.
+pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
+    match (source_date_epoch()?, history.last()) {
+        (Some(at), _) => Ok(at),
+        (None, Some(last)) => Ok(last.published_at),
+        (None, None) => Ok(Utc::now()),
+    }
+}
+
+/// Confirms an edit by what it changed: `Changed S012: duration: 60 -> 90; room: (none) -> blue`.
+pub fn changed<T: store::Record>(what: &str, before: &T, after: &T) -> Result<()> {
+    let changes = store::field_changes(before, after);
+    if changes.is_empty() {
+        done(format!("No change to {what}"))
+    } else {
+        done(format!("Changed {what}: {}", changes.join("; ")))
+    }
 }
 
 /// Parses a `--at`/`--arrives` time, naming the flag in the error.
 pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
     Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
+}
+
+/// Parses the `--at` a session starts at (not 24:00).
+pub fn start_arg(text: &str) -> Result<Time> {
+    Time::parse_start(text).map_err(|m| Error::Usage(format!("--at: {m}")))
 }
 
 /// Parses a `--for`/`--duration` value.
@@ -237,7 +342,7 @@ pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Moment {
     /// [default: today]
-    #[arg(long)]
+    #[arg(add = complete::days(), long)]
     pub day: Option<String>,
     /// [default: now]
     #[arg(long, value_name = "HH:MM")]
@@ -269,9 +374,10 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
             ))
         })?,
     };
+    // "Now" means the next five-minute mark: nobody books a room from 14:03.
     let at = match at {
         Some(text) => time_arg("--at", text)?,
-        None => now,
+        None => now.round_up(5),
     };
     Ok((day, at))
 }
@@ -282,6 +388,26 @@ pub fn known_handles(event: &Event, handles: &[String]) -> Result<Vec<String>> {
         .iter()
         .map(|h| event.find_attendee(h).map(|a| a.handle.clone()).map_err(Error::Usage))
         .collect()
+}
+
+/// Refuses a new key that is another one in disguise: equal after normalisation and case
+/// folding, or looking the same (Cyrillic `а` for `a`). `existing` gives each key and its line.
+pub fn refuse_look_alike<'a>(
+    what: &str,
+    file: &str,
+    key: &str,
+    existing: impl IntoIterator<Item = (&'a str, u64)>,
+) -> Result<()> {
+    match existing
+        .into_iter()
+        .find(|(other, _)| model::identity::same_or_alike(key, other))
+    {
+        None => Ok(()),
+        Some((other, line)) => Err(Error::Usage(format!(
+            "{what} '{key}' looks like the existing {what} '{other}' ({file} line {line}); use '{other}', or a \
+             {what} nobody can mistake for it"
+        ))),
+    }
 }
 
 /// Refuses a change that breaks a hard rule, naming what is in the way.

@@ -62,7 +62,33 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             next.map_or(Value::Null, |(_, p)| json!(p.span.start)),
         ]);
     }
-    if !day.hours().contains_time(at) {
+    if at >= day.closes {
+        // After closing: say so, and what the next day starts with.
+        listing
+            .footer
+            .push(format!("{} is over (closed at {})", day.day, day.closes));
+        let next_day = event.days.iter().filter(|d| d.date > day.date).min_by_key(|d| d.date);
+        match next_day {
+            Some(next) => {
+                let first = scheduled
+                    .iter()
+                    .filter(|(_, p)| p.day == next.day)
+                    .min_by_key(|(s, p)| (p.span.start, s.id.as_str()));
+                listing.footer.push(match first {
+                    Some((s, p)) => format!(
+                        "next: {} opens at {}; first {} at {} in {}",
+                        next.day,
+                        next.opens,
+                        s.label(),
+                        p.span.start,
+                        event.room_name(p.room)
+                    ),
+                    None => format!("next: {} opens at {}; nothing is scheduled yet", next.day, next.opens),
+                });
+            }
+            None => listing.footer.push("that was the last day of the event".into()),
+        }
+    } else if !day.hours().contains_time(at) {
         listing.footer.push(format!("{} is open {}", day.day, day.hours()));
     }
     args.output.emit(&listing)

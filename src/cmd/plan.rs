@@ -99,7 +99,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     eprintln!(
         "could not place {} session(s):\n{}",
         outcome.unplaced.len(),
-        lines.join("\n")
+        crate::render::visible(&lines.join("\n"))
     );
     Err(Error::Problems(String::new()))
 }

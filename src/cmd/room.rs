@@ -43,6 +43,8 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 existing.id, existing.line, existing.id
             )));
         }
+        let existing = event.rooms.iter().map(|r| (r.id.as_str(), r.line));
+        super::refuse_look_alike("room", "rooms.csv", &args.id, existing)?;
         let name = args
             .name
             .as_deref()
@@ -79,22 +81,28 @@ fn describe(room: &Room) -> String {
     allhands edit-room blue --add-feature projector\n\n\
     A smaller capacity or a feature taken away is refused while a session booked there needs it.")]
 pub struct EditArgs {
+    /// The room's id or name
+    #[arg(add = super::complete::rooms())]
     pub id: String,
+    /// Its display name
     #[arg(long)]
     pub name: Option<String>,
+    /// Seats
     #[arg(long, allow_hyphen_values = true)]
     pub capacity: Option<String>,
     /// Replace the features
     #[arg(long, value_name = "FEATURES")]
     pub features: Option<Vec<String>>,
+    /// Features to add (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURE")]
     pub add_feature: Vec<String>,
+    /// Features to remove
     #[arg(long, value_name = "FEATURE")]
     pub remove_feature: Vec<String>,
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let room = ctx.store()?.update(|event| {
+    let (old, room) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut room = event.find_room(&args.id)?.clone();
         if let Some(name) = args.name.as_deref().map(str::trim) {
@@ -128,9 +136,10 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             &format!("change room {}", room.id),
             &rules::new_conflicts(&before, event, &booked),
         )?;
-        Ok(room)
+        let old = before.room(&room.id).expect("found above").clone();
+        Ok((old, room))
     })?;
-    done(format!("Changed room {}: {}", room.id, describe(&room)))
+    super::changed(&format!("room {}", room.id), &old, &room)
 }
 
 /// Remove a room.
@@ -138,6 +147,8 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
 #[command(after_help = "Example:\n  allhands remove-room blue\n\n\
     Refused while sessions are booked in it: move them (`allhands book`) or `allhands unbook` them first.")]
 pub struct RemoveArgs {
+    /// The room's id or name
+    #[arg(add = super::complete::rooms())]
     pub id: String,
 }
 
@@ -172,7 +183,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
 )]
 pub struct ListArgs {
     /// Show this day's allocation
-    #[arg(long)]
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -277,7 +288,7 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
             .iter()
             .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
             .collect();
-        let free: Vec<String> = free_spans(day, &here.iter().map(|(_, at)| at.span).collect::<Vec<_>>())
+        let free: Vec<String> = free_spans(day, &event.busy_spans(&day.day, &room.id))
             .iter()
             .map(Span::to_string)
             .collect();

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Day, Event, Placement, Session, Tie, rules};
+use crate::model::publish::{self, CalendarHistory, History, Schedule, Withdrawn};
+use crate::model::rules::{self, Drawn};
+use crate::model::{Attendee, Day, Event, Placement, Session, Tie, same_key};
 use crate::render::agenda::{Agenda, Item};
 use crate::render::pdf::{self, Paper};
 use crate::render::{Format, Listing, frab, html, ics};
@@ -45,14 +47,17 @@ pub enum ScheduleFormat {
     allhands schedule --format pdf -o schedule.pdf --paper a3\n  \
     allhands schedule --attendee ferris --format pdf -o ferris.pdf")]
 pub struct Args {
-    #[arg(long)]
+    /// Only this day
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     /// Only sessions this person is required at or interested in
-    #[arg(long, value_name = "HANDLE")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLE")]
     pub attendee: Option<String>,
-    #[arg(long)]
+    /// Only this room (id or name)
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
-    #[arg(long)]
+    /// Only this team's sessions
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
@@ -88,7 +93,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             "--format pdf writes a binary file, not text for a terminal: give -o FILE (e.g. -o schedule.pdf)".into(),
         ));
     }
-    let event = ctx.load()?;
+    // The published history is only needed by calendars, to update subscribers, and by the
+    // printout, to name its version.
+    let (event, history) = if matches!(args.format, ScheduleFormat::Ics | ScheduleFormat::Pdf) {
+        ctx.store()?.load_with_history()?
+    } else {
+        (ctx.load()?, History::default())
+    };
     let selection = select(&event, &args)?;
     let listing_format = match args.format {
         ScheduleFormat::Table => Some(Format::Table),
@@ -110,7 +121,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let agenda = selection.agenda(&event);
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
-        let version = version_line(&event)?;
+        let version = version_line(&event, &history)?;
         let footer = pdf::Footer { version: &version };
         let bytes = if let Some(person) = selection.person {
             pdf::personal(&agenda, &person.name, args.paper, &footer)
@@ -124,7 +135,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         return super::write_output(path, &bytes);
     }
     let text = match args.format {
-        ScheduleFormat::Ics => ics::calendar(&agenda, stamp()?),
+        ScheduleFormat::Ics => {
+            let stamp = super::calendar_stamp(&history)?;
+            let revisions = publish::calendar_history(&history, &Schedule::current(&event), stamp);
+            calendar(&event, &rules::Index::new(&event), &selection, &revisions, stamp)
+        }
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
         ScheduleFormat::Html => html::page(&agenda),
@@ -134,51 +149,117 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     output.emit_text(&text)
 }
 
-/// What a printout says about its version. Until versions are published it is a draft, named
-/// by a fingerprint of the schedule it shows (so two printouts can be told apart) and when it
-/// was made.
-pub fn version_line(event: &Event) -> Result<String> {
-    let mut state = String::new();
-    let scheduled = event.scheduled();
-    for (s, at) in &scheduled {
-        state += &format!("{}\t{}\t{}\t{}\t{}\n", s.id, at.day, at.span, at.room, s.title);
-    }
-    let fingerprint = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, state.as_bytes())
-        .simple()
-        .to_string();
+/// What a printout (the PDF, a door sign) says about its version: the published version it
+/// shows and when that was published; a draft when the schedule has changed since (how many
+/// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
+/// shows, so two printouts can be told apart). Never a version number that was not published.
+pub fn version_line(event: &Event, history: &History) -> Result<String> {
     let zone = crate::store::timezone(&event.info.timezone).map_err(Error::Usage)?;
-    let made = stamp()?.with_timezone(&zone).format("%-d %b %Y %H:%M");
-    Ok(format!(
-        "draft, not published · schedule {} ({} sessions placed) · made {made}",
-        &fingerprint[..8],
-        scheduled.len()
-    ))
+    let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
+    let made = local(super::now_utc()?);
+    let current = Schedule::current(event);
+    let Some(last) = history.last() else {
+        let mut state = String::new();
+        let scheduled = event.scheduled();
+        for (s, at) in &scheduled {
+            state += &format!("{}\t{}\t{}\t{}\t{}\n", s.id, at.day, at.span, at.room, s.title);
+        }
+        let fingerprint = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, state.as_bytes())
+            .simple()
+            .to_string();
+        return Ok(format!(
+            "draft, not published · schedule {} ({} sessions placed) · made {made}",
+            &fingerprint[..8],
+            scheduled.len()
+        ));
+    };
+    let pending = publish::changes(&history.schedule(last.number), &current).len();
+    Ok(if pending == 0 {
+        format!("version {}, published {}", last.number, local(last.published_at))
+    } else {
+        format!(
+            "draft: version {} (published {}) and {pending} change{} not published yet · made {made}",
+            last.number,
+            local(last.published_at),
+            if pending == 1 { "" } else { "s" }
+        )
+    })
 }
 
-/// DTSTAMP: now, or `SOURCE_DATE_EPOCH` (seconds) for reproducible files.
-fn stamp() -> Result<DateTime<Utc>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|secs| DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
-        Err(_) => Ok(Utc::now()),
-    }
+/// The selection as an iCalendar file: its sessions with their revisions, and the sessions it
+/// would show that were taken off the agenda since an earlier version, as cancelled.
+pub fn calendar<'a>(
+    event: &'a Event,
+    index: &rules::Index<'a>,
+    selection: &Selection<'a>,
+    history: &CalendarHistory,
+    stamp: DateTime<Utc>,
+) -> String {
+    let cancelled = history
+        .withdrawn
+        .iter()
+        .filter(|w| selection.shows_withdrawn(w))
+        .filter_map(|w| {
+            let place = w.entry.place.as_ref()?;
+            Some(ics::Cancelled {
+                session: &w.session,
+                title: &w.entry.title,
+                day: event.day(&place.day)?,
+                span: place.span(),
+                room: event.room_name(&place.room),
+                revision: w.revision,
+            })
+        })
+        .collect();
+    let updates = ics::Updates {
+        stamp,
+        revisions: &history.revisions,
+        cancelled,
+    };
+    ics::calendar(&selection.agenda_in(event, index), &updates)
 }
 
 /// The sessions the filters pick, and the person whose agenda it is.
 pub struct Selection<'a> {
     pub sessions: Vec<(&'a Session, Placement<'a>)>,
     pub person: Option<&'a Attendee>,
-    /// The person's tie to each of their sessions.
-    pub ties: HashMap<&'a str, Tie>,
+    /// The person's tie to each of their sessions: listed, or through a team or a plenary.
+    pub ties: HashMap<&'a str, Drawn>,
+    /// The filters, to pick sessions that are no longer on the agenda the same way.
+    pub day: Option<&'a str>,
+    pub room: Option<&'a str>,
+    pub team: Option<String>,
 }
 
 impl<'a> Selection<'a> {
+    /// Whether a session taken off the agenda would be shown, as it was when last on it.
+    pub fn shows_withdrawn(&self, withdrawn: &Withdrawn) -> bool {
+        let entry = &withdrawn.entry;
+        let Some(place) = &entry.place else {
+            return false;
+        };
+        // Tied as `rules::sessions_of` ties people: listed, through a team, or a plenary.
+        let tied = |p: &Attendee| {
+            let listed = |handles: &[String]| handles.iter().any(|h| h.eq_ignore_ascii_case(&p.handle));
+            listed(&entry.required)
+                || listed(&entry.interested)
+                || entry
+                    .audience
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(crate::model::EVERYONE) || p.teams.iter().any(|m| same_key(m, t)))
+        };
+        self.day.is_none_or(|d| d == place.day)
+            && self.room.is_none_or(|r| r == place.room)
+            && self.team.as_ref().is_none_or(|t| *t == entry.team)
+            && self.person.is_none_or(tied)
+    }
+
     pub fn agenda(&self, event: &'a Event) -> Agenda<'a> {
-        let index = rules::Index::new(event);
+        self.agenda_in(event, &rules::Index::new(event))
+    }
+
+    /// [`Selection::agenda`] with the event's index already built (for many agendas at once).
+    pub fn agenda_in(&self, event: &'a Event, index: &rules::Index<'a>) -> Agenda<'a> {
         let items = self
             .sessions
             .iter()
@@ -195,7 +276,10 @@ impl<'a> Selection<'a> {
                         .map(|p| p.handle.as_str())
                         .collect(),
                     people: index.headcount(s),
-                    role: self.ties.get(s.id.as_str()).copied(),
+                    role: self.ties.get(s.id.as_str()).map(|d| match d {
+                        Drawn::Required => Tie::Required,
+                        _ => Tie::Interested,
+                    }),
                 })
             })
             .collect();
@@ -230,12 +314,10 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
             teams.join(", ")
         )));
     }
-    let ties: HashMap<&str, Tie> = match person {
-        Some(p) => event
-            .participants
-            .iter()
-            .filter(|t| t.handle == p.handle)
-            .map(|t| (t.session.as_str(), t.role))
+    let ties: HashMap<&str, Drawn> = match person {
+        Some(p) => rules::sessions_of(event, p)
+            .into_iter()
+            .map(|(s, how)| (s.id.as_str(), how))
             .collect(),
         None => HashMap::new(),
     };
@@ -249,7 +331,14 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
                 && (person.is_none() || ties.contains_key(s.id.as_str()))
         })
         .collect();
-    Ok(Selection { sessions, person, ties })
+    Ok(Selection {
+        sessions,
+        person,
+        ties,
+        day: day.map(|d| d.day.as_str()),
+        room: room.map(|r| r.id.as_str()),
+        team: args.team.clone(),
+    })
 }
 
 /// The agenda as a listing: one section per day, sessions by start time then room.
@@ -291,6 +380,8 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
     listing.row_lines = true;
     let index = rules::Index::new(event);
     let mut current_day = None;
+    // Sessions of a personal agenda the person cannot be at, with why.
+    let mut away = Vec::new();
     for (s, at) in &selection.sessions {
         let this_day = event.day(at.day);
         if current_day != Some(at.day) {
@@ -319,8 +410,16 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
             json!(s.team),
             json!(index.headcount(s)),
         ];
-        if person.is_some() {
-            row.push(json!(selection.ties.get(s.id.as_str())));
+        if let Some(p) = person {
+            // A session the person cannot be at says so, and why.
+            let role = selection.ties.get(s.id.as_str()).map_or("", |d| d.as_str());
+            match rules::absence(event, p, at.day, at.span) {
+                Some(why) => {
+                    row.push(json!(format!("{role}, away")));
+                    away.push(format!("  {}: {why}", s.id));
+                }
+                None => row.push(json!(role)),
+            }
         }
         listing.push(row);
     }
@@ -332,7 +431,7 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         .filter(|s| person.is_none() || selection.ties.contains_key(s.id.as_str()))
         .filter(|s| args.team.as_ref().is_none_or(|t| &s.team == t))
         .map(|s| match selection.ties.get(s.id.as_str()) {
-            Some(Tie::Required) => format!("{} (required)", s.label()),
+            Some(Drawn::Required) => format!("{} (required)", s.label()),
             _ => s.label(),
         })
         .collect();
@@ -349,6 +448,12 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         if unscheduled.len() <= 5 {
             listing.footer.extend(unscheduled.iter().map(|s| format!("  {s}")));
         }
+    }
+    if let (Some(p), false) = (person, away.is_empty()) {
+        listing
+            .footer
+            .push(format!("{} cannot attend {} of these:", p.handle, away.len()));
+        listing.footer.extend(away);
     }
     if let Some(p) = person {
         let clashes: Vec<String> = rules::clashes(event)

@@ -2,7 +2,9 @@
 
 use super::{Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Event, Kind, Participant, Session, Tie, format_duration, rules, validate_key};
+use crate::model::{
+    EVERYONE, Event, Kind, Participant, Preference, Session, Tie, Time, format_duration, rules, validate_key,
+};
 
 /// Add a session, unscheduled (book it, or let `plan` place it).
 #[derive(Debug, clap::Args)]
@@ -11,33 +13,176 @@ use crate::model::{Event, Kind, Participant, Session, Tie, format_duration, rule
     --required ferris --interested alice,bob"
 )]
 pub struct AddArgs {
+    /// What it is about, one line
     pub title: String,
     /// Session id [default: the next free S### number]
     #[arg(long)]
     pub id: Option<String>,
     /// The team it belongs to
-    #[arg(long, default_value = "")]
+    #[arg(add = super::complete::teams(), long, default_value = "")]
     pub team: String,
     /// Length: 90, 90m or 1h30
-    #[arg(long, default_value = "60", allow_hyphen_values = true)]
+    #[arg(long, visible_alias = "for", default_value = "60", allow_hyphen_values = true)]
     pub duration: String,
     /// Room features it needs (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURES")]
     pub needs: Vec<String>,
     /// People who must be there
-    #[arg(long, value_name = "HANDLES")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLES")]
     pub required: Vec<String>,
     /// People who would like to be there
-    #[arg(long, value_name = "HANDLES")]
+    #[arg(add = super::complete::handles(), long, value_name = "HANDLES")]
     pub interested: Vec<String>,
+    /// planned, or adhoc (booked on the spot)
     #[arg(long, default_value = "planned")]
     pub kind: Kind,
     /// Expected attendance, when more than the listed people
     #[arg(long)]
     pub size: Option<u32>,
     /// Never moved by the planner
-    #[arg(long)]
+    #[arg(long, visible_alias = "pin")]
     pub pinned: bool,
+    #[command(flatten)]
+    pub wishes: Wishes,
+}
+
+/// Who a session is for and when it may be: the options `add-session` and `edit-session` share.
+/// On `edit-session` an empty value ("") clears a setting.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Wishes {
+    /// Teams whose members (those at the event then) count as interested [e.g. lang,compiler]
+    #[arg(add = super::complete::teams(), long, value_name = "TEAMS")]
+    pub audience: Option<Vec<String>>,
+    /// A plenary: everyone counts, and no other session may overlap it
+    #[arg(long, conflicts_with = "audience")]
+    pub plenary: bool,
+    /// The days it may take place on [default: any]
+    #[arg(add = super::complete::days(), long, value_name = "DAYS")]
+    pub days: Option<Vec<String>>,
+    /// It may not start before this time of day
+    #[arg(long, value_name = "HH:MM")]
+    pub not_before: Option<String>,
+    /// It must end by this time of day
+    #[arg(long, value_name = "HH:MM")]
+    pub not_after: Option<String>,
+    /// A soft wish: morning (ends by 12:30), afternoon (starts 12:00 or later), or a day
+    #[arg(long, value_name = "WHEN")]
+    pub prefer: Option<String>,
+    /// Sessions it must never overlap, either way round [e.g. S012,S013]
+    #[arg(add = super::complete::sessions(), long, value_name = "IDS")]
+    pub apart: Option<Vec<String>>,
+    /// Where the proposal came from (e.g. its GitHub issue's URL)
+    #[arg(long, value_name = "URL")]
+    pub source: Option<String>,
+    /// Free-text notes
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+impl Wishes {
+    /// Sets what was given on `session`, each value checked against the event.
+    pub fn apply(&self, event: &Event, session: &mut Session) -> Result<()> {
+        if self.plenary {
+            session.audience = vec![EVERYONE.to_string()];
+        }
+        if let Some(values) = &self.audience {
+            session.audience = items(values)
+                .iter()
+                .map(|team| match team.to_lowercase().as_str() {
+                    EVERYONE => Ok(EVERYONE.to_string()),
+                    _ => event
+                        .find_team(team)
+                        .map(str::to_string)
+                        .map_err(|m| Error::Usage(format!("--audience: {m}"))),
+                })
+                .collect::<Result<_>>()?;
+            session.audience.dedup();
+        }
+        if let Some(values) = &self.days {
+            let mut days = items(values)
+                .iter()
+                .map(|d| day_arg(event, d).map(|day| day.day.clone()))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| Error::Usage(format!("--days: {}", e.to_string().trim_start_matches("--day: "))))?;
+            event.sort_days(&mut days);
+            session.days = days;
+        }
+        if let Some(text) = &self.not_before {
+            session.not_before = optional_time("--not-before", text)?;
+        }
+        if let Some(text) = &self.not_after {
+            session.not_after = optional_time("--not-after", text)?;
+        }
+        if let Some(text) = &self.prefer {
+            session.prefer = match text.trim() {
+                "" => None,
+                text => Some(match Preference::parse(text) {
+                    Ok(Preference::Day(day)) => Preference::Day(
+                        day_arg(event, &day)
+                            .map_err(|e| {
+                                Error::Usage(format!("--prefer: {}", e.to_string().trim_start_matches("--day: ")))
+                            })?
+                            .day
+                            .clone(),
+                    ),
+                    Ok(other) => other,
+                    Err(m) => return Err(Error::Usage(format!("--prefer: {m}"))),
+                }),
+            };
+        }
+        if let Some(values) = &self.apart {
+            let mut ids = Vec::new();
+            for id in items(values) {
+                let other = event
+                    .find_session(&id)
+                    .map_err(|m| Error::Usage(format!("--apart: {m}")))?;
+                if other.id == session.id {
+                    return Err(Error::Usage(format!(
+                        "--apart: {} cannot be kept apart from itself",
+                        session.id
+                    )));
+                }
+                ids.push(other.id.clone());
+            }
+            ids.sort();
+            ids.dedup();
+            session.apart = ids;
+        }
+        if let Some(text) = &self.source {
+            session.source = one_line("--source", text)?;
+        }
+        if let Some(text) = &self.notes {
+            session.notes = one_line("--notes", text)?;
+        }
+        if let (Some(from), Some(to)) = (session.not_before, session.not_after)
+            && from.plus(session.duration).is_none_or(|end| end > to)
+        {
+            return Err(Error::Usage(format!(
+                "{} ({}) cannot fit between --not-before {from} and --not-after {to}",
+                session.id,
+                format_duration(session.duration)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A time flag where "" clears the setting.
+fn optional_time(flag: &str, text: &str) -> Result<Option<Time>> {
+    match text.trim() {
+        "" => Ok(None),
+        text => time_arg(flag, text).map(Some),
+    }
+}
+
+/// A free-text flag that must stay on one line (it ends up in calendars and tables).
+fn one_line(flag: &str, text: &str) -> Result<String> {
+    if text.chars().any(char::is_control) {
+        return Err(Error::Usage(format!(
+            "{flag} must be one line without control characters"
+        )));
+    }
+    Ok(text.trim().to_string())
 }
 
 /// Checks a title: present, one line.
@@ -46,9 +191,7 @@ pub(super) fn title(text: &str) -> Result<String> {
     if text.is_empty() {
         return Err(Error::Usage("the title must not be empty".into()));
     }
-    if text.contains(['\n', '\r']) {
-        return Err(Error::Usage("the title must be one line".into()));
-    }
+    crate::model::validate_line("the title", text)?;
     Ok(text.to_string())
 }
 
@@ -74,14 +217,17 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 id, existing.line
             )));
         }
+        let existing = event.sessions.iter().map(|s| (s.id.as_str(), s.line));
+        super::refuse_look_alike("session", "sessions.csv", &id, existing)?;
         let (title, team) = (title(&args.title)?, team(&args.team)?);
         let duration = duration_arg("--duration", &args.duration)?;
-        let session = Session {
+        let mut session = Session {
             needs: needs(&args.needs)?,
             size: args.size,
             pinned: args.pinned,
             ..Session::new(id.clone(), title, args.kind, team, duration)
         };
+        args.wishes.apply(event, &mut session)?;
         event.sessions.push(session.clone());
         add_participants(event, &id, &args.required, &args.interested)?;
         let people = event.participants_of(&id).count();
@@ -169,35 +315,48 @@ pub(super) fn add_participants(
     allhands edit-session S012 --pin\n  allhands edit-session S012 --day fri --at 14:00 --room blue"
 )]
 pub struct EditArgs {
+    /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub id: String,
+    /// A new title, one line
     #[arg(long)]
     pub title: Option<String>,
-    #[arg(long)]
+    /// The team it belongs to
+    #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
-    #[arg(long, allow_hyphen_values = true)]
+    /// Length: 90, 90m or 1h30
+    #[arg(long, visible_alias = "for", allow_hyphen_values = true)]
     pub duration: Option<String>,
     /// Replace the needed features ("" for none)
     #[arg(long, value_name = "FEATURES")]
     pub needs: Option<Vec<String>>,
+    /// planned or adhoc
     #[arg(long)]
     pub kind: Option<Kind>,
     /// Expected attendance (0 for just the listed people)
     #[arg(long)]
     pub size: Option<u32>,
-    #[arg(long, conflicts_with = "unpin")]
+    /// Never moved by the planner from now on
+    #[arg(long, visible_alias = "pinned", conflicts_with = "unpin")]
     pub pin: bool,
+    /// The planner may move it again
     #[arg(long)]
     pub unpin: bool,
-    #[arg(long)]
+    /// Move it to this day (with --at and --room)
+    #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
+    /// Move it to this start time
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
-    #[arg(long)]
+    /// Move it to this room (id or name)
+    #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
+    #[command(flatten)]
+    pub wishes: Wishes,
 }
 
 pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
-    let session = ctx.store()?.update(|event| {
+    let (old, session) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut session = event.find_session(&args.id)?.clone();
         if let Some(text) = &args.title {
@@ -223,11 +382,12 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             session.day = Some(day_arg(event, day)?.day.clone());
         }
         if let Some(at) = &args.at {
-            session.start = Some(time_arg("--at", at)?);
+            session.start = Some(super::start_arg(at)?);
         }
         if let Some(room) = &args.room {
             session.room = Some(event.find_room(room)?.id.clone());
         }
+        args.wishes.apply(event, &mut session)?;
         let partly = [session.day.is_some(), session.start.is_some(), session.room.is_some()];
         if partly.iter().any(|x| *x) && !partly.iter().all(|x| *x) {
             return Err(Error::Usage(format!(
@@ -245,15 +405,18 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             rules::new_conflicts(&before, event, &[&session.id])
         };
         refuse_conflicts(&format!("change {}", session.label()), &conflicts)?;
-        Ok(session)
+        let old = before.session(&session.id).expect("found above").clone();
+        Ok((old, session))
     })?;
-    done(format!("Changed {}", session.label()))
+    super::changed(&session.label(), &old, &session)
 }
 
 /// Remove a session and everyone's tie to it.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  allhands remove-session S067")]
 pub struct RemoveArgs {
+    /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub id: String,
 }
 
@@ -275,8 +438,11 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
     A required person must be free and present for the whole session; anyone added must still fit the room."
 )]
 pub struct JoinArgs {
+    /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
-    #[arg(required = true)]
+    /// Who joins (handles)
+    #[arg(add = super::complete::handles(), required = true)]
     pub handles: Vec<String>,
     /// They must be there (default: interested)
     #[arg(long)]
@@ -309,8 +475,11 @@ pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  allhands leave S012 bob")]
 pub struct LeaveArgs {
+    /// The session's id (S012)
+    #[arg(add = super::complete::sessions())]
     pub session: String,
-    #[arg(required = true)]
+    /// Who leaves (handles)
+    #[arg(add = super::complete::handles(), required = true)]
     pub handles: Vec<String>,
 }
 

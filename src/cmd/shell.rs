@@ -8,19 +8,36 @@ use super::{Context, write_output};
 use crate::cli::Cli;
 use crate::error::{Error, Result};
 
-/// Print a shell completion script.
+/// Print a shell completion script. For bash, zsh and fish it completes from the data too
+/// (handles, rooms, sessions, days, teams), asking `allhands` as you type.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  allhands completions bash > ~/.local/share/bash-completion/completions/allhands\n  \
-    allhands completions zsh > ~/.zfunc/_allhands\n  allhands completions fish > ~/.config/fish/completions/allhands.fish"
+    allhands completions zsh > ~/.zfunc/_allhands\n  allhands completions fish > ~/.config/fish/completions/allhands.fish\n  \
+    echo 'source <(allhands completions bash)' >> ~/.bashrc"
 )]
 pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish
     pub shell: clap_complete::Shell,
 }
 
 pub fn completions(args: CompletionsArgs, _ctx: &Context) -> Result<()> {
+    use clap_complete::Shell;
+    use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
+    let dynamic: Option<&dyn EnvCompleter> = match args.shell {
+        Shell::Bash => Some(&Bash),
+        Shell::Zsh => Some(&Zsh),
+        Shell::Fish => Some(&Fish),
+        // PowerShell and Elvish get the static script: commands and flags, not the data.
+        _ => None,
+    };
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "allhands", &mut out);
+    match dynamic {
+        Some(shell) => shell
+            .write_registration("COMPLETE", "allhands", "allhands", "allhands", &mut out)
+            .map_err(Error::io("completion script"))?,
+        None => clap_complete::generate(args.shell, &mut Cli::command(), "allhands", &mut out),
+    }
     super::say(&String::from_utf8_lossy(&out))
 }
 

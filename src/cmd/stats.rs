@@ -135,12 +135,20 @@ fn listing(event: &Event) -> Listing {
         percent(pinned, sessions),
     );
 
-    let clashes = rules::clashes(event);
+    let index = rules::Index::new(event);
+    let clashes = rules::clashes_in(&index);
+    let away = rules::away(&index);
+    // Sessions missed per person: one per clash (of two overlapping sessions they can see at
+    // most one) and one per wanted session at a time they are not there.
     let mut per_person: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &clashes {
-        *per_person.entry(c.handle.as_str()).or_insert(0) += 1;
+    for handle in clashes
+        .iter()
+        .map(|c| c.handle.as_str())
+        .chain(away.iter().map(|a| a.handle.as_str()))
+    {
+        *per_person.entry(handle).or_insert(0) += 1;
     }
-    listing.section("Clashes");
+    listing.section("Clashes and missed sessions");
     row(
         &mut listing,
         "clashes",
@@ -151,13 +159,33 @@ fn listing(event: &Event) -> Listing {
     row(
         &mut listing,
         "clashes",
-        "attendees with a clash".into(),
+        "missed for being away".into(),
+        json!(away.len()),
+        Value::Null,
+    );
+    row(
+        &mut listing,
+        "clashes",
+        "attendees who miss a session they want".into(),
         json!(per_person.len()),
         percent(per_person.len(), people),
     );
     if let Some((who, n)) = per_person.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
-        row(&mut listing, "clashes", format!("most: {who}"), json!(n), Value::Null);
+        row(
+            &mut listing,
+            "clashes",
+            format!("worst off: {who}"),
+            json!(n),
+            Value::Null,
+        );
     }
+    row(
+        &mut listing,
+        "clashes",
+        "preferences not met".into(),
+        json!(rules::preferences_unmet(event).len()),
+        Value::Null,
+    );
     row(
         &mut listing,
         "clashes",
@@ -168,6 +196,10 @@ fn listing(event: &Event) -> Listing {
     listing
 }
 
+/// `9 h`, `9 h 30`: hours booked, not a clock time.
 fn hours(minutes: usize) -> String {
-    format!("{}:{:02}", minutes / 60, minutes % 60)
+    match minutes % 60 {
+        0 => format!("{} h", minutes / 60),
+        m => format!("{} h {m:02}", minutes / 60),
+    }
 }

@@ -16,24 +16,7 @@ pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>)
 
 /// Edits (insert, delete, substitute, swap two neighbours) to turn `a` into `b`.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
+    strsim::damerau_levenshtein(a, b)
 }
 
 /// `unknown room 'blu' (did you mean 'blue'?); valid: a, b, c` with the list cut when long.
@@ -107,19 +90,50 @@ impl Event {
         })
     }
 
-    pub fn find_room(&self, id: &str) -> Result<&Room, String> {
-        self.room(id).ok_or_else(|| {
+    /// A room by its id or its name (as tables show it), either in any case.
+    pub fn find_room(&self, id_or_name: &str) -> Result<&Room, String> {
+        let folded = id_or_name.trim().to_lowercase();
+        let by_folded = || {
+            self.rooms
+                .iter()
+                .find(|r| r.id.to_lowercase() == folded)
+                .or_else(|| self.rooms.iter().find(|r| r.name.to_lowercase() == folded))
+        };
+        self.room(id_or_name).or_else(by_folded).ok_or_else(|| {
             unknown(
                 "room",
-                id,
-                self.rooms.iter().map(|r| r.id.as_str()),
+                id_or_name,
+                self.rooms.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]),
                 "see `allhands rooms`",
             )
         })
     }
 
+    /// A team some attendee is on, in the spelling the data has; teams compare without case.
+    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+        let mut all: Vec<&str> = self
+            .attendees
+            .iter()
+            .flat_map(|a| a.teams.iter().map(String::as_str))
+            .collect();
+        all.sort();
+        all.dedup();
+        let folded = team.to_lowercase();
+        if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
+            return Ok(found);
+        }
+        let hint = did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
+        Err(format!(
+            "no attendee is on team '{team}'{}; teams: {}",
+            hint.unwrap_or_default(),
+            all.join(", ")
+        ))
+    }
+
+    /// A session by id; an id typed in another case finds it too.
     pub fn find_session(&self, id: &str) -> Result<&Session, String> {
-        self.session(id).ok_or_else(|| {
+        let ignoring_case = || self.sessions.iter().find(|s| s.id.to_lowercase() == id.to_lowercase());
+        self.session(id).or_else(ignoring_case).ok_or_else(|| {
             unknown(
                 "session",
                 id,

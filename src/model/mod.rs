@@ -4,17 +4,21 @@
 //! built (see the `parse` helpers); the hard scheduling rules live in [`rules`], once, so that
 //! `book`, `check` and `plan` can never disagree about them.
 
+pub mod explain;
+pub mod identity;
 pub mod integrity;
 mod lookup;
 pub mod rules;
 mod time;
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use identity::{key_form, look_alike, validate_handle};
 pub use lookup::did_you_mean;
 pub use time::{Span, Time, format_duration, parse_duration};
 
@@ -58,6 +62,8 @@ macro_rules! word_enum {
         }
     };
 }
+
+pub mod publish;
 
 word_enum!(
     /// Whether a person is a project member or an invited guest.
@@ -152,8 +158,67 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// A slot made by allhands (not read from a file).
+    pub fn new(day: String, start: Time, end: Time) -> Slot {
+        Slot {
+            day,
+            start,
+            end,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+
     pub fn span(&self) -> Span {
         Span::new(self.start, self.end)
+    }
+}
+
+/// How `init` and `add-day` lay out a day's slots: blocks of one length from opening, a
+/// pause between them, and a lunch break that no block crosses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grid {
+    /// Minutes per slot.
+    pub block: u32,
+    /// Minutes between two slots.
+    pub pause: u32,
+    pub lunch: Option<Span>,
+}
+
+impl Grid {
+    /// 90-minute blocks, 30 minutes apart, lunch 12:30-13:30: from 09:00 to 17:30 that is
+    /// 09:00, 11:00, 13:30 and 15:30.
+    pub const DEFAULT: Grid = Grid {
+        block: 90,
+        pause: 30,
+        lunch: Some(Span {
+            start: Time::at(12, 30),
+            end: Time::at(13, 30),
+        }),
+    };
+
+    /// The slots of `day` under this grid, in order; none when no block fits.
+    pub fn slots(&self, day: &Day) -> Vec<Slot> {
+        let mut slots = Vec::new();
+        let mut start = day.opens;
+        while let Some(end) = start.plus(self.block).filter(|end| *end <= day.closes) {
+            let span = Span::new(start, end);
+            match self.lunch.filter(|l| l.overlaps(span)) {
+                // A block that would cross lunch starts after it instead.
+                Some(lunch) => start = lunch.end.max(start),
+                None => {
+                    slots.push(Slot::new(day.day.clone(), start, end));
+                    match end.plus(self.pause) {
+                        Some(next) => start = next,
+                        None => break,
+                    }
+                }
+            }
+            if self.block == 0 {
+                break;
+            }
+        }
+        slots
     }
 }
 
@@ -191,12 +256,76 @@ pub struct Room {
 }
 
 impl Room {
+    /// Whether the room has every feature needed (features compare without case).
     pub fn has_features(&self, needs: &[String]) -> bool {
-        needs.iter().all(|n| self.features.contains(n))
+        needs.iter().all(|n| self.has_feature(n))
+    }
+
+    pub fn has_feature(&self, need: &str) -> bool {
+        self.features.iter().any(|f| same_key(f, need))
     }
 
     pub fn missing_features(&self, needs: &[String]) -> Vec<String> {
-        needs.iter().filter(|n| !self.features.contains(n)).cloned().collect()
+        needs.iter().filter(|n| !self.has_feature(n)).cloned().collect()
+    }
+}
+
+/// The audience word that makes a session a plenary: everyone present is drawn to it, and
+/// nothing else may run at the same time (hard rule 5).
+pub const EVERYONE: &str = "everyone";
+
+/// A session's soft wish for when it takes place.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Preference {
+    /// Ends by 12:30.
+    Morning,
+    /// Starts at 12:00 or later.
+    Afternoon,
+    /// On this day (a day id).
+    Day(String),
+}
+
+impl Preference {
+    const MORNING_ENDS: Time = Time::at(12, 30);
+    const AFTERNOON_STARTS: Time = Time::at(12, 0);
+
+    /// Parses `morning`, `afternoon` or a day id (checked against the event by `check`).
+    pub fn parse(text: &str) -> Result<Preference, String> {
+        let text = text.trim();
+        match text.to_lowercase().as_str() {
+            "morning" | "am" => Ok(Preference::Morning),
+            "afternoon" | "pm" => Ok(Preference::Afternoon),
+            "" => Err("a preference must not be empty (valid: morning, afternoon, or a day)".into()),
+            other => {
+                validate_key("preferred day", other)?;
+                Ok(Preference::Day(other.to_string()))
+            }
+        }
+    }
+
+    /// Whether a session on `day` at `span` has what it wished for.
+    pub fn met(&self, day: &str, span: Span) -> bool {
+        match self {
+            Preference::Morning => span.end <= Self::MORNING_ENDS,
+            Preference::Afternoon => span.start >= Self::AFTERNOON_STARTS,
+            Preference::Day(d) => d == day,
+        }
+    }
+}
+
+impl fmt::Display for Preference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Preference::Morning => f.write_str("morning"),
+            Preference::Afternoon => f.write_str("afternoon"),
+            Preference::Day(d) => f.write_str(d),
+        }
+    }
+}
+
+impl Serialize for Preference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -217,6 +346,21 @@ pub struct Session {
     pub room: Option<String>,
     /// Never moved by the planner.
     pub pinned: bool,
+    /// Teams whose present members count as interested; [`EVERYONE`] for a plenary.
+    pub audience: Vec<String>,
+    /// The days it may take place on; empty: any day (hard rule 6).
+    pub days: Vec<String>,
+    /// It may not start before this time of day (hard rule 6).
+    pub not_before: Option<Time>,
+    /// It must end by this time of day (hard rule 6).
+    pub not_after: Option<Time>,
+    /// A soft wish, counted after clashes.
+    pub prefer: Option<Preference>,
+    /// Sessions it must never overlap, either way round (hard rule 6).
+    pub apart: Vec<String>,
+    /// Where the proposal came from, e.g. its GitHub issue's URL.
+    pub source: String,
+    pub notes: String,
     #[serde(skip)]
     pub line: u64,
     #[serde(skip)]
@@ -246,9 +390,51 @@ impl Session {
             start: None,
             room: None,
             pinned: false,
+            audience: Vec::new(),
+            days: Vec::new(),
+            not_before: None,
+            not_after: None,
+            prefer: None,
+            apart: Vec::new(),
+            source: String::new(),
+            notes: String::new(),
             line: 0,
             extra: Extra::new(),
         }
+    }
+
+    /// A plenary: its audience is everyone, and nothing else may run at the same time.
+    pub fn is_plenary(&self) -> bool {
+        self.audience.iter().any(|t| t.eq_ignore_ascii_case(EVERYONE))
+    }
+
+    /// Whether one of its audience teams is `team` (teams compare without case).
+    pub fn draws_team(&self, team: &str) -> bool {
+        self.audience.iter().any(|t| same_key(t, team))
+    }
+
+    /// Why the session may not be on `day` at `span` by its own time constraints (its days,
+    /// not before, not after), or `None` when it may.
+    pub fn time_constraint_broken(&self, day: &str, span: Span) -> Option<String> {
+        if !self.days.is_empty() && !self.days.iter().any(|d| same_key(d, day)) {
+            return Some(format!("{} may only be on {}", self.label(), self.days.join(", ")));
+        }
+        if let Some(t) = self.not_before
+            && span.start < t
+        {
+            return Some(format!("{} may not start before {t}", self.label()));
+        }
+        if let Some(t) = self.not_after
+            && span.end > t
+        {
+            return Some(format!("{} must end by {t}", self.label()));
+        }
+        None
+    }
+
+    /// Whether the session and `other` are kept apart (either one names the other).
+    pub fn kept_apart_from(&self, other: &Session) -> bool {
+        self.apart.iter().any(|id| same_key(id, &other.id)) || other.apart.iter().any(|id| same_key(id, &self.id))
     }
 
     /// The session's day, time and room; `None` unless all three are set.
@@ -366,10 +552,74 @@ impl Event {
             .expect("fewer sessions than numbers")
     }
 
+    /// When a room is taken on a day: its own sessions, and every plenary (nothing else may
+    /// run during one, hard rule 5), sorted by start.
+    pub fn busy_spans(&self, day: &str, room: &str) -> Vec<Span> {
+        let mut spans: Vec<Span> = self
+            .sessions
+            .iter()
+            .filter_map(|s| Some((s, s.placement()?)))
+            .filter(|(s, at)| at.day == day && (at.room == room || s.is_plenary()))
+            .map(|(_, at)| at.span)
+            .collect();
+        spans.sort();
+        spans
+    }
+
+    /// Every feature some room has, sorted, each once (features compare without case).
+    pub fn all_features(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .rooms
+            .iter()
+            .flat_map(|r| r.features.iter().map(String::as_str))
+            .collect();
+        all.sort_by_key(|f| f.to_lowercase());
+        all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        all
+    }
+
+    /// The needed features that no room has at all: no time or room choice can help.
+    pub fn features_no_room_has<'a>(&self, needs: &'a [String]) -> Vec<&'a str> {
+        needs
+            .iter()
+            .filter(|n| !self.rooms.iter().any(|r| r.has_feature(n)))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Orders an attendee's days as the event's days are ordered, dropping repeats.
     pub fn sort_days(&self, days: &mut Vec<String>) {
         days.sort_by_key(|d| self.day_index(d));
         days.dedup();
+    }
+}
+
+/// Compares strings so that embedded numbers sort by value: `S2` before `S10`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
+            return a.len().cmp(&b.len());
+        };
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let na = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
+            let nb = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
+            let (da, db) = (a[..na].trim_start_matches('0'), b[..nb].trim_start_matches('0'));
+            let order = da
+                .len()
+                .cmp(&db.len())
+                .then_with(|| da.cmp(db))
+                .then_with(|| na.cmp(&nb));
+            if order != Ordering::Equal {
+                return order;
+            }
+            (a, b) = (&a[na..], &b[nb..]);
+        } else {
+            if ca != cb {
+                return ca.cmp(&cb);
+            }
+            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
+        }
     }
 }
 
@@ -382,6 +632,39 @@ pub fn split_list(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether two keys (teams, features, days, ids) are the same, compared without case.
+pub fn same_key(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
+/// Checks a single-line text field (a name, a title, a team, an email): no line break, tab or
+/// other control character, which could forge a calendar line or act on a terminal.
+pub fn validate_line(what: &str, text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|&c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "{what} must be one line of text without control characters (found {}; valid: letters, digits, \
+             spaces, punctuation)",
+            control_name(c)
+        )),
+    }
+}
+
+/// `U+000A (line feed)`, for messages about a character nobody can see.
+fn control_name(c: char) -> String {
+    let name = match c {
+        '\n' => " (line feed)",
+        '\r' => " (carriage return)",
+        '\t' => " (tab)",
+        '\u{1b}' => " (escape)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
+}
+
 /// Checks a key (handle, room id, session id, team, feature): no spaces, no `;` or `,`.
 pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     if key.is_empty() {
@@ -389,7 +672,7 @@ pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     }
     if let Some(c) = key
         .chars()
-        .find(|c| c.is_whitespace() || matches!(c, ';' | ',' | '"' | '\''))
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '"' | '\''))
     {
         return Err(format!(
             "{what} '{key}' must not contain {c:?} (use letters, digits, - or _)"
@@ -430,5 +713,46 @@ mod tests {
         event.sessions.push(session(&format!("S{}", u64::MAX)));
         event.sessions.push(session("S001"));
         assert_eq!(event.next_session_id(), "S002");
+    }
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::*;
+
+    fn day(opens: &str, closes: &str) -> Day {
+        let t = |s| Time::parse(s).unwrap();
+        Day::new(
+            "thu".into(),
+            NaiveDate::from_ymd_opt(2026, 5, 21).unwrap(),
+            t(opens),
+            t(closes),
+        )
+    }
+
+    fn starts(slots: &[Slot]) -> Vec<String> {
+        slots.iter().map(|s| s.span().to_string()).collect()
+    }
+
+    #[test]
+    fn the_default_grid_has_four_blocks_around_lunch() {
+        assert_eq!(
+            starts(&Grid::DEFAULT.slots(&day("09:00", "17:30"))),
+            ["09:00-10:30", "11:00-12:30", "13:30-15:00", "15:30-17:00"]
+        );
+    }
+
+    #[test]
+    fn blocks_never_cross_lunch_or_closing() {
+        let grid = Grid {
+            block: 60,
+            pause: 0,
+            lunch: Some(Span::new(Time::at(12, 0), Time::at(13, 0))),
+        };
+        assert_eq!(
+            starts(&grid.slots(&day("10:30", "15:30"))),
+            ["10:30-11:30", "13:00-14:00", "14:00-15:00"]
+        );
+        assert!(Grid::DEFAULT.slots(&day("09:00", "10:00")).is_empty());
     }
 }

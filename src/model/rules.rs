@@ -3,8 +3,13 @@
 //! 1. A room holds one session at a time, only within the day's opening hours.
 //! 2. A required participant is never in two overlapping sessions, and is there for the whole
 //!    session: on one of their days, after they arrive and before they leave.
-//! 3. The room's capacity is at least the session's required plus interested participants.
+//! 3. The room's capacity is at least the session's expected attendance: its required people
+//!    plus the interested people (listed, or through its audience teams, or everyone for a
+//!    plenary) who are at the event then, or its `size` when that is larger.
 //! 4. The room has every feature the session needs.
+//! 5. A plenary overlaps no other session.
+//! 6. A session keeps its time constraints (its days, not before, not after) and never overlaps
+//!    a session it is kept apart from.
 //!
 //! `book`, `adhoc`, `edit-session`, `join --required`, `edit-room` and `check` all ask
 //! [`conflicts_at`]; the planner keeps faster bookkeeping of its own and is tested against it.
@@ -16,7 +21,30 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie};
+use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie, Time};
+
+/// Why a person counts toward a session, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Drawn {
+    Required,
+    Interested,
+    /// A member of one of its audience teams.
+    Team,
+    /// Everyone, at a plenary.
+    Plenary,
+}
+
+impl Drawn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Drawn::Required => "required",
+            Drawn::Interested => "interested",
+            Drawn::Team => "team",
+            Drawn::Plenary => "plenary",
+        }
+    }
+}
 
 /// Which hard rule a conflict breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -34,6 +62,27 @@ pub enum Rule {
     OverCapacity,
     /// Rule 4.
     MissingFeature,
+    /// Rule 5: a session at the same time as a plenary.
+    PlenaryOverlap,
+    /// Rule 6: outside the session's days, before its not-before or after its not-after time.
+    TimeConstraint,
+    /// Rule 6: two sessions kept apart that overlap.
+    KeptApart,
+}
+
+impl Rule {
+    /// Whether breaking this rule is about the time, whatever the room: no other room helps.
+    pub fn holds_in_every_room(self) -> bool {
+        matches!(
+            self,
+            Rule::OpeningHours
+                | Rule::PersonAbsent
+                | Rule::PersonDoubleBooked
+                | Rule::PlenaryOverlap
+                | Rule::TimeConstraint
+                | Rule::KeptApart
+        )
+    }
 }
 
 /// One broken hard rule, about one session (and maybe another session or a person).
@@ -77,6 +126,14 @@ pub struct Index<'a> {
     attendees: HashMap<&'a str, &'a Attendee>,
     sessions: HashMap<&'a str, &'a Session>,
     rooms: HashMap<&'a str, &'a Room>,
+    /// Members per team, the team lower-cased (teams compare without case).
+    members: HashMap<String, Vec<&'a Attendee>>,
+    /// Scheduled plenaries.
+    plenaries: Vec<&'a Session>,
+    /// Scheduled sessions per day.
+    on_day: HashMap<&'a str, Vec<&'a Session>>,
+    /// Per session id (lower-cased): the sessions it is kept apart from, either way round.
+    apart: HashMap<String, Vec<&'a Session>>,
 }
 
 impl<'a> Index<'a> {
@@ -125,6 +182,39 @@ impl<'a> Index<'a> {
         for r in &event.rooms {
             rooms.entry(r.id.as_str()).or_insert(r);
         }
+        let mut members: HashMap<String, Vec<&Attendee>> = HashMap::default();
+        for a in &event.attendees {
+            for team in &a.teams {
+                members.entry(team.to_lowercase()).or_default().push(a);
+            }
+        }
+        let mut on_day: HashMap<&str, Vec<&Session>> = HashMap::default();
+        let mut plenaries = Vec::new();
+        for s in &event.sessions {
+            if let Some(p) = s.placement() {
+                on_day.entry(p.day).or_default().push(s);
+                if s.is_plenary() {
+                    plenaries.push(s);
+                }
+            }
+        }
+        let mut apart: HashMap<String, Vec<&Session>> = HashMap::default();
+        let any_apart = event.sessions.iter().any(|s| !s.apart.is_empty());
+        let by_lower: HashMap<String, &Session> = event
+            .sessions
+            .iter()
+            .filter(|_| any_apart)
+            .map(|s| (s.id.to_lowercase(), s))
+            .collect();
+        for s in event.sessions.iter().filter(|s| !s.apart.is_empty()) {
+            for id in &s.apart {
+                let id = id.to_lowercase();
+                if let Some(other) = by_lower.get(&id) {
+                    apart.entry(id).or_default().push(s);
+                    apart.entry(s.id.to_lowercase()).or_default().push(other);
+                }
+            }
+        }
         Index {
             event,
             participants,
@@ -133,17 +223,85 @@ impl<'a> Index<'a> {
             attendees,
             sessions,
             rooms,
+            members,
+            plenaries,
+            on_day,
+            apart,
         }
+    }
+
+    /// Everyone a session draws, each once with the strongest reason: its required people
+    /// (whether or not they can be there: they need a seat, and their absence is a rule of
+    /// its own), then the interested, audience-team members and, at a plenary, everyone, who
+    /// are there. `at` is the day and time to judge presence by; `None` (an unscheduled
+    /// session) counts everyone who comes to the event at all. Unknown handles in the
+    /// participant list (a `check` problem) are counted as listed.
+    pub fn attendance(&self, session: &Session, at: Option<(&str, Span)>) -> Vec<(&'a str, Drawn)> {
+        let here = |person: &Attendee| match at {
+            Some((day, span)) => absence(self.event, person, day, span).is_none(),
+            None => person.status != Status::Declined && !person.days.is_empty(),
+        };
+        let mut drawn: Vec<(&'a str, Drawn)> = Vec::new();
+        for p in self.participants(&session.id) {
+            let how = match p.role {
+                Tie::Required => Drawn::Required,
+                Tie::Interested => Drawn::Interested,
+            };
+            let counts = how == Drawn::Required || self.attendee(&p.handle).is_none_or(here);
+            if counts {
+                drawn.push((p.handle.as_str(), how));
+            }
+        }
+        if session.is_plenary() {
+            drawn.extend(
+                self.event
+                    .attendees
+                    .iter()
+                    .filter(|a| here(a))
+                    .map(|a| (a.handle.as_str(), Drawn::Plenary)),
+            );
+        }
+        for team in &session.audience {
+            let members = self.members.get(&team.to_lowercase()).map_or(&[][..], Vec::as_slice);
+            drawn.extend(
+                members
+                    .iter()
+                    .filter(|a| here(a))
+                    .map(|a| (a.handle.as_str(), Drawn::Team)),
+            );
+        }
+        if drawn.len() > 1 {
+            // Strongest reason first, then one entry per person (handles compare without case).
+            drawn.sort_by_cached_key(|(handle, how)| (handle.to_lowercase(), *how));
+            drawn.dedup_by(|later, first| later.0.eq_ignore_ascii_case(first.0));
+        }
+        drawn
+    }
+
+    /// The seats a session needs where it is (or, unscheduled, anywhere): everyone it draws,
+    /// or its expected size when that is larger (an ad-hoc booking "for 8").
+    pub fn headcount(&self, session: &Session) -> u32 {
+        let at = session.placement().map(|p| (p.day, p.span));
+        self.headcount_at(session, at)
+    }
+
+    /// The seats a session would need on `day` at `span`.
+    pub fn headcount_at(&self, session: &Session, at: Option<(&str, Span)>) -> u32 {
+        (self.attendance(session, at).len() as u32).max(session.size.unwrap_or(0))
+    }
+
+    /// Scheduled sessions a session is kept apart from (either one names the other).
+    pub fn kept_apart(&self, session: &Session) -> &[&'a Session] {
+        self.apart.get(&session.id.to_lowercase()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The event the index was built from.
+    pub fn event(&self) -> &'a Event {
+        self.event
     }
 
     pub fn participants(&self, session: &str) -> &[&'a Participant] {
         self.participants.get(session).map_or(&[], Vec::as_slice)
-    }
-
-    /// The seats a session needs: its required plus interested participants, or its
-    /// expected size when that is larger (an ad-hoc booking "for 8").
-    pub fn headcount(&self, session: &Session) -> u32 {
-        (self.participants(&session.id).len() as u32).max(session.size.unwrap_or(0))
     }
 
     pub fn session(&self, id: &str) -> Option<&'a Session> {
@@ -180,6 +338,40 @@ impl<'a> Index<'a> {
             None => other.label(),
         }
     }
+}
+
+/// Every session a person is tied to, with how: listed (required or interested), through one
+/// of their teams in its audience, or as a plenary; the strongest tie when several apply.
+pub fn sessions_of<'a>(event: &'a Event, person: &Attendee) -> Vec<(&'a Session, Drawn)> {
+    let mut found: Vec<(&Session, Drawn)> = Vec::new();
+    for p in event
+        .participants
+        .iter()
+        .filter(|p| p.handle.eq_ignore_ascii_case(&person.handle))
+    {
+        if let Some(s) = event.session(&p.session) {
+            let how = match p.role {
+                Tie::Required => Drawn::Required,
+                Tie::Interested => Drawn::Interested,
+            };
+            found.push((s, how));
+        }
+    }
+    for s in &event.sessions {
+        if s.is_plenary() {
+            found.push((s, Drawn::Plenary));
+        } else if person.teams.iter().any(|t| s.draws_team(t)) {
+            found.push((s, Drawn::Team));
+        }
+    }
+    found.sort_by(|a, b| (&a.0.id, a.1).cmp(&(&b.0.id, b.1)));
+    found.dedup_by(|later, first| later.0.id == first.0.id);
+    found
+}
+
+/// Whether a person is at the event for the whole of `span` on `day`.
+pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool {
+    absence(event, person, day, span).is_none()
 }
 
 /// Why a person cannot be at a session at `day`/`span`, or `None` when they can.
@@ -253,6 +445,15 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
+        Some(day) if let Some(gap) = missing_time(&event.info.timezone, day.date, at.span) => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!(
+                "{label} at {} on {}: {gap} does not exist in {} (the clocks skip it)",
+                at.span, day.date, event.info.timezone
+            ),
+        ),
         Some(day) if !day.hours().contains(at.span) => add(
             Rule::OpeningHours,
             None,
@@ -318,17 +519,24 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
 
     // Rules 3 and 4: the room fits the people and has what the session needs.
     if let Some(room) = room {
-        let people = index.headcount(session);
+        let drawn = index.attendance(session, Some((at.day, at.span)));
+        let people = (drawn.len() as u32).max(session.size.unwrap_or(0));
         if people > room.capacity {
-            let listed = index.participants(&session.id);
-            let required = listed.iter().filter(|p| p.role == Tie::Required).count();
-            let why = if people as usize > listed.len() {
+            let count = |how| drawn.iter().filter(|(_, d)| *d == how).count();
+            let why = if people as usize > drawn.len() {
                 format!("is expected to draw {people} people")
             } else {
-                format!(
-                    "has {people} participants ({required} required, {} interested)",
-                    people as usize - required
-                )
+                let mut parts = vec![
+                    format!("{} required", count(Drawn::Required)),
+                    format!("{} interested", count(Drawn::Interested)),
+                ];
+                if count(Drawn::Team) > 0 {
+                    parts.push(format!("{} through its teams", count(Drawn::Team)));
+                }
+                if count(Drawn::Plenary) > 0 {
+                    parts.push(format!("{} at the plenary", count(Drawn::Plenary)));
+                }
+                format!("draws {people} people ({})", parts.join(", "))
             };
             add(
                 Rule::OverCapacity,
@@ -346,6 +554,55 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 format!("{} has no {} (needed by {label})", room.name, missing.join(", ")),
             );
         }
+    }
+
+    // Rule 5: nothing runs at the same time as a plenary.
+    let overlapping = |other: &&&Session| {
+        other.id != session.id
+            && other
+                .placement()
+                .is_some_and(|o| o.day == at.day && o.span.overlaps(at.span))
+    };
+    if session.is_plenary() {
+        let day_sessions = index.on_day.get(at.day).map_or(&[][..], Vec::as_slice);
+        for other in day_sessions.iter().filter(&overlapping) {
+            add(
+                Rule::PlenaryOverlap,
+                Some(&other.id),
+                None,
+                format!(
+                    "{label} is a plenary, but {} runs at the same time",
+                    index.describe(other)
+                ),
+            );
+        }
+    } else {
+        for plenary in index.plenaries.iter().filter(&overlapping) {
+            add(
+                Rule::PlenaryOverlap,
+                Some(&plenary.id),
+                None,
+                format!("{label} would run during the plenary {}", index.describe(plenary)),
+            );
+        }
+    }
+
+    // Rule 6: the session's own time constraints, and sessions it is kept apart from.
+    if let Some(why) = session.time_constraint_broken(at.day, at.span) {
+        add(
+            Rule::TimeConstraint,
+            None,
+            None,
+            format!("{why}, not {} {}", at.day, at.span),
+        );
+    }
+    for other in index.kept_apart(session).iter().filter(&overlapping) {
+        add(
+            Rule::KeptApart,
+            Some(&other.id),
+            None,
+            format!("{label} is kept apart from {}", index.describe(other)),
+        );
     }
     found
 }
@@ -392,22 +649,26 @@ pub fn new_conflicts(before: &Event, after: &Event, sessions: &[&str]) -> Vec<Co
     new
 }
 
-/// A soft clash: one attendee tied to two sessions that overlap.
+/// A soft clash: one attendee tied to two sessions that overlap, and there for both.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Clash {
     pub handle: String,
     pub first: String,
     pub second: String,
+    /// How the person is tied to each: listed, or through a team or a plenary.
+    pub first_tie: Drawn,
+    pub second_tie: Drawn,
 }
 
 /// Every attendee clash: for each person, each pair of overlapping scheduled sessions they are
-/// required at or interested in.
+/// tied to (required, interested, through an audience team or a plenary) and there for.
 pub fn clashes(event: &Event) -> Vec<Clash> {
-    // The first of a repeated id is the session, as in `Index`.
-    let mut sessions: HashMap<&str, &Session> = HashMap::default();
-    for s in &event.sessions {
-        sessions.entry(s.id.as_str()).or_insert(s);
-    }
+    clashes_in(&Index::new(event))
+}
+
+/// [`clashes`] with an index already built.
+pub fn clashes_in(index: &Index<'_>) -> Vec<Clash> {
+    let event = index.event;
     let day_order: HashMap<&str, usize> = event
         .days
         .iter()
@@ -416,20 +677,30 @@ pub fn clashes(event: &Event) -> Vec<Clash> {
         .collect();
     // One sorted list of (person, day, start, session) instead of a map per person: at
     // conference size this is most of `check`'s work.
-    let mut ties: Vec<(&str, usize, Placement<'_>, &str)> = event
-        .participants
-        .iter()
-        .filter_map(|p| {
-            let at = sessions.get(p.session.as_str())?.placement()?;
-            let day = day_order.get(at.day).copied().unwrap_or(usize::MAX);
-            Some((p.handle.as_str(), day, at, p.session.as_str()))
-        })
-        .collect();
+    let mut ties: Vec<(&str, usize, Placement<'_>, &str, Drawn)> = Vec::new();
+    for s in &event.sessions {
+        // The first of a repeated id is the session, as in `Index`.
+        let first = index.session(&s.id).is_some_and(|f| std::ptr::eq(f, s));
+        let Some(at) = s.placement().filter(|_| first) else {
+            continue;
+        };
+        let day = day_order.get(at.day).copied().unwrap_or(usize::MAX);
+        for (handle, drawn) in index.attendance(s, Some((at.day, at.span))) {
+            // A required person who cannot be there breaks a hard rule; it is not a clash too.
+            let away = drawn == Drawn::Required
+                && index
+                    .attendee(handle)
+                    .is_some_and(|a| !present(event, a, at.day, at.span));
+            if !away {
+                ties.push((handle, day, at, s.id.as_str(), drawn));
+            }
+        }
+    }
     ties.sort_unstable_by(|a, b| (a.0, a.1, a.2.span.start, a.3).cmp(&(b.0, b.1, b.2.span.start, b.3)));
     ties.dedup_by(|a, b| a.0 == b.0 && a.3 == b.3);
     let mut found = Vec::new();
-    for (i, (handle, day, pa, a)) in ties.iter().enumerate() {
-        for (other, other_day, pb, b) in &ties[i + 1..] {
+    for (i, (handle, day, pa, a, tie_a)) in ties.iter().enumerate() {
+        for (other, other_day, pb, b, tie_b) in &ties[i + 1..] {
             if other != handle || other_day != day || pb.span.start >= pa.span.end {
                 break;
             }
@@ -437,9 +708,85 @@ pub fn clashes(event: &Event) -> Vec<Clash> {
                 handle: handle.to_string(),
                 first: a.to_string(),
                 second: b.to_string(),
+                first_tie: *tie_a,
+                second_tie: *tie_b,
             });
         }
     }
     found.sort_by(|x, y| (&x.handle, &x.first, &x.second).cmp(&(&y.handle, &y.first, &y.second)));
     found
+}
+
+/// A person who wants a session (listed as interested, or in one of its audience teams) but
+/// is not there at its time: a missed session, like a clash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Away {
+    pub handle: String,
+    pub session: String,
+    pub tie: Drawn,
+    /// Why, in words ("ferris is not at the event on sat (their days: thu, fri)").
+    pub reason: String,
+}
+
+/// Everyone who wants a scheduled session but is not there for it. People who declined the
+/// event want nothing; plenaries are left out (nobody chose them, and everyone away that day
+/// would be listed).
+pub fn away(index: &Index<'_>) -> Vec<Away> {
+    let event = index.event;
+    let mut found = Vec::new();
+    for s in &event.sessions {
+        let Some(at) = s.placement() else { continue };
+        let mut wanting: Vec<(&Attendee, Drawn)> = index
+            .participants(&s.id)
+            .iter()
+            .filter(|p| p.role == Tie::Interested)
+            .filter_map(|p| Some((index.attendee(&p.handle)?, Drawn::Interested)))
+            .collect();
+        for team in &s.audience {
+            let members = index.members.get(&team.to_lowercase()).map_or(&[][..], Vec::as_slice);
+            wanting.extend(members.iter().map(|a| (*a, Drawn::Team)));
+        }
+        wanting.sort_by(|a, b| (&a.0.handle, a.1).cmp(&(&b.0.handle, b.1)));
+        wanting.dedup_by(|later, first| later.0.handle == first.0.handle);
+        for (person, tie) in wanting {
+            if person.status == Status::Declined {
+                continue;
+            }
+            if let Some(reason) = absence(event, person, at.day, at.span) {
+                found.push(Away {
+                    handle: person.handle.clone(),
+                    session: s.id.clone(),
+                    tie,
+                    reason,
+                });
+            }
+        }
+    }
+    found.sort_by(|x, y| (&x.handle, &x.session).cmp(&(&y.handle, &y.session)));
+    found
+}
+
+/// Scheduled sessions whose soft preference (morning, afternoon, a day) is not met.
+pub fn preferences_unmet(event: &Event) -> Vec<&Session> {
+    event
+        .sessions
+        .iter()
+        .filter(|s| {
+            let (Some(prefer), Some(at)) = (&s.prefer, s.placement()) else {
+                return false;
+            };
+            !prefer.met(at.day, at.span)
+        })
+        .collect()
+}
+
+/// The start or end of `span` on `date` when it is a local time that never happens in `zone`
+/// (the hour skipped when clocks go forward), else `None`. An unknown zone has no gaps.
+pub fn missing_time(zone: &str, date: chrono::NaiveDate, span: Span) -> Option<Time> {
+    use chrono::TimeZone;
+    let zone: chrono_tz::Tz = zone.parse().ok()?;
+    [span.start, span.end].into_iter().find(|t| {
+        let local = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(t.minutes().into());
+        zone.from_local_datetime(&local).earliest().is_none()
+    })
 }

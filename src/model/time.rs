@@ -17,6 +17,12 @@ impl Time {
     /// 24:00, the end of a day; allowed as a closing time.
     pub const END_OF_DAY: Time = Time(24 * 60);
 
+    /// A time known at compile time; panics (at compile time, in a const) when invalid.
+    pub const fn at(hours: u16, minutes: u16) -> Time {
+        assert!(minutes < 60 && hours * 60 + minutes <= 24 * 60);
+        Time(hours * 60 + minutes)
+    }
+
     pub fn from_minutes(minutes: u32) -> Option<Time> {
         (minutes <= 24 * 60).then_some(Time(minutes as u16))
     }
@@ -29,16 +35,28 @@ impl Time {
         u32::from(self.0)
     }
 
+    /// The next multiple of `step` minutes at or after this time (at most 24:00).
+    pub fn round_up(self, step: u32) -> Time {
+        let minutes = self.minutes().div_ceil(step) * step;
+        Time::from_minutes(minutes).unwrap_or(Time::END_OF_DAY)
+    }
+
     /// This time plus `duration` minutes, or `None` past the end of the day.
     pub fn plus(self, duration: u32) -> Option<Time> {
         Time::from_minutes(self.minutes() + duration)
     }
 
-    /// Parses `9:30`, `09:30` or `24:00`.
+    /// Parses `9:30`, `09:30` or `24:00`, and `09:30:00` as spreadsheets save times (whole
+    /// minutes only).
     pub fn parse(text: &str) -> Result<Time, String> {
         let text = text.trim();
         let bad = || format!("'{text}' is not a time (valid: HH:MM, 00:00 to 24:00, e.g. 09:30)");
-        let (h, m) = text.split_once(':').ok_or_else(bad)?;
+        let minutes_part = match text.len() {
+            8 if text.ends_with(":00") => &text[..5],
+            7 if text.ends_with(":00") => &text[..4],
+            _ => text,
+        };
+        let (h, m) = minutes_part.split_once(':').ok_or_else(bad)?;
         let digits = |s: &str, max_len| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
             return Err(bad());
@@ -48,6 +66,20 @@ impl Time {
             return Err(bad());
         }
         Time::hm(h, m).ok_or_else(bad)
+    }
+}
+
+impl Time {
+    /// Parses when something starts: like [`Time::parse`], but 24:00 (the end of a day,
+    /// which would begin a session of no length on the wrong day) is refused.
+    pub fn parse_start(text: &str) -> Result<Time, String> {
+        match Time::parse(text)? {
+            Time::END_OF_DAY => Err(format!(
+                "'{}' is the end of the day; a session starts by 23:59 (valid: 00:00 to 23:59)",
+                text.trim()
+            )),
+            time => Ok(time),
+        }
     }
 }
 
@@ -108,11 +140,22 @@ pub fn parse_duration(text: &str) -> Result<u32, String> {
         }
         s.parse().map_err(|_| bad())
     };
+    // Minutes after hours are 0 to 59: `1h99` is a typo, not 2h39.
+    let minutes_of_hour = |m: &str| {
+        let m = number(m)?;
+        if m < 60 {
+            Ok(m)
+        } else {
+            Err(format!(
+                "'{text}' is not a duration: minutes after the hours must be 0 to 59"
+            ))
+        }
+    };
     let minutes = if let Some((h, m)) = text.split_once('h') {
         let m = m.strip_suffix('m').unwrap_or(m);
-        number(h)? * 60 + if m.is_empty() { 0 } else { number(m)? }
+        number(h)? * 60 + if m.is_empty() { 0 } else { minutes_of_hour(m)? }
     } else if let Some((h, m)) = text.split_once(':') {
-        number(h)? * 60 + number(m)?
+        number(h)? * 60 + minutes_of_hour(m)?
     } else {
         number(
             text.strip_suffix("min")
@@ -147,7 +190,12 @@ mod tests {
         assert_eq!(Time::parse("9:30").unwrap().to_string(), "09:30");
         assert_eq!(Time::parse("09:30").unwrap().minutes(), 570);
         assert_eq!(Time::parse("24:00").unwrap(), Time::END_OF_DAY);
-        for bad in ["25:00", "9", "9:3", "09:60", "24:01", "", "ab:cd", "-1:00", "9:30:00"] {
+        // Spreadsheets save whole-minute times with seconds.
+        assert_eq!(Time::parse("09:30:00").unwrap().to_string(), "09:30");
+        assert_eq!(Time::parse("9:30:00").unwrap().to_string(), "09:30");
+        for bad in [
+            "25:00", "9", "9:3", "09:60", "24:01", "", "ab:cd", "-1:00", "9:30:15", "09:30:0x",
+        ] {
             assert!(Time::parse(bad).is_err(), "{bad} should not parse");
         }
     }
@@ -160,11 +208,19 @@ mod tests {
         assert_eq!(parse_duration("1h30m").unwrap(), 90);
         assert_eq!(parse_duration("2h").unwrap(), 120);
         assert_eq!(parse_duration("1:15").unwrap(), 75);
-        for bad in ["0", "-5", "h", "1h-3", "abc", "", "99999"] {
+        for bad in ["0", "-5", "h", "1h-3", "abc", "", "99999", "1h99", "1h60", "1:75"] {
             assert!(parse_duration(bad).is_err(), "{bad} should not parse");
         }
         assert_eq!(format_duration(90), "1h30");
         assert_eq!(format_duration(45), "45m");
+    }
+
+    #[test]
+    fn rounds_up_to_a_step() {
+        let t = |s| Time::parse(s).unwrap();
+        assert_eq!(t("14:03").round_up(5), t("14:05"));
+        assert_eq!(t("14:05").round_up(5), t("14:05"));
+        assert_eq!(t("23:58").round_up(5), Time::END_OF_DAY);
     }
 
     #[test]

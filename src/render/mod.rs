@@ -2,11 +2,13 @@
 //! programs and chat. Nothing here reads files or knows about commands.
 
 pub mod agenda;
+pub mod changes;
 pub mod frab;
 pub mod html;
 pub mod ics;
 pub mod pdf;
 pub mod site;
+pub mod visible;
 
 use std::io::IsTerminal;
 
@@ -14,6 +16,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArran
 use serde_json::{Map, Value};
 
 use crate::store::guard;
+pub use visible::{visible, visible_line};
 
 /// How a listing is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -28,6 +31,9 @@ pub enum Format {
     Md,
 }
 
+/// Below this many columns a grid of several columns is unreadable: rows are stacked instead.
+const NARROW: u16 = 55;
+
 /// Where and how people-facing output is drawn.
 #[derive(Clone, Copy, Debug)]
 pub struct Terminal {
@@ -38,16 +44,29 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// Reads the width from `COLUMNS`, else the terminal, else 100 (output to a pipe or file).
-    /// Colour only on a terminal, never with `NO_COLOR` set.
+    /// The width people will read at: `COLUMNS` when set (scripts and tests pin it), else
+    /// standard output's terminal, else the controlling terminal (a table piped to `less`
+    /// or `head` is still read there), else 80. Colour only on a terminal, never with
+    /// `NO_COLOR` set.
     pub fn detect(to_file: bool) -> Terminal {
         let tty = !to_file && std::io::stdout().is_terminal();
         let from_env = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse::<u16>().ok())
             .filter(|w| *w >= 20);
-        let from_tty = || tty.then(|| Table::new().width()).flatten();
-        let width = from_env.or_else(from_tty).unwrap_or(100);
+        let from_stdout = || tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0)).flatten();
+        let from_controlling = || {
+            (!to_file)
+                .then(|| std::fs::File::open("/dev/tty").ok())
+                .flatten()
+                .and_then(|tty| terminal_size::terminal_size_of(&tty))
+                .map(|(w, _)| w.0)
+        };
+        let width = from_env
+            .or_else(from_stdout)
+            .or_else(from_controlling)
+            .filter(|w| *w >= 20)
+            .unwrap_or(80);
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Terminal {
             width,
@@ -191,10 +210,13 @@ impl Listing {
     }
 
     fn table(&self, terminal: Terminal) -> String {
+        if terminal.width < NARROW {
+            return self.stacked(terminal);
+        }
         let shown = self.shown_columns();
         let mut out = String::new();
         if self.is_empty() {
-            out += &self.empty_message;
+            out += &visible(&self.empty_message);
             out.push('\n');
         }
         for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
@@ -202,6 +224,7 @@ impl Listing {
                 if !out.is_empty() {
                     out.push('\n');
                 }
+                let heading = visible_line(heading);
                 out += &if terminal.color {
                     format!("\x1b[1m{heading}\x1b[0m\n")
                 } else {
@@ -224,7 +247,7 @@ impl Listing {
                 table.force_no_tty();
             }
             table.set_header(shown.iter().map(|&i| {
-                let cell = Cell::new(self.header_for_people(i));
+                let cell = Cell::new(visible_line(&cut(self.header_for_people(i))));
                 if terminal.color {
                     cell.add_attribute(Attribute::Bold)
                 } else {
@@ -233,7 +256,7 @@ impl Listing {
             }));
             for row in &section.rows {
                 table.add_row(shown.iter().map(|&i| {
-                    let cell = Cell::new(text(&row[i], ", "));
+                    let cell = Cell::new(visible(&cut(&text(&row[i], ", "))));
                     if self.right_aligned.contains(&self.columns[i]) {
                         cell.set_alignment(CellAlignment::Right)
                     } else {
@@ -252,14 +275,69 @@ impl Listing {
             {
                 column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
             }
-            for (pos, &i) in shown.iter().enumerate() {
-                if self.unbroken.contains(&self.columns[i])
-                    && let Some(column) = table.column_mut(pos)
-                {
-                    column.set_constraint(ColumnConstraint::ContentWidth);
+            // Unbroken columns keep their width only while they leave the others a third of the
+            // line; else the others would be squeezed to a letter per line.
+            let widths = table.column_max_content_widths();
+            let unbroken: Vec<usize> = (0..shown.len())
+                .filter(|&pos| self.unbroken.contains(&self.columns[shown[pos]]))
+                .collect();
+            let unbroken_width: usize = unbroken.iter().map(|&pos| usize::from(widths[pos]) + 3).sum();
+            if unbroken_width <= usize::from(terminal.width) * 2 / 3 {
+                for pos in unbroken {
+                    if let Some(column) = table.column_mut(pos) {
+                        column.set_constraint(ColumnConstraint::ContentWidth);
+                    }
                 }
             }
             out += &table.to_string();
+            out.push('\n');
+        }
+        for line in &self.footer {
+            out += &wrap(&visible(&cut(line)), terminal.width as usize);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// For a terminal too narrow for a grid: each row as `header: value` lines, rows apart.
+    fn stacked(&self, terminal: Terminal) -> String {
+        let shown = self.shown_columns();
+        let mut out = String::new();
+        if self.is_empty() {
+            out += &self.empty_message;
+            out.push('\n');
+        }
+        let label_width = shown
+            .iter()
+            .map(|&i| self.header_for_people(i).chars().count())
+            .max()
+            .unwrap_or(0);
+        let value_width = usize::from(terminal.width).saturating_sub(label_width + 2).max(10);
+        for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
+            if let Some(heading) = &section.heading {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out += heading;
+                out.push('\n');
+            }
+            for row in &section.rows {
+                out.push('\n');
+                for &i in &shown {
+                    let value = text(&row[i], ", ");
+                    if value.is_empty() {
+                        continue;
+                    }
+                    let label = self.header_for_people(i);
+                    let wrapped = wrap(&value.replace('\n', " "), value_width);
+                    for (n, line) in wrapped.lines().enumerate() {
+                        let head = if n == 0 { format!("{label}:") } else { String::new() };
+                        out += &format!("{head:<width$} {line}\n", width = label_width + 1);
+                    }
+                }
+            }
+        }
+        if !self.footer.is_empty() {
             out.push('\n');
         }
         for line in &self.footer {
@@ -303,7 +381,7 @@ impl Listing {
 
     fn markdown(&self) -> String {
         if self.is_empty() {
-            return format!("_{}_\n", self.empty_message);
+            return format!("_{}_\n", markdown_escape(&self.empty_message));
         }
         let shown = self.shown_columns();
         let mut out = String::new();
@@ -312,10 +390,15 @@ impl Listing {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                out += &format!("### {heading}\n\n");
+                out += &format!("### {}\n\n", markdown_escape(heading));
             }
             let cells = |row: Vec<String>| format!("| {} |\n", row.join(" | "));
-            out += &cells(shown.iter().map(|&i| self.header_for_people(i).to_string()).collect());
+            out += &cells(
+                shown
+                    .iter()
+                    .map(|&i| markdown_escape(self.header_for_people(i)))
+                    .collect(),
+            );
             out += &cells(
                 shown
                     .iter()
@@ -334,7 +417,7 @@ impl Listing {
             }
         }
         for line in &self.footer {
-            out += &format!("\n{line}\n");
+            out += &format!("\n{}\n", markdown_escape(line));
         }
         out
     }
@@ -376,12 +459,41 @@ pub fn text(value: &Value, separator: &str) -> String {
     }
 }
 
+/// A cell for Zulip or GitHub: shown as the text it is, never acting. Every ASCII character
+/// that starts something in Markdown inside a table cell (links and images `[`, emphasis,
+/// `@**all**` mentions, raw HTML and entities, code, Zulip's `$$` math) is backslash-escaped,
+/// as CommonMark allows for any ASCII punctuation;
+/// characters that act on a terminal show as escapes; long cells are cut.
 fn markdown_escape(cell: &str) -> String {
     // A second line indented under the first (a title's team) reads as "title · team".
-    cell.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace("\n  ", " · ")
-        .replace(['\n', '\r'], " ")
+    let cell = cell.replace("\n  ", " · ").replace(['\n', '\r'], " ");
+    let cell = cut(&cell);
+    let mut out = String::with_capacity(cell.len() + 8);
+    for c in visible(&cell).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '@' | '~' | '&' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The most characters a table or Markdown cell shows: a longer one is cut, so one huge cell
+/// (a 10 MB word) costs no more than its share of the output.
+pub const CELL_LIMIT: usize = 300;
+
+/// `text` cut to [`CELL_LIMIT`] characters, saying how much was left out.
+pub fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CELL_LIMIT) {
+        None => text.into(),
+        Some((at, _)) => {
+            let rest = text[at..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..at]).into()
+        }
+    }
 }
 
 /// A cell from an optional value: null when absent.

@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::agenda::{Agenda, Item};
 use super::frab::escape;
-use crate::model::{Day, Kind, Room, Span, Time};
+use crate::model::publish::{self, Change, ChangeKind, History, Place, Schedule};
+use crate::model::{Day, Event, Kind, Room, Span, Time};
 
 /// Gaps shorter than this are changeovers, not room for an ad-hoc session.
 const SHORTEST_GAP: u32 = 15;
@@ -49,19 +50,27 @@ enum Row<'a> {
     Free(Span),
 }
 
-fn rows<'a>(items: &[&'a Item<'a>], day: &Day) -> Vec<Row<'a>> {
-    let mut rows = Vec::new();
+/// The room's sessions, and the gaps in its opening hours when nothing keeps it busy: neither
+/// its own sessions nor a plenary anywhere (nothing may run during one), so every gap shown can
+/// really be booked.
+fn rows<'a>(items: &[&'a Item<'a>], busy: &[Span], day: &Day) -> Vec<Row<'a>> {
+    let mut free = Vec::new();
     let mut at = day.opens;
-    for item in items {
-        if item.span.start.minutes() >= at.minutes() + SHORTEST_GAP {
-            rows.push(Row::Free(Span::new(at, item.span.start)));
+    for span in busy {
+        if span.start.minutes() >= at.minutes() + SHORTEST_GAP {
+            free.push(Span::new(at, span.start));
         }
-        rows.push(Row::Session(item));
-        at = at.max(item.span.end);
+        at = at.max(span.end);
     }
     if day.closes.minutes() >= at.minutes() + SHORTEST_GAP {
-        rows.push(Row::Free(Span::new(at, day.closes)));
+        free.push(Span::new(at, day.closes));
     }
+    let mut rows: Vec<Row<'a>> = items.iter().map(|i| Row::Session(i)).collect();
+    rows.extend(free.into_iter().map(Row::Free));
+    rows.sort_by_key(|r| match r {
+        Row::Session(i) => i.span,
+        Row::Free(span) => *span,
+    });
     rows
 }
 
@@ -110,7 +119,7 @@ pub fn door_sign(agenda: &Agenda<'_>, room: &Room, day: &Day, version: &str) -> 
         .into_iter()
         .filter(|i| i.room.id == room.id)
         .collect();
-    let rows = rows(&items, day);
+    let rows = rows(&items, &agenda.event.busy_spans(&day.day, &room.id), day);
     // About how many lines the list takes printed (a title wraps at ~40 characters), against the
     // ~14 that fit a page at full size.
     let lines: f32 = rows
@@ -229,6 +238,143 @@ pub fn sign_list(agenda: &Agenda<'_>, rooms: &[&Room], days: &[&Day]) -> String 
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n</body>\n</html>\n");
+    out
+}
+
+const CHANGES_STYLE: &str = r#"
+:root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1f; }
+body { margin: 0 auto; padding: 1rem; max-width: 50rem; line-height: 1.4; }
+a { color: #8a3b12; }
+section { border-top: 1px solid #ddd; margin-top: 1.25rem; }
+section.draft { border-top: 4px dashed #c98a1b; }
+h2 { margin: 0.75rem 0 0.25rem; font-size: 1.3rem; }
+h3 { margin: 0.75rem 0 0.25rem; font-size: 1rem; }
+.when { color: #555; margin: 0; }
+.note { font-style: italic; }
+ul { padding-left: 1.2rem; margin: 0.25rem 0; }
+li { margin: 0.2rem 0; overflow-wrap: anywhere; }
+.was { color: #8a1b1b; }
+.now { color: #1b5e20; }
+@media print { a { color: inherit; text-decoration: none; } }
+"#;
+
+/// Where and when a published session was: `Thu 21 May 11:30–13:00, Wilhelmina Room`.
+fn place_text(event: &Event, place: &Place) -> String {
+    let day = event.day(&place.day).map_or_else(|| place.day.clone(), Day::label);
+    format!("{day} {}–{}, {}", place.start, place.end, event.room_name(&place.room))
+}
+
+/// One change as a list item: the session, and what it was and is in the way that changed.
+fn change_item(event: &Event, change: &Change) -> String {
+    let before = change.before.as_ref();
+    let after = change.after.as_ref();
+    let place = |entry: Option<&publish::Entry>| {
+        entry
+            .and_then(|e| e.place.as_ref())
+            .map_or_else(String::new, |p| escape(&place_text(event, p)))
+    };
+    let day_time = |entry: Option<&publish::Entry>| {
+        entry.and_then(|e| e.place.as_ref()).map_or_else(String::new, |p| {
+            let day = event.day(&p.day).map_or_else(|| p.day.clone(), Day::label);
+            escape(&format!("{day} {}–{}", p.start, p.end))
+        })
+    };
+    let room = |entry: Option<&publish::Entry>| {
+        entry
+            .and_then(|e| e.place.as_ref())
+            .map_or_else(String::new, |p| escape(event.room_name(&p.room)))
+    };
+    let title = |entry: Option<&publish::Entry>| entry.map_or_else(String::new, |e| escape(&e.title));
+    let was_is =
+        |was: String, is: String| format!("<span class=\"was\">{was}</span> → <span class=\"now\">{is}</span>");
+    let what = match change.kind {
+        ChangeKind::Added => format!("<span class=\"now\">{}</span>", place(after)),
+        ChangeKind::Cancelled => format!("<span class=\"was\"><s>{}</s></span>", place(before)),
+        ChangeKind::Moved | ChangeKind::Lengthened | ChangeKind::Shortened => was_is(day_time(before), day_time(after)),
+        ChangeKind::Reroomed => was_is(room(before), room(after)),
+        ChangeKind::Retitled => was_is(title(before), title(after)),
+    };
+    format!(
+        "<li><strong>{}</strong> ({}): {what}</li>",
+        escape(change.title()),
+        escape(&change.session)
+    )
+}
+
+/// Changes grouped under a heading per kind.
+fn change_list(out: &mut String, event: &Event, changes: &[Change]) {
+    let mut kinds: Vec<ChangeKind> = changes.iter().map(|c| c.kind).collect();
+    kinds.dedup();
+    for kind in kinds {
+        let _ = writeln!(out, "<h3>{}</h3>\n<ul>", kind.heading());
+        for change in changes.iter().filter(|c| c.kind == kind) {
+            out.push_str(&change_item(event, change));
+            out.push('\n');
+        }
+        out.push_str("</ul>\n");
+    }
+}
+
+/// `changes.html`: every published version, newest first, with what changed since the one
+/// before, and above them the changes not published yet.
+pub fn changelog(event: &Event, history: &History) -> String {
+    let zone: chrono_tz::Tz = event.info.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&zone).format("%a %-d %B %Y %H:%M").to_string();
+    let mut out = String::new();
+    let title = format!("{}: changes", event.info.name);
+    head(&mut out, &title, CHANGES_STYLE);
+    let _ = writeln!(
+        out,
+        "<body>\n<h1>{}</h1>\n<p><a href=\"index.html\">Timetable</a> · <a href=\"now.html\">Now and next</a> · \
+         times in {}</p>",
+        escape(&title),
+        escape(&event.info.timezone)
+    );
+    let Some(last) = history.last() else {
+        out.push_str("<p>Nothing is published yet: the timetable is a draft.</p>\n</body>\n</html>\n");
+        return out;
+    };
+    let pending = publish::changes(&history.schedule(last.number), &Schedule::current(event));
+    if !pending.is_empty() {
+        let _ = writeln!(
+            out,
+            "<section class=\"draft\" id=\"unpublished\">\n<h2>Not published yet</h2>\n\
+             <p class=\"when\">Changes since version {}; the timetable already shows them.</p>",
+            last.number
+        );
+        change_list(&mut out, event, &pending);
+        out.push_str("</section>\n");
+    }
+    for (i, version) in history.versions.iter().enumerate().rev() {
+        let _ = writeln!(
+            out,
+            "<section id=\"v{n}\">\n<h2>Version {n}</h2>\n<p class=\"when\">published {}</p>",
+            local(version.published_at),
+            n = version.number
+        );
+        if !version.note.is_empty() {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&version.note));
+        }
+        let schedule = history.schedule(version.number);
+        match i.checked_sub(1).map(|p| &history.versions[p]) {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "<p>First published, with {} sessions on the agenda.</p>",
+                    schedule.scheduled()
+                );
+            }
+            Some(previous) => {
+                let changes = publish::changes(&history.schedule(previous.number), &schedule);
+                if changes.is_empty() {
+                    out.push_str("<p>No change to the agenda.</p>\n");
+                }
+                change_list(&mut out, event, &changes);
+            }
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</body>\n</html>\n");
     out
 }
 

@@ -6,6 +6,7 @@
 //! A change that fails (the closure returns an error) writes nothing.
 
 mod atomic;
+pub mod merge;
 mod records;
 pub mod sample;
 mod table;
@@ -16,9 +17,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub use crate::model::natural_cmp;
+use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
-pub use records::{Record, timezone};
+pub use records::{Record, field_changes, timezone};
 pub use table::{guard, unguard};
 
 /// A foreign CSV file: its header as written, and each row's line and cells.
@@ -33,6 +36,7 @@ pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
         file: "",
         columns: &[],
         required: &[],
+        key: &[],
     };
     let rows = table::parse(path, &bytes, &ANY)?;
     let records = rows
@@ -54,8 +58,95 @@ pub const FILES: [&str; 7] = [
     "participants.csv",
 ];
 
+/// The published versions (see `allhands publish`): absent until the first one.
+pub const PUBLISH_FILES: [&str; 2] = ["versions.csv", "published.csv"];
+
+/// Whether `file` is one the store of the data folder it sits in owns: a data file, the lock,
+/// the journal or a temp file, in a folder that holds an event. Output (`-o`) never goes there.
+/// Names are compared without case, as a case-insensitive file system would.
+pub fn owns(file: &Path) -> bool {
+    let (Some(folder), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let lower = name.to_ascii_lowercase();
+    let owned = FILES.contains(&lower.as_str())
+        || lower.starts_with(".allhands")
+        || (lower.starts_with('.') && lower.ends_with(".tmp"));
+    owned && folder.join("event.csv").is_file()
+}
+
 /// Keeps the lock, journal and temp files out of the organizers' git history.
-const GITIGNORE: &str = ".allhands.lock\n.allhands.journal\n.*.tmp\n";
+const GITIGNORE: [&str; 3] = [".allhands.lock", ".allhands.journal", ".*.tmp"];
+
+/// The `.gitattributes` line that has git merge a data file with `allhands merge-file`
+/// (configured as the merge driver `allhands` by `allhands git-setup`).
+fn gitattributes_line(file: &str) -> String {
+    format!("/{file} merge=allhands")
+}
+
+/// `existing` with each of `lines` it lacks added at its end; everything there is kept.
+fn with_lines(existing: &str, lines: &[String]) -> String {
+    let mut text = existing.to_string();
+    for line in lines {
+        if !existing.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The data folder's `.gitignore` and `.gitattributes` with the lines allhands needs added,
+/// each only if it changes.
+fn git_files(dir: &Path) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let needs = [
+        (".gitignore", GITIGNORE.map(String::from).to_vec()),
+        (
+            ".gitattributes",
+            FILES
+                .iter()
+                .chain(&PUBLISH_FILES)
+                .map(|f| gitattributes_line(f))
+                .collect(),
+        ),
+    ];
+    let mut files = Vec::new();
+    for (name, lines) in needs {
+        let path = dir.join(name);
+        let existing = match fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::Data {
+                file: path.clone(),
+                line: None,
+                column: None,
+                message: "is not UTF-8 text; allhands needs to add lines to it".into(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::io(&path)(e)),
+        };
+        let text = with_lines(&existing, &lines);
+        if text != existing {
+            files.push((name, text.into_bytes()));
+        }
+    }
+    Ok(files)
+}
+
+/// Adds the lines allhands needs to the data folder's `.gitignore` and `.gitattributes`
+/// (keeping what is there), under the lock. Returns the files it changed.
+pub fn write_git_files(dir: &Path) -> Result<Vec<&'static str>> {
+    let _lock = atomic::lock_exclusive(dir)?;
+    let files = git_files(dir)?;
+    atomic::commit(dir, &files)?;
+    Ok(files.into_iter().map(|(name, _)| name).collect())
+}
 
 /// A data folder on disk.
 pub struct Store {
@@ -89,15 +180,15 @@ impl Store {
 
     /// Loads the whole event under a shared lock.
     pub fn load(&self) -> Result<Event> {
-        let _lock = atomic::lock_shared(&self.dir)?;
-        Ok(self.read_all()?.event)
+        let lock = atomic::lock_shared(&self.dir)?;
+        Ok(self.read_all(&lock)?.event)
     }
 
     /// Runs `change` on the event under the exclusive lock and saves what it changed.
     /// If `change` fails, nothing is written.
     pub fn update<T>(&self, change: impl FnOnce(&mut Event) -> Result<T>) -> Result<T> {
-        let _lock = atomic::lock_exclusive(&self.dir)?;
-        let loaded = self.read_all()?;
+        let lock = atomic::lock_exclusive(&self.dir)?;
+        let loaded = self.read_all(&lock)?;
         let mut event = loaded.event.clone();
         let result = change(&mut event)?;
         let files = changed_files(&loaded, &mut event);
@@ -105,9 +196,105 @@ impl Store {
         Ok(result)
     }
 
-    fn read_all(&self) -> Result<Loaded> {
+    /// Loads the event and its published versions under one shared lock, so they agree.
+    pub fn load_with_history(&self) -> Result<(Event, History)> {
+        let lock = atomic::lock_shared(&self.dir)?;
+        let event = self.read_all(&lock)?.event;
+        let history = self.read_history(&lock, &mut HashMap::new())?;
+        Ok((event, history))
+    }
+
+    /// Records a new published version: under the exclusive lock, `publish` gets the event
+    /// and the history to add to. Both publishing files are replaced in one journaled commit;
+    /// if `publish` fails, nothing is written. The event's own files are never written here.
+    pub fn publish<T>(&self, publish: impl FnOnce(&Event, &mut History) -> Result<T>) -> Result<T> {
+        let lock = atomic::lock_exclusive(&self.dir)?;
+        let event = self.read_all(&lock)?.event;
         let mut headers = HashMap::new();
-        let info: Vec<EventInfo> = self.read_file(&mut headers)?;
+        let before = self.read_history(&lock, &mut headers)?;
+        let mut history = before.clone();
+        let result = publish(&event, &mut history)?;
+        if history != before {
+            sort_by_key(&mut history.versions);
+            sort_by_key(&mut history.published);
+            let files = [
+                (PUBLISH_FILES[0], file_bytes(&headers, &history.versions)),
+                (PUBLISH_FILES[1], file_bytes(&headers, &history.published)),
+            ];
+            atomic::commit(&self.dir, &files)?;
+        }
+        Ok(result)
+    }
+
+    /// The published versions; none when the files are not there yet. Every row must belong
+    /// to a recorded version, and versions are numbered 1, 2, 3, ... without gaps.
+    fn read_history(&self, lock: &atomic::Lock, headers: &mut HashMap<&'static str, table::Layout>) -> Result<History> {
+        let present = PUBLISH_FILES.map(|f| self.dir.join(f).is_file());
+        if present == [false, false] {
+            return Ok(History::default());
+        }
+        if let Some(i) = present.iter().position(|p| !p) {
+            return Err(Error::Data {
+                file: self.dir.join(PUBLISH_FILES[i]),
+                line: None,
+                column: None,
+                message: format!(
+                    "is missing while {} is there; `allhands publish` writes both (restore it from git)",
+                    PUBLISH_FILES[1 - i]
+                ),
+            });
+        }
+        let mut versions: Vec<Version> = self.read_file(lock, headers)?;
+        let published: Vec<Published> = self.read_file(lock, headers)?;
+        versions.sort_by_key(|v| v.number);
+        let located = |file: &str, line: u64, column: &str, message: String| Error::Data {
+            file: self.dir.join(file),
+            line: Some(line),
+            column: Some(column.to_string()),
+            message,
+        };
+        for (expected, v) in (1..).zip(&versions) {
+            if v.number != expected {
+                return Err(located(
+                    PUBLISH_FILES[0],
+                    v.line,
+                    "version",
+                    format!(
+                        "version {} where {expected} was expected (versions are 1, 2, 3, ... once each)",
+                        v.number
+                    ),
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &published {
+            if !versions.iter().any(|v| v.number == p.version) {
+                return Err(located(
+                    PUBLISH_FILES[1],
+                    p.line,
+                    "version",
+                    format!(
+                        "version {} is not in versions.csv (valid: 1 to {})",
+                        p.version,
+                        versions.len()
+                    ),
+                ));
+            }
+            if !seen.insert((p.version, p.session.as_str())) {
+                return Err(located(
+                    PUBLISH_FILES[1],
+                    p.line,
+                    "session",
+                    format!("{} appears twice in version {}", p.session, p.version),
+                ));
+            }
+        }
+        Ok(History { versions, published })
+    }
+
+    fn read_all(&self, lock: &atomic::Lock) -> Result<Loaded> {
+        let mut headers = HashMap::new();
+        let info: Vec<EventInfo> = self.read_file(lock, &mut headers)?;
         let info = match <[EventInfo; 1]>::try_from(info) {
             Ok([info]) => info,
             Err(rows) => {
@@ -120,25 +307,30 @@ impl Store {
             }
         };
         // Days in date order, whatever the file's order: "first day" means the earliest.
-        let mut days: Vec<crate::model::Day> = self.read_file(&mut headers)?;
+        let mut days: Vec<crate::model::Day> = self.read_file(lock, &mut headers)?;
         days.sort_by_key(|d| d.date);
         Ok(Loaded {
             event: Event {
                 info,
                 days,
-                slots: self.read_file(&mut headers)?,
-                attendees: self.read_file(&mut headers)?,
-                rooms: self.read_file(&mut headers)?,
-                sessions: self.read_file(&mut headers)?,
-                participants: self.read_file(&mut headers)?,
+                slots: self.read_file(lock, &mut headers)?,
+                attendees: self.read_file(lock, &mut headers)?,
+                rooms: self.read_file(lock, &mut headers)?,
+                sessions: self.read_file(lock, &mut headers)?,
+                participants: self.read_file(lock, &mut headers)?,
             },
             headers,
         })
     }
 
-    fn read_file<T: Record>(&self, headers: &mut HashMap<&'static str, table::Layout>) -> Result<Vec<T>> {
+    /// Reads one file (from where the lock says its current version is) into records.
+    fn read_file<T: Record>(
+        &self,
+        lock: &atomic::Lock,
+        headers: &mut HashMap<&'static str, table::Layout>,
+    ) -> Result<Vec<T>> {
         let path = self.dir.join(T::SCHEMA.file);
-        let bytes = fs::read(&path).map_err(|e| match e.kind() {
+        let bytes = fs::read(lock.source(&self.dir, T::SCHEMA.file)).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Data {
                 file: path.clone(),
                 line: None,
@@ -156,6 +348,8 @@ impl Store {
             header: rows.header,
             raw_header: rows.raw_header,
             crlf: rows.crlf,
+            cr: rows.cr,
+            delimiter: rows.delimiter,
             bom: rows.bom,
         };
         headers.insert(T::SCHEMA.file, layout);
@@ -163,60 +357,41 @@ impl Store {
     }
 }
 
-/// Compares strings so that embedded numbers sort by value: `S2` before `S10`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut a, mut b) = (a, b);
-    loop {
-        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
-            return a.len().cmp(&b.len());
-        };
-        if ca.is_ascii_digit() && cb.is_ascii_digit() {
-            let na = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
-            let nb = b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len());
-            let (da, db) = (a[..na].trim_start_matches('0'), b[..nb].trim_start_matches('0'));
-            let order = da
-                .len()
-                .cmp(&db.len())
-                .then_with(|| da.cmp(db))
-                .then_with(|| na.cmp(&nb));
-            if order != Ordering::Equal {
-                return order;
-            }
-            (a, b) = (&a[na..], &b[nb..]);
-        } else {
-            if ca != cb {
-                return ca.cmp(&cb);
-            }
-            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
-        }
-    }
+/// Orders two sort keys (see [`Record::sort_key`]) column by column, in natural order.
+fn sort_key_cmp(x: &[String], y: &[String]) -> Ordering {
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| natural_cmp(a, b))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
 }
 
 fn sort_by_key<T: Record>(rows: &mut Vec<T>) {
     // Keys are built once per row, not twice per comparison; the sort is stable.
     let mut keyed: Vec<(Vec<String>, T)> = rows.drain(..).map(|r| (r.sort_key(), r)).collect();
-    keyed.sort_by(|(x, _), (y, _)| {
-        x.iter()
-            .zip(y)
-            .map(|(a, b)| natural_cmp(a, b))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
+    keyed.sort_by(|(x, _), (y, _)| sort_key_cmp(x, y));
     rows.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
 /// Serialises one file's records with the header it was loaded with.
 fn file_bytes<T: Record>(headers: &HashMap<&'static str, table::Layout>, rows: &[T]) -> Vec<u8> {
-    let layout = headers.get(T::SCHEMA.file).cloned().unwrap_or_default();
+    write_records(headers.get(T::SCHEMA.file), rows, false).0
+}
+
+/// Serialises records (in the order given) under the header of `layout` (or allhands' own for
+/// a new file); with `mark_rows`, also where each row ends (see [`table::write`]).
+fn write_records<T: Record>(layout: Option<&table::Layout>, rows: &[T], mark_rows: bool) -> (Vec<u8>, Vec<usize>) {
     let extra = rows.iter().flat_map(|r| r.extra().keys().cloned());
     let in_use = |column: &str| rows.iter().any(|r| !r.cell(column).is_empty());
-    let header = table::output_header(
-        &T::SCHEMA,
-        headers.get(T::SCHEMA.file).map(|l| l.header.as_slice()),
-        in_use,
-        extra,
-    );
-    table::write(&header, &layout, rows, |row, column| row.cell(column))
+    let header = table::output_header(&T::SCHEMA, layout.map(|l| l.header.as_slice()), in_use, extra);
+    let default = table::Layout::default();
+    table::write(
+        &header,
+        layout.unwrap_or(&default),
+        rows,
+        |row, column| row.cell(column),
+        mark_rows,
+    )
 }
 
 /// The files whose records differ from what was loaded, sorted and serialised.
@@ -279,8 +454,21 @@ fn serialise(
 
 /// Makes `dir` (if needed) and locks it, refusing a folder that already holds any data file.
 fn new_folder(dir: &Path) -> Result<atomic::Lock> {
+    // Refuse before making anything, so a refused `init` leaves no lock file behind; and again
+    // under the lock, in case another `init` got there first.
+    refuse_existing(dir)?;
     fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let lock = atomic::lock_exclusive(dir)?;
+    refuse_existing(dir)?;
+    Ok(lock)
+}
+
+/// Whether `dir` holds an event (an `event.csv`).
+pub fn holds_event(dir: &Path) -> bool {
+    dir.join("event.csv").exists()
+}
+
+fn refuse_existing(dir: &Path) -> Result<()> {
     if dir.join("event.csv").exists() {
         return Err(Error::Usage(format!(
             "{} already holds an event (event.csv exists); not overwriting it",
@@ -293,14 +481,14 @@ fn new_folder(dir: &Path) -> Result<atomic::Lock> {
             dir.display()
         )));
     }
-    Ok(lock)
+    Ok(())
 }
 
 /// Writes a whole new data folder (for `init`): every file, sorted, under the lock.
 pub fn create(dir: &Path, event: &Event) -> Result<()> {
     let _lock = new_folder(dir)?;
     let mut files = serialise(&mut event.clone(), &HashMap::new(), [true; 7]);
-    files.push((".gitignore", GITIGNORE.as_bytes().to_vec()));
+    files.extend(git_files(dir)?);
     atomic::commit(dir, &files)
 }
 
@@ -313,7 +501,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         sample::write(dir.path()).unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let loaded = store.read_all().unwrap();
+        let lock = atomic::lock_shared(dir.path()).unwrap();
+        let loaded = store.read_all(&lock).unwrap();
         let mut event = loaded.event.clone();
         for (name, bytes) in serialise(&mut event, &loaded.headers, [true; 7]) {
             let original = sample::FILES.iter().find(|(n, _)| *n == name).unwrap().1;
@@ -349,6 +538,37 @@ mod tests {
             .filter(|(a, b)| a != b)
             .collect();
         assert_eq!(changed.len(), 1, "{changed:?}");
+    }
+
+    #[test]
+    fn git_files_keep_what_is_there_and_add_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".gitignore"), "*.bak\n.allhands.lock").unwrap();
+        let spec = crate::plan::generate::Spec {
+            attendees: 3,
+            sessions: 2,
+            rooms: 1,
+            days: 1,
+            slots_per_day: 1,
+            seed: 1,
+        };
+        create(dir.path(), &crate::plan::generate::generate(&spec)).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+            "*.bak\n.allhands.lock\n.allhands.journal\n.*.tmp\n"
+        );
+        let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+        assert_eq!(attributes.lines().count(), FILES.len() + PUBLISH_FILES.len());
+        assert!(attributes.contains("/versions.csv merge=allhands\n"), "{attributes}");
+        assert!(attributes.contains("/attendees.csv merge=allhands\n"), "{attributes}");
+        assert_eq!(write_git_files(dir.path()).unwrap(), Vec::<&str>::new());
+        fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
+        assert_eq!(write_git_files(dir.path()).unwrap(), [".gitattributes"]);
+        let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+        assert!(
+            attributes.starts_with("*.png binary\n/event.csv merge=allhands\n"),
+            "{attributes}"
+        );
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! How each kind of record maps to its CSV file: schema, parsing with validation, writing.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
 use crate::error::Result;
+use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
-    Attendee, Day, EventInfo, Extra, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time, parse_duration,
-    split_list, validate_key,
+    Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
+    parse_duration, split_list, validate_key, validate_line,
 };
 
 /// A record type stored in one CSV file of the data folder.
@@ -18,6 +19,20 @@ pub trait Record: Sized + Clone + PartialEq {
     fn extra(&self) -> &Extra;
     /// What the file is sorted by (a one-record change is a one-line diff).
     fn sort_key(&self) -> Vec<String>;
+}
+
+/// What changed between two versions of a record, column by column, as `duration: 60 -> 90`
+/// (`(none)` for an empty cell): what a confirmation or an import report shows.
+pub fn field_changes<T: Record>(before: &T, after: &T) -> Vec<String> {
+    let shown = |cell: String| if cell.is_empty() { "(none)".to_string() } else { cell };
+    T::SCHEMA
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let (old, new) = (before.cell(column), after.cell(column));
+            (old != new).then(|| format!("{column}: {} -> {}", shown(old), shown(new)))
+        })
+        .collect()
 }
 
 fn list(items: &[String]) -> String {
@@ -32,8 +47,25 @@ fn key(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
     move |cell| validate_key(what, cell).map(|()| cell.to_string())
 }
 
+/// A single-line text cell (no control characters).
+fn line(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
+    move |cell| validate_line(what, cell).map(|()| cell.to_string())
+}
+
+/// A single-line text cell that must not be empty.
+fn required_line(row: &Row<'_>, column: &str, what: &'static str) -> Result<String> {
+    row.required(column)?;
+    row.parse(column, line(what))
+}
+
 fn keys(what: &'static str) -> impl Fn(&str) -> Result<Vec<String>, String> {
     move |cell| {
+        if cell.contains(',') {
+            let example = cell.split(',').map(str::trim).collect::<Vec<_>>().join(";");
+            return Err(format!(
+                "'{cell}' separates items with ',': lists in a cell use ';' (valid: e.g. {example})"
+            ));
+        }
         let items = split_list(cell);
         items.iter().try_for_each(|k| validate_key(what, k))?;
         Ok(items)
@@ -83,13 +115,14 @@ impl Record for EventInfo {
         file: "event.csv",
         columns: &["name", "location", "timezone"],
         required: &["name", "timezone"],
+        key: &[],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let timezone_name = row.required("timezone")?;
         row.parse("timezone", timezone)?;
         Ok(EventInfo {
-            name: row.required("name")?.to_string(),
-            location: row.get("location").to_string(),
+            name: required_line(row, "name", "the event name")?,
+            location: row.parse("location", line("the location"))?,
             timezone: timezone_name.to_string(),
             extra: row.extra(),
         })
@@ -115,6 +148,7 @@ impl Record for Day {
         file: "days.csv",
         columns: &["day", "date", "opens", "closes"],
         required: &["day", "date", "opens", "closes"],
+        key: &["day"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
@@ -150,6 +184,7 @@ impl Record for Slot {
         file: "slots.csv",
         columns: &["day", "start", "end"],
         required: &["day", "start", "end"],
+        key: &["day", "start"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
@@ -186,12 +221,13 @@ impl Record for Attendee {
             "handle", "name", "email", "role", "teams", "days", "arrives", "leaves", "status",
         ],
         required: &["handle", "name", "role", "days", "status"],
+        key: &["handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Attendee {
             handle: row.parse("handle", key("handle"))?,
-            name: row.required("name")?.to_string(),
-            email: row.get("email").to_string(),
+            name: required_line(row, "name", "a name")?,
+            email: row.parse("email", line("an email"))?,
             role: row.parse("role", Role::parse)?,
             teams: row.parse("teams", keys("team"))?,
             days: row
@@ -233,12 +269,13 @@ impl Record for Room {
         file: "rooms.csv",
         columns: &["id", "name", "capacity", "features"],
         required: &["id", "capacity"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let id = row.parse("id", key("room id"))?;
-        let name = match row.get("name") {
-            "" => id.clone(),
-            name => name.to_string(),
+        let name = match row.parse("name", line("a room name"))? {
+            name if name.is_empty() => id.clone(),
+            name => name,
         };
         Ok(Room {
             id,
@@ -270,9 +307,28 @@ impl Record for Session {
     const SCHEMA: Schema = Schema {
         file: "sessions.csv",
         columns: &[
-            "id", "title", "kind", "team", "duration", "needs", "size", "day", "start", "room", "pinned",
+            "id",
+            "title",
+            "kind",
+            "team",
+            "duration",
+            "needs",
+            "size",
+            "day",
+            "start",
+            "room",
+            "pinned",
+            "audience",
+            "days",
+            "not_before",
+            "not_after",
+            "prefer",
+            "apart",
+            "source",
+            "notes",
         ],
         required: &["id", "title", "duration"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let kind = match row.get("kind") {
@@ -281,16 +337,28 @@ impl Record for Session {
         };
         Ok(Session {
             id: row.parse("id", key("session id"))?,
-            title: row.required("title")?.to_string(),
+            title: required_line(row, "title", "a title")?,
             kind,
-            team: row.get("team").to_string(),
+            team: row.parse("team", line("a team"))?,
             duration: row.parse("duration", parse_duration)?,
             needs: row.parse("needs", keys("feature"))?,
             size: row.optional("size", count("size"))?,
             day: row.optional("day", |d| key("day")(d).map(|d| d.to_lowercase()))?,
-            start: row.optional("start", Time::parse)?,
+            start: row.optional("start", Time::parse_start)?,
             room: row.optional("room", key("room id"))?,
             pinned: row.parse("pinned", boolean)?,
+            audience: row.parse("audience", keys("audience team"))?,
+            days: row
+                .parse("days", keys("day"))?
+                .into_iter()
+                .map(|d| d.to_lowercase())
+                .collect(),
+            not_before: row.optional("not_before", Time::parse)?,
+            not_after: row.optional("not_after", Time::parse)?,
+            prefer: row.optional("prefer", Preference::parse)?,
+            apart: row.parse("apart", keys("session id"))?,
+            source: row.get("source").to_string(),
+            notes: row.get("notes").to_string(),
             line: row.line(),
             extra: row.extra(),
         })
@@ -308,6 +376,14 @@ impl Record for Session {
             "start" => opt(&self.start),
             "room" => opt(&self.room),
             "pinned" => self.pinned.to_string(),
+            "audience" => list(&self.audience),
+            "days" => list(&self.days),
+            "not_before" => opt(&self.not_before),
+            "not_after" => opt(&self.not_after),
+            "prefer" => opt(&self.prefer),
+            "apart" => list(&self.apart),
+            "source" => self.source.clone(),
+            "notes" => self.notes.clone(),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -324,6 +400,7 @@ impl Record for Participant {
         file: "participants.csv",
         columns: &["session", "handle", "role"],
         required: &["session", "handle", "role"],
+        key: &["session", "handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Participant {
@@ -347,5 +424,134 @@ impl Record for Participant {
     }
     fn sort_key(&self) -> Vec<String> {
         vec![self.session.clone(), self.handle.clone()]
+    }
+}
+
+fn timestamp(cell: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(cell)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("'{cell}' is not a time stamp (valid: RFC 3339 in UTC, e.g. 2026-05-20T18:00:00Z)"))
+}
+
+fn version_number(cell: &str) -> Result<u32, String> {
+    match cell.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("'{cell}' is not a version number (valid: 1, 2, 3, ...)")),
+    }
+}
+
+impl Record for Version {
+    const SCHEMA: Schema = Schema {
+        file: "versions.csv",
+        columns: &["version", "published_at", "note"],
+        required: &["version", "published_at"],
+        key: &["version"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        Ok(Version {
+            number: row.parse("version", version_number)?,
+            published_at: row.parse("published_at", timestamp)?,
+            note: row.get("note").to_string(),
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        match column {
+            "version" => self.number.to_string(),
+            "published_at" => self.published_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "note" => self.note.clone(),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.number.to_string()]
+    }
+}
+
+impl Record for Published {
+    const SCHEMA: Schema = Schema {
+        file: "published.csv",
+        columns: &[
+            "version",
+            "session",
+            "status",
+            "day",
+            "start",
+            "end",
+            "room",
+            "title",
+            "team",
+            "required",
+            "interested",
+            "audience",
+        ],
+        required: &["version", "session", "status", "title"],
+        key: &["version", "session"],
+    };
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        let status = row.parse("status", AgendaStatus::parse)?;
+        let place = match status {
+            AgendaStatus::Unscheduled => {
+                if let Some(column) = ["day", "start", "end", "room"]
+                    .into_iter()
+                    .find(|c| !row.get(c).is_empty())
+                {
+                    return Err(row.error(column, "must be empty for an unscheduled session"));
+                }
+                None
+            }
+            AgendaStatus::Scheduled => {
+                let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
+                ordered(row, start, end, "end")?;
+                Some(Place {
+                    day: row.parse("day", key("day"))?.to_lowercase(),
+                    start,
+                    end,
+                    room: row.parse("room", key("room id"))?,
+                })
+            }
+        };
+        Ok(Published {
+            version: row.parse("version", version_number)?,
+            session: row.parse("session", key("session id"))?,
+            entry: Entry {
+                title: row.required("title")?.to_string(),
+                team: row.get("team").to_string(),
+                place,
+                required: row.parse("required", keys("handle"))?,
+                interested: row.parse("interested", keys("handle"))?,
+                audience: row.parse("audience", keys("team"))?,
+            },
+            line: row.line(),
+            extra: row.extra(),
+        })
+    }
+    fn cell(&self, column: &str) -> String {
+        let place = self.entry.place.as_ref();
+        match column {
+            "version" => self.version.to_string(),
+            "session" => self.session.clone(),
+            "status" => self.entry.status().to_string(),
+            "day" => opt(&place.map(|p| &p.day)),
+            "start" => opt(&place.map(|p| p.start)),
+            "end" => opt(&place.map(|p| p.end)),
+            "room" => opt(&place.map(|p| &p.room)),
+            "title" => self.entry.title.clone(),
+            "team" => self.entry.team.clone(),
+            "required" => list(&self.entry.required),
+            "interested" => list(&self.entry.interested),
+            "audience" => list(&self.entry.audience),
+            _ => extra_cell(&self.extra, column),
+        }
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn sort_key(&self) -> Vec<String> {
+        vec![self.version.to_string(), self.session.clone()]
     }
 }

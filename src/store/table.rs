@@ -44,6 +44,8 @@ pub struct Schema {
     /// Known columns in the order allhands writes them.
     pub columns: &'static [&'static str],
     pub required: &'static [&'static str],
+    /// The columns that identify a record (empty for a file of one row), for merging by record.
+    pub key: &'static [&'static str],
 }
 
 /// A file's rows as read, with the header as it was (to write columns back in that order).
@@ -55,7 +57,11 @@ pub struct Rows {
     /// How the file was saved, to write it back the same way (a spreadsheet on Windows
     /// saves CRLF and a BOM; keeping them keeps a one-record change a one-line diff).
     pub crlf: bool,
+    /// Lines end with CR alone (old Mac "CSV"): written back so too.
+    pub cr: bool,
     pub bom: bool,
+    /// The field separator the file uses (`,`, or `;` or tab), kept when writing it back.
+    pub delimiter: u8,
     /// Each row's line and its cells, trimmed (one allocation per row).
     pub records: Vec<(u64, csv::StringRecord)>,
 }
@@ -70,6 +76,24 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row of `cells` under `header` (normalised names), for building a record outside a file
+    /// read (a merged record).
+    pub fn new(
+        path: &'a Path,
+        line: u64,
+        header: &'a [String],
+        known: &'static [&'static str],
+        cells: &'a csv::StringRecord,
+    ) -> Self {
+        Row {
+            path,
+            line,
+            header,
+            known,
+            cells,
+        }
+    }
+
     pub fn line(&self) -> u64 {
         self.line
     }
@@ -129,7 +153,7 @@ impl<'a> Row<'a> {
 }
 
 /// Normalises a header cell: trimmed, lower case, spaces as underscores.
-fn column_name(cell: &str) -> String {
+pub fn column_name(cell: &str) -> String {
     cell.trim().to_lowercase().replace(' ', "_")
 }
 
@@ -141,6 +165,14 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         column: None,
         message,
     };
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(file_error(
+            Some(1),
+            "is UTF-16, not UTF-8 (save the file as \"CSV UTF-8\", or convert it: \
+             iconv -f UTF-16 -t UTF-8 FILE > NEW.csv)"
+                .into(),
+        ));
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -153,22 +185,26 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     };
     let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
-    // Old Mac "CSV" ends lines with CR alone: count those as lines too.
-    let cr_only;
-    let text = if !text.contains('\n') && text.contains('\r') {
-        cr_only = text.replace('\r', "\n");
-        cr_only.as_str()
-    } else {
-        text
-    };
+    // The first line end says how the file ends its lines: CRLF, LF, or (old Mac "CSV") CR.
+    let first_end = text.find(['\r', '\n']).map(|i| &text.as_bytes()[i..]);
+    let crlf = first_end.is_some_and(|end| end.starts_with(b"\r\n"));
+    let cr = first_end.is_some_and(|end| end[0] == b'\r' && !crlf);
+    let delimiter = delimiter(text);
     if text.trim().is_empty() {
         return Err(file_error(
             None,
             format!("is empty; expected a header row: {}", schema.columns.join(",")),
         ));
     }
-    if let Some(line) = unclosed_quote(text) {
+    if let Some(line) = conflict_marker(text) {
+        return Err(file_error(
+            Some(line),
+            "an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+             delete the other and the marker lines, then `git add` the file"
+                .into(),
+        ));
+    }
+    if let Some(line) = unclosed_quote(text, delimiter) {
         return Err(file_error(
             Some(line),
             "a quoted field opened on this line is never closed (unbalanced \")".into(),
@@ -179,6 +215,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     let mut lines = LineCounter::new(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(false)
         .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
@@ -250,9 +287,23 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         header,
         raw_header,
         crlf,
+        cr,
         bom,
+        delimiter,
         records,
     })
+}
+
+/// The field separator, from the header line: a comma, or the semicolon (Excel in Dutch or
+/// German locales) or tab a spreadsheet saved instead, whichever the header has most of.
+fn delimiter(text: &str) -> u8 {
+    let header = text.split(['\r', '\n']).next().unwrap_or("");
+    let count = |d: char| header.matches(d).count();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&d| (count(d as char), d == b','))
+        .filter(|&d| count(d as char) > 0)
+        .unwrap_or(b',')
 }
 
 /// Turns increasing byte offsets into 1-based line numbers in one pass over the text.
@@ -272,7 +323,7 @@ impl<'a> LineCounter<'a> {
     }
 
     /// The line of the byte at `byte`. csv gives a record after a CRLF the offset of the
-    /// `\n`, so that byte itself counts too.
+    /// `\n`, so that byte itself counts too. A line ends with LF, CRLF or a CR alone.
     fn line_at(&mut self, byte: u64) -> u64 {
         let byte = (byte as usize + 1).min(self.text.len());
         if byte < self.offset {
@@ -282,14 +333,33 @@ impl<'a> LineCounter<'a> {
                 line: 1,
             };
         }
-        self.line += self.text[self.offset..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        let text = self.text;
+        let ends = (self.offset..byte)
+            .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
+            .count();
+        self.line += ends as u64;
         self.offset = byte;
         self.line
     }
 }
 
+/// The first line of a git conflict block left in the file, if any.
+fn conflict_marker(text: &str) -> Option<u64> {
+    if !text.contains("<<<<<<<") {
+        return None;
+    }
+    let marker = |line: &str| {
+        let line = line.trim_end_matches('\r');
+        ["<<<<<<<", "=======", ">>>>>>>"].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        })
+    };
+    text.lines().position(marker).map(|i| i as u64 + 1)
+}
+
 /// The line on which a never-closed quoted field starts, if any.
-fn unclosed_quote(text: &str) -> Option<u64> {
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
     let (mut line, mut opened_at) = (1u64, None);
     let mut at_field_start = true;
     let mut chars = text.chars().peekable();
@@ -302,10 +372,10 @@ fn unclosed_quote(text: &str) -> Option<u64> {
             (Some(_), '"') => opened_at = None,
             _ => {}
         }
-        if c == '\n' {
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
             line += 1;
         }
-        at_field_start = opened_at.is_none() && matches!(c, ',' | '\n' | '\r');
+        at_field_start = opened_at.is_none() && (c == delimiter as char || matches!(c, '\n' | '\r'));
     }
     opened_at
 }
@@ -357,15 +427,28 @@ pub struct Layout {
     /// The header cells as written in the file, beside `header`.
     pub raw_header: Vec<String>,
     pub crlf: bool,
+    pub cr: bool,
     pub bom: bool,
+    /// `b','` unless the file used `;` or tab; 0 (not loaded) means a comma.
+    pub delimiter: u8,
 }
 
 /// Writes rows as CSV bytes (quotes only where needed, formulas guarded), with CRLF line
 /// ends and a BOM only if `layout` says the file had them. `cells(row, column)` gives a
-/// row's value for a column name.
-pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&T, &str) -> String) -> Vec<u8> {
+/// row's value for a column name. With `mark_rows`, also returns where the header and each
+/// row end in the bytes (a merge puts conflict markers around some rows).
+pub fn write<T>(
+    header: &[String],
+    layout: &Layout,
+    rows: &[T],
+    cells: impl Fn(&T, &str) -> String,
+    mark_rows: bool,
+) -> (Vec<u8>, Vec<usize>) {
+    let mut ends = Vec::new();
     let terminator = if layout.crlf {
         csv::Terminator::CRLF
+    } else if layout.cr {
+        csv::Terminator::Any(b'\r')
     } else {
         csv::Terminator::Any(b'\n')
     };
@@ -374,7 +457,11 @@ pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&
     } else {
         Vec::new()
     };
-    let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(start);
+    let delimiter = if layout.delimiter == 0 { b',' } else { layout.delimiter };
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(terminator)
+        .delimiter(delimiter)
+        .from_writer(start);
     let result: csv::Result<()> = (|| {
         // Columns keep the names the file gave them ("Dietary Needs" stays so).
         let names = header.iter().map(|h| {
@@ -386,13 +473,21 @@ pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&
                 .unwrap_or(h)
         });
         writer.write_record(names)?;
+        if mark_rows {
+            writer.flush()?;
+            ends.push(writer.get_ref().len());
+        }
         for row in rows {
             writer.write_record(header.iter().map(|h| guard(&cells(row, h)).into_owned()))?;
+            if mark_rows {
+                writer.flush()?;
+                ends.push(writer.get_ref().len());
+            }
         }
         Ok(())
     })();
     result.expect("writing CSV into memory cannot fail");
-    writer.into_inner().expect("in-memory writer")
+    (writer.into_inner().expect("in-memory writer"), ends)
 }
 
 #[cfg(test)]
@@ -403,6 +498,7 @@ mod tests {
         file: "t.csv",
         columns: &["id", "name"],
         required: &["id"],
+        key: &["id"],
     };
 
     fn rows(text: &str) -> Result<Rows> {
@@ -454,8 +550,19 @@ mod tests {
     }
 
     #[test]
+    fn a_git_conflict_left_in_the_file_is_named() {
+        let text = "id,name\na,b\n<<<<<<< ours\nc,d\n=======\nc,e\n>>>>>>> theirs\n";
+        assert_eq!(
+            rows(text).err().unwrap().to_string(),
+            "t.csv:3: an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+             delete the other and the marker lines, then `git add` the file"
+        );
+        assert!(rows("id,name\na,<<<<<<< not a marker\n").is_ok());
+    }
+
+    #[test]
     fn escaped_quotes_are_not_unbalanced() {
         assert!(rows("id,name\na,\"say \"\"hi\"\"\"\n").is_ok());
-        assert_eq!(unclosed_quote("a,b\"c\n"), None);
+        assert_eq!(unclosed_quote("a,b\"c\n", b','), None);
     }
 }

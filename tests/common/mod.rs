@@ -271,3 +271,144 @@ fn window_furniture() -> (u32, u32) {
         (1000 - sizes[0], 1000 - sizes[1])
     })
 }
+
+/// Minutes since midnight of an `HH:MM` time.
+pub fn minutes(time: &str) -> u32 {
+    let (h, m) = time.split_once(':').unwrap();
+    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+}
+
+/// The items of a `;`-separated cell, trimmed, empty ones left out.
+pub fn list(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Whether a person is there for `start..end` on `day`, read straight from the files: one of
+/// their days, after they arrive on their first and before they leave on their last, not
+/// declined.
+pub fn present(sample: &Sample, person: &Row, day: &str, start: u32, end: u32) -> bool {
+    let order: Vec<String> = rows(&sample.read("days.csv"))
+        .into_iter()
+        .map(|d| d["day"].clone())
+        .collect();
+    let mut days = list(&person["days"]);
+    days.sort_by_key(|d| order.iter().position(|o| o == d));
+    let first = days.first().is_some_and(|d| d == day);
+    let last = days.last().is_some_and(|d| d == day);
+    person["status"] != "declined"
+        && days.iter().any(|d| d == day)
+        && !(first && !person["arrives"].is_empty() && start < minutes(&person["arrives"]))
+        && !(last && !person["leaves"].is_empty() && end > minutes(&person["leaves"]))
+}
+
+/// The seats a session needs on `day` at `start`, worked out from the files independently of
+/// allhands: its required people, and the interested ones and the members of its audience
+/// teams (everyone, at a plenary) who are there then, each person once; or its size when
+/// larger.
+pub fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
+    let s = rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no session {id}"));
+    let (start, end) = (minutes(start), minutes(start) + s["duration"].parse::<u32>().unwrap());
+    let people = rows(&sample.read("attendees.csv"));
+    let here = |handle: &str| {
+        people
+            .iter()
+            .find(|p| p["handle"].eq_ignore_ascii_case(handle))
+            .is_some_and(|p| present(sample, p, day, start, end))
+    };
+    let mut drawn: Vec<String> = rows(&sample.read("participants.csv"))
+        .iter()
+        .filter(|r| r["session"] == id)
+        .filter(|r| r["role"] == "required" || here(&r["handle"]))
+        .map(|r| r["handle"].to_lowercase())
+        .collect();
+    let audience: Vec<String> = list(&s["audience"]).iter().map(|t| t.to_lowercase()).collect();
+    let plenary = audience.iter().any(|t| t == "everyone");
+    for p in &people {
+        let member = list(&p["teams"]).iter().any(|t| audience.contains(&t.to_lowercase()));
+        if (plenary || member) && here(&p["handle"]) {
+            drawn.push(p["handle"].to_lowercase());
+        }
+    }
+    drawn.sort();
+    drawn.dedup();
+    let size = s["size"].parse::<u32>().unwrap_or(0);
+    (drawn.len() as u32).max(size)
+}
+
+/// [`headcount`] of a booked session where it is booked.
+pub fn booked_headcount(sample: &Sample, id: &str) -> u32 {
+    let s = rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no session {id}"));
+    assert!(!s["start"].is_empty(), "{id} is not booked");
+    headcount(sample, id, &s["day"], &s["start"])
+}
+
+/// What python's icalendar (installed by scripts/test) reads from an ics file: the calendar's
+/// NAME and each VEVENT's SUMMARY and CATEGORIES.
+pub fn parse_ics(ics: &str) -> serde_json::Value {
+    const READ: &str = r#"
+import sys, json, re, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+def categories(event):
+    found = event.get('CATEGORIES')
+    if found is None:
+        return []
+    return [str(c) for item in (found if isinstance(found, list) else [found]) for c in item.cats]
+print(json.dumps({
+    # NAME (RFC 7986) is TEXT, which this parser leaves escaped: unescape it as RFC 5545 says.
+    "name": re.sub(r'\\([\\;,nN])', lambda m: '\n' if m.group(1) in 'nN' else m.group(1), str(cal.get('NAME'))),
+    "events": [{"summary": str(e.get('SUMMARY')), "categories": categories(e)} for e in cal.walk('VEVENT')],
+}))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", READ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with icalendar (run scripts/test, or apt-get install python3-icalendar)");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), ics.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "python icalendar could not read the file ({}); install it with apt-get install python3-icalendar",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Replaces the first data row's cell in `column` of a data file with `value`.
+pub fn set_cell(sample: &Sample, file: &str, row: usize, column: &str, value: &str) {
+    let text = sample.read(file);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == column).unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut cells: Vec<String> = record.unwrap().iter().map(String::from).collect();
+        if i == row {
+            cells[at] = value.to_string();
+        }
+        writer.write_record(&cells).unwrap();
+    }
+    sample.write(file, &String::from_utf8(writer.into_inner().unwrap()).unwrap());
+}
+
+/// No character that acts on a terminal, except line breaks.
+pub fn assert_inert(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| c != '\n' && (c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')))
+        .collect();
+    assert!(bad.is_empty(), "{what} shows {bad:?}:\n{text}");
+}

@@ -1,0 +1,270 @@
+//! `add-day`, `edit-day`, `add-slot`, `remove-slot`: the day grid, so nobody edits days.csv or
+//! slots.csv by hand.
+
+use chrono::NaiveDate;
+
+use super::{Context, day_arg, done, duration_arg, refuse_conflicts, time_arg};
+use crate::error::{Error, Result};
+use crate::model::{Day, Event, Grid, Slot, Span, Time, integrity, rules};
+
+/// How to lay out a day's slots (shared by `init` and `add-day`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GridArgs {
+    /// Length of each slot: 90, 90m, 1h30
+    #[arg(long, value_name = "DURATION", default_value = "90")]
+    pub block: String,
+    /// Time between two slots: 30, 15m, or 0
+    #[arg(long, value_name = "DURATION", default_value = "30")]
+    pub pause: String,
+    /// A lunch break no slot crosses: HH:MM-HH:MM, or "none"
+    #[arg(long, value_name = "HH:MM-HH:MM", default_value = "12:30-13:30")]
+    pub lunch: String,
+    /// Make no slots (add them with `allhands add-slot`)
+    #[arg(long)]
+    pub no_slots: bool,
+}
+
+impl GridArgs {
+    /// The grid asked for, or `None` with --no-slots.
+    pub fn grid(&self) -> Result<Option<Grid>> {
+        if self.no_slots {
+            return Ok(None);
+        }
+        let block = duration_arg("--block", &self.block)?;
+        let pause = match self.pause.trim() {
+            "0" | "0m" => 0,
+            text => duration_arg("--pause", text)?,
+        };
+        let lunch = match self.lunch.trim() {
+            "none" | "" => None,
+            text => Some(span_arg("--lunch", text)?),
+        };
+        Ok(Some(Grid { block, pause, lunch }))
+    }
+}
+
+/// Parses `12:30-13:30`.
+fn span_arg(flag: &str, text: &str) -> Result<Span> {
+    let (from, to) = text.split_once('-').ok_or_else(|| {
+        Error::Usage(format!(
+            "{flag}: '{text}' is not a time range (valid: e.g. 12:30-13:30)"
+        ))
+    })?;
+    let (from, to) = (time_arg(flag, from)?, time_arg(flag, to)?);
+    if to <= from {
+        return Err(Error::Usage(format!("{flag}: {to} is not after {from}")));
+    }
+    Ok(Span::new(from, to))
+}
+
+/// Add a day to the event, with a grid of slots.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  allhands add-day 2026-05-24\n  \
+    allhands add-day 2026-05-24 --opens 10:00 --closes 16:00 --block 60 --lunch none")]
+pub struct AddDayArgs {
+    /// The date, YYYY-MM-DD
+    pub date: NaiveDate,
+    /// Its short name [default: the weekday, e.g. sun]
+    #[arg(long)]
+    pub id: Option<String>,
+    /// When it opens
+    #[arg(long, value_name = "HH:MM", default_value = "09:00")]
+    pub opens: String,
+    /// When it closes
+    #[arg(long, value_name = "HH:MM", default_value = "17:30")]
+    pub closes: String,
+    #[command(flatten)]
+    pub grid: GridArgs,
+}
+
+pub fn add_day(args: AddDayArgs, ctx: &Context) -> Result<()> {
+    let (day, slots) = ctx.store()?.update(|event| {
+        let (opens, closes) = hours(&args.opens, &args.closes)?;
+        if let Some(same) = event.days.iter().find(|d| d.date == args.date) {
+            return Err(Error::Usage(format!("{} is already day {}", args.date, same.day)));
+        }
+        let id = match &args.id {
+            Some(id) => {
+                crate::model::validate_key("day", id)?;
+                id.to_lowercase()
+            }
+            None => Day::id_for(args.date, event.days.len(), event.days.len() + 1),
+        };
+        if event.day(&id).is_some() {
+            return Err(Error::Usage(format!(
+                "there is already a day '{id}'; give another with --id"
+            )));
+        }
+        let day = Day::new(id, args.date, opens, closes);
+        let slots = args.grid.grid()?.map_or_else(Vec::new, |g| g.slots(&day));
+        event.days.push(day.clone());
+        event.days.sort_by_key(|d| d.date);
+        event.slots.extend(slots.iter().cloned());
+        Ok((day, slots))
+    })?;
+    done(format!(
+        "Added {} ({}, open {}) with {} slot{}{}",
+        day.day,
+        day.date,
+        day.hours(),
+        slots.len(),
+        if slots.len() == 1 { "" } else { "s" },
+        list_spans(&slots)
+    ))
+}
+
+fn list_spans(slots: &[Slot]) -> String {
+    if slots.is_empty() {
+        return String::new();
+    }
+    let spans: Vec<String> = slots.iter().map(|s| s.span().to_string()).collect();
+    format!(": {}", spans.join(", "))
+}
+
+fn hours(opens: &str, closes: &str) -> Result<(Time, Time)> {
+    let (opens, closes) = (time_arg("--opens", opens)?, time_arg("--closes", closes)?);
+    if closes <= opens {
+        return Err(Error::Usage(format!("--closes {closes} is not after --opens {opens}")));
+    }
+    Ok((opens, closes))
+}
+
+/// Change a day's opening hours; sessions and slots must still fit.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands edit-day sat --closes 16:00")]
+pub struct EditDayArgs {
+    /// The day: thu, thursday, 2026-05-21 or 1
+    #[arg(add = super::complete::days())]
+    pub day: String,
+    /// When it opens
+    #[arg(long, value_name = "HH:MM")]
+    pub opens: Option<String>,
+    /// When it closes
+    #[arg(long, value_name = "HH:MM")]
+    pub closes: Option<String>,
+}
+
+pub fn edit_day(args: EditDayArgs, ctx: &Context) -> Result<()> {
+    let (old, day) = ctx.store()?.update(|event| {
+        let before = event.clone();
+        let old = day_arg(event, &args.day)?.clone();
+        let mut day = old.clone();
+        let (opens, closes) = hours(
+            args.opens.as_deref().unwrap_or(&old.opens.to_string()),
+            args.closes.as_deref().unwrap_or(&old.closes.to_string()),
+        )?;
+        (day.opens, day.closes) = (opens, closes);
+        *event.days.iter_mut().find(|d| d.day == day.day).expect("found above") = day.clone();
+        let outside: Vec<String> = event
+            .slots
+            .iter()
+            .filter(|s| s.day == day.day && !day.hours().contains(s.span()))
+            .map(|s| s.span().to_string())
+            .collect();
+        if !outside.is_empty() {
+            return Err(Error::Usage(format!(
+                "cannot change {}: slots {} would be outside {}; remove them first (`allhands remove-slot`)",
+                day.day,
+                outside.join(", "),
+                day.hours()
+            )));
+        }
+        let on_day: Vec<&str> = before
+            .sessions
+            .iter()
+            .filter(|s| s.day.as_deref() == Some(day.day.as_str()))
+            .map(|s| s.id.as_str())
+            .collect();
+        refuse_conflicts(
+            &format!("change {}", day.day),
+            &rules::new_conflicts(&before, event, &on_day),
+        )?;
+        Ok((old, day))
+    })?;
+    super::changed(&format!("day {}", day.day), &old, &day)
+}
+
+/// Add a slot the planner may place sessions in.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands add-slot --day fri --start 16:00 --end 17:30")]
+pub struct AddSlotArgs {
+    /// The day: thu, thursday, 2026-05-21 or 1
+    #[arg(add = super::complete::days(), long)]
+    pub day: String,
+    /// When it starts
+    #[arg(long, value_name = "HH:MM")]
+    pub start: String,
+    /// When it ends
+    #[arg(long, value_name = "HH:MM")]
+    pub end: String,
+}
+
+pub fn add_slot(args: AddSlotArgs, ctx: &Context) -> Result<()> {
+    let slot = ctx.store()?.update(|event| {
+        let day = day_arg(event, &args.day)?.clone();
+        let (start, end) = (time_arg("--start", &args.start)?, time_arg("--end", &args.end)?);
+        if end <= start {
+            return Err(Error::Usage(format!("--end {end} is not after --start {start}")));
+        }
+        let slot = Slot::new(day.day.clone(), start, end);
+        event.slots.push(slot.clone());
+        refuse_slot_problems(event, &slot)?;
+        Ok(slot)
+    })?;
+    done(format!("Added slot {} {}", slot.day, slot.span()))
+}
+
+/// The integrity problems a new slot brings (outside opening hours, overlapping another).
+fn refuse_slot_problems(event: &Event, slot: &Slot) -> Result<()> {
+    let problems: Vec<String> = integrity::problems(event)
+        .into_iter()
+        .filter(|p| p.file == "slots.csv" && p.message.contains(&slot.span().to_string()))
+        .map(|p| p.message)
+        .collect();
+    match problems.as_slice() {
+        [] => Ok(()),
+        _ => Err(Error::Usage(format!("cannot add slot: {}", problems.join("; ")))),
+    }
+}
+
+/// Remove a slot; sessions booked in it stay where they are.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  allhands remove-slot --day fri --start 16:00")]
+pub struct RemoveSlotArgs {
+    /// The day: thu, thursday, 2026-05-21 or 1
+    #[arg(add = super::complete::days(), long)]
+    pub day: String,
+    /// When the slot starts
+    #[arg(long, value_name = "HH:MM")]
+    pub start: String,
+}
+
+pub fn remove_slot(args: RemoveSlotArgs, ctx: &Context) -> Result<()> {
+    let slot = ctx.store()?.update(|event| {
+        let day = day_arg(event, &args.day)?.day.clone();
+        let start = time_arg("--start", &args.start)?;
+        let position = event.slots.iter().position(|s| s.day == day && s.start == start);
+        let Some(position) = position else {
+            let starts: Vec<String> = event
+                .slots
+                .iter()
+                .filter(|s| s.day == day)
+                .map(|s| s.start.to_string())
+                .collect();
+            return Err(Error::Usage(format!(
+                "{day} has no slot starting at {start} (valid: {})",
+                if starts.is_empty() {
+                    "none".to_string()
+                } else {
+                    starts.join(", ")
+                }
+            )));
+        };
+        Ok(event.slots.remove(position))
+    })?;
+    done(format!(
+        "Removed slot {} {}; sessions booked then stay booked",
+        slot.day,
+        slot.span()
+    ))
+}
