@@ -642,3 +642,53 @@ fn the_timetable_prints_a_day_per_a4_page_with_every_room() {
         assert!(text.contains(&room), "{room} missing from the printed Thursday");
     }
 }
+
+#[test]
+fn the_site_carries_the_published_versions_what_changed_and_the_feeds() {
+    let sample = Sample::new();
+    sample.ok(&["add-room", "spare", "--name", "Spare Room", "--capacity", "20"]);
+    sample.ok(&["adhoc", "Hallway chat", "--day", "fri", "--at", "11:00", "--for", "30", "--room", "spare"]);
+    let id = common::json(&sample.ok(&["schedule", "--room", "spare", "--format", "json"]))[0]["session"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = site(&sample);
+    let read = |file: &str| std::fs::read_to_string(dir.join(file)).unwrap();
+    assert!(read("changes.html").contains("Nothing is published yet"));
+    assert!(!dir.join("feeds").exists(), "no feeds before a version is published");
+    assert!(read("index.html").contains("href=\"changes.html\"") && !read("index.html").contains("all.ics"));
+    assert!(read("rooms/spare-fri.html").contains("draft, not published"));
+
+    sample.ok(&["publish", "--note", "First <b>cut</b>"]);
+    sample.ok(&["edit-session", &id, "--at", "12:00"]);
+    sample.ok(&["edit-session", "S003", "--title", "Polonius: <i>next</i> steps"]);
+    sample.ok(&["publish", "--note", "Moved the hallway chat"]);
+    sample.ok(&["unbook", &id]);
+    site(&sample);
+    let changes = read("changes.html");
+    let at = |text: &str| changes.find(text).unwrap_or_else(|| panic!("{text} not in changes.html:\n{changes}"));
+    assert!(at("Not published yet") < at("Version 2") && at("Version 2") < at("Version 1"));
+    assert!(at("Cancelled") < at("Version 2"), "the unbooking is not published yet");
+    assert!(changes.contains("First &lt;b&gt;cut&lt;/b&gt;") && changes.contains("Moved the hallway chat"));
+    assert!(changes.contains("Fri 22 May 11:00–11:30</span> → <span class=\"now\">Fri 22 May 12:00–12:30"));
+    assert!(changes.contains("Polonius roadmap</span> → <span class=\"now\">Polonius: &lt;i&gt;next&lt;/i&gt; steps"));
+    assert!(!changes.contains("<i>") && !changes.contains("<b>"));
+    assert!(changes.contains("First published, with"));
+    // The feeds, as `export feeds` writes them, and a link to them.
+    let feed = read("feeds/all.ics");
+    assert!(feed.contains("BEGIN:VCALENDAR") && feed.contains("SEQUENCE:"));
+    assert!(dir.join("feeds/rooms/spare.ics").exists());
+    assert!(read("index.html").contains("href=\"feeds/all.ics\""));
+    // Door signs say which version they show, and that a change is not published yet.
+    let sign = read("rooms/spare-fri.html");
+    assert!(sign.contains("draft: version 2 (published"), "{sign}");
+    assert!(sign.contains("1 change not published yet"));
+
+    // Published again, the printout names the version and nothing else.
+    sample.ok(&["publish"]);
+    let pdf = sample.data.parent().unwrap().join("v3.pdf");
+    sample.ok(&["schedule", "--format", "pdf", "--day", "fri", "-o", pdf.to_str().unwrap()]);
+    let text = page_text(&pdf, 1);
+    assert!(text.contains("version3,published"), "{text}");
+    assert!(!text.contains("draft"));
+}
