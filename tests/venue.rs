@@ -647,7 +647,18 @@ fn the_timetable_prints_a_day_per_a4_page_with_every_room() {
 fn the_site_carries_the_published_versions_what_changed_and_the_feeds() {
     let sample = Sample::new();
     sample.ok(&["add-room", "spare", "--name", "Spare Room", "--capacity", "20"]);
-    sample.ok(&["adhoc", "Hallway chat", "--day", "fri", "--at", "11:00", "--for", "30", "--room", "spare"]);
+    sample.ok(&[
+        "adhoc",
+        "Hallway chat",
+        "--day",
+        "fri",
+        "--at",
+        "11:00",
+        "--for",
+        "30",
+        "--room",
+        "spare",
+    ]);
     let id = common::json(&sample.ok(&["schedule", "--room", "spare", "--format", "json"]))[0]["session"]
         .as_str()
         .unwrap()
@@ -666,7 +677,11 @@ fn the_site_carries_the_published_versions_what_changed_and_the_feeds() {
     sample.ok(&["unbook", &id]);
     site(&sample);
     let changes = read("changes.html");
-    let at = |text: &str| changes.find(text).unwrap_or_else(|| panic!("{text} not in changes.html:\n{changes}"));
+    let at = |text: &str| {
+        changes
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} not in changes.html:\n{changes}"))
+    };
     assert!(at("Not published yet") < at("Version 2") && at("Version 2") < at("Version 1"));
     assert!(at("Cancelled") < at("Version 2"), "the unbooking is not published yet");
     assert!(changes.contains("First &lt;b&gt;cut&lt;/b&gt;") && changes.contains("Moved the hallway chat"));
@@ -687,7 +702,15 @@ fn the_site_carries_the_published_versions_what_changed_and_the_feeds() {
     // Published again, the printout names the version and nothing else.
     sample.ok(&["publish"]);
     let pdf = sample.data.parent().unwrap().join("v3.pdf");
-    sample.ok(&["schedule", "--format", "pdf", "--day", "fri", "-o", pdf.to_str().unwrap()]);
+    sample.ok(&[
+        "schedule",
+        "--format",
+        "pdf",
+        "--day",
+        "fri",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
     let text = page_text(&pdf, 1);
     assert!(text.contains("version3,published"), "{text}");
     assert!(!text.contains("draft"));
