@@ -147,15 +147,21 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// File names for feeds named after ids: only letters, digits, `-` and `_` (an id such as
-/// `../x` must not leave the folder), each name used once per folder.
+/// File names for feeds (and door signs) named after ids: only letters, digits, `-` and `_` (an
+/// id such as `../x` must not leave the folder), each name used once per folder.
 #[derive(Default)]
-struct FileNames {
+pub struct FileNames {
     used: BTreeSet<PathBuf>,
 }
 
 impl FileNames {
+    /// `FOLDER/ID.ics`, made safe and unique.
     fn path(&mut self, folder: &str, id: &str) -> PathBuf {
+        self.path_with(folder, id, "ics")
+    }
+
+    /// `FOLDER/ID.EXTENSION`, made safe and unique.
+    pub fn path_with(&mut self, folder: &str, id: &str, extension: &str) -> PathBuf {
         let safe: String = id
             .chars()
             .map(|c| {
@@ -167,12 +173,35 @@ impl FileNames {
             })
             .collect();
         let safe = if safe.is_empty() { "_".to_string() } else { safe };
-        let mut candidate = Path::new(folder).join(format!("{safe}.ics"));
+        let mut candidate = Path::new(folder).join(format!("{safe}.{extension}"));
         let mut n = 2;
         while !self.used.insert(candidate.clone()) {
-            candidate = Path::new(folder).join(format!("{safe}-{n}.ics"));
+            candidate = Path::new(folder).join(format!("{safe}-{n}.{extension}"));
             n += 1;
         }
         candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_stay_in_their_folder_and_never_repeat() {
+        let mut names = FileNames::default();
+        assert_eq!(
+            names.path("rooms", "../etc/passwd"),
+            Path::new("rooms/___etc_passwd.ics")
+        );
+        assert_eq!(
+            names.path_with("rooms", "zaal-é", "html"),
+            Path::new("rooms/zaal-_.html")
+        );
+        assert_eq!(
+            names.path_with("rooms", "zaal-è", "html"),
+            Path::new("rooms/zaal-_-2.html")
+        );
+        assert_eq!(names.path("teams", ""), Path::new("teams/_.ics"));
     }
 }

@@ -2,7 +2,7 @@
 //! day, the lobby board, the changelog of published versions, each a self-contained page (a USB
 //! stick or GitHub Pages will do), and the calendar feeds (`export feeds`) in DIR/feeds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::{Context, done, export, outside_data, schedule, write_output};
@@ -46,26 +46,37 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if feeds {
         links.push(("feeds/all.ics", "Calendar (all sessions)"));
     }
+    // Door signs at rooms/ROOM-DAY.html, named as the feeds are: safe and never the same twice.
+    let mut names = export::FileNames::default();
+    let mut signs: BTreeMap<(&str, &str), PathBuf> = BTreeMap::new();
+    for room in &rooms {
+        for day in &days {
+            let path = names.path_with("rooms", &format!("{}-{}", room.id, day.day), "html");
+            signs.insert((room.id.as_str(), day.day.as_str()), path);
+        }
+    }
+    let sign_href = |room: &Room, day: &Day| signs[&(room.id.as_str(), day.day.as_str())].display().to_string();
     let mut pages: Vec<(PathBuf, String)> = vec![
         (PathBuf::from("index.html"), html::page_with_links(&agenda, &links)),
         (PathBuf::from("now.html"), site::board(&agenda, &rooms)),
-        (PathBuf::from("rooms.html"), site::sign_list(&agenda, &rooms, &days)),
+        (
+            PathBuf::from("rooms.html"),
+            site::sign_list(&agenda, &rooms, &days, sign_href),
+        ),
         (PathBuf::from("changes.html"), site::changelog(&event, &history)),
     ];
     for room in &rooms {
         for day in &days {
-            pages.push((
-                PathBuf::from(site::sign_path(room, day)),
-                site::door_sign(&agenda, room, day, &version),
-            ));
+            let path = signs[&(room.id.as_str(), day.day.as_str())].clone();
+            pages.push((path, site::door_sign(&agenda, room, day, &version)));
         }
     }
-    let signs = args.dir.join("rooms");
-    std::fs::create_dir_all(&signs).map_err(Error::io(&signs))?;
+    let sign_folder = args.dir.join("rooms");
+    std::fs::create_dir_all(&sign_folder).map_err(Error::io(&sign_folder))?;
     for (path, text) in &pages {
         write_output(&args.dir.join(path), text.as_bytes())?;
     }
-    remove_stale_signs(&signs, &pages)?;
+    remove_stale_signs(&sign_folder, &pages)?;
     done(format!(
         "Wrote the site to {}: index.html, now.html, rooms.html, changes.html and {} door signs ({} rooms × {} \
          days). {}",
