@@ -327,6 +327,7 @@ fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after
     let page = dir.join("now.html");
     let moments = [
         ("before-opening", "thu", "08:00", "2026-05-21T08:00"),
+        ("opening-plenary", "thu", "10:00", "2026-05-21T10:00"),
         ("mid-morning", "fri", "10:15", "2026-05-22T10:15"),
         ("after-closing", "fri", "18:30", "2026-05-22T18:30"),
     ];
@@ -349,8 +350,10 @@ fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after
             if !row["next"].is_null() {
                 assert_eq!(card["next"], row["next"], "{name}: next in {}", row["room"]);
             }
+            // The opening plenary (S001, 09:30-11:00 on Thursday) leaves no room free.
             let state = match (row["now"].is_null(), open) {
                 (false, _) => "busy",
+                (true, true) if name == "opening-plenary" => "plenary",
                 (true, true) => "free",
                 (true, false) => "closed",
             };
@@ -363,6 +366,8 @@ fn the_lobby_board_shows_each_rooms_session_before_opening_mid_morning_and_after
                 free > 0 && busy > 0,
                 "mid-morning has both free and busy rooms: {cards:?}"
             );
+        } else if name == "opening-plenary" {
+            assert!(cards.iter().any(|c| c["now"] == "S001"), "the plenary is on");
         } else {
             assert!(
                 board["notice"].as_str().unwrap().contains("Opens"),

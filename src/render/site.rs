@@ -404,7 +404,7 @@ main { flex: 1; display: grid; gap: 1rem; padding: 1rem 2rem 1.5rem; min-height:
 .title { font-weight: 700; font-size: 1.5em; line-height: 1.15; overflow-wrap: anywhere; }
 .state { font-size: 1.35em; font-weight: 700; }
 .free .state { color: #6fe08d; }
-.closed .state { color: #b8c0c8; }
+.closed .state, .plenary .state { color: #b8c0c8; }
 .left { font-size: 1.15em; color: #ffd28a; font-variant-numeric: tabular-nums; }
 .bar { height: 0.35em; background: #2a3138; border-radius: 0.2em; }
 .bar span { display: block; height: 100%; background: #ce422b; border-radius: 0.2em; }
@@ -432,7 +432,7 @@ pub fn board(agenda: &Agenda<'_>, rooms: &[&Room]) -> String {
         "sessions": agenda.items.iter().map(|i| json!({
             "id": i.session.id, "title": i.session.title, "team": i.session.team, "room": i.room.id,
             "date": i.day.date.to_string(), "start": time(i.span.start), "end": time(i.span.end),
-            "adhoc": i.session.kind == Kind::Adhoc, "people": i.people,
+            "adhoc": i.session.kind == Kind::Adhoc, "people": i.people, "plenary": i.session.is_plenary(),
         })).collect::<Vec<_>>(),
     });
     let mut out = String::new();
@@ -523,11 +523,15 @@ function render() {
   main.style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
   main.style.gridTemplateRows = "repeat(" + Math.ceil(DATA.rooms.length / columns) + ", minmax(0, 1fr))";
   main.replaceChildren();
+  // Nothing else may run during a plenary: its time is not free anywhere.
+  const today_ = DATA.sessions.filter(s => s.date === t.date);
+  const plenary = today_.find(s => s.plenary && s.start <= t.minutes && t.minutes < s.end);
+  const nextPlenary = today_.filter(s => s.plenary && s.start > t.minutes).map(s => s.start).sort((a, b) => a - b)[0];
   for (const room of DATA.rooms) {
     const mine = DATA.sessions.filter(s => s.room === room.id);
     const current = mine.find(s => s.date === t.date && s.start <= t.minutes && t.minutes < s.end);
     const next = mine.filter(s => later(s, t)).sort((a, b) => a.date < b.date ? -1 : a.date > b.date ? 1 : a.start - b.start)[0];
-    const state = current ? "busy" : open ? "free" : "closed";
+    const state = current ? "busy" : plenary ? "plenary" : open ? "free" : "closed";
     const card = el("section", "room " + state);
     card.dataset.room = room.id;
     card.dataset.state = state;
@@ -549,8 +553,11 @@ function render() {
       fill.style.width = Math.round(100 * (t.minutes - current.start) / (current.end - current.start)) + "%";
       bar.append(fill);
       body.append(bar);
+    } else if (plenary) {
+      body.append(el("span", "state", "Plenary"));
+      body.append(el("span", "left", "everyone is at " + plenary.title + " until " + hhmm(plenary.end)));
     } else if (open) {
-      const until = next && next.date === t.date ? next.start : today.closes;
+      const until = Math.min(next && next.date === t.date ? next.start : today.closes, nextPlenary || 1440);
       body.append(el("span", "state", "Free"));
       body.append(el("span", "left", "until " + hhmm(until) + " · " + duration(until - t.minutes)));
       body.append(el("span", "label", "for ad-hoc sessions"));
