@@ -195,26 +195,23 @@ pub fn outside_data(dir: &Path, data: &Path) -> Result<()> {
     let absolute = std::path::absolute(dir).map_err(Error::io(dir))?;
     // The part of the path that exists, resolved (symbolic links, `..`), then the rest.
     let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
     while !existing.exists() {
-        rest.push(existing.file_name());
         existing = existing.parent().unwrap_or(Path::new("/"));
     }
-    if absolute
-        .components()
-        .skip(existing.components().count())
-        .any(|c| c == Component::ParentDir)
-    {
-        return Err(Error::Usage(format!(
-            "{}: give the folder without `..` in the part that does not exist yet",
-            dir.display()
-        )));
-    }
     let mut resolved = existing.canonicalize().map_err(Error::io(existing))?;
-    resolved.extend(rest.into_iter().rev().flatten());
+    // What does not exist yet cannot be a link: `..` there is resolved by name.
+    for part in absolute.components().skip(existing.components().count()) {
+        match part {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => resolved.push(name),
+            _ => {}
+        }
+    }
     if resolved.starts_with(&data) {
         return Err(Error::Usage(format!(
-            "{} is inside the data folder {}: write it elsewhere (e.g. site)",
+            "{} is inside the data folder {}: write it elsewhere (e.g. site, or site/feeds)",
             dir.display(),
             data.display()
         )));
