@@ -108,7 +108,7 @@ fn map_names_columns_the_guesser_does_not_know() {
     std::fs::write(&form, "Who,Contact,Nick,Coming\nZed Zee,zed@example.org,zed,friday\n").unwrap();
     sample.fails(
         &["import-attendees", form.to_str().unwrap()],
-        "no column for handle in the form",
+        "no column for handle or email or name or first_name in the form",
     );
     let out = sample.ok(&[
         "import-attendees",

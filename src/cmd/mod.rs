@@ -9,6 +9,8 @@ pub mod day;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod import_interest;
+pub mod import_sessions;
 pub mod init;
 pub mod merge;
 pub mod now;
@@ -74,6 +76,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Publish(args) => publish::publish(args, &ctx),
         Command::Changes(args) => publish::changes(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
+        Command::ImportSessions(args) => import_sessions::run(args, &ctx),
+        Command::ImportInterest(args) => import_interest::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }

@@ -30,6 +30,27 @@ pub fn validate_handle(handle: &str) -> Result<(), String> {
     }
 }
 
+/// A GitHub-style handle made from a name or an email's local part, for a form row that gave
+/// none: accents dropped (`Ayşe Demir` → `ayse-demir`), anything else non-ASCII and every run
+/// of other characters a single hyphen, at most 39 characters; `attendee` when nothing is left.
+pub fn handle_from(text: &str) -> String {
+    let ascii: String = text
+        .nfkd()
+        .filter(char::is_ascii)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut handle = ascii.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    handle.truncate(HANDLE_MAX);
+    let handle = handle.trim_end_matches('-').to_string();
+    if handle.is_empty() { "attendee".into() } else { handle }
+}
+
 /// The form two keys are compared in: NFKC-normalised, case-folded, without the invisible
 /// characters Unicode says to ignore. `ａlice`, `ALICE` and `al\u{200b}ice` all give `alice`.
 pub fn key_form(key: &str) -> String {
@@ -72,6 +93,19 @@ pub fn look_alike<'a>(key: &str, existing: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn handles_made_from_names_are_github_style() {
+        assert_eq!(handle_from("Ayşe Demir"), "ayse-demir");
+        assert_eq!(handle_from("ana.lima"), "ana-lima");
+        assert_eq!(handle_from("  José  Ñúñez--O'Brien "), "jose-nunez-o-brien");
+        assert_eq!(handle_from("王小明"), "attendee");
+        let long = handle_from(&"a b ".repeat(40));
+        assert!(long.len() <= HANDLE_MAX && validate_handle(&long).is_ok(), "{long}");
+        for text in ["Ayşe Demir", "x", "--", "a-b"] {
+            assert!(validate_handle(&handle_from(text)).is_ok(), "{text}");
+        }
+    }
 
     #[test]
     fn handles_are_github_usernames() {

@@ -18,7 +18,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use identity::{key_form, look_alike, validate_handle};
+pub use identity::{handle_from, key_form, look_alike, validate_handle};
 pub use lookup::did_you_mean;
 pub use time::{Span, Time, format_duration, parse_duration};
 
@@ -430,6 +430,14 @@ impl Session {
             return Some(format!("{} must end by {t}", self.label()));
         }
         None
+    }
+
+    /// Whether its duration fits between its not-before and not-after times (when it has both).
+    pub fn fits_its_window(&self) -> bool {
+        match (self.not_before, self.not_after) {
+            (Some(from), Some(to)) => from.plus(self.duration).is_some_and(|end| end <= to),
+            _ => true,
+        }
     }
 
     /// Whether the session and `other` are kept apart (either one names the other).

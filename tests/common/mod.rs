@@ -83,6 +83,21 @@ impl Sample {
         stderr
     }
 
+    /// Writes a file beside the data folder (an import's input); returns its path.
+    pub fn beside(&self, name: &str, text: &str) -> String {
+        let path = self.data.parent().unwrap().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    /// Runs a command that must succeed, on a terminal wide enough that nothing wraps.
+    pub fn ok_wide(&self, args: &[&str]) -> String {
+        let output = self.cmd(args).env("COLUMNS", "400").output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?} failed: {stderr}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+
     /// Runs a command that must succeed; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.cmd(args).output().unwrap();
@@ -136,6 +151,18 @@ pub fn json(text: &str) -> Vec<serde_json::Value> {
     match serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}")) {
         serde_json::Value::Array(items) => items,
         other => panic!("expected an array, got {other}"),
+    }
+}
+
+/// A JSON report cell as text: a list's items one per line, a string as it is.
+pub fn lines(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.as_str().unwrap_or_default().to_string(),
     }
 }
 
