@@ -117,7 +117,7 @@ pub enum Command {
     Publish(cmd::publish::PublishArgs),
     /// What changed since a published version, and who it affects
     Changes(cmd::publish::ChangesArgs),
-    /// Write calendar feeds for a web server: all.ics, per room, per team, per person
+    /// Write files for others: calendar feeds, the venue's static site
     Export(cmd::export::Args),
     /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
     Generate(cmd::generate::Args),

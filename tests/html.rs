@@ -3,39 +3,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::Sample;
-
-/// Headless Chromium as this machine allows it (no sandbox as root, no network chatter).
-fn chromium(args: &[&str]) -> std::process::Output {
-    let profile = tempfile::tempdir().unwrap();
-    let binary = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .expect("Chromium is needed for this test (.ci/run installs Debian's chromium)");
-    Command::new(binary)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .output()
-        .expect("run chromium")
-}
+use common::{Sample, chromium};
 
 /// Reads every session block's box after layout, and whether any two overlap.
 const PROBE: &str = r#"<script>
@@ -62,26 +31,7 @@ struct Layout {
 }
 
 fn layout(page: &Path, width: u32, height: u32) -> Layout {
-    let html = std::fs::read_to_string(page).unwrap();
-    let probed = page.with_extension("probe.html");
-    std::fs::write(&probed, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
-    let out = chromium(&[
-        &format!("--window-size={width},{height}"),
-        "--dump-dom",
-        &format!("file://{}", probed.display()),
-    ]);
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom
-        .find("<pre id=\"probe\">")
-        .unwrap_or_else(|| panic!("no probe output: {dom:.500}"))
-        + 16;
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let json = dom[start..end]
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = common::probe(page, "", PROBE, width, height);
     Layout {
         blocks: v["blocks"].as_array().unwrap().clone(),
         overlaps: v["overlaps"].as_array().unwrap().clone(),

@@ -1,16 +1,20 @@
-//! `export feeds DIR`: the schedule as a folder of calendar feeds to put on a web server.
+//! `export feeds DIR`: the schedule as a folder of calendar feeds to put on a web server;
+//! `export site DIR` (in `site.rs`): the venue's static site, which includes the feeds.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use super::{Context, calendar_stamp, done, schedule, write_output};
+use super::{Context, calendar_stamp, done, outside_data, schedule, write_output};
 use crate::error::{Error, Result};
 use crate::model::publish::{self, Schedule};
 use crate::model::{Status, rules};
 
 /// Write files for others to use.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  allhands export feeds site/feeds     calendar feeds for a web server")]
+#[command(
+    after_help = "Examples:\n  allhands export feeds site/feeds     calendar feeds for a web server\n  \
+    allhands export site site            the venue's static site (with the feeds) in ./site"
+)]
 pub struct Args {
     #[command(subcommand)]
     pub what: What,
@@ -20,6 +24,8 @@ pub struct Args {
 pub enum What {
     /// Calendar feeds (.ics) to serve from any web server: all.ics, one per room, one per team
     Feeds(FeedsArgs),
+    /// A static site for the venue: timetable, door signs, lobby board, changes, feeds
+    Site(super::site::Args),
 }
 
 /// Write subscribable calendar feeds into DIR.
@@ -44,14 +50,15 @@ pub struct FeedsArgs {
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     match args.what {
         What::Feeds(feeds_args) => feeds(feeds_args, ctx),
+        What::Site(site_args) => super::site::run(site_args, ctx),
     }
 }
 
-fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
+pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     let store = ctx.store()?;
     let folders = ["", "rooms", "teams", "people"].map(|f| args.dir.join(f));
     for folder in &folders {
-        outside(folder, store.dir())?;
+        outside_data(folder, store.dir())?;
     }
     let (event, history) = store.load_with_history()?;
     let Some(last) = history.last() else {
@@ -72,7 +79,7 @@ fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
         room: room.map(String::from),
         team: team.map(String::from),
         format: schedule::ScheduleFormat::Ics,
-        output: None,
+        ..schedule::Args::everything()
     };
     let mut feeds: Vec<(PathBuf, schedule::Args)> = vec![(PathBuf::from("all.ics"), filter(None, None, None))];
     let mut names = FileNames::default();
@@ -140,15 +147,21 @@ fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// File names for feeds named after ids: only letters, digits, `-` and `_` (an id such as
-/// `../x` must not leave the folder), each name used once per folder.
+/// File names for feeds (and door signs) named after ids: only letters, digits, `-` and `_` (an
+/// id such as `../x` must not leave the folder), each name used once per folder.
 #[derive(Default)]
-struct FileNames {
+pub struct FileNames {
     used: BTreeSet<PathBuf>,
 }
 
 impl FileNames {
+    /// `FOLDER/ID.ics`, made safe and unique.
     fn path(&mut self, folder: &str, id: &str) -> PathBuf {
+        self.path_with(folder, id, "ics")
+    }
+
+    /// `FOLDER/ID.EXTENSION`, made safe and unique.
+    pub fn path_with(&mut self, folder: &str, id: &str, extension: &str) -> PathBuf {
         let safe: String = id
             .chars()
             .map(|c| {
@@ -160,42 +173,35 @@ impl FileNames {
             })
             .collect();
         let safe = if safe.is_empty() { "_".to_string() } else { safe };
-        let mut candidate = Path::new(folder).join(format!("{safe}.ics"));
+        let mut candidate = Path::new(folder).join(format!("{safe}.{extension}"));
         let mut n = 2;
         while !self.used.insert(candidate.clone()) {
-            candidate = Path::new(folder).join(format!("{safe}-{n}.ics"));
+            candidate = Path::new(folder).join(format!("{safe}-{n}.{extension}"));
             n += 1;
         }
         candidate
     }
 }
 
-/// Refuses an output folder inside the data folder, so an export never touches its files.
-fn outside(dir: &Path, data: &Path) -> Result<()> {
-    let data = data.canonicalize().map_err(Error::io(data))?;
-    let absolute = std::path::absolute(dir).map_err(Error::io(dir))?;
-    // The part of the path that exists, resolved (symbolic links, `..`), then the rest.
-    let mut existing = absolute.as_path();
-    while !existing.exists() {
-        existing = existing.parent().unwrap_or(Path::new("/"));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_stay_in_their_folder_and_never_repeat() {
+        let mut names = FileNames::default();
+        assert_eq!(
+            names.path("rooms", "../etc/passwd"),
+            Path::new("rooms/___etc_passwd.ics")
+        );
+        assert_eq!(
+            names.path_with("rooms", "zaal-é", "html"),
+            Path::new("rooms/zaal-_.html")
+        );
+        assert_eq!(
+            names.path_with("rooms", "zaal-è", "html"),
+            Path::new("rooms/zaal-_-2.html")
+        );
+        assert_eq!(names.path("teams", ""), Path::new("teams/_.ics"));
     }
-    let mut resolved = existing.canonicalize().map_err(Error::io(existing))?;
-    // What does not exist yet cannot be a link: `..` there is resolved by name.
-    for part in absolute.components().skip(existing.components().count()) {
-        match part {
-            Component::ParentDir => {
-                resolved.pop();
-            }
-            Component::Normal(name) => resolved.push(name),
-            _ => {}
-        }
-    }
-    if resolved.starts_with(&data) {
-        return Err(Error::Usage(format!(
-            "{} is inside the data folder {}: write the feeds elsewhere (e.g. site/feeds)",
-            dir.display(),
-            data.display()
-        )));
-    }
-    Ok(())
 }

@@ -21,10 +21,11 @@ pub mod schedule;
 pub mod session;
 pub mod sessions;
 pub mod shell;
+pub mod site;
 pub mod stats;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 
@@ -190,6 +191,36 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(Error::io(path))
+}
+
+/// Refuses an output folder inside the data folder, so an export never touches its files.
+pub fn outside_data(dir: &Path, data: &Path) -> Result<()> {
+    let data = data.canonicalize().map_err(Error::io(data))?;
+    let absolute = std::path::absolute(dir).map_err(Error::io(dir))?;
+    // The part of the path that exists, resolved (symbolic links, `..`), then the rest.
+    let mut existing = absolute.as_path();
+    while !existing.exists() {
+        existing = existing.parent().unwrap_or(Path::new("/"));
+    }
+    let mut resolved = existing.canonicalize().map_err(Error::io(existing))?;
+    // What does not exist yet cannot be a link: `..` there is resolved by name.
+    for part in absolute.components().skip(existing.components().count()) {
+        match part {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => resolved.push(name),
+            _ => {}
+        }
+    }
+    if resolved.starts_with(&data) {
+        return Err(Error::Usage(format!(
+            "{} is inside the data folder {}: write it elsewhere (e.g. site, or site/feeds)",
+            dir.display(),
+            data.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Prints to standard output; a closed pipe (`| head`) ends quietly instead of panicking.

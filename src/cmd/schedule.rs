@@ -1,6 +1,7 @@
 //! `schedule`: the agenda, grouped by day then time, as a table or any export.
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -10,8 +11,9 @@ use super::{Context, OutputArgs, day_arg};
 use crate::error::{Error, Result};
 use crate::model::publish::{self, CalendarHistory, History, Schedule, Withdrawn};
 use crate::model::rules::{self, Drawn};
-use crate::model::{Attendee, Event, Placement, Session, Tie, same_key};
+use crate::model::{Attendee, Day, Event, Placement, Session, Tie, same_key};
 use crate::render::agenda::{Agenda, Item};
+use crate::render::pdf::{self, Paper};
 use crate::render::{Format, Listing, frab, html, ics};
 
 /// The formats the agenda can be printed in: the listing ones and the exports.
@@ -31,6 +33,8 @@ pub enum ScheduleFormat {
     FrabXml,
     /// A self-contained timetable page: rooms as columns, time as rows
     Html,
+    /// A printable grid, a page per day (or with --attendee a one-page list); needs -o
+    Pdf,
 }
 
 /// Print the agenda.
@@ -39,7 +43,9 @@ pub enum ScheduleFormat {
     allhands schedule --day thu\n  allhands schedule --attendee ferris     a personal agenda\n  \
     allhands schedule --room main --format md\n  allhands schedule --team lang --format csv -o lang.csv\n  \
     allhands schedule --attendee ferris --format ics -o ferris.ics\n  \
-    allhands schedule --format html -o timetable.html")]
+    allhands schedule --format html -o timetable.html\n  \
+    allhands schedule --format pdf -o schedule.pdf --paper a3\n  \
+    allhands schedule --attendee ferris --format pdf -o ferris.pdf")]
 pub struct Args {
     /// Only this day
     #[arg(add = super::complete::days(), long)]
@@ -59,11 +65,37 @@ pub struct Args {
     /// Write to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Paper for --format pdf (the grid is landscape, a personal list portrait)
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+}
+
+impl Args {
+    /// No filters: the whole agenda.
+    pub fn everything() -> Args {
+        Args {
+            day: None,
+            attendee: None,
+            room: None,
+            team: None,
+            format: ScheduleFormat::Html,
+            output: None,
+            paper: Paper::A4,
+        }
+    }
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    // The published history is only needed by calendars, to update subscribers.
-    let (event, history) = if args.format == ScheduleFormat::Ics {
+    // `-o -` is standard output: fine for a pipe, never for a terminal.
+    let to_terminal = |path: &PathBuf| path.as_os_str() == "-" && std::io::stdout().is_terminal();
+    if args.format == ScheduleFormat::Pdf && args.output.as_ref().is_none_or(to_terminal) {
+        return Err(Error::Usage(
+            "--format pdf writes a binary file, not text for a terminal: give -o FILE (e.g. -o schedule.pdf)".into(),
+        ));
+    }
+    // The published history is only needed by calendars, to update subscribers, and by the
+    // printout, to name its version.
+    let (event, history) = if matches!(args.format, ScheduleFormat::Ics | ScheduleFormat::Pdf) {
         ctx.store()?.load_with_history()?
     } else {
         (ctx.load()?, History::default())
@@ -74,7 +106,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ScheduleFormat::Csv => Some(Format::Csv),
         ScheduleFormat::Json => Some(Format::Json),
         ScheduleFormat::Md => Some(Format::Md),
-        ScheduleFormat::Ics | ScheduleFormat::FrabJson | ScheduleFormat::FrabXml | ScheduleFormat::Html => None,
+        ScheduleFormat::Ics
+        | ScheduleFormat::FrabJson
+        | ScheduleFormat::FrabXml
+        | ScheduleFormat::Html
+        | ScheduleFormat::Pdf => None,
     };
     let output = OutputArgs {
         format: listing_format.unwrap_or(Format::Table),
@@ -84,6 +120,20 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         return output.emit(&listing(&event, &selection, &args));
     }
     let agenda = selection.agenda(&event);
+    if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
+        let version = version_line(&event, &history)?;
+        let footer = pdf::Footer { version: &version };
+        let bytes = if let Some(person) = selection.person {
+            pdf::personal(&agenda, &person.name, args.paper, &footer)
+        } else {
+            let days: Vec<&Day> = match &args.day {
+                Some(day) => vec![day_arg(&event, day)?],
+                None => event.days.iter().collect(),
+            };
+            pdf::grid(&agenda, &days, args.paper, &footer)
+        }?;
+        return super::write_output(path, &bytes);
+    }
     let text = match args.format {
         ScheduleFormat::Ics => {
             let stamp = super::calendar_stamp(&history)?;
@@ -93,9 +143,47 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
         ScheduleFormat::Html => html::page(&agenda),
+        ScheduleFormat::Pdf => unreachable!("pdf needs -o, checked first"),
         _ => unreachable!("listing formats are handled above"),
     };
     output.emit_text(&text)
+}
+
+/// What a printout (the PDF, a door sign) says about its version: the published version it
+/// shows and when that was published; a draft when the schedule has changed since (how many
+/// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
+/// shows, so two printouts can be told apart). Never a version number that was not published.
+pub fn version_line(event: &Event, history: &History) -> Result<String> {
+    let zone = crate::store::timezone(&event.info.timezone).map_err(Error::Usage)?;
+    let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
+    let made = local(super::now_utc()?);
+    let current = Schedule::current(event);
+    let Some(last) = history.last() else {
+        let mut state = String::new();
+        let scheduled = event.scheduled();
+        for (s, at) in &scheduled {
+            state += &format!("{}\t{}\t{}\t{}\t{}\n", s.id, at.day, at.span, at.room, s.title);
+        }
+        let fingerprint = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, state.as_bytes())
+            .simple()
+            .to_string();
+        return Ok(format!(
+            "draft, not published · schedule {} ({} sessions placed) · made {made}",
+            &fingerprint[..8],
+            scheduled.len()
+        ));
+    };
+    let pending = publish::changes(&history.schedule(last.number), &current).len();
+    Ok(if pending == 0 {
+        format!("version {}, published {}", last.number, local(last.published_at))
+    } else {
+        format!(
+            "draft: version {} (published {}) and {pending} change{} not published yet · made {made}",
+            last.number,
+            local(last.published_at),
+            if pending == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// The selection as an iCalendar file: its sessions with their revisions, and the sessions it

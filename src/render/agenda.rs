@@ -40,6 +40,31 @@ impl<'a> Agenda<'a> {
         days
     }
 
+    /// The sessions on `day`, in agenda order.
+    pub fn items_on(&self, day: &Day) -> Vec<&Item<'a>> {
+        self.items.iter().filter(|i| i.day.day == day.day).collect()
+    }
+
+    /// The hours a timetable of `day` shows, as minutes after midnight: from the earlier of
+    /// opening and the first start to the later of closing and the last end, on whole hours.
+    pub fn grid_hours(&self, day: &Day) -> (u32, u32) {
+        let items = self.items_on(day);
+        let first = items
+            .iter()
+            .map(|i| i.span.start)
+            .min()
+            .unwrap_or(day.opens)
+            .min(day.opens);
+        let last = items
+            .iter()
+            .map(|i| i.span.end)
+            .max()
+            .unwrap_or(day.closes)
+            .max(day.closes);
+        let from = first.minutes() / 60 * 60;
+        (from, (last.minutes().div_ceil(60) * 60).max(from + 60))
+    }
+
     /// The rooms used on `day`, largest first (the timetable's columns).
     pub fn rooms_on(&self, day: &Day) -> Vec<&'a Room> {
         let mut rooms: Vec<&Room> = Vec::new();

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::agenda::{Agenda, Item};
+use super::agenda::Agenda;
 // HTML text and attribute values are escaped as XML's.
 use super::frab::escape;
 use crate::model::{Day, Time};
@@ -36,8 +36,18 @@ h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
   .room, .hour { display: none; }
   .session { margin: 0 0 0.5rem; }
 }
+.links a { color: #8a3b12; }
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
-  nav { display: none; }
+  :root { --row: 1.3mm; --room: minmax(0, 1fr); }
+  body { margin: 0; }
+  h1 { font-size: 14pt; margin-top: 0; }
+  h2 { font-size: 12pt; }
+  .room { font-size: 7pt; }
+  .hour { font-size: 6.5pt; }
+  .session { font-size: 6.5pt; line-height: 1.2; }
+  .session, .room { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  nav, .links { display: none; }
   section { break-before: page; }
   section:first-of-type { break-before: auto; }
   .scroll { overflow: visible; }
@@ -47,6 +57,12 @@ h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
 
 /// The timetable page for `agenda`.
 pub fn page(agenda: &Agenda<'_>) -> String {
+    page_with_links(agenda, &[])
+}
+
+/// The timetable page with links to other pages (the static site's door signs, lobby board),
+/// as (href, label).
+pub fn page_with_links(agenda: &Agenda<'_>, links: &[(&str, &str)]) -> String {
     let mut out = String::new();
     let title = escape(&agenda.title);
     let _ = write!(
@@ -64,6 +80,13 @@ pub fn page(agenda: &Agenda<'_>) -> String {
         if info.location.is_empty() { "" } else { " · " },
         escape(&info.timezone)
     );
+    if !links.is_empty() {
+        let links: Vec<String> = links
+            .iter()
+            .map(|(href, label)| format!("<a href=\"{}\">{}</a>", escape(href), escape(label)))
+            .collect();
+        let _ = writeln!(out, "<p class=\"links\">{}</p>", links.join(" · "));
+    }
     if days.is_empty() {
         out.push_str("<p>No sessions scheduled.</p>\n</body>\n</html>\n");
         return out;
@@ -86,24 +109,9 @@ pub fn page(agenda: &Agenda<'_>) -> String {
 }
 
 fn day_section(out: &mut String, agenda: &Agenda<'_>, day: &Day) {
-    let items: Vec<&Item<'_>> = agenda.items.iter().filter(|i| i.day.day == day.day).collect();
+    let items = agenda.items_on(day);
     let rooms = agenda.rooms_on(day);
-    // The grid runs from the earlier of opening and the first start, to the later of
-    // closing and the last end, on whole hours.
-    let first = items
-        .iter()
-        .map(|i| i.span.start)
-        .min()
-        .unwrap_or(day.opens)
-        .min(day.opens);
-    let last = items
-        .iter()
-        .map(|i| i.span.end)
-        .max()
-        .unwrap_or(day.closes)
-        .max(day.closes);
-    let from = first.minutes() / 60 * 60;
-    let to = last.minutes().div_ceil(60) * 60;
+    let (from, to) = agenda.grid_hours(day);
     let row = |t: Time| 2 + (t.minutes() - from) / STEP;
     let rows = (to - from) / STEP;
     let _ = writeln!(

@@ -6,6 +6,8 @@ pub mod changes;
 pub mod frab;
 pub mod html;
 pub mod ics;
+pub mod pdf;
+pub mod site;
 pub mod visible;
 
 use std::io::IsTerminal;

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command as Process;
 
 use assert_cmd::Command;
 
@@ -194,6 +195,117 @@ pub fn line_diff(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
         }
     }
     (removed, added)
+}
+
+/// Headless Chromium as this machine allows it (no sandbox as root, no network chatter).
+pub fn chromium(args: &[&str]) -> std::process::Output {
+    chromium_in_zone(None, args)
+}
+
+/// Headless Chromium with its clock in time zone `zone` (`TZ`), e.g. a screen set to another
+/// zone than the event's.
+pub fn chromium_in_zone(zone: Option<&str>, args: &[&str]) -> std::process::Output {
+    let profile = tempfile::tempdir().unwrap();
+    let binary = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Process::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect("Chromium is needed for this test (scripts/test installs Debian's chromium)");
+    let mut command = Process::new(binary);
+    if let Some(zone) = zone {
+        command.env("TZ", zone);
+    }
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .output()
+        .expect("run chromium")
+}
+
+/// Lays `page` out in headless Chromium at `width`x`height` (with `query`, e.g. `?at=...`, in
+/// its address), runs `script` (a `<script>` that puts JSON into `<pre id="probe">`) after the
+/// page's own scripts, and returns that JSON.
+pub fn probe(page: &Path, query: &str, script: &str, width: u32, height: u32) -> serde_json::Value {
+    probe_in_zone(None, page, query, script, width, height)
+}
+
+/// [`probe`] with the browser's clock in time zone `zone`.
+pub fn probe_in_zone(
+    zone: Option<&str>,
+    page: &Path,
+    query: &str,
+    script: &str,
+    width: u32,
+    height: u32,
+) -> serde_json::Value {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probed = page.with_extension("probe.html");
+    std::fs::write(&probed, html.replace("</body>", &format!("{script}</body>"))).unwrap();
+    // Headless Chromium's window has room for browser furniture: size it so that the page
+    // itself (the viewport) gets width x height.
+    let (extra_w, extra_h) = window_furniture();
+    let out = chromium_in_zone(
+        zone,
+        &[
+            &format!("--window-size={},{}", width + extra_w, height + extra_h),
+            "--dump-dom",
+            &format!("file://{}{query}", probed.display()),
+        ],
+    );
+    std::fs::remove_file(&probed).unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom
+        .find("<pre id=\"probe\">")
+        .unwrap_or_else(|| panic!("no probe output: {dom:.500}"))
+        + 16;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("probe output is not JSON ({e}): {json}"))
+}
+
+/// How much wider and taller headless Chromium's window is than the page it shows, measured
+/// once per test binary.
+fn window_furniture() -> (u32, u32) {
+    static FURNITURE: std::sync::OnceLock<(u32, u32)> = std::sync::OnceLock::new();
+    *FURNITURE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("viewport.html");
+        std::fs::write(
+            &page,
+            "<html><body><pre id=\"probe\"></pre><script>document.getElementById('probe').textContent = \
+             innerWidth + ' ' + innerHeight;</script></body></html>",
+        )
+        .unwrap();
+        let out = chromium(&[
+            "--window-size=1000,1000",
+            "--dump-dom",
+            &format!("file://{}", page.display()),
+        ]);
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let start = dom.find("<pre id=\"probe\">").expect("viewport probe") + 16;
+        let end = start + dom[start..].find("</pre>").unwrap();
+        let sizes: Vec<u32> = dom[start..end].split(' ').map(|n| n.parse().unwrap()).collect();
+        (1000 - sizes[0], 1000 - sizes[1])
+    })
 }
 
 /// Minutes since midnight of an `HH:MM` time.
