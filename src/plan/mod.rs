@@ -325,10 +325,31 @@ mod tests {
         event.sessions[0].needs = vec!["hologram".into()];
         let outcome = plan(&event, &Options::default());
         assert_eq!(outcome.unplaced.len(), 1);
+        assert_eq!(outcome.unplaced[0].reason, "no room has 'hologram'");
+        // A session too big for every room says so, with the largest room.
+        let mut event = small(2, 4);
+        event.sessions[0].size = Some(10_000);
+        let outcome = plan(&event, &Options::default());
         assert!(
-            outcome.unplaced[0].reason.contains("no room seats"),
+            outcome.unplaced[0].reason.starts_with("no room seats 10000 people"),
             "{:?}",
             outcome.unplaced
+        );
+        // A session whose required person is never there lists why for each slot.
+        let mut event = small(2, 4);
+        event.sessions[0].days = vec![event.days[0].day.clone()];
+        event.sessions[0].not_before = Some(crate::model::Time::at(23, 0));
+        let outcome = plan(&event, &Options::default());
+        let slots = &outcome.unplaced[0].slots;
+        assert!(
+            slots.iter().any(|l| l.ends_with("may not start before 23:00")),
+            "{slots:?}"
+        );
+        assert!(
+            slots
+                .iter()
+                .any(|l| l.ends_with(&format!("may only be on {}", event.days[0].day))),
+            "{slots:?}"
         );
     }
 }
