@@ -46,11 +46,15 @@ impl Report<'_> {
         match version {
             None => "the current schedule (not published)".into(),
             Some(v) if v.note.is_empty() => format!("version {} (published {})", v.number, self.local(v.published_at)),
+            // A note edited into versions.csv by hand could hold a terminal escape.
             Some(v) => format!(
                 "version {} (published {}: {})",
                 v.number,
                 self.local(v.published_at),
                 v.note
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect::<String>()
             ),
         }
     }
