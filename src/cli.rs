@@ -117,6 +117,10 @@ pub enum Command {
     Export(cmd::export::Args),
     /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
     Generate(cmd::generate::Args),
+    /// Make git merge the data files record by record and check the data after a merge
+    GitSetup(cmd::merge::GitSetupArgs),
+    /// git's merge driver for the data files: merge three versions record by record
+    MergeFile(cmd::merge::MergeFileArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(cmd::shell::CompletionsArgs),
     /// Print the man page

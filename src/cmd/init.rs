@@ -50,9 +50,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if args.sample {
         store::sample::write(&dir)?;
         return done(format!(
-            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.",
+            "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.\n{}",
             dir.display(),
-            dir.display()
+            dir.display(),
+            super::merge::setup_if_in_repository(&dir)
         ));
     }
     store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
@@ -142,6 +143,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         "  allhands{data} add-session \"Kick-off\" --plenary --duration 60"
     ));
     lines.push(format!("  allhands{data} plan"));
+    lines.push(super::merge::setup_if_in_repository(&dir));
     done(lines.join("\n"))
 }
 

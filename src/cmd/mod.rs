@@ -10,6 +10,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod merge;
 pub mod now;
 pub mod plan;
 pub mod publish;
@@ -67,6 +68,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::ImportAttendees(args) => import::run(args, &ctx),
+        Command::GitSetup(args) => merge::git_setup(args, &ctx),
+        Command::MergeFile(args) => merge::merge_file(args, &ctx),
         Command::Publish(args) => publish::publish(args, &ctx),
         Command::Changes(args) => publish::changes(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),

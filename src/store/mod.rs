@@ -6,6 +6,7 @@
 //! A change that fails (the closure returns an error) writes nothing.
 
 mod atomic;
+pub mod merge;
 mod records;
 pub mod sample;
 mod table;
@@ -35,6 +36,7 @@ pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
         file: "",
         columns: &[],
         required: &[],
+        key: &[],
     };
     let rows = table::parse(path, &bytes, &ANY)?;
     let records = rows
@@ -60,7 +62,72 @@ pub const FILES: [&str; 7] = [
 pub const PUBLISH_FILES: [&str; 2] = ["versions.csv", "published.csv"];
 
 /// Keeps the lock, journal and temp files out of the organizers' git history.
-const GITIGNORE: &str = ".allhands.lock\n.allhands.journal\n.*.tmp\n";
+const GITIGNORE: [&str; 3] = [".allhands.lock", ".allhands.journal", ".*.tmp"];
+
+/// The `.gitattributes` line that has git merge a data file with `allhands merge-file`
+/// (configured as the merge driver `allhands` by `allhands git-setup`).
+fn gitattributes_line(file: &str) -> String {
+    format!("/{file} merge=allhands")
+}
+
+/// `existing` with each of `lines` it lacks added at its end; everything there is kept.
+fn with_lines(existing: &str, lines: &[String]) -> String {
+    let mut text = existing.to_string();
+    for line in lines {
+        if !existing.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The data folder's `.gitignore` and `.gitattributes` with the lines allhands needs added,
+/// each only if it changes.
+fn git_files(dir: &Path) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let needs = [
+        (".gitignore", GITIGNORE.map(String::from).to_vec()),
+        (
+            ".gitattributes",
+            FILES
+                .iter()
+                .chain(&PUBLISH_FILES)
+                .map(|f| gitattributes_line(f))
+                .collect(),
+        ),
+    ];
+    let mut files = Vec::new();
+    for (name, lines) in needs {
+        let path = dir.join(name);
+        let existing = match fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::Data {
+                file: path.clone(),
+                line: None,
+                column: None,
+                message: "is not UTF-8 text; allhands needs to add lines to it".into(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::io(&path)(e)),
+        };
+        let text = with_lines(&existing, &lines);
+        if text != existing {
+            files.push((name, text.into_bytes()));
+        }
+    }
+    Ok(files)
+}
+
+/// Adds the lines allhands needs to the data folder's `.gitignore` and `.gitattributes`
+/// (keeping what is there), under the lock. Returns the files it changed.
+pub fn write_git_files(dir: &Path) -> Result<Vec<&'static str>> {
+    let _lock = atomic::lock_exclusive(dir)?;
+    let files = git_files(dir)?;
+    atomic::commit(dir, &files)?;
+    Ok(files.into_iter().map(|(name, _)| name).collect())
+}
 
 /// A data folder on disk.
 pub struct Store {
@@ -264,31 +331,41 @@ impl Store {
     }
 }
 
+/// Orders two sort keys (see [`Record::sort_key`]) column by column, in natural order.
+fn sort_key_cmp(x: &[String], y: &[String]) -> Ordering {
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| natural_cmp(a, b))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
 fn sort_by_key<T: Record>(rows: &mut Vec<T>) {
     // Keys are built once per row, not twice per comparison; the sort is stable.
     let mut keyed: Vec<(Vec<String>, T)> = rows.drain(..).map(|r| (r.sort_key(), r)).collect();
-    keyed.sort_by(|(x, _), (y, _)| {
-        x.iter()
-            .zip(y)
-            .map(|(a, b)| natural_cmp(a, b))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
+    keyed.sort_by(|(x, _), (y, _)| sort_key_cmp(x, y));
     rows.extend(keyed.into_iter().map(|(_, r)| r));
 }
 
 /// Serialises one file's records with the header it was loaded with.
 fn file_bytes<T: Record>(headers: &HashMap<&'static str, table::Layout>, rows: &[T]) -> Vec<u8> {
-    let layout = headers.get(T::SCHEMA.file).cloned().unwrap_or_default();
+    write_records(headers.get(T::SCHEMA.file), rows, false).0
+}
+
+/// Serialises records (in the order given) under the header of `layout` (or allhands' own for
+/// a new file); with `mark_rows`, also where each row ends (see [`table::write`]).
+fn write_records<T: Record>(layout: Option<&table::Layout>, rows: &[T], mark_rows: bool) -> (Vec<u8>, Vec<usize>) {
     let extra = rows.iter().flat_map(|r| r.extra().keys().cloned());
     let in_use = |column: &str| rows.iter().any(|r| !r.cell(column).is_empty());
-    let header = table::output_header(
-        &T::SCHEMA,
-        headers.get(T::SCHEMA.file).map(|l| l.header.as_slice()),
-        in_use,
-        extra,
-    );
-    table::write(&header, &layout, rows, |row, column| row.cell(column))
+    let header = table::output_header(&T::SCHEMA, layout.map(|l| l.header.as_slice()), in_use, extra);
+    let default = table::Layout::default();
+    table::write(
+        &header,
+        layout.unwrap_or(&default),
+        rows,
+        |row, column| row.cell(column),
+        mark_rows,
+    )
 }
 
 /// The files whose records differ from what was loaded, sorted and serialised.
@@ -385,7 +462,7 @@ fn refuse_existing(dir: &Path) -> Result<()> {
 pub fn create(dir: &Path, event: &Event) -> Result<()> {
     let _lock = new_folder(dir)?;
     let mut files = serialise(&mut event.clone(), &HashMap::new(), [true; 7]);
-    files.push((".gitignore", GITIGNORE.as_bytes().to_vec()));
+    files.extend(git_files(dir)?);
     atomic::commit(dir, &files)
 }
 
@@ -434,6 +511,37 @@ mod tests {
             .filter(|(a, b)| a != b)
             .collect();
         assert_eq!(changed.len(), 1, "{changed:?}");
+    }
+
+    #[test]
+    fn git_files_keep_what_is_there_and_add_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".gitignore"), "*.bak\n.allhands.lock").unwrap();
+        let spec = crate::plan::generate::Spec {
+            attendees: 3,
+            sessions: 2,
+            rooms: 1,
+            days: 1,
+            slots_per_day: 1,
+            seed: 1,
+        };
+        create(dir.path(), &crate::plan::generate::generate(&spec)).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+            "*.bak\n.allhands.lock\n.allhands.journal\n.*.tmp\n"
+        );
+        let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+        assert_eq!(attributes.lines().count(), FILES.len() + PUBLISH_FILES.len());
+        assert!(attributes.contains("/versions.csv merge=allhands\n"), "{attributes}");
+        assert!(attributes.contains("/attendees.csv merge=allhands\n"), "{attributes}");
+        assert_eq!(write_git_files(dir.path()).unwrap(), Vec::<&str>::new());
+        fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
+        assert_eq!(write_git_files(dir.path()).unwrap(), [".gitattributes"]);
+        let attributes = fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+        assert!(
+            attributes.starts_with("*.png binary\n/event.csv merge=allhands\n"),
+            "{attributes}"
+        );
     }
 
     #[test]

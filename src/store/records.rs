@@ -104,6 +104,7 @@ impl Record for EventInfo {
         file: "event.csv",
         columns: &["name", "location", "timezone"],
         required: &["name", "timezone"],
+        key: &[],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let timezone_name = row.required("timezone")?;
@@ -136,6 +137,7 @@ impl Record for Day {
         file: "days.csv",
         columns: &["day", "date", "opens", "closes"],
         required: &["day", "date", "opens", "closes"],
+        key: &["day"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
@@ -171,6 +173,7 @@ impl Record for Slot {
         file: "slots.csv",
         columns: &["day", "start", "end"],
         required: &["day", "start", "end"],
+        key: &["day", "start"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
@@ -207,6 +210,7 @@ impl Record for Attendee {
             "handle", "name", "email", "role", "teams", "days", "arrives", "leaves", "status",
         ],
         required: &["handle", "name", "role", "days", "status"],
+        key: &["handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Attendee {
@@ -254,6 +258,7 @@ impl Record for Room {
         file: "rooms.csv",
         columns: &["id", "name", "capacity", "features"],
         required: &["id", "capacity"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let id = row.parse("id", key("room id"))?;
@@ -312,6 +317,7 @@ impl Record for Session {
             "notes",
         ],
         required: &["id", "title", "duration"],
+        key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let kind = match row.get("kind") {
@@ -383,6 +389,7 @@ impl Record for Participant {
         file: "participants.csv",
         columns: &["session", "handle", "role"],
         required: &["session", "handle", "role"],
+        key: &["session", "handle"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Participant {
@@ -427,6 +434,7 @@ impl Record for Version {
         file: "versions.csv",
         columns: &["version", "published_at", "note"],
         required: &["version", "published_at"],
+        key: &["version"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Version {
@@ -471,6 +479,7 @@ impl Record for Published {
             "audience",
         ],
         required: &["version", "session", "status", "title"],
+        key: &["version", "session"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let status = row.parse("status", AgendaStatus::parse)?;

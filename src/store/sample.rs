@@ -20,6 +20,6 @@ pub const FILES: [(&str, &str); 7] = [
 pub fn write(dir: &Path) -> Result<()> {
     let _lock = super::new_folder(dir)?;
     let mut files: Vec<(&str, Vec<u8>)> = FILES.iter().map(|(n, t)| (*n, t.as_bytes().to_vec())).collect();
-    files.push((".gitignore", super::GITIGNORE.as_bytes().to_vec()));
+    files.extend(super::git_files(dir)?);
     super::atomic::commit(dir, &files)
 }

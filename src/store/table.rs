@@ -44,6 +44,8 @@ pub struct Schema {
     /// Known columns in the order allhands writes them.
     pub columns: &'static [&'static str],
     pub required: &'static [&'static str],
+    /// The columns that identify a record (empty for a file of one row), for merging by record.
+    pub key: &'static [&'static str],
 }
 
 /// A file's rows as read, with the header as it was (to write columns back in that order).
@@ -70,6 +72,24 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row of `cells` under `header` (normalised names), for building a record outside a file
+    /// read (a merged record).
+    pub fn new(
+        path: &'a Path,
+        line: u64,
+        header: &'a [String],
+        known: &'static [&'static str],
+        cells: &'a csv::StringRecord,
+    ) -> Self {
+        Row {
+            path,
+            line,
+            header,
+            known,
+            cells,
+        }
+    }
+
     pub fn line(&self) -> u64 {
         self.line
     }
@@ -129,7 +149,7 @@ impl<'a> Row<'a> {
 }
 
 /// Normalises a header cell: trimmed, lower case, spaces as underscores.
-fn column_name(cell: &str) -> String {
+pub fn column_name(cell: &str) -> String {
     cell.trim().to_lowercase().replace(' ', "_")
 }
 
@@ -166,6 +186,14 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         return Err(file_error(
             None,
             format!("is empty; expected a header row: {}", schema.columns.join(",")),
+        ));
+    }
+    if let Some(line) = conflict_marker(text) {
+        return Err(file_error(
+            Some(line),
+            "an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+             delete the other and the marker lines, then `git add` the file"
+                .into(),
         ));
     }
     if let Some(line) = unclosed_quote(text) {
@@ -288,6 +316,21 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// The first line of a git conflict block left in the file, if any.
+fn conflict_marker(text: &str) -> Option<u64> {
+    if !text.contains("<<<<<<<") {
+        return None;
+    }
+    let marker = |line: &str| {
+        let line = line.trim_end_matches('\r');
+        ["<<<<<<<", "=======", ">>>>>>>"].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        })
+    };
+    text.lines().position(marker).map(|i| i as u64 + 1)
+}
+
 /// The line on which a never-closed quoted field starts, if any.
 fn unclosed_quote(text: &str) -> Option<u64> {
     let (mut line, mut opened_at) = (1u64, None);
@@ -362,8 +405,16 @@ pub struct Layout {
 
 /// Writes rows as CSV bytes (quotes only where needed, formulas guarded), with CRLF line
 /// ends and a BOM only if `layout` says the file had them. `cells(row, column)` gives a
-/// row's value for a column name.
-pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&T, &str) -> String) -> Vec<u8> {
+/// row's value for a column name. With `mark_rows`, also returns where the header and each
+/// row end in the bytes (a merge puts conflict markers around some rows).
+pub fn write<T>(
+    header: &[String],
+    layout: &Layout,
+    rows: &[T],
+    cells: impl Fn(&T, &str) -> String,
+    mark_rows: bool,
+) -> (Vec<u8>, Vec<usize>) {
+    let mut ends = Vec::new();
     let terminator = if layout.crlf {
         csv::Terminator::CRLF
     } else {
@@ -386,13 +437,21 @@ pub fn write<T>(header: &[String], layout: &Layout, rows: &[T], cells: impl Fn(&
                 .unwrap_or(h)
         });
         writer.write_record(names)?;
+        if mark_rows {
+            writer.flush()?;
+            ends.push(writer.get_ref().len());
+        }
         for row in rows {
             writer.write_record(header.iter().map(|h| guard(&cells(row, h)).into_owned()))?;
+            if mark_rows {
+                writer.flush()?;
+                ends.push(writer.get_ref().len());
+            }
         }
         Ok(())
     })();
     result.expect("writing CSV into memory cannot fail");
-    writer.into_inner().expect("in-memory writer")
+    (writer.into_inner().expect("in-memory writer"), ends)
 }
 
 #[cfg(test)]
@@ -403,6 +462,7 @@ mod tests {
         file: "t.csv",
         columns: &["id", "name"],
         required: &["id"],
+        key: &["id"],
     };
 
     fn rows(text: &str) -> Result<Rows> {
@@ -451,6 +511,17 @@ mod tests {
             bad.to_string(),
             "t.csv:2: is not valid UTF-8 (save the file as UTF-8 CSV)"
         );
+    }
+
+    #[test]
+    fn a_git_conflict_left_in_the_file_is_named() {
+        let text = "id,name\na,b\n<<<<<<< ours\nc,d\n=======\nc,e\n>>>>>>> theirs\n";
+        assert_eq!(
+            rows(text).err().unwrap().to_string(),
+            "t.csv:3: an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+             delete the other and the marker lines, then `git add` the file"
+        );
+        assert!(rows("id,name\na,<<<<<<< not a marker\n").is_ok());
     }
 
     #[test]
