@@ -91,6 +91,10 @@ pub enum Command {
     Join(cmd::session::JoinArgs),
     /// Take people off a session
     Leave(cmd::session::LeaveArgs),
+    /// Add or update sessions from proposals: a GitHub issue export (JSON) or a spreadsheet
+    ImportSessions(cmd::import_sessions::Args),
+    /// Add interest in sessions from a form export: who would like to attend, who must
+    ImportInterest(cmd::import_interest::Args),
     /// Put a session in a room at a time
     Book(cmd::booking::BookArgs),
     /// Take a session out of the schedule (it stays, unscheduled)

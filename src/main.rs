@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             let code = error.exit_code();
             let message = error.to_string();
             if !message.is_empty() {
-                eprintln!("error: {message}");
+                eprintln!("error: {}", allhands::render::visible(&message));
             }
             ExitCode::from(code)
         }

@@ -260,6 +260,20 @@ fn text(allow_empty: bool) -> impl Strategy<Value = String> {
     })
 }
 
+/// Text for a single-line field (a name, a title, a team): like [`text`] without the control
+/// characters that load refuses there (only extra columns, such as notes, keep them).
+fn line_text(allow_empty: bool) -> impl Strategy<Value = String> {
+    text(allow_empty).prop_map(move |s| {
+        let s: String = s.chars().filter(|c| !c.is_control()).collect();
+        let s = s.trim().to_string();
+        if s.is_empty() && !allow_empty {
+            "x".to_string()
+        } else {
+            s
+        }
+    })
+}
+
 /// A key (handle, room id, ...): no spaces, `;`, `,`, quotes; starts with a letter or digit.
 fn key() -> impl Strategy<Value = String> {
     "[a-z0-9éß中][a-zA-Z0-9_.éß中-]{0,6}"
@@ -314,8 +328,8 @@ struct AttendeeParts {
 fn attendee_parts() -> impl Strategy<Value = AttendeeParts> {
     (
         key(),
-        text(false),
-        text(true),
+        line_text(false),
+        line_text(true),
         select(Role::ALL.to_vec()),
         prop::collection::vec(key(), 0..3),
         prop::collection::vec(any::<Index>(), 0..3),
@@ -401,14 +415,15 @@ fn wishes() -> impl Strategy<Value = Wishes> {
 fn session_parts() -> impl Strategy<Value = SessionParts> {
     (
         key(),
-        text(false),
+        line_text(false),
         select(Kind::ALL.to_vec()),
-        text(true),
+        line_text(true),
         1u32..=1440,
         prop::collection::vec(key(), 0..3),
         prop::option::of(any::<u32>()),
         prop::option::of(any::<Index>()),
-        prop::option::of(time()),
+        // A session starts by 23:59 (24:00 ends a day).
+        prop::option::of((0u32..1440).prop_map(|m| Time::from_minutes(m).unwrap())),
         prop::option::of(any::<Index>()),
         (any::<bool>(), wishes()),
     )
@@ -444,8 +459,8 @@ fn pick(at: &[Index], from: &[String]) -> Vec<String> {
 
 fn event() -> impl Strategy<Value = Event> {
     let info = (
-        text(false),
-        text(true),
+        line_text(false),
+        line_text(true),
         select(vec![
             "Europe/Amsterdam",
             "UTC",
@@ -458,7 +473,12 @@ fn event() -> impl Strategy<Value = Event> {
     let slots = prop::collection::vec((any::<Index>(), span()), 0..5);
     let attendees = prop::collection::vec(attendee_parts(), 0..8);
     let rooms = prop::collection::vec(
-        (key(), text(false), any::<u32>(), prop::collection::vec(key(), 0..3)),
+        (
+            key(),
+            line_text(false),
+            any::<u32>(),
+            prop::collection::vec(key(), 0..3),
+        ),
         0..5,
     );
     let sessions = prop::collection::vec(session_parts(), 0..8);
@@ -722,11 +742,21 @@ fn formula_payloads_round_trip_through_the_files() {
         vec![],
         false,
     );
+    // Payloads with a tab, CR or line break only fit an extra column (a name is one line).
+    let one_line = |p: &str| {
+        if p.contains(char::is_control) {
+            format!("payload {p:?}")
+        } else {
+            p.to_string()
+        }
+    };
     for (i, p) in payloads.iter().enumerate() {
+        let mut extra = Extra::new();
+        extra.insert("notes".to_string(), p.to_string());
         event.attendees.push(Attendee {
             handle: format!("p{i}"),
-            name: p.to_string(),
-            email: format!("{p}@example.invalid"),
+            name: one_line(p),
+            email: format!("{}@example.invalid", one_line(p)),
             role: Role::Member,
             teams: vec![],
             days: vec!["thu".into()],
@@ -734,7 +764,7 @@ fn formula_payloads_round_trip_through_the_files() {
             leaves: None,
             status: Status::Confirmed,
             line: 0,
-            extra: Extra::new(),
+            extra,
         });
     }
     let temp = tempfile::tempdir().unwrap();
@@ -743,4 +773,106 @@ fn formula_payloads_round_trip_through_the_files() {
     let loaded = Store::open(&dir).unwrap().load().unwrap();
     let (want, got) = (normalised(event), normalised(loaded));
     assert!(want == got, "{}", first_difference(&want, &got));
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) Text from outside never acts: whatever lands in a field, the calendar has one event per
+//     scheduled session for a real parser, no line meant for people carries a control
+//     character, and nothing panics.
+
+/// Text that tries to act: terminal escapes, bidi overrides, calendar lines, line breaks,
+/// mentions, links, HTML, formulas; and any character at all.
+fn hostile() -> impl Strategy<Value = String> {
+    let parts = select(vec![
+        "\u{1b}[2J",
+        "\u{1b}]0;title\u{7}",
+        "\u{7}",
+        "\u{8}",
+        "\u{9b}31m",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{200b}",
+        "\u{2028}",
+        "\r",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{0}",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "\\n",
+        "\\",
+        ";",
+        ",",
+        ":",
+        "\"",
+        "@**all**",
+        "[x](https://e.invalid)",
+        "<b>",
+        "=1+1",
+        "🦀",
+        "a",
+        " ",
+    ]);
+    prop::collection::vec(
+        prop_oneof![4 => parts.prop_map(String::from), 1 => any::<char>().prop_map(String::from)],
+        1..8,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Every field a form, an issue or a spreadsheet can fill.
+const TEXT_FIELDS: [(&str, &str); 15] = [
+    ("event.csv", "name"),
+    ("event.csv", "location"),
+    ("days.csv", "day"),
+    ("attendees.csv", "handle"),
+    ("attendees.csv", "name"),
+    ("attendees.csv", "email"),
+    ("attendees.csv", "teams"),
+    ("rooms.csv", "id"),
+    ("rooms.csv", "name"),
+    ("rooms.csv", "features"),
+    ("sessions.csv", "id"),
+    ("sessions.csv", "title"),
+    ("sessions.csv", "team"),
+    ("sessions.csv", "needs"),
+    ("participants.csv", "handle"),
+];
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn hostile_text_in_any_field_never_acts((file, column) in select(&TEXT_FIELDS[..]), row in 0usize..2, value in hostile()) {
+        let sample = common::Sample::new();
+        common::set_cell(&sample, file, if file == "event.csv" { 0 } else { row }, column, &value);
+        let run = |args: &[&str]| {
+            let out = sample.cmd(args).output().unwrap();
+            let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+            assert!(matches!(out.status.code(), Some(0..=2)), "{args:?} ended with {:?}: {stderr}", out.status.code());
+            assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+            (out.status.code(), stdout, stderr)
+        };
+        let (code, ics, stderr) = run(&["schedule", "--format", "ics"]);
+        if code == Some(0) {
+            let read = common::parse_ics(&ics);
+            let events = read["events"].as_array().unwrap().len();
+            // The parser reads exactly the events allhands wrote...
+            let written = ics.split("\r\n").filter(|l| *l == "BEGIN:VEVENT").count();
+            prop_assert_eq!(events, written, "{:?} in {} {}:\n{}", value, file, column, ics);
+            // ... and, where the text is not a key that links records, one per scheduled session.
+            if matches!(column, "name" | "location" | "email" | "title" | "team") {
+                let (_, csv, _) = run(&["schedule", "--format", "csv"]);
+                prop_assert_eq!(events, common::rows(&csv).len(), "{:?} in {} {}:\n{}", value, file, column, ics);
+            }
+        } else {
+            common::assert_inert("an error", &stderr);
+        }
+        for args in [&["schedule"][..], &["schedule", "--format", "md"], &["attendees"], &["rooms"], &["rooms", "--day", "thu"], &["check"]] {
+            let (_, stdout, stderr) = run(args);
+            common::assert_inert(&format!("{args:?} stdout"), &stdout);
+            common::assert_inert(&format!("{args:?} stderr"), &stderr);
+        }
+    }
 }

@@ -31,10 +31,12 @@ fn skip_invalid_adds_updates_dedupes_and_reports_by_line() {
         out,
         "line,handle,name,action,detail\n\
          2,ferris,Ferris Crab,added,\n\
-         3,alice,Alice Renamed,updated,same handle\n\
+         3,alice,Alice Renamed,updated,same handle; name: Alice Verhoeven -> Alice Renamed; \
+         email: alice@example.org -> ALICE@example.org; teams: lang;types -> lang\n\
          4,vnguyen,\"Nguyen, Van\",added,\n\
          5,badrow,Bad Row,skipped,'bad-email' is not an email address\n\
-         6,ferris,Ferris The Crab,updated,same handle; replaces line 2 of this file\n"
+         6,ferris,Ferris The Crab,updated,same handle; replaces line 2 of this file; \
+         name: Ferris Crab -> Ferris The Crab; teams: lang;compiler -> lang; days: thu;sat -> fri\n"
     );
     // Multi-choice cells become lists; days become day ids; the later response wins.
     assert_eq!(
@@ -106,7 +108,7 @@ fn map_names_columns_the_guesser_does_not_know() {
     std::fs::write(&form, "Who,Contact,Nick,Coming\nZed Zee,zed@example.org,zed,friday\n").unwrap();
     sample.fails(
         &["import-attendees", form.to_str().unwrap()],
-        "no column for handle in the form",
+        "no column for handle or email or name or first_name in the form",
     );
     let out = sample.ok(&[
         "import-attendees",

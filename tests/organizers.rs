@@ -465,3 +465,93 @@ fn plan_puts_a_session_on_the_day_its_interested_people_are_there() {
         assert_eq!(sessions[1]["day"], "tue", "seed {seed}");
     }
 }
+
+#[test]
+fn a_messy_registration_form_imports_as_people_wrote_it() {
+    let (tmp, dir) = fresh();
+    ok(&dir, &["init", "--from", "2026-10-13", "--to", "2026-10-14"]);
+    let form = tmp.path().join("form.csv");
+    std::fs::write(
+        &form,
+        "Timestamp,First name,Last name,Email address,GitHub username,Which days?,Dietary needs\n\
+         2026-09-01,Ana,Lima,ana@example.org,ana-l,Tue 13 Oct,none\n\
+         2026-09-01,Ben,Okafor,ben@example.org,,weds,vegan\n\
+         2026-09-01,Ayşe,Demir,,,Both days,\n\
+         2026-09-01,,,chi@example.org,,13/10/2026,\n\
+         2026-09-01,Dee,Ray,dee@example.org,dee,\"Tue 13 October, Wed 14 October\",\n\
+         2026-09-01,,,,,tues,\n",
+    )
+    .unwrap();
+    // A dry run shows how each column is read, and writes nothing.
+    let before = std::fs::read(dir.join("attendees.csv")).unwrap();
+    let out = run(
+        &dir,
+        &[
+            "import-attendees",
+            form.to_str().unwrap(),
+            "--dry-run",
+            "--skip-invalid",
+        ],
+    );
+    // (Footer lines wrap at the terminal's width.)
+    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    assert!(
+        text.contains("columns read: 'First name' -> first_name, 'Last name' -> last_name, 'Email address' -> email, 'GitHub username' -> handle, 'Which days?' -> days"),
+        "{text}"
+    );
+    assert!(text.contains("columns ignored: 'Timestamp', 'Dietary needs'"), "{text}");
+    assert_eq!(std::fs::read(dir.join("attendees.csv")).unwrap(), before);
+    // Without --skip-invalid the row with nobody in it stops the import.
+    fails(
+        &dir,
+        &["import-attendees", form.to_str().unwrap()],
+        "neither a handle, a name nor an email",
+    );
+    let out = ok(
+        &dir,
+        &[
+            "import-attendees",
+            form.to_str().unwrap(),
+            "--skip-invalid",
+            "--format",
+            "json",
+        ],
+    );
+    let report = json(&out);
+    let by_line = |line: u64| report.iter().find(|r| r["line"] == line).unwrap().clone();
+    assert_eq!(by_line(3)["handle"], "ben-okafor");
+    assert_eq!(by_line(3)["detail"], "handle made up from the name");
+    assert_eq!(by_line(4)["handle"], "ayse-demir");
+    assert_eq!(by_line(5)["handle"], "chi");
+    assert_eq!(by_line(5)["detail"], "handle made up from the email");
+    assert_eq!(by_line(7)["action"], "skipped");
+    let people = rows(&std::fs::read_to_string(dir.join("attendees.csv")).unwrap());
+    let person = |h: &str| people.iter().find(|p| p["handle"] == h).unwrap().clone();
+    assert_eq!(
+        (person("ana-l")["name"].as_str(), person("ana-l")["days"].as_str()),
+        ("Ana Lima", "tue")
+    );
+    assert_eq!(person("ben-okafor")["days"], "wed");
+    assert_eq!(person("ayse-demir")["days"], "tue;wed");
+    assert_eq!(person("chi")["days"], "tue");
+    assert_eq!(person("dee")["days"], "tue;wed");
+
+    // An organizer fixes Ben's team by hand; a later response with an email only and empty
+    // cells updates Ben, changes only what it says, and erases nothing.
+    ok(&dir, &["edit-attendee", "ben-okafor", "--team", "lang"]);
+    let again = tmp.path().join("again.csv");
+    std::fs::write(
+        &again,
+        "Email address,GitHub username,Full name,Teams,Which days?\n\
+         ben@example.org,,,,Both days\n",
+    )
+    .unwrap();
+    let out = ok(&dir, &["import-attendees", again.to_str().unwrap(), "--format", "json"]);
+    let report = json(&out);
+    assert_eq!(report[0]["handle"], "ben-okafor");
+    assert_eq!(report[0]["action"], "updated");
+    assert_eq!(report[0]["detail"], "same email; days: wed -> tue;wed");
+    let people = rows(&std::fs::read_to_string(dir.join("attendees.csv")).unwrap());
+    let ben = people.iter().find(|p| p["handle"] == "ben-okafor").unwrap();
+    assert_eq!((ben["name"].as_str(), ben["teams"].as_str()), ("Ben Okafor", "lang"));
+}

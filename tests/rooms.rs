@@ -241,10 +241,7 @@ fn edit_room_capacity_increase_is_fine() {
     let rooms = sample.read("rooms.csv");
     assert!(rooms.contains("\nleidse,Leidse Rijn Room,20,projector;whiteboard\n"));
     let out = sample.ok(&["edit-room", "leidse", "--capacity", "30"]);
-    assert_eq!(
-        out,
-        "Changed room leidse: Leidse Rijn Room, 30 seats, projector, whiteboard\n"
-    );
+    assert_eq!(out, "Changed room leidse: capacity: 20 -> 30\n");
     assert_eq!(
         sample.read("rooms.csv"),
         with_line_replaced(&rooms, "leidse", "leidse,Leidse Rijn Room,30,projector;whiteboard")
@@ -335,7 +332,7 @@ fn edit_room_removing_an_unneeded_feature_or_adding_one_is_fine() {
     let out = sample.ok(&["edit-room", "janskerk", "--remove-feature", "video"]);
     assert_eq!(
         out,
-        "Changed room janskerk: Janskerk Room, 40 seats, projector, screen\n"
+        "Changed room janskerk: features: projector;video;screen -> projector;screen\n"
     );
     let expected = with_line_replaced(&rooms, "janskerk", "janskerk,Janskerk Room,40,projector;screen");
     assert_eq!(sample.read("rooms.csv"), expected);

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{Context, OutputArgs, done, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_key};
+use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
 
 /// Add a person to attendees.csv.
@@ -56,10 +56,13 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
             )));
         }
         validate_key("handle", &args.handle)?;
+        validate_handle(&args.handle)?;
+        let existing = event.attendees.iter().map(|a| (a.handle.as_str(), a.line));
+        super::refuse_look_alike("handle", "attendees.csv", &args.handle, existing)?;
         let mut person = Attendee {
             handle: args.handle.clone(),
             name: non_empty("--name", &args.name)?,
-            email: email(&args.email)?,
+            email: email(event, &args.handle, &args.email)?,
             role: args.role,
             teams: teams(&args.teams)?,
             days: Vec::new(),
@@ -98,8 +101,8 @@ fn describe(person: &Attendee) -> String {
 
 fn non_empty(flag: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if text.contains(['\n', '\r']) {
-        Err(Error::Usage(format!("{flag} must be one line")))
+    if let Err(message) = crate::model::validate_line(flag, text) {
+        Err(Error::Usage(message))
     } else if text.is_empty() {
         Err(Error::Usage(format!("{flag} must not be empty")))
     } else {
@@ -107,11 +110,22 @@ fn non_empty(flag: &str, text: &str) -> Result<String> {
     }
 }
 
-fn email(text: &str) -> Result<String> {
+/// Checks an `--email`: an address, and nobody else's (one email, one person).
+fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if !text.is_empty() && (!text.contains('@') || text.contains(char::is_whitespace)) {
+    if !text.is_empty() && (!text.contains('@') || text.contains(|c: char| c.is_whitespace() || c.is_control())) {
         return Err(Error::Usage(format!(
             "--email '{text}' is not an email address (valid: name@example.org)"
+        )));
+    }
+    if let Some(other) = event
+        .attendees
+        .iter()
+        .find(|a| !text.is_empty() && a.email.eq_ignore_ascii_case(text) && !a.handle.eq_ignore_ascii_case(owner))
+    {
+        return Err(Error::Usage(format!(
+            "--email: that address belongs to '{}' (attendees.csv line {}); one email, one person",
+            other.handle, other.line
         )));
     }
     Ok(text.to_string())
@@ -321,7 +335,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             person.name = non_empty("--name", name)?;
         }
         if let Some(address) = &args.email {
-            person.email = email(address)?;
+            person.email = email(event, &person.handle, address)?;
         }
         if let Some(role) = args.role {
             person.role = role;

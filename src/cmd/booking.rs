@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session, time_arg};
+use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
@@ -33,7 +33,7 @@ pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
     let (session, from, now) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let day = day_arg(event, &args.day)?.day.clone();
-        let start = time_arg("--at", &args.at)?;
+        let start = super::start_arg(&args.at)?;
         let room = args
             .room
             .as_deref()

@@ -43,7 +43,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let soft = SoftFigures::of(&event);
     let problems = findings.len();
     if args.output.format == Format::Table {
-        args.output.emit_text(&report(&findings, &soft))?;
+        args.output
+            .emit_text(&crate::render::visible(&report(&findings, &soft)))?;
     } else {
         args.output.emit(&listing(&findings, &soft, args.output.for_people()))?;
     }

@@ -17,14 +17,15 @@ pub struct Args {
     /// The folder to write (must not hold an event yet)
     pub dir: PathBuf,
     /// How many people
-    #[arg(long, default_value_t = 150)]
-    pub attendees: usize,
+    // Bounds keep a typo (4294967295) a clear usage error instead of an allocation failure.
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub attendees: u32,
     /// How many sessions
-    #[arg(long, default_value_t = 60)]
-    pub sessions: usize,
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub sessions: u32,
     /// How many rooms
-    #[arg(long, default_value_t = 10)]
-    pub rooms: usize,
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rooms: u32,
     /// How many days
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=31))]
     pub days: u16,
@@ -38,9 +39,9 @@ pub struct Args {
 
 pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     let spec = Spec {
-        attendees: args.attendees.max(1),
-        sessions: args.sessions,
-        rooms: args.rooms.max(1),
+        attendees: args.attendees as usize,
+        sessions: args.sessions as usize,
+        rooms: args.rooms as usize,
         days: args.days as usize,
         slots_per_day: args.slots as usize,
         seed: args.seed,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Context, OutputArgs, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_key};
+use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_key, validate_line};
 use crate::render::Listing;
 use crate::store;
 
@@ -42,8 +42,19 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-const FIELDS: [&str; 10] = [
-    "handle", "name", "email", "role", "teams", "days", "arrives", "leaves", "status", "ignore",
+const FIELDS: [&str; 12] = [
+    "handle",
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "teams",
+    "days",
+    "arrives",
+    "leaves",
+    "status",
+    "ignore",
 ];
 
 /// Which field a form header means, by the words in it.
@@ -68,6 +79,10 @@ fn guess_field(header: &str) -> Option<&'static str> {
         "status"
     } else if has("role") || has("member or guest") {
         "role"
+    } else if has("first name") || has("given name") || has("first_name") {
+        "first_name"
+    } else if has("last name") || has("surname") || has("family name") || has("last_name") {
+        "last_name"
     } else if has("name") {
         "name"
     } else {
@@ -86,7 +101,7 @@ struct Outcome {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let (header, rows) = store::read_foreign_csv(&args.file)?;
-    let fields = map_columns(&header, &args.maps)?;
+    let fields = map_columns(&header, &args.maps, &ATTENDEE_COLUMNS)?;
     let file = args.file.display().to_string();
     let apply = |event: &mut Event| -> Result<Vec<Outcome>> {
         let mut outcomes = Vec::new();
@@ -108,7 +123,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                     (header[i].as_str(), cells.get(i).map_or("", |c| c.as_str()))
                 })
             };
-            match person_from_row(event, &get) {
+            // A merge refuses by field; the report names the form's column for it.
+            let merged = person_from_row(event, &get).and_then(|row| {
+                merge(event, row, *line, (args.role, args.status), &mut seen)
+                    .map_err(|(field, message)| (get(&field).0.to_string(), message))
+            });
+            match merged {
                 Err((column, message)) => {
                     let place = if column.is_empty() {
                         String::new()
@@ -124,8 +144,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                         detail: message,
                     });
                 }
-                Ok(row) => {
-                    let (outcome, at, previous) = merge(event, row, *line, (args.role, args.status), &mut seen);
+                Ok((outcome, at, previous)) => {
                     match still_valid(event, at, previous.as_ref(), &required_of) {
                         Ok(()) => outcomes.push(outcome),
                         Err(why) => {
@@ -161,23 +180,64 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output.emit(&summary(&outcomes, args.dry_run))
+    args.output.emit(&summary(&outcomes, args.dry_run, &header, &fields))
 }
 
+/// What the imports of proposals and interest take: the file, its columns named by hand, and
+/// whether to write.
+#[derive(Debug, clap::Args)]
+pub struct ImportFile {
+    /// The file to read (see below)
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (the fields are listed below)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub maps: Vec<String>,
+    /// Show what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A report cell of several lines: an array in json, one line each in a table or csv, joined
+/// with `; ` in markdown (where a table row must stay on one line).
+pub(super) fn lines_cell(format: crate::render::Format, lines: &[String]) -> serde_json::Value {
+    use crate::render::Format;
+    match format {
+        Format::Json => json!(lines),
+        Format::Md => json!(lines.join("; ")),
+        Format::Table | Format::Csv => json!(lines.join("\n")),
+    }
+}
+
+/// How a form's columns become fields: the fields there are, a guess from each header, and
+/// the fields the form must have (`a|b`: one of them).
+pub(super) struct Columns {
+    pub fields: &'static [&'static str],
+    pub guess: fn(&str) -> Option<&'static str>,
+    pub needed: &'static [&'static str],
+}
+
+const ATTENDEE_COLUMNS: Columns = Columns {
+    fields: &FIELDS,
+    guess: guess_field,
+    // A row is a person when it has a handle, an email or a name: one of those columns.
+    needed: &["handle|email|name|first_name"],
+};
+
 /// The field of each column: from --map, else guessed from the header.
-fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static str>>> {
-    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| guess_field(h)).collect();
+pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns) -> Result<Vec<Option<&'static str>>> {
+    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| (columns.guess)(h)).collect();
     for map in maps {
         let (column, field) = map
             .rsplit_once('=')
             .ok_or_else(|| Error::Usage(format!("--map '{map}' is not COLUMN=FIELD")))?;
-        let field = FIELDS
+        let field = columns
+            .fields
             .iter()
             .find(|f| **f == field.trim().to_lowercase())
             .ok_or_else(|| {
                 Error::Usage(format!(
                     "--map '{map}': unknown field '{field}' (valid: {})",
-                    FIELDS.join(", ")
+                    columns.fields.join(", ")
                 ))
             })?;
         let i = header
@@ -191,10 +251,12 @@ fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static
             })?;
         fields[i] = Some(field);
     }
-    for needed in ["handle", "name"] {
-        if !fields.contains(&Some(needed)) {
+    for needed in columns.needed {
+        if !needed.split('|').any(|n| fields.contains(&Some(n))) {
+            let first = needed.split('|').next().unwrap_or(needed);
             return Err(Error::Usage(format!(
-                "no column for {needed} in the form (columns: {}); name it with --map \"COLUMN={needed}\"",
+                "no column for {} in the form (columns: {}); name it with --map \"COLUMN={first}\"",
+                needed.replace('|', " or "),
                 header.join(", ")
             )));
         }
@@ -204,8 +266,9 @@ fn map_columns(header: &[String], maps: &[String]) -> Result<Vec<Option<&'static
 
 /// A row's values, checked. Err is (the form's column, what is wrong).
 struct Row {
-    handle: String,
-    name: String,
+    /// `None` when the form left it empty: found by email, or made up from the name.
+    handle: Option<String>,
+    name: Option<String>,
     email: Option<String>,
     role: Option<Role>,
     teams: Option<Vec<String>>,
@@ -221,26 +284,28 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     let err = |field: &str, message: String| (get(field).0.to_string(), message);
     let present = |field: &str| !get(field).0.is_empty();
     let handle = get("handle").1.trim().trim_start_matches('@').to_string();
-    if handle.is_empty() {
-        return Err(err("handle", "no handle (GitHub username)".into()));
+    if !handle.is_empty() {
+        validate_handle(&handle).map_err(|m| err("handle", m))?;
     }
-    validate_key("handle", &handle).map_err(|m| err("handle", m))?;
-    let name = get("name").1.trim().to_string();
-    if name.is_empty() {
-        return Err(err("name", "no name".into()));
-    }
+    // "First name" + "Last name" columns make one name.
+    let name = match get("name").1.trim() {
+        "" => [get("first_name").1.trim(), get("last_name").1.trim()]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+        name => name.to_string(),
+    };
+    let name_column = if present("name") { "name" } else { "first_name" };
+    validate_line("the name", &name).map_err(|m| err(name_column, m))?;
     let email = get("email").1.trim();
+    validate_line("the email", email).map_err(|m| err("email", m))?;
     if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
         return Err(err("email", format!("'{email}' is not an email address")));
     }
-    let list = |text: &str| -> Vec<String> {
-        text.split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect()
-    };
-    let teams = if present("teams") {
+    let list = |text: &str| super::items(&[text.to_string()]);
+    let teams = if present("teams") && !get("teams").1.trim().is_empty() {
         let teams: Vec<String> = list(get("teams").1)
             .iter()
             .map(|t| t.to_lowercase().replace(' ', "-"))
@@ -252,31 +317,11 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     } else {
         None
     };
-    let days = if present("days") {
-        let mut days = Vec::new();
-        for item in list(get("days").1) {
-            let day = event
-                .days
-                .iter()
-                .find(|d| {
-                    let lower = item.to_lowercase();
-                    lower.contains(&d.weekday_name().to_lowercase())
-                        || lower.contains(&d.date.to_string())
-                        || event.find_day(&item).is_ok_and(|found| found.day == d.day)
-                })
-                .ok_or_else(|| {
-                    let valid: Vec<String> = event.days.iter().map(|d| d.label()).collect();
-                    err(
-                        "days",
-                        format!("'{item}' is not a day of the event (valid: {})", valid.join(", ")),
-                    )
-                })?;
-            days.push(day.day.clone());
-        }
-        if days.is_empty() {
-            return Err(err("days", "no day chosen".into()));
-        }
-        event.sort_days(&mut days);
+    let days = if present("days") && !get("days").1.trim().is_empty() {
+        let days = event.days_from_answer(get("days").1).map_err(|m| {
+            let valid: Vec<String> = event.days.iter().map(|d| d.label()).collect();
+            err("days", format!("{m} (valid: {}, or 'all days')", valid.join(", ")))
+        })?;
         Some(days)
     } else {
         None
@@ -287,7 +332,7 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
         }
         let text = get(field).1.trim();
         if text.is_empty() {
-            return Ok(Some(None));
+            return Ok(None);
         }
         time_arg(field, text)
             .map(|t| Some(Some(t)))
@@ -302,10 +347,19 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
         w if w.is_empty() => None,
         w => Some(Status::parse(&w).map_err(|m| err("status", m))?),
     };
+    if handle.is_empty() && name.is_empty() && email.is_empty() {
+        return Err(err(
+            "handle",
+            "neither a handle, a name nor an email: nobody to add or update".into(),
+        ));
+    }
+    // An empty cell says nothing: it never erases what is stored (an organizer's hand edits
+    // survive a re-import).
+    let said = |text: String| (!text.is_empty()).then_some(text);
     Ok(Row {
-        handle,
-        name,
-        email: present("email").then(|| email.to_string()),
+        handle: said(handle),
+        name: said(name),
+        email: said(email.to_string()),
         role,
         teams,
         days,
@@ -349,28 +403,54 @@ fn still_valid(
 /// Adds the row's person or updates the one with the same handle or email. Returns what
 /// happened, where the person is in `event.attendees`, and how they were before (if known).
 /// `defaults` are the role and status of a person the form adds without saying.
+/// Refuses (Err is the field and why) a row that would give one person another's email, or
+/// add a handle that only looks like an existing one.
 fn merge(
     event: &mut Event,
     row: Row,
     line: u64,
     defaults: (Role, Status),
     seen: &mut HashMap<String, u64>,
-) -> (Outcome, usize, Option<Attendee>) {
+) -> std::result::Result<(Outcome, usize, Option<Attendee>), RowError> {
     let wanted_email = row.email.as_deref().map(str::to_lowercase).filter(|e| !e.is_empty());
-    let existing = event
-        .attendees
-        .iter()
-        .position(|a| a.handle.eq_ignore_ascii_case(&row.handle))
-        .or_else(|| {
-            let email = wanted_email.as_ref()?;
-            event.attendees.iter().position(|a| a.email.eq_ignore_ascii_case(email))
-        });
+    let by_handle = row.handle.as_ref().and_then(|handle| {
+        event
+            .attendees
+            .iter()
+            .position(|a| a.handle.eq_ignore_ascii_case(handle))
+    });
+    let by_email = wanted_email
+        .as_ref()
+        .and_then(|email| event.attendees.iter().position(|a| a.email.eq_ignore_ascii_case(email)));
+    if let (Some(person), Some(owner)) = (by_handle, by_email)
+        && person != owner
+    {
+        return Err((
+            "email".into(),
+            format!(
+                "the email belongs to '{}' (attendees.csv line {}), not to '{}'; not changed",
+                event.attendees[owner].handle, event.attendees[owner].line, event.attendees[person].handle
+            ),
+        ));
+    }
+    let existing = by_handle.or(by_email);
+    if existing.is_none()
+        && let Some(handle) = &row.handle
+        && let Some(alike) = crate::model::look_alike(handle, event.attendees.iter().map(|a| a.handle.as_str()))
+    {
+        return Err((
+            "handle".into(),
+            format!("handle '{handle}' looks like the existing handle '{alike}'; not added"),
+        ));
+    }
     let all_days: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
     match existing {
         Some(i) => {
             let person = &mut event.attendees[i];
             let before = person.clone();
-            person.name = row.name;
+            if let Some(name) = row.name {
+                person.name = name;
+            }
             if let Some(email) = row.email {
                 person.email = email;
             }
@@ -393,15 +473,19 @@ fn merge(
                 person.status = status;
             }
             let handle = person.handle.clone();
-            let how = if handle.eq_ignore_ascii_case(&row.handle) {
+            let how = if row.handle.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(&handle)) {
                 "same handle"
             } else {
                 "same email"
             };
-            let detail = match seen.insert(handle.to_lowercase(), line) {
+            let mut detail = match seen.insert(handle.to_lowercase(), line) {
                 Some(earlier) => format!("{how}; replaces line {earlier} of this file"),
                 None => how.to_string(),
             };
+            for change in store::field_changes(&before, person) {
+                detail += "; ";
+                detail += &change;
+            }
             let action = if *person == before { "unchanged" } else { "updated" };
             let outcome = Outcome {
                 line,
@@ -410,12 +494,33 @@ fn merge(
                 action,
                 detail,
             };
-            (outcome, i, Some(before))
+            Ok((outcome, i, Some(before)))
         }
         None => {
+            // Someone new: a handle from the form, else one made up from the name or the
+            // email (GitHub-style, unused), said in the report.
+            let email_local = row
+                .email
+                .as_deref()
+                .and_then(|e| e.split('@').next())
+                .unwrap_or_default();
+            let name = row.name.clone().unwrap_or_else(|| email_local.to_string());
+            let (handle, made_up) = match &row.handle {
+                Some(handle) => (handle.clone(), None),
+                None => {
+                    let from = if row.name.is_some() { "the name" } else { "the email" };
+                    let base = crate::model::handle_from(&name);
+                    let taken = |h: &str| event.attendees.iter().any(|a| a.handle.eq_ignore_ascii_case(h));
+                    let handle = (1..)
+                        .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+                        .find(|h| !taken(h))
+                        .expect("some suffix is free");
+                    (handle, Some(format!("handle made up from {from}")))
+                }
+            };
             let person = Attendee {
-                handle: row.handle.clone(),
-                name: row.name,
+                handle,
+                name,
                 email: row.email.unwrap_or_default(),
                 role: row.role.unwrap_or(defaults.0),
                 teams: row.teams.unwrap_or_default(),
@@ -432,15 +537,15 @@ fn merge(
                 handle: person.handle.clone(),
                 name: person.name.clone(),
                 action: "added",
-                detail: String::new(),
+                detail: made_up.unwrap_or_default(),
             };
             event.attendees.push(person);
-            (outcome, event.attendees.len() - 1, None)
+            Ok((outcome, event.attendees.len() - 1, None))
         }
     }
 }
 
-fn summary(outcomes: &[Outcome], dry_run: bool) -> Listing {
+fn summary(outcomes: &[Outcome], dry_run: bool, header: &[String], fields: &[Option<&'static str>]) -> Listing {
     let mut listing = Listing::new(&["line", "handle", "name", "action", "detail"]).align_right(&["line"]);
     listing.empty_message = "the file has no rows".into();
     for o in outcomes {
@@ -465,5 +570,27 @@ fn summary(outcomes: &[Outcome], dry_run: bool) -> Listing {
         count("unchanged"),
         count("skipped")
     ));
+    // Every column of the form is either read as a field or named as ignored; a dry run
+    // shows the whole mapping, so a wrong guess is seen before anything is written.
+    let ignored: Vec<String> = header
+        .iter()
+        .zip(fields)
+        .filter(|(_, f)| matches!(f, None | Some("ignore")))
+        .map(|(h, _)| format!("'{h}'"))
+        .collect();
+    if dry_run {
+        let used: Vec<String> = header
+            .iter()
+            .zip(fields)
+            .filter_map(|(h, f)| f.filter(|f| *f != "ignore").map(|f| format!("'{h}' -> {f}")))
+            .collect();
+        listing.footer.push(format!("columns read: {}", used.join(", ")));
+    }
+    if !ignored.is_empty() {
+        listing.footer.push(format!(
+            "columns ignored: {} (read one with --map \"COLUMN=FIELD\")",
+            ignored.join(", ")
+        ));
+    }
     listing
 }

@@ -9,6 +9,8 @@ pub mod day;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod import_interest;
+pub mod import_sessions;
 pub mod init;
 pub mod merge;
 pub mod now;
@@ -73,6 +75,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Publish(args) => publish::publish(args, &ctx),
         Command::Changes(args) => publish::changes(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
+        Command::ImportSessions(args) => import_sessions::run(args, &ctx),
+        Command::ImportInterest(args) => import_interest::run(args, &ctx),
         Command::Completions(args) => shell::completions(args, &ctx),
         Command::Man(args) => shell::man(args, &ctx),
     }
@@ -107,7 +111,7 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// Prints (or writes to `-o FILE`) a listing in the chosen format.
     pub fn emit(&self, listing: &Listing) -> Result<()> {
-        let terminal = Terminal::detect(self.output.is_some());
+        let terminal = Terminal::detect(self.output.as_deref().is_some_and(|p| p != Path::new("-")));
         self.emit_text(&listing.render(self.format, terminal))
     }
 
@@ -124,22 +128,64 @@ impl OutputArgs {
     }
 }
 
-/// Writes a report file atomically (temp file beside it, fsync, rename).
+/// Writes `-o FILE`: `-` is standard output; a regular file or a new path is replaced
+/// atomically (temp file beside it, fsync, rename); a symlink, FIFO or device is written
+/// through, as every Unix tool does. A file a data folder's store owns is refused.
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
+    if path == Path::new("-") {
+        return write_stdout(bytes);
+    }
+    let shown = path.display();
+    // What the path names in the end, through symlinks.
+    let resolved = std::fs::canonicalize(path).ok().or_else(|| {
+        let folder = std::fs::canonicalize(parent_folder(path)).ok()?;
+        Some(folder.join(path.file_name()?))
+    });
+    if store::owns(path) || resolved.as_deref().is_some_and(store::owns) {
+        return Err(Error::Usage(format!(
+            "-o {shown}: that is a file of an allhands data folder; writing there would replace the data \
+             (write the output outside the data folder, e.g. -o agenda.csv)"
+        )));
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(Error::Usage(format!("-o {shown}: is a folder (give a file name)"))),
+        Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(Error::io(path)),
+        _ => replace_file(path, bytes),
+    }
+}
+
+fn parent_folder(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+/// Replaces a regular file (or makes a new one) atomically. The temp name (`.NAME.PID-N.part`)
+/// never matches the store's `.NAME.tmp`, so neither can take or remove the other's file.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_folder(path);
     let name = path
         .file_name()
         .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", path.display())))?;
-    let temp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
+    let mut n = 0u32;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(".{}.{}-{n}.part", name.to_string_lossy(), std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(Error::io(path)(e)),
+        }
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
@@ -148,8 +194,12 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Prints to standard output; a closed pipe (`| head`) ends quietly instead of panicking.
 pub fn say(text: &str) -> Result<()> {
+    write_stdout(text.as_bytes())
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output")(e)),
         _ => Ok(()),
     }
@@ -157,7 +207,7 @@ pub fn say(text: &str) -> Result<()> {
 
 /// Prints one line of confirmation after a change.
 pub fn done(line: impl AsRef<str>) -> Result<()> {
-    say(&format!("{}\n", line.as_ref()))
+    say(&format!("{}\n", crate::render::visible(line.as_ref())))
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC), when set: the time for reproducible files.
@@ -202,6 +252,11 @@ pub fn changed<T: store::Record>(what: &str, before: &T, after: &T) -> Result<()
 /// Parses a `--at`/`--arrives` time, naming the flag in the error.
 pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
     Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
+}
+
+/// Parses the `--at` a session starts at (not 24:00).
+pub fn start_arg(text: &str) -> Result<Time> {
+    Time::parse_start(text).map_err(|m| Error::Usage(format!("--at: {m}")))
 }
 
 /// Parses a `--for`/`--duration` value.
@@ -303,6 +358,26 @@ pub fn known_handles(event: &Event, handles: &[String]) -> Result<Vec<String>> {
         .iter()
         .map(|h| event.find_attendee(h).map(|a| a.handle.clone()).map_err(Error::Usage))
         .collect()
+}
+
+/// Refuses a new key that is another one in disguise: equal after normalisation and case
+/// folding, or looking the same (Cyrillic `а` for `a`). `existing` gives each key and its line.
+pub fn refuse_look_alike<'a>(
+    what: &str,
+    file: &str,
+    key: &str,
+    existing: impl IntoIterator<Item = (&'a str, u64)>,
+) -> Result<()> {
+    match existing
+        .into_iter()
+        .find(|(other, _)| model::identity::same_or_alike(key, other))
+    {
+        None => Ok(()),
+        Some((other, line)) => Err(Error::Usage(format!(
+            "{what} '{key}' looks like the existing {what} '{other}' ({file} line {line}); use '{other}', or a \
+             {what} nobody can mistake for it"
+        ))),
+    }
 }
 
 /// Refuses a change that breaks a hard rule, naming what is in the way.

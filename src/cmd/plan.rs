@@ -19,7 +19,8 @@ use crate::render::Listing;
     after_help = "Examples:\n  allhands plan --dry-run        show what it would do, write nothing\n  \
     allhands plan                  place the unscheduled sessions\n  \
     allhands plan --replan --seed 7  re-place every unpinned session\n\n\
-    Never breaks a hard rule; minimises attendee clashes, then rooms far larger than needed.\n\
+    Never breaks a hard rule; minimises attendee clashes, then sessions missed for being away,\n\
+    then unmet preferences, then (with --replan) moves, then rooms far larger than needed.\n\
     Exit status 1 when some session could not be placed (the rest are placed)."
 )]
 pub struct Args {
@@ -32,8 +33,9 @@ pub struct Args {
     /// Same seed, same plan
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Keep searching this many seconds, which may find fewer clashes (default: stop as soon
-    /// as another round of search finds nothing better); the lock is not held meanwhile
+    /// Keep searching this many seconds, which may find fewer clashes (default: a fixed amount
+    /// of search for the event's size, so a seed gives the same plan on every machine); the
+    /// lock is not held meanwhile
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     #[command(flatten)]
@@ -99,7 +101,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     eprintln!(
         "could not place {} session(s):\n{}",
         outcome.unplaced.len(),
-        lines.join("\n")
+        crate::render::visible(&lines.join("\n"))
     );
     Err(Error::Problems(String::new()))
 }

@@ -43,6 +43,8 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 existing.id, existing.line, existing.id
             )));
         }
+        let existing = event.rooms.iter().map(|r| (r.id.as_str(), r.line));
+        super::refuse_look_alike("room", "rooms.csv", &args.id, existing)?;
         let name = args
             .name
             .as_deref()

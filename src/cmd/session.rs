@@ -2,9 +2,7 @@
 
 use super::{Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{
-    EVERYONE, Event, Kind, Participant, Preference, Session, Tie, Time, format_duration, rules, validate_key,
-};
+use crate::model::{Event, Kind, Participant, Session, Tie, Time, format_duration, rules, validate_key};
 
 /// Add a session, unscheduled (book it, or let `plan` place it).
 #[derive(Debug, clap::Args)]
@@ -83,17 +81,15 @@ impl Wishes {
     /// Sets what was given on `session`, each value checked against the event.
     pub fn apply(&self, event: &Event, session: &mut Session) -> Result<()> {
         if self.plenary {
-            session.audience = vec![EVERYONE.to_string()];
+            session.audience = vec![crate::model::EVERYONE.to_string()];
         }
         if let Some(values) = &self.audience {
             session.audience = items(values)
                 .iter()
-                .map(|team| match team.to_lowercase().as_str() {
-                    EVERYONE => Ok(EVERYONE.to_string()),
-                    _ => event
-                        .find_team(team)
-                        .map(str::to_string)
-                        .map_err(|m| Error::Usage(format!("--audience: {m}"))),
+                .map(|team| {
+                    event
+                        .find_audience(team)
+                        .map_err(|m| Error::Usage(format!("--audience: {m}")))
                 })
                 .collect::<Result<_>>()?;
             session.audience.dedup();
@@ -116,18 +112,11 @@ impl Wishes {
         if let Some(text) = &self.prefer {
             session.prefer = match text.trim() {
                 "" => None,
-                text => Some(match Preference::parse(text) {
-                    Ok(Preference::Day(day)) => Preference::Day(
-                        day_arg(event, &day)
-                            .map_err(|e| {
-                                Error::Usage(format!("--prefer: {}", e.to_string().trim_start_matches("--day: ")))
-                            })?
-                            .day
-                            .clone(),
-                    ),
-                    Ok(other) => other,
-                    Err(m) => return Err(Error::Usage(format!("--prefer: {m}"))),
-                }),
+                text => Some(
+                    event
+                        .find_preference(text)
+                        .map_err(|m| Error::Usage(format!("--prefer: {m}")))?,
+                ),
             };
         }
         if let Some(values) = &self.apart {
@@ -155,7 +144,7 @@ impl Wishes {
             session.notes = one_line("--notes", text)?;
         }
         if let (Some(from), Some(to)) = (session.not_before, session.not_after)
-            && from.plus(session.duration).is_none_or(|end| end > to)
+            && !session.fits_its_window()
         {
             return Err(Error::Usage(format!(
                 "{} ({}) cannot fit between --not-before {from} and --not-after {to}",
@@ -191,9 +180,7 @@ pub(super) fn title(text: &str) -> Result<String> {
     if text.is_empty() {
         return Err(Error::Usage("the title must not be empty".into()));
     }
-    if text.contains(['\n', '\r']) {
-        return Err(Error::Usage("the title must be one line".into()));
-    }
+    crate::model::validate_line("the title", text)?;
     Ok(text.to_string())
 }
 
@@ -219,6 +206,8 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
                 id, existing.line
             )));
         }
+        let existing = event.sessions.iter().map(|s| (s.id.as_str(), s.line));
+        super::refuse_look_alike("session", "sessions.csv", &id, existing)?;
         let (title, team) = (title(&args.title)?, team(&args.team)?);
         let duration = duration_arg("--duration", &args.duration)?;
         let mut session = Session {
@@ -382,7 +371,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             session.day = Some(day_arg(event, day)?.day.clone());
         }
         if let Some(at) = &args.at {
-            session.start = Some(time_arg("--at", at)?);
+            session.start = Some(super::start_arg(at)?);
         }
         if let Some(room) = &args.room {
             session.room = Some(event.find_room(room)?.id.clone());

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::Event;
+use super::{Event, identity};
 
 /// One integrity problem, located in a file and line where there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -41,6 +41,60 @@ fn duplicates<K: Ord + std::fmt::Display>(
             message: format!("{what} '{}' appears again (first on line {})", keys[i].0, keys[first].1),
         });
     }
+}
+
+/// Keys that differ but compare equal after normalisation and case folding, or look alike
+/// (`alice` and Cyrillic `аlice`): each later one is reported against the first.
+fn look_alikes(found: &mut Vec<Problem>, file: &'static str, what: &str, keys: impl Iterator<Item = (String, u64)>) {
+    let keys: Vec<(String, u64)> = keys.collect();
+    for by in [identity::key_form as fn(&str) -> String, identity::look] {
+        // Sorting by the compared form puts alikes together (linear after the sort).
+        let mut forms: Vec<(String, usize)> = keys.iter().enumerate().map(|(i, (k, _))| (by(k), i)).collect();
+        forms.sort_unstable();
+        for pair in forms.windows(2) {
+            let ((fa, a), (fb, b)) = (&pair[0], &pair[1]);
+            let ((ka, la), (kb, lb)) = (&keys[*a], &keys[*b]);
+            if fa != fb || ka == kb {
+                continue;
+            }
+            let message = format!("{what} '{kb}' looks like {what} '{ka}' (line {la}); one person or thing, two keys?");
+            // Found by both comparisons: report it once.
+            if !found
+                .iter()
+                .any(|p| p.file == file && p.line == *lb && p.message == message)
+            {
+                found.push(Problem {
+                    kind: "look-alike-key",
+                    file,
+                    line: *lb,
+                    message,
+                });
+            }
+        }
+    }
+}
+
+/// A record as a report names it: its key and its line.
+type Named<'a> = (&'a str, u64);
+
+/// Records that share a value (a date, an email): each later one (by line) with the first.
+fn shared<'a, V: Ord + Clone>(items: impl Iterator<Item = (V, &'a str, u64)>) -> Vec<(V, Named<'a>, Named<'a>)> {
+    let mut items: Vec<(V, &str, u64)> = items.collect();
+    items.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+    let mut out = Vec::new();
+    let mut first = 0;
+    for i in 1..items.len() {
+        if items[i].0 != items[first].0 {
+            first = i;
+        } else {
+            out.push((
+                items[i].0.clone(),
+                (items[i].1, items[i].2),
+                (items[first].1, items[first].2),
+            ));
+        }
+    }
+    out
 }
 
 /// A two-part key (`S012 alice`), compared without building a string.
@@ -99,6 +153,49 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         "participant",
         event.participants.iter().map(|p| (Pair(&p.session, &p.handle), p.line)),
     );
+
+    // Two days on one date would put two sessions in one room at the same moment.
+    let dates = event.days.iter().map(|d| (d.date, d.day.as_str(), d.line));
+    for (date, (day, line), (first, first_line)) in shared(dates) {
+        let message =
+            format!("day '{day}' has the date {date} of day '{first}' (line {first_line}): one date, one day");
+        found.push(problem("duplicate-date", "days.csv", line, message));
+    }
+
+    // Handles are GitHub usernames: never an email address or any other text.
+    for a in &event.attendees {
+        if let Err(message) = identity::validate_handle(&a.handle) {
+            found.push(problem("bad-handle", "attendees.csv", a.line, message));
+        }
+    }
+    look_alikes(
+        &mut found,
+        "attendees.csv",
+        "handle",
+        event.attendees.iter().map(|a| (a.handle.clone(), a.line)),
+    );
+    look_alikes(
+        &mut found,
+        "rooms.csv",
+        "room",
+        event.rooms.iter().map(|r| (r.id.clone(), r.line)),
+    );
+    look_alikes(
+        &mut found,
+        "sessions.csv",
+        "session",
+        event.sessions.iter().map(|s| (s.id.clone(), s.line)),
+    );
+    // One email, two people: a form row that updated the wrong person, or a duplicate.
+    let emails = event
+        .attendees
+        .iter()
+        .filter(|a| !a.email.trim().is_empty())
+        .map(|a| (a.email.trim().to_lowercase(), a.handle.as_str(), a.line));
+    for (_, (handle, line), (first, first_line)) in shared(emails) {
+        let message = format!("'{handle}' has the email of '{first}' (line {first_line})");
+        found.push(problem("shared-email", "attendees.csv", line, message));
+    }
 
     // Slots: on a known day, inside its opening hours, not overlapping each other.
     for (i, slot) in event.slots.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! Finding days, people, rooms and sessions from what a user typed, with "did you mean".
 
-use super::{Attendee, Day, Event, Room, Session};
+use super::{Attendee, Day, EVERYONE, Event, Preference, Room, Session};
 
 /// The choice closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -47,7 +47,7 @@ impl Event {
                 || d.date.format("%a").to_string().to_lowercase() == text
                 || (i + 1).to_string() == text
         });
-        if let Some((_, day)) = found {
+        if let Some((_, day)) = found.or_else(|| self.day_as_people_write_it(&text)) {
             return Ok(day);
         }
         let mut message = unknown(
@@ -76,6 +76,92 @@ impl Event {
         Err(message)
     }
 
+    /// A day as a form answer or a person writes it: `tues`, `weds`, `Thu 21 May`,
+    /// `Tue 13 October`, `13 October`, `13/10/2026`, `13/10` (day first, as in Europe).
+    fn day_as_people_write_it(&self, lower: &str) -> Option<(usize, &Day)> {
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+            .filter(|w| !w.is_empty())
+            .collect();
+        // A date: a day of the month with a month name, or dd/mm(/yyyy).
+        let month_of = |word: &str| {
+            (1..=12u32).find(|&m| {
+                let name = chrono::Month::try_from(m as u8)
+                    .map(|m| m.name().to_lowercase())
+                    .unwrap_or_default();
+                word.len() >= 3 && name.starts_with(word)
+            })
+        };
+        let mut day_of_month = None;
+        let mut month = None;
+        for word in &words {
+            if let Ok(n) = word.parse::<u32>() {
+                if day_of_month.is_some() {
+                    // Two dates ("Wed 14 Oct, Tue 13 Oct") are a list, not one day.
+                    return None;
+                }
+                day_of_month = Some(n);
+            } else if let Some(m) = month_of(word) {
+                month = Some(m);
+            } else if let [d, m, rest @ ..] = word.split('/').collect::<Vec<_>>().as_slice()
+                && rest.len() <= 1
+            {
+                day_of_month = d.parse().ok();
+                month = m.parse().ok();
+            }
+        }
+        use chrono::Datelike;
+        if let (Some(d), Some(m)) = (day_of_month, month) {
+            return self
+                .days
+                .iter()
+                .enumerate()
+                .find(|(_, day)| day.date.day() == d && day.date.month() == m);
+        }
+        // A weekday, written out or cut short (`tues`, `weds`, `thur`): one word only.
+        let [word] = words.as_slice() else { return None };
+        let word = word.trim_end_matches('s');
+        let short = |name: &str| word.len() >= 2 && (name.starts_with(word) || name.starts_with(&format!("{word}s")));
+        let matches: Vec<(usize, &Day)> = self
+            .days
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| short(&d.weekday_name().to_lowercase()))
+            .collect();
+        // `weds` and `tues` are how people write them; `t` alone could be Tuesday or Thursday.
+        match matches.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Every day a form answer names: `Both days` / `All days` for all of them, else the days
+    /// listed (separated by `;`, `,` or ` and `), each as [`Event::find_day`] reads it.
+    pub fn days_from_answer(&self, answer: &str) -> Result<Vec<String>, String> {
+        let lower = answer.trim().to_lowercase();
+        if ["both days", "all days", "all", "both", "every day", "all three days"].contains(&lower.as_str()) {
+            return Ok(self.days.iter().map(|d| d.day.clone()).collect());
+        }
+        let mut days = Vec::new();
+        // "Tue 13 Oct, Wed 14 Oct" and "Tuesday, Wednesday" both split on commas, but a comma
+        // inside one date ("Tue, 13 Oct") must not: try the whole answer first.
+        if let Ok(day) = self.find_day(&lower) {
+            return Ok(vec![day.day.clone()]);
+        }
+        for item in lower.split([';', ',']).flat_map(|part| part.split(" and ")) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
+            days.push(self.find_day(item)?.day.clone());
+        }
+        if days.is_empty() {
+            return Err("no day chosen".into());
+        }
+        self.sort_days(&mut days);
+        Ok(days)
+    }
+
     /// A person by handle; a handle typed in another case finds them too (GitHub usernames
     /// ignore case).
     pub fn find_attendee(&self, handle: &str) -> Result<&Attendee, String> {
@@ -100,17 +186,26 @@ impl Event {
                 .or_else(|| self.rooms.iter().find(|r| r.name.to_lowercase() == folded))
         };
         self.room(id_or_name).or_else(by_folded).ok_or_else(|| {
-            unknown(
+            let message = unknown(
                 "room",
                 id_or_name,
-                self.rooms.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]),
+                self.rooms.iter().map(|r| r.id.as_str()),
                 "see `allhands rooms`",
-            )
+            );
+            // A name typed with a typo is suggested by name ("Tejo Rom" → 'Tejo Room').
+            match did_you_mean(id_or_name, self.rooms.iter().map(|r| r.name.as_str())) {
+                Some(name) if !message.contains("did you mean") => message.replacen(
+                    &format!("'{id_or_name}'"),
+                    &format!("'{id_or_name}' (did you mean '{name}'?)"),
+                    1,
+                ),
+                _ => message,
+            }
         })
     }
 
-    /// A team some attendee is on, in the spelling the data has; teams compare without case.
-    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+    /// Every team some attendee is on, sorted, each once (as spelled in the data).
+    pub fn teams(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self
             .attendees
             .iter()
@@ -118,6 +213,12 @@ impl Event {
             .collect();
         all.sort();
         all.dedup();
+        all
+    }
+
+    /// A team some attendee is on, in the spelling the data has; teams compare without case.
+    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+        let all = self.teams();
         let folded = team.to_lowercase();
         if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
             return Ok(found);
@@ -128,6 +229,23 @@ impl Event {
             hint.unwrap_or_default(),
             all.join(", ")
         ))
+    }
+
+    /// An audience team as the data spells it, or [`EVERYONE`] for a plenary.
+    pub fn find_audience(&self, team: &str) -> Result<String, String> {
+        if team.trim().eq_ignore_ascii_case(EVERYONE) {
+            return Ok(EVERYONE.to_string());
+        }
+        self.find_team(team.trim()).map(str::to_string)
+    }
+
+    /// A preference (`morning`, `afternoon`, or a day in any form `find_day` takes), its day
+    /// resolved to the event's day id.
+    pub fn find_preference(&self, text: &str) -> Result<Preference, String> {
+        match Preference::parse(text)? {
+            Preference::Day(day) => Ok(Preference::Day(self.find_day(&day)?.day.clone())),
+            other => Ok(other),
+        }
     }
 
     /// A session by id; an id typed in another case finds it too.
@@ -154,5 +272,63 @@ mod tests {
         assert_eq!(did_you_mean("alcie", ["alice", "bob"]), Some("alice"));
         assert_eq!(did_you_mean("zzzzzz", ["alice", "bob"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+    use crate::model::{EventInfo, Extra, Time};
+    use chrono::NaiveDate;
+
+    fn offsite() -> Event {
+        let day = |id: &str, d| {
+            Day::new(
+                id.into(),
+                NaiveDate::from_ymd_opt(2026, 10, d).unwrap(),
+                Time::at(9, 0),
+                Time::at(17, 0),
+            )
+        };
+        Event {
+            info: EventInfo {
+                name: "Offsite".into(),
+                location: String::new(),
+                timezone: "Europe/Berlin".into(),
+                extra: Extra::new(),
+            },
+            days: vec![day("tue", 13), day("wed", 14)],
+            slots: vec![],
+            attendees: vec![],
+            rooms: vec![],
+            sessions: vec![],
+            participants: vec![],
+        }
+    }
+
+    #[test]
+    fn days_as_people_write_them() {
+        let event = offsite();
+        for (answer, expected) in [
+            ("Tue 13 Oct", vec!["tue"]),
+            ("Tue 13 October", vec!["tue"]),
+            ("13 October", vec!["tue"]),
+            ("tues", vec!["tue"]),
+            ("weds", vec!["wed"]),
+            ("Wednesday", vec!["wed"]),
+            ("13/10/2026", vec!["tue"]),
+            ("14/10", vec!["wed"]),
+            ("Both days", vec!["tue", "wed"]),
+            ("All days", vec!["tue", "wed"]),
+            ("Wed 14 Oct, Tue 13 Oct", vec!["tue", "wed"]),
+            ("Tuesday and Wednesday", vec!["tue", "wed"]),
+            ("Tue, 13 Oct", vec!["tue"]),
+            (&event.days[1].label(), vec!["wed"]),
+        ] {
+            assert_eq!(event.days_from_answer(answer).unwrap(), expected, "{answer}");
+        }
+        for bad in ["t", "Thursday", "15 October", "sometime", ""] {
+            assert!(event.days_from_answer(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! `book`, `check` and `plan` can never disagree about them.
 
 pub mod explain;
+pub mod identity;
 pub mod integrity;
 mod lookup;
 pub mod rules;
@@ -17,6 +18,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use identity::{handle_from, key_form, look_alike, validate_handle};
 pub use lookup::did_you_mean;
 pub use time::{Span, Time, format_duration, parse_duration};
 
@@ -430,6 +432,14 @@ impl Session {
         None
     }
 
+    /// Whether its duration fits between its not-before and not-after times (when it has both).
+    pub fn fits_its_window(&self) -> bool {
+        match (self.not_before, self.not_after) {
+            (Some(from), Some(to)) => from.plus(self.duration).is_some_and(|end| end <= to),
+            _ => true,
+        }
+    }
+
     /// Whether the session and `other` are kept apart (either one names the other).
     pub fn kept_apart_from(&self, other: &Session) -> bool {
         self.apart.iter().any(|id| same_key(id, &other.id)) || other.apart.iter().any(|id| same_key(id, &self.id))
@@ -635,6 +645,34 @@ pub fn same_key(a: &str, b: &str) -> bool {
     a == b || a.to_lowercase() == b.to_lowercase()
 }
 
+/// Checks a single-line text field (a name, a title, a team, an email): no line break, tab or
+/// other control character, which could forge a calendar line or act on a terminal.
+pub fn validate_line(what: &str, text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|&c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "{what} must be one line of text without control characters (found {}; valid: letters, digits, \
+             spaces, punctuation)",
+            control_name(c)
+        )),
+    }
+}
+
+/// `U+000A (line feed)`, for messages about a character nobody can see.
+fn control_name(c: char) -> String {
+    let name = match c {
+        '\n' => " (line feed)",
+        '\r' => " (carriage return)",
+        '\t' => " (tab)",
+        '\u{1b}' => " (escape)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
+}
+
 /// Checks a key (handle, room id, session id, team, feature): no spaces, no `;` or `,`.
 pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     if key.is_empty() {
@@ -642,7 +680,7 @@ pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     }
     if let Some(c) = key
         .chars()
-        .find(|c| c.is_whitespace() || matches!(c, ';' | ',' | '"' | '\''))
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '"' | '\''))
     {
         return Err(format!(
             "{what} '{key}' must not contain {c:?} (use letters, digits, - or _)"

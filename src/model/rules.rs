@@ -21,7 +21,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie};
+use super::{Attendee, Event, Participant, Placement, Room, Session, Span, Status, Tie, Time};
 
 /// Why a person counts toward a session, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -445,6 +445,15 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
+        Some(day) if let Some(gap) = missing_time(&event.info.timezone, day.date, at.span) => add(
+            Rule::OpeningHours,
+            None,
+            None,
+            format!(
+                "{label} at {} on {}: {gap} does not exist in {} (the clocks skip it)",
+                at.span, day.date, event.info.timezone
+            ),
+        ),
         Some(day) if !day.hours().contains(at.span) => add(
             Rule::OpeningHours,
             None,
@@ -769,4 +778,63 @@ pub fn preferences_unmet(event: &Event) -> Vec<&Session> {
             !prefer.met(at.day, at.span)
         })
         .collect()
+}
+
+/// The start or end of `span` on `date` when it is a local time that never happens in `zone`
+/// (the hour skipped when clocks go forward), else `None`. An unknown zone has no gaps.
+pub fn missing_time(zone: &str, date: chrono::NaiveDate, span: Span) -> Option<Time> {
+    use chrono::TimeZone;
+    let zone: chrono_tz::Tz = zone.parse().ok()?;
+    [span.start, span.end].into_iter().find(|t| {
+        let local = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(t.minutes().into());
+        zone.from_local_datetime(&local).earliest().is_none()
+    })
+}
+
+/// Why `session` could never take place with `required` people there, or `None` when it
+/// could: on no day it may be on is there a stretch of its length within opening hours, its
+/// not-before and not-after times, and the time every required person is at the event.
+/// Rooms and other sessions are not asked; this is about the session's own wishes.
+pub fn never_possible(event: &Event, session: &Session, required: &[&Attendee]) -> Option<String> {
+    let mut why = Vec::new();
+    for day in &event.days {
+        if !session.days.is_empty() && !session.days.iter().any(|d| super::same_key(d, &day.day)) {
+            continue;
+        }
+        let mut start = session.not_before.map_or(day.opens, |t| t.max(day.opens));
+        let mut end = session.not_after.map_or(day.closes, |t| t.min(day.closes));
+        let mut away = None;
+        for person in required {
+            let first = person.days.iter().min_by_key(|d| event.day_index(d));
+            let last = person.days.iter().max_by_key(|d| event.day_index(d));
+            if person.status == Status::Declined || !person.days.contains(&day.day) {
+                away = Some(format!("{} is not there", person.handle));
+                break;
+            }
+            if let Some(arrives) = person.arrives.filter(|_| first.is_some_and(|d| *d == day.day)) {
+                start = start.max(arrives);
+            }
+            if let Some(leaves) = person.leaves.filter(|_| last.is_some_and(|d| *d == day.day)) {
+                end = end.min(leaves);
+            }
+        }
+        match away {
+            Some(reason) => why.push(format!("{}: {reason}", day.day)),
+            None if end.minutes() >= start.minutes() + session.duration => return None,
+            None if end <= start => why.push(format!("{}: no time left", day.day)),
+            None => why.push(format!("{}: only {} free", day.day, Span::new(start, end))),
+        }
+    }
+    if why.is_empty() {
+        why.push(format!(
+            "none of its days ({}) is a day of the event",
+            session.days.join(", ")
+        ));
+    }
+    Some(format!(
+        "{} ({} min) could never take place ({})",
+        session.label(),
+        session.duration,
+        why.join("; ")
+    ))
 }

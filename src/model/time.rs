@@ -69,6 +69,20 @@ impl Time {
     }
 }
 
+impl Time {
+    /// Parses when something starts: like [`Time::parse`], but 24:00 (the end of a day,
+    /// which would begin a session of no length on the wrong day) is refused.
+    pub fn parse_start(text: &str) -> Result<Time, String> {
+        match Time::parse(text)? {
+            Time::END_OF_DAY => Err(format!(
+                "'{}' is the end of the day; a session starts by 23:59 (valid: 00:00 to 23:59)",
+                text.trim()
+            )),
+            time => Ok(time),
+        }
+    }
+}
+
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
@@ -126,11 +140,22 @@ pub fn parse_duration(text: &str) -> Result<u32, String> {
         }
         s.parse().map_err(|_| bad())
     };
+    // Minutes after hours are 0 to 59: `1h99` is a typo, not 2h39.
+    let minutes_of_hour = |m: &str| {
+        let m = number(m)?;
+        if m < 60 {
+            Ok(m)
+        } else {
+            Err(format!(
+                "'{text}' is not a duration: minutes after the hours must be 0 to 59"
+            ))
+        }
+    };
     let minutes = if let Some((h, m)) = text.split_once('h') {
         let m = m.strip_suffix('m').unwrap_or(m);
-        number(h)? * 60 + if m.is_empty() { 0 } else { number(m)? }
+        number(h)? * 60 + if m.is_empty() { 0 } else { minutes_of_hour(m)? }
     } else if let Some((h, m)) = text.split_once(':') {
-        number(h)? * 60 + number(m)?
+        number(h)? * 60 + minutes_of_hour(m)?
     } else {
         number(
             text.strip_suffix("min")
@@ -183,7 +208,7 @@ mod tests {
         assert_eq!(parse_duration("1h30m").unwrap(), 90);
         assert_eq!(parse_duration("2h").unwrap(), 120);
         assert_eq!(parse_duration("1:15").unwrap(), 75);
-        for bad in ["0", "-5", "h", "1h-3", "abc", "", "99999"] {
+        for bad in ["0", "-5", "h", "1h-3", "abc", "", "99999", "1h99", "1h60", "1:75"] {
             assert!(parse_duration(bad).is_err(), "{bad} should not parse");
         }
         assert_eq!(format_duration(90), "1h30");

@@ -67,6 +67,13 @@ impl<'a> Agenda<'a> {
         }
     }
 
+    /// When an item ends, in absolute time: its start plus its length, so a session across a
+    /// daylight-saving change lasts as long as it says (90 minutes from 01:30 on the night
+    /// clocks go forward ends at 04:00 summer time, not at 03:00).
+    pub fn end_utc(&self, item: &Item<'_>) -> DateTime<Utc> {
+        self.utc(item.day, item.span.start) + chrono::Duration::minutes(item.span.minutes().into())
+    }
+
     /// A short lowercase name for ids: "rust-all-hands-2026".
     pub fn slug(&self) -> String {
         let mut slug = String::new();

@@ -386,7 +386,7 @@ impl Schedule {
                 id,
                 date: iso(&start),
                 start: start.format("%H:%M").to_string(),
-                end: iso(&at(item.day, item.span.end)),
+                end: iso(&agenda.end_utc(item).with_timezone(&zone)),
                 duration: hhmm(item.span.minutes()),
                 room: item.room.name.clone(),
                 slug: slug(&acronym, id, &s.title),

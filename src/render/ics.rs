@@ -1,7 +1,9 @@
 //! iCalendar (RFC 5545): one VEVENT per session, times in UTC so every calendar shows them
 //! right whatever its own zone, and a UID that stays the same from one export to the next
 //! (re-importing updates events instead of duplicating them). The icalendar crate does the
-//! escaping and the folding at 75 octets.
+//! folding at 75 octets and escapes SUMMARY, LOCATION and DESCRIPTION; it writes NAME and
+//! CATEGORIES as given, so those are escaped here. No text reaches the file with a control
+//! character: a CR or NUL in a title could otherwise forge or break a VEVENT.
 //!
 //! Calendars that subscribe to a feed update from it (RFC 5545 3.8.7.4): each event carries a
 //! SEQUENCE that grows every time its day, time or room changes, LAST-MODIFIED from the publish
@@ -62,7 +64,7 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         ))
         .append_property(("CALSCALE", "GREGORIAN"))
         .append_property(("METHOD", "PUBLISH"))
-        .name(&agenda.title)
+        .name(&escaped(&agenda.title))
         .append_property(
             Property::new("REFRESH-INTERVAL", REFRESH)
                 .add_parameter("VALUE", "DURATION")
@@ -94,16 +96,16 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         let mut event = Event::new();
         event
             .uid(&format!("{}@{slug}.allhands", s.id))
-            .summary(&s.title)
-            .location(&place(&item.room.name))
-            .description(&description.join("\n"))
+            .summary(&clean(&s.title))
+            .location(&clean(&place(&item.room.name)))
+            .description(&clean(&description.join("\n")))
             .starts(agenda.utc(item.day, item.span.start))
-            .ends(agenda.utc(item.day, item.span.end))
+            .ends(agenda.end_utc(item))
             .status(EventStatus::Confirmed);
         let revision = updates.revisions.get(&s.id).copied().unwrap_or_default();
         revise(&mut event, revision, stamp);
         if !s.team.is_empty() {
-            event.add_property("CATEGORIES", &s.team);
+            event.add_property("CATEGORIES", escaped(&s.team));
         }
         calendar.push(event.done());
     }
@@ -111,8 +113,8 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         let mut event = Event::new();
         event
             .uid(&format!("{}@{slug}.allhands", gone.session))
-            .summary(gone.title)
-            .location(&place(gone.room))
+            .summary(&clean(gone.title))
+            .location(&clean(&place(gone.room)))
             .description(&format!(
                 "Cancelled: session {} is no longer on the agenda",
                 gone.session
@@ -124,4 +126,35 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+/// The most characters of one text property: the icalendar crate folds lines in time
+/// quadratic in their length, and no calendar shows more (a 10 MB title stays a 10 MB title
+/// in csv and json).
+const TEXT_LIMIT: usize = 4000;
+
+/// Text for a property value: line breaks as `\n` (which the escaping writes as `\\n`), every
+/// other control character dropped (load refuses them; this keeps any caller's text safe),
+/// cut at [`TEXT_LIMIT`] characters.
+fn clean(text: &str) -> String {
+    let mut out: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c == '\n' || !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')))
+        .take(TEXT_LIMIT + 1)
+        .collect();
+    if let Some((at, _)) = out.char_indices().nth(TEXT_LIMIT) {
+        out.truncate(at);
+        out.push('…');
+    }
+    out
+}
+
+/// A TEXT value escaped as RFC 5545 section 3.3.11 says, for properties the crate writes raw.
+fn escaped(text: &str) -> String {
+    clean(text)
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
 }

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod frab;
 pub mod html;
 pub mod ics;
+pub mod visible;
 
 use std::io::IsTerminal;
 
@@ -13,6 +14,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArran
 use serde_json::{Map, Value};
 
 use crate::store::guard;
+pub use visible::{visible, visible_line};
 
 /// How a listing is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -212,7 +214,7 @@ impl Listing {
         let shown = self.shown_columns();
         let mut out = String::new();
         if self.is_empty() {
-            out += &self.empty_message;
+            out += &visible(&self.empty_message);
             out.push('\n');
         }
         for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
@@ -220,6 +222,7 @@ impl Listing {
                 if !out.is_empty() {
                     out.push('\n');
                 }
+                let heading = visible_line(heading);
                 out += &if terminal.color {
                     format!("\x1b[1m{heading}\x1b[0m\n")
                 } else {
@@ -242,7 +245,7 @@ impl Listing {
                 table.force_no_tty();
             }
             table.set_header(shown.iter().map(|&i| {
-                let cell = Cell::new(self.header_for_people(i));
+                let cell = Cell::new(visible_line(&cut(self.header_for_people(i))));
                 if terminal.color {
                     cell.add_attribute(Attribute::Bold)
                 } else {
@@ -251,7 +254,7 @@ impl Listing {
             }));
             for row in &section.rows {
                 table.add_row(shown.iter().map(|&i| {
-                    let cell = Cell::new(text(&row[i], ", "));
+                    let cell = Cell::new(visible(&cut(&text(&row[i], ", "))));
                     if self.right_aligned.contains(&self.columns[i]) {
                         cell.set_alignment(CellAlignment::Right)
                     } else {
@@ -288,7 +291,7 @@ impl Listing {
             out.push('\n');
         }
         for line in &self.footer {
-            out += &wrap(line, terminal.width as usize);
+            out += &wrap(&visible(&cut(line)), terminal.width as usize);
             out.push('\n');
         }
         out
@@ -376,7 +379,7 @@ impl Listing {
 
     fn markdown(&self) -> String {
         if self.is_empty() {
-            return format!("_{}_\n", self.empty_message);
+            return format!("_{}_\n", markdown_escape(&self.empty_message));
         }
         let shown = self.shown_columns();
         let mut out = String::new();
@@ -385,10 +388,15 @@ impl Listing {
                 if !out.is_empty() {
                     out.push('\n');
                 }
-                out += &format!("### {heading}\n\n");
+                out += &format!("### {}\n\n", markdown_escape(heading));
             }
             let cells = |row: Vec<String>| format!("| {} |\n", row.join(" | "));
-            out += &cells(shown.iter().map(|&i| self.header_for_people(i).to_string()).collect());
+            out += &cells(
+                shown
+                    .iter()
+                    .map(|&i| markdown_escape(self.header_for_people(i)))
+                    .collect(),
+            );
             out += &cells(
                 shown
                     .iter()
@@ -407,7 +415,7 @@ impl Listing {
             }
         }
         for line in &self.footer {
-            out += &format!("\n{line}\n");
+            out += &format!("\n{}\n", markdown_escape(line));
         }
         out
     }
@@ -449,12 +457,41 @@ pub fn text(value: &Value, separator: &str) -> String {
     }
 }
 
+/// A cell for Zulip or GitHub: shown as the text it is, never acting. Every ASCII character
+/// that starts something in Markdown inside a table cell (links and images `[`, emphasis,
+/// `@**all**` mentions, raw HTML and entities, code, Zulip's `$$` math) is backslash-escaped,
+/// as CommonMark allows for any ASCII punctuation;
+/// characters that act on a terminal show as escapes; long cells are cut.
 fn markdown_escape(cell: &str) -> String {
     // A second line indented under the first (a title's team) reads as "title · team".
-    cell.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace("\n  ", " · ")
-        .replace(['\n', '\r'], " ")
+    let cell = cell.replace("\n  ", " · ").replace(['\n', '\r'], " ");
+    let cell = cut(&cell);
+    let mut out = String::with_capacity(cell.len() + 8);
+    for c in visible(&cell).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '@' | '~' | '&' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The most characters a table or Markdown cell shows: a longer one is cut, so one huge cell
+/// (a 10 MB word) costs no more than its share of the output.
+pub const CELL_LIMIT: usize = 300;
+
+/// `text` cut to [`CELL_LIMIT`] characters, saying how much was left out.
+pub fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CELL_LIMIT) {
+        None => text.into(),
+        Some((at, _)) => {
+            let rest = text[at..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..at]).into()
+        }
+    }
 }
 
 /// A cell from an optional value: null when absent.

@@ -209,7 +209,9 @@ fn read_side<T: Record>(path: &Path, label: &str, bytes: &[u8]) -> Result<Side<T
             header: rows.header,
             raw_header: rows.raw_header,
             crlf: rows.crlf,
+            cr: rows.cr,
             bom: rows.bom,
+            delimiter: rows.delimiter,
         }),
     })
 }
@@ -627,13 +629,13 @@ mod tests {
 
     #[test]
     fn a_conflict_message_shows_control_characters_escaped() {
-        let base = attendees(&[ALICE]);
-        let ours = attendees(&[&ALICE.replace(",Alice,", ",\"Alice\u{1b}[2J\u{202e}\",")]);
-        let theirs = attendees(&[&ALICE.replace(",Alice,", ",Alice\u{7},")]);
+        // Names refuse control characters on load; a column allhands does not know keeps them.
+        let with_note = |note: &str| format!("{HEADER},note\n{ALICE},{note}\n");
+        let (base, ours, theirs) = (with_note("x"), with_note("\"a\u{1b}[2J\u{202e}\""), with_note("a\u{7}"));
         let message = merge_attendees(&base, &ours, &theirs).conflicts[0].to_string();
         assert_eq!(
             message,
-            "handle=alice: column name changed on both sides (ours: \"Alice\\u{1b}[2J\\u{202e}\", theirs: \"Alice\\u{7}\")"
+            "handle=alice: column note changed on both sides (ours: \"a\\u{1b}[2J\\u{202e}\", theirs: \"a\\u{7}\")"
         );
     }
 

@@ -61,6 +61,25 @@ pub const FILES: [&str; 7] = [
 /// The published versions (see `allhands publish`): absent until the first one.
 pub const PUBLISH_FILES: [&str; 2] = ["versions.csv", "published.csv"];
 
+/// Whether `file` is one the store of the data folder it sits in owns: a data file, the lock,
+/// the journal or a temp file, in a folder that holds an event. Output (`-o`) never goes there.
+/// Names are compared without case, as a case-insensitive file system would.
+pub fn owns(file: &Path) -> bool {
+    let (Some(folder), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let lower = name.to_ascii_lowercase();
+    let owned = FILES.contains(&lower.as_str())
+        || lower.starts_with(".allhands")
+        || (lower.starts_with('.') && lower.ends_with(".tmp"));
+    owned && folder.join("event.csv").is_file()
+}
+
 /// Keeps the lock, journal and temp files out of the organizers' git history.
 const GITIGNORE: [&str; 3] = [".allhands.lock", ".allhands.journal", ".*.tmp"];
 
@@ -161,15 +180,15 @@ impl Store {
 
     /// Loads the whole event under a shared lock.
     pub fn load(&self) -> Result<Event> {
-        let _lock = atomic::lock_shared(&self.dir)?;
-        Ok(self.read_all()?.event)
+        let lock = atomic::lock_shared(&self.dir)?;
+        Ok(self.read_all(&lock)?.event)
     }
 
     /// Runs `change` on the event under the exclusive lock and saves what it changed.
     /// If `change` fails, nothing is written.
     pub fn update<T>(&self, change: impl FnOnce(&mut Event) -> Result<T>) -> Result<T> {
-        let _lock = atomic::lock_exclusive(&self.dir)?;
-        let loaded = self.read_all()?;
+        let lock = atomic::lock_exclusive(&self.dir)?;
+        let loaded = self.read_all(&lock)?;
         let mut event = loaded.event.clone();
         let result = change(&mut event)?;
         let files = changed_files(&loaded, &mut event);
@@ -179,9 +198,9 @@ impl Store {
 
     /// Loads the event and its published versions under one shared lock, so they agree.
     pub fn load_with_history(&self) -> Result<(Event, History)> {
-        let _lock = atomic::lock_shared(&self.dir)?;
-        let event = self.read_all()?.event;
-        let history = self.read_history(&mut HashMap::new())?;
+        let lock = atomic::lock_shared(&self.dir)?;
+        let event = self.read_all(&lock)?.event;
+        let history = self.read_history(&lock, &mut HashMap::new())?;
         Ok((event, history))
     }
 
@@ -189,10 +208,10 @@ impl Store {
     /// and the history to add to. Both publishing files are replaced in one journaled commit;
     /// if `publish` fails, nothing is written. The event's own files are never written here.
     pub fn publish<T>(&self, publish: impl FnOnce(&Event, &mut History) -> Result<T>) -> Result<T> {
-        let _lock = atomic::lock_exclusive(&self.dir)?;
-        let event = self.read_all()?.event;
+        let lock = atomic::lock_exclusive(&self.dir)?;
+        let event = self.read_all(&lock)?.event;
         let mut headers = HashMap::new();
-        let before = self.read_history(&mut headers)?;
+        let before = self.read_history(&lock, &mut headers)?;
         let mut history = before.clone();
         let result = publish(&event, &mut history)?;
         if history != before {
@@ -209,7 +228,7 @@ impl Store {
 
     /// The published versions; none when the files are not there yet. Every row must belong
     /// to a recorded version, and versions are numbered 1, 2, 3, ... without gaps.
-    fn read_history(&self, headers: &mut HashMap<&'static str, table::Layout>) -> Result<History> {
+    fn read_history(&self, lock: &atomic::Lock, headers: &mut HashMap<&'static str, table::Layout>) -> Result<History> {
         let present = PUBLISH_FILES.map(|f| self.dir.join(f).is_file());
         if present == [false, false] {
             return Ok(History::default());
@@ -225,8 +244,8 @@ impl Store {
                 ),
             });
         }
-        let mut versions: Vec<Version> = self.read_file(headers)?;
-        let published: Vec<Published> = self.read_file(headers)?;
+        let mut versions: Vec<Version> = self.read_file(lock, headers)?;
+        let published: Vec<Published> = self.read_file(lock, headers)?;
         versions.sort_by_key(|v| v.number);
         let located = |file: &str, line: u64, column: &str, message: String| Error::Data {
             file: self.dir.join(file),
@@ -273,9 +292,9 @@ impl Store {
         Ok(History { versions, published })
     }
 
-    fn read_all(&self) -> Result<Loaded> {
+    fn read_all(&self, lock: &atomic::Lock) -> Result<Loaded> {
         let mut headers = HashMap::new();
-        let info: Vec<EventInfo> = self.read_file(&mut headers)?;
+        let info: Vec<EventInfo> = self.read_file(lock, &mut headers)?;
         let info = match <[EventInfo; 1]>::try_from(info) {
             Ok([info]) => info,
             Err(rows) => {
@@ -288,25 +307,30 @@ impl Store {
             }
         };
         // Days in date order, whatever the file's order: "first day" means the earliest.
-        let mut days: Vec<crate::model::Day> = self.read_file(&mut headers)?;
+        let mut days: Vec<crate::model::Day> = self.read_file(lock, &mut headers)?;
         days.sort_by_key(|d| d.date);
         Ok(Loaded {
             event: Event {
                 info,
                 days,
-                slots: self.read_file(&mut headers)?,
-                attendees: self.read_file(&mut headers)?,
-                rooms: self.read_file(&mut headers)?,
-                sessions: self.read_file(&mut headers)?,
-                participants: self.read_file(&mut headers)?,
+                slots: self.read_file(lock, &mut headers)?,
+                attendees: self.read_file(lock, &mut headers)?,
+                rooms: self.read_file(lock, &mut headers)?,
+                sessions: self.read_file(lock, &mut headers)?,
+                participants: self.read_file(lock, &mut headers)?,
             },
             headers,
         })
     }
 
-    fn read_file<T: Record>(&self, headers: &mut HashMap<&'static str, table::Layout>) -> Result<Vec<T>> {
+    /// Reads one file (from where the lock says its current version is) into records.
+    fn read_file<T: Record>(
+        &self,
+        lock: &atomic::Lock,
+        headers: &mut HashMap<&'static str, table::Layout>,
+    ) -> Result<Vec<T>> {
         let path = self.dir.join(T::SCHEMA.file);
-        let bytes = fs::read(&path).map_err(|e| match e.kind() {
+        let bytes = fs::read(lock.source(&self.dir, T::SCHEMA.file)).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Data {
                 file: path.clone(),
                 line: None,
@@ -324,6 +348,8 @@ impl Store {
             header: rows.header,
             raw_header: rows.raw_header,
             crlf: rows.crlf,
+            cr: rows.cr,
+            delimiter: rows.delimiter,
             bom: rows.bom,
         };
         headers.insert(T::SCHEMA.file, layout);
@@ -475,7 +501,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         sample::write(dir.path()).unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let loaded = store.read_all().unwrap();
+        let lock = atomic::lock_shared(dir.path()).unwrap();
+        let loaded = store.read_all(&lock).unwrap();
         let mut event = loaded.event.clone();
         for (name, bytes) in serialise(&mut event, &loaded.headers, [true; 7]) {
             let original = sample::FILES.iter().find(|(n, _)| *n == name).unwrap().1;

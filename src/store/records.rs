@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
     Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
-    parse_duration, split_list, validate_key,
+    parse_duration, split_list, validate_key, validate_line,
 };
 
 /// A record type stored in one CSV file of the data folder.
@@ -45,6 +45,17 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
 
 fn key(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
     move |cell| validate_key(what, cell).map(|()| cell.to_string())
+}
+
+/// A single-line text cell (no control characters).
+fn line(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
+    move |cell| validate_line(what, cell).map(|()| cell.to_string())
+}
+
+/// A single-line text cell that must not be empty.
+fn required_line(row: &Row<'_>, column: &str, what: &'static str) -> Result<String> {
+    row.required(column)?;
+    row.parse(column, line(what))
 }
 
 fn keys(what: &'static str) -> impl Fn(&str) -> Result<Vec<String>, String> {
@@ -110,8 +121,8 @@ impl Record for EventInfo {
         let timezone_name = row.required("timezone")?;
         row.parse("timezone", timezone)?;
         Ok(EventInfo {
-            name: row.required("name")?.to_string(),
-            location: row.get("location").to_string(),
+            name: required_line(row, "name", "the event name")?,
+            location: row.parse("location", line("the location"))?,
             timezone: timezone_name.to_string(),
             extra: row.extra(),
         })
@@ -215,8 +226,8 @@ impl Record for Attendee {
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Attendee {
             handle: row.parse("handle", key("handle"))?,
-            name: row.required("name")?.to_string(),
-            email: row.get("email").to_string(),
+            name: required_line(row, "name", "a name")?,
+            email: row.parse("email", line("an email"))?,
             role: row.parse("role", Role::parse)?,
             teams: row.parse("teams", keys("team"))?,
             days: row
@@ -262,9 +273,9 @@ impl Record for Room {
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         let id = row.parse("id", key("room id"))?;
-        let name = match row.get("name") {
-            "" => id.clone(),
-            name => name.to_string(),
+        let name = match row.parse("name", line("a room name"))? {
+            name if name.is_empty() => id.clone(),
+            name => name,
         };
         Ok(Room {
             id,
@@ -326,14 +337,14 @@ impl Record for Session {
         };
         Ok(Session {
             id: row.parse("id", key("session id"))?,
-            title: row.required("title")?.to_string(),
+            title: required_line(row, "title", "a title")?,
             kind,
-            team: row.get("team").to_string(),
+            team: row.parse("team", line("a team"))?,
             duration: row.parse("duration", parse_duration)?,
             needs: row.parse("needs", keys("feature"))?,
             size: row.optional("size", count("size"))?,
             day: row.optional("day", |d| key("day")(d).map(|d| d.to_lowercase()))?,
-            start: row.optional("start", Time::parse)?,
+            start: row.optional("start", Time::parse_start)?,
             room: row.optional("room", key("room id"))?,
             pinned: row.parse("pinned", boolean)?,
             audience: row.parse("audience", keys("audience team"))?,

@@ -57,7 +57,11 @@ pub struct Rows {
     /// How the file was saved, to write it back the same way (a spreadsheet on Windows
     /// saves CRLF and a BOM; keeping them keeps a one-record change a one-line diff).
     pub crlf: bool,
+    /// Lines end with CR alone (old Mac "CSV"): written back so too.
+    pub cr: bool,
     pub bom: bool,
+    /// The field separator the file uses (`,`, or `;` or tab), kept when writing it back.
+    pub delimiter: u8,
     /// Each row's line and its cells, trimmed (one allocation per row).
     pub records: Vec<(u64, csv::StringRecord)>,
 }
@@ -161,6 +165,14 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         column: None,
         message,
     };
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(file_error(
+            Some(1),
+            "is UTF-16, not UTF-8 (save the file as \"CSV UTF-8\", or convert it: \
+             iconv -f UTF-16 -t UTF-8 FILE > NEW.csv)"
+                .into(),
+        ));
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -173,15 +185,11 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     };
     let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
-    // Old Mac "CSV" ends lines with CR alone: count those as lines too.
-    let cr_only;
-    let text = if !text.contains('\n') && text.contains('\r') {
-        cr_only = text.replace('\r', "\n");
-        cr_only.as_str()
-    } else {
-        text
-    };
+    // The first line end says how the file ends its lines: CRLF, LF, or (old Mac "CSV") CR.
+    let first_end = text.find(['\r', '\n']).map(|i| &text.as_bytes()[i..]);
+    let crlf = first_end.is_some_and(|end| end.starts_with(b"\r\n"));
+    let cr = first_end.is_some_and(|end| end[0] == b'\r' && !crlf);
+    let delimiter = delimiter(text);
     if text.trim().is_empty() {
         return Err(file_error(
             None,
@@ -196,7 +204,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
                 .into(),
         ));
     }
-    if let Some(line) = unclosed_quote(text) {
+    if let Some(line) = unclosed_quote(text, delimiter) {
         return Err(file_error(
             Some(line),
             "a quoted field opened on this line is never closed (unbalanced \")".into(),
@@ -207,6 +215,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     let mut lines = LineCounter::new(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(false)
         .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
@@ -278,9 +287,23 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         header,
         raw_header,
         crlf,
+        cr,
         bom,
+        delimiter,
         records,
     })
+}
+
+/// The field separator, from the header line: a comma, or the semicolon (Excel in Dutch or
+/// German locales) or tab a spreadsheet saved instead, whichever the header has most of.
+fn delimiter(text: &str) -> u8 {
+    let header = text.split(['\r', '\n']).next().unwrap_or("");
+    let count = |d: char| header.matches(d).count();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&d| (count(d as char), d == b','))
+        .filter(|&d| count(d as char) > 0)
+        .unwrap_or(b',')
 }
 
 /// Turns increasing byte offsets into 1-based line numbers in one pass over the text.
@@ -300,7 +323,7 @@ impl<'a> LineCounter<'a> {
     }
 
     /// The line of the byte at `byte`. csv gives a record after a CRLF the offset of the
-    /// `\n`, so that byte itself counts too.
+    /// `\n`, so that byte itself counts too. A line ends with LF, CRLF or a CR alone.
     fn line_at(&mut self, byte: u64) -> u64 {
         let byte = (byte as usize + 1).min(self.text.len());
         if byte < self.offset {
@@ -310,7 +333,11 @@ impl<'a> LineCounter<'a> {
                 line: 1,
             };
         }
-        self.line += self.text[self.offset..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        let text = self.text;
+        let ends = (self.offset..byte)
+            .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
+            .count();
+        self.line += ends as u64;
         self.offset = byte;
         self.line
     }
@@ -332,7 +359,7 @@ fn conflict_marker(text: &str) -> Option<u64> {
 }
 
 /// The line on which a never-closed quoted field starts, if any.
-fn unclosed_quote(text: &str) -> Option<u64> {
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
     let (mut line, mut opened_at) = (1u64, None);
     let mut at_field_start = true;
     let mut chars = text.chars().peekable();
@@ -345,10 +372,10 @@ fn unclosed_quote(text: &str) -> Option<u64> {
             (Some(_), '"') => opened_at = None,
             _ => {}
         }
-        if c == '\n' {
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
             line += 1;
         }
-        at_field_start = opened_at.is_none() && matches!(c, ',' | '\n' | '\r');
+        at_field_start = opened_at.is_none() && (c == delimiter as char || matches!(c, '\n' | '\r'));
     }
     opened_at
 }
@@ -400,7 +427,10 @@ pub struct Layout {
     /// The header cells as written in the file, beside `header`.
     pub raw_header: Vec<String>,
     pub crlf: bool,
+    pub cr: bool,
     pub bom: bool,
+    /// `b','` unless the file used `;` or tab; 0 (not loaded) means a comma.
+    pub delimiter: u8,
 }
 
 /// Writes rows as CSV bytes (quotes only where needed, formulas guarded), with CRLF line
@@ -417,6 +447,8 @@ pub fn write<T>(
     let mut ends = Vec::new();
     let terminator = if layout.crlf {
         csv::Terminator::CRLF
+    } else if layout.cr {
+        csv::Terminator::Any(b'\r')
     } else {
         csv::Terminator::Any(b'\n')
     };
@@ -425,7 +457,11 @@ pub fn write<T>(
     } else {
         Vec::new()
     };
-    let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(start);
+    let delimiter = if layout.delimiter == 0 { b',' } else { layout.delimiter };
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(terminator)
+        .delimiter(delimiter)
+        .from_writer(start);
     let result: csv::Result<()> = (|| {
         // Columns keep the names the file gave them ("Dietary Needs" stays so).
         let names = header.iter().map(|h| {
@@ -527,6 +563,6 @@ mod tests {
     #[test]
     fn escaped_quotes_are_not_unbalanced() {
         assert!(rows("id,name\na,\"say \"\"hi\"\"\"\n").is_ok());
-        assert_eq!(unclosed_quote("a,b\"c\n"), None);
+        assert_eq!(unclosed_quote("a,b\"c\n", b','), None);
     }
 }

@@ -82,6 +82,21 @@ impl Sample {
         stderr
     }
 
+    /// Writes a file beside the data folder (an import's input); returns its path.
+    pub fn beside(&self, name: &str, text: &str) -> String {
+        let path = self.data.parent().unwrap().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    /// Runs a command that must succeed, on a terminal wide enough that nothing wraps.
+    pub fn ok_wide(&self, args: &[&str]) -> String {
+        let output = self.cmd(args).env("COLUMNS", "400").output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?} failed: {stderr}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+
     /// Runs a command that must succeed; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.cmd(args).output().unwrap();
@@ -135,6 +150,18 @@ pub fn json(text: &str) -> Vec<serde_json::Value> {
     match serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}")) {
         serde_json::Value::Array(items) => items,
         other => panic!("expected an array, got {other}"),
+    }
+}
+
+/// A JSON report cell as text: a list's items one per line, a string as it is.
+pub fn lines(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.as_str().unwrap_or_default().to_string(),
     }
 }
 
@@ -238,4 +265,65 @@ pub fn booked_headcount(sample: &Sample, id: &str) -> u32 {
         .unwrap_or_else(|| panic!("no session {id}"));
     assert!(!s["start"].is_empty(), "{id} is not booked");
     headcount(sample, id, &s["day"], &s["start"])
+}
+
+/// What python's icalendar (installed by scripts/test) reads from an ics file: the calendar's
+/// NAME and each VEVENT's SUMMARY and CATEGORIES.
+pub fn parse_ics(ics: &str) -> serde_json::Value {
+    const READ: &str = r#"
+import sys, json, re, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+def categories(event):
+    found = event.get('CATEGORIES')
+    if found is None:
+        return []
+    return [str(c) for item in (found if isinstance(found, list) else [found]) for c in item.cats]
+print(json.dumps({
+    # NAME (RFC 7986) is TEXT, which this parser leaves escaped: unescape it as RFC 5545 says.
+    "name": re.sub(r'\\([\\;,nN])', lambda m: '\n' if m.group(1) in 'nN' else m.group(1), str(cal.get('NAME'))),
+    "events": [{"summary": str(e.get('SUMMARY')), "categories": categories(e)} for e in cal.walk('VEVENT')],
+}))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", READ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with icalendar (run scripts/test, or apt-get install python3-icalendar)");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), ics.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "python icalendar could not read the file ({}); install it with apt-get install python3-icalendar",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Replaces the first data row's cell in `column` of a data file with `value`.
+pub fn set_cell(sample: &Sample, file: &str, row: usize, column: &str, value: &str) {
+    let text = sample.read(file);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == column).unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut cells: Vec<String> = record.unwrap().iter().map(String::from).collect();
+        if i == row {
+            cells[at] = value.to_string();
+        }
+        writer.write_record(&cells).unwrap();
+    }
+    sample.write(file, &String::from_utf8(writer.into_inner().unwrap()).unwrap());
+}
+
+/// No character that acts on a terminal, except line breaks.
+pub fn assert_inert(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| c != '\n' && (c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')))
+        .collect();
+    assert!(bad.is_empty(), "{what} shows {bad:?}:\n{text}");
 }
