@@ -529,9 +529,10 @@ fn a_zulip_post_pings_nobody_and_links_nothing() {
         md.contains("### Retitled") && md.contains("### Moved (day or time)"),
         "{md}"
     );
-    for bad in ["@**", "](", "<img", "$$", "~~"] {
+    for bad in ["@**", "@*", "[this](", "$$", "~~"] {
         assert!(!md.contains(bad), "{bad:?} in the post:\n{md}");
     }
+    assert!(md.contains("\\@\\*\\*all\\*\\*") && md.contains("\\<img"), "{md}");
     for line in md.lines() {
         assert!(line.chars().count() <= 100, "line longer than 100: {line}");
     }
