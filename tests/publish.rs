@@ -529,9 +529,10 @@ fn a_zulip_post_pings_nobody_and_links_nothing() {
         md.contains("### Retitled") && md.contains("### Moved (day or time)"),
         "{md}"
     );
-    for bad in ["@**", "](", "<img", "$$", "~~"] {
+    for bad in ["@**", "@*", "[this](", "$$", "~~"] {
         assert!(!md.contains(bad), "{bad:?} in the post:\n{md}");
     }
+    assert!(md.contains("\\@\\*\\*all\\*\\*") && md.contains("\\<img"), "{md}");
     for line in md.lines() {
         assert!(line.chars().count() <= 100, "line longer than 100: {line}");
     }
@@ -712,5 +713,33 @@ fn shell_completion_offers_the_published_versions() {
             "2\t2026-05-20 19:00 UTC S021 off [31m"
         ],
         "{text}"
+    );
+}
+
+#[test]
+fn a_team_whose_sessions_are_all_removed_keeps_a_feed_of_cancellations() {
+    let sample = Sample::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("feeds");
+    let dir_arg = dir.to_str().unwrap();
+    publish(&sample, V1, "");
+    sample.ok(&["export", "feeds", dir_arg, "--personal"]);
+    // The release team's two sessions go, and personal feeds are not asked for this time.
+    sample.ok(&["remove-session", "S021"]);
+    sample.ok(&["remove-session", "S048"]);
+    publish(&sample, V1 + HOUR, "release sessions dropped");
+    let out = sample.ok(&["export", "feeds", dir_arg]);
+    let release = std::fs::read_to_string(dir.join("teams/release.ics")).unwrap();
+    for uid in ["S021@", "S048@"] {
+        let event = release.split("BEGIN:VEVENT").find(|e| e.contains(uid)).unwrap();
+        assert!(
+            event.contains("STATUS:CANCELLED") && event.contains("SEQUENCE:1"),
+            "{event}"
+        );
+    }
+    // The personal feeds of the first export are not updated any more: the export says so.
+    assert!(
+        out.contains("Note: ") && out.contains("people/") && out.contains("more feeds are no longer written"),
+        "{out}"
     );
 }

@@ -86,10 +86,13 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     for room in &event.rooms {
         feeds.push((names.path("rooms", &room.id), filter(Some(&room.id), None, None)));
     }
+    // Teams with sessions now, and teams whose last session was cancelled: their subscribers
+    // still need the cancellation.
     let teams: BTreeSet<&str> = event
         .sessions
         .iter()
         .map(|s| s.team.as_str())
+        .chain(revisions.withdrawn.iter().map(|w| w.entry.team.as_str()))
         .filter(|t| !t.is_empty())
         .collect();
     for team in &teams {
@@ -107,7 +110,18 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     let index = rules::Index::new(&event);
     let (mut written, mut unchanged) = (0, 0);
     for (path, filter) in &feeds {
-        let selection = schedule::select(&event, filter)?;
+        let selection = match &filter.team {
+            // `select` refuses a team without sessions; its feed has only cancellations.
+            Some(team) if !event.sessions.iter().any(|s| s.team == *team) => schedule::Selection {
+                sessions: Vec::new(),
+                person: None,
+                ties: Default::default(),
+                day: None,
+                room: None,
+                team: Some(team.clone()),
+            },
+            _ => schedule::select(&event, filter)?,
+        };
         let text = schedule::calendar(&event, &index, &selection, &revisions, stamp);
         let path = args.dir.join(path);
         if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
@@ -134,6 +148,30 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
         teams.len(),
         last.number
     ))?;
+    // Feeds written before that this export no longer writes (a room removed, say) would go
+    // stale on the server: say so, but leave them (the folder may hold other files).
+    let wanted: BTreeSet<PathBuf> = feeds.iter().map(|(path, _)| args.dir.join(path)).collect();
+    let mut stale: Vec<String> = Vec::new();
+    for folder in &folders[1..] {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "ics") && !wanted.contains(&path) {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    stale.sort();
+    if !stale.is_empty() {
+        let shown = match stale.len() {
+            n if n > 3 => format!("{} and {} more feeds are", stale[..3].join(", "), n - 3),
+            1 => format!("{} is", stale[0]),
+            _ => format!("{} are", stale.join(", ")),
+        };
+        done(format!(
+            "Note: {shown} no longer written (no room, team or person of that name, or no --personal); \
+             remove them from the server if no one should subscribe any more."
+        ))?;
+    }
     if unpublished > 0 {
         done(format!(
             "Note: {unpublished} change{} since version {} {} not published yet but already in the feeds; \

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{Format, Listing, Terminal, opt, wrap};
+use super::{Format, Listing, Terminal, markdown_escape, opt, visible_line, wrap};
 use crate::model::publish::{Affected, Change, ChangeKind, Entry, Place, Version};
 use crate::model::{Event, format_duration};
 
@@ -46,11 +46,15 @@ impl Report<'_> {
         match version {
             None => "the current schedule (not published)".into(),
             Some(v) if v.note.is_empty() => format!("version {} (published {})", v.number, self.local(v.published_at)),
+            // A note edited into versions.csv by hand could hold a terminal escape.
             Some(v) => format!(
                 "version {} (published {}: {})",
                 v.number,
                 self.local(v.published_at),
                 v.note
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect::<String>()
             ),
         }
     }
@@ -153,7 +157,7 @@ impl Report<'_> {
     }
 
     fn table(&self, terminal: Terminal) -> String {
-        let mut out = wrap(&self.title(), terminal.width as usize) + "\n\n";
+        let mut out = wrap(&visible_line(&self.title()), terminal.width as usize) + "\n\n";
         if self.changes.is_empty() {
             return out + &self.nothing() + "\n";
         }
@@ -339,38 +343,25 @@ impl Report<'_> {
     }
 }
 
-/// Text from outside (titles, notes, handles) made inert in a Zulip or GitHub post: no
-/// mention (`@**all**` pings a stream), no link, no HTML, no formatting, no new block, on one
-/// line. Hand-written: no crate escapes for Zulip's dialect (mentions, `$$` math).
+/// Text from outside (titles, notes, handles) made inert in a Zulip or GitHub post, on one
+/// line: escaped as every markdown cell is ([`markdown_escape`]: no mention, link, HTML or
+/// formatting), and since a post's lines are wrapped, a word that would start a block at the
+/// start of a line (`- `, `+`, `=`, `#`, `1.`, `1)`) is escaped too.
 pub fn markdown_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Whether the current word so far is empty or digits only: where `-`, `+`, `1.` could
-    // start a list if a wrap put the word at the start of a line.
-    let mut word_start = true;
-    let mut digits = false;
-    for c in text.chars() {
-        let c = if c.is_control() { ' ' } else { c };
-        match c {
-            // The characters both CommonMark and Zulip's Python-Markdown let a backslash escape.
-            '\\' | '`' | '*' | '_' | '[' | ']' | '>' | '{' | '}' | '(' | ')' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '&' => out.push_str("&amp;"),
-            // Zulip has no escape for these: a zero-width space after each keeps a mention
-            // (`@**all**`), math (`$$`) or strike-through (`~~`) from forming, and shows nothing.
-            '@' | '$' | '~' => {
-                out.push(c);
-                out.push('\u{200B}');
-            }
-            '-' | '+' | '=' if word_start => {
-                out.push('\\');
-                out.push(c);
-            }
-            '.' if digits => out.push_str("\\."),
-            _ => out.push(c),
+    let escaped = markdown_escape(text);
+    let mut out = String::with_capacity(escaped.len() + 4);
+    // Whether the current word so far is empty, or digits only.
+    let (mut word_start, mut digits) = (true, false);
+    for c in escaped.chars() {
+        let block = match c {
+            '-' | '+' | '=' | '#' => word_start,
+            '.' | ')' => digits,
+            _ => false,
+        };
+        if block {
+            out.push('\\');
         }
+        out.push(c);
         digits = c.is_ascii_digit() && (word_start || digits);
         word_start = c == ' ';
     }
@@ -383,16 +374,21 @@ mod tests {
 
     #[test]
     fn markdown_text_is_inert() {
-        let evil = "@**all** [click](https://x) <b>hi</b> `code` $$x$$ *b* _i_ #**s>t**\n- item\r1. x";
+        let evil = "@**all** [click](https://x) <b>hi</b> `code` $$x$$ *b* _i_ #**s>t**\n- item\r1. x 2) y";
         let safe = markdown_text(evil);
-        assert!(!safe.contains("@**") && !safe.contains("@*"), "{safe}");
         assert!(
-            !safe.contains("](") && !safe.contains("<b>") && !safe.contains('\n'),
+            !safe.contains("@*") && !safe.contains("**") && !safe.contains('\n'),
             "{safe}"
         );
-        assert!(safe.contains("\\[click\\]") && safe.contains("&lt;b\\>"), "{safe}");
-        assert!(!safe.contains("$$") && !safe.contains("**"), "{safe}");
-        assert!(safe.contains("\\- item") && safe.contains("1\\. x"), "{safe}");
+        assert!(
+            safe.contains("\\@\\*\\*all") && safe.contains("\\[click\\](") && safe.contains("\\<b\\>"),
+            "{safe}"
+        );
+        assert!(!safe.contains("$$") && safe.contains("\\`code\\`"), "{safe}");
+        assert!(
+            safe.contains("\\#\\*") && safe.contains("\\- item") && safe.contains("1\\. x") && safe.contains("2\\) y"),
+            "{safe}"
+        );
         assert_eq!(markdown_text("Async closures, 2027"), "Async closures, 2027");
     }
 }

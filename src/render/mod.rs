@@ -464,7 +464,7 @@ pub fn text(value: &Value, separator: &str) -> String {
 /// `@**all**` mentions, raw HTML and entities, code, Zulip's `$$` math) is backslash-escaped,
 /// as CommonMark allows for any ASCII punctuation;
 /// characters that act on a terminal show as escapes; long cells are cut.
-fn markdown_escape(cell: &str) -> String {
+pub(crate) fn markdown_escape(cell: &str) -> String {
     // A second line indented under the first (a title's team) reads as "title · team".
     let cell = cell.replace("\n  ", " · ").replace(['\n', '\r'], " ");
     let cell = cut(&cell);
