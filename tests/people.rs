@@ -5,27 +5,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Sample, json};
+use common::{Sample, json, rows};
 use serde_json::Value;
 
 const FERRIS_LINE: &str = "ferris,Ferris Crab,ferris@example.org,member,lang;compiler,thu;fri,,15:00,confirmed";
 
-/// The rows of a CSV text as maps from column to cell (cells exactly as stored).
-fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, c)| (h.to_string(), c.to_string()))
-                .collect()
-        })
-        .collect()
-}
 fn handles(listing: &[Value]) -> Vec<String> {
     listing
         .iter()
@@ -481,9 +465,36 @@ fn add_attendee_refuses_bad_names_emails_and_teams() {
         "is not an email address",
     );
     sample.fails(
-        &["add-attendee", "ferris", "--name", "F", "--team", "lang team"],
-        "--team: team 'lang team' must not contain ' '",
+        &["add-attendee", "ferris", "--name", "F", "--team", "=cmd"],
+        "--team: team '=cmd' must start with a letter or digit",
     );
+}
+
+#[test]
+fn teams_are_typed_as_people_write_them() {
+    let sample = Sample::new();
+    // An existing team in another case joins it; a name with spaces becomes a key, as forms do.
+    sample.ok(&[
+        "add-attendee",
+        "ferris",
+        "--name",
+        "F",
+        "--team",
+        "LANG",
+        "--team",
+        "Developer Experience",
+    ]);
+    let row = rows(&sample.read("attendees.csv"))
+        .into_iter()
+        .find(|r| r["handle"] == "ferris")
+        .unwrap();
+    assert_eq!(row["teams"], "lang;developer-experience");
+    sample.ok(&["edit-attendee", "ferris", "--team", "Infra"]);
+    let row = rows(&sample.read("attendees.csv"))
+        .into_iter()
+        .find(|r| r["handle"] == "ferris")
+        .unwrap();
+    assert_eq!(row["teams"], "infra");
 }
 
 #[test]

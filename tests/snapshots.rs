@@ -36,3 +36,36 @@ fn attendees() {
     assert_fits(&out);
     insta::assert_snapshot!("attendees", out);
 }
+
+#[test]
+fn sessions() {
+    let sample = Sample::new();
+    let out = sample.ok(&["sessions"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("sessions", out);
+}
+
+#[test]
+fn sessions_id() {
+    let sample = Sample::new();
+    // A session with an audience team, a time it must keep apart from another, and a source.
+    let out = sample.ok(&["sessions", "S002"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("sessions_s002", out);
+}
+
+#[test]
+fn check_clashes() {
+    let sample = Sample::new();
+    let out = sample.ok(&["check", "--clashes"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("check_clashes", out);
+}
+
+#[test]
+fn check() {
+    let sample = Sample::new();
+    let out = sample.ok(&["check"]);
+    assert_fits(&out);
+    insta::assert_snapshot!("check", out);
+}

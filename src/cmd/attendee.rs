@@ -64,7 +64,7 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
             name: non_empty("--name", &args.name)?,
             email: email(event, &args.handle, &args.email)?,
             role: args.role,
-            teams: teams(&args.teams)?,
+            teams: teams(event, &args.teams)?,
             days: Vec::new(),
             arrives: None,
             leaves: None,
@@ -131,11 +131,12 @@ fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
     Ok(text.to_string())
 }
 
-fn teams(values: &[String]) -> Result<Vec<String>> {
-    let teams = items(values);
-    for team in &teams {
-        validate_key("team", team).map_err(|m| Error::Usage(format!("--team: {m}")))?;
-    }
+fn teams(event: &Event, values: &[String]) -> Result<Vec<String>> {
+    let mut teams = items(values)
+        .iter()
+        .map(|team| event.team_key(team).map_err(|m| Error::Usage(format!("--team: {m}"))))
+        .collect::<Result<Vec<_>>>()?;
+    teams.dedup();
     Ok(teams)
 }
 
@@ -341,7 +342,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
             person.role = role;
         }
         if let Some(values) = &args.teams {
-            person.teams = teams(values)?;
+            person.teams = teams(event, values)?;
         }
         if let Some(values) = &args.days {
             person.days = days(event, values)?;

@@ -43,8 +43,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let soft = SoftFigures::of(&event);
     let problems = findings.len();
     if args.output.format == Format::Table {
-        args.output
-            .emit_text(&crate::render::visible(&report(&findings, &soft)))?;
+        args.output.emit_text(&crate::render::visible(&report(
+            &findings,
+            &soft,
+            args.output.terminal().width,
+        )))?;
     } else {
         args.output.emit(&listing(&findings, &soft, args.output.for_people()))?;
     }
@@ -104,6 +107,8 @@ struct SoftFigures {
     clashes: Vec<rules::Clash>,
     per_person: BTreeMap<String, usize>,
     unscheduled: Vec<String>,
+    /// The same, as `S012 'Const traits'`, for people.
+    unscheduled_labels: Vec<String>,
     /// People who want a session at a time they are not there.
     away: Vec<rules::Away>,
     /// Scheduled sessions whose preference is not met, with the preference.
@@ -134,10 +139,17 @@ impl SoftFigures {
             .filter(|s| !s.is_scheduled())
             .map(|s| s.id.clone())
             .collect();
+        let unscheduled_labels = event
+            .sessions
+            .iter()
+            .filter(|s| !s.is_scheduled())
+            .map(|s| s.label())
+            .collect();
         SoftFigures {
             clashes,
             per_person,
             unscheduled,
+            unscheduled_labels,
             away,
             unmet,
         }
@@ -151,16 +163,23 @@ impl SoftFigures {
 
     fn summary(&self) -> Vec<String> {
         let mut lines = vec![format!(
-            "clashes: {} (pairs of overlapping sessions one attendee is tied to), affecting {} attendees",
+            "clashes: {} (someone tied to two sessions at once), affecting {} attendees",
             self.clashes.len(),
             self.per_person.len()
         )];
         if let Some((who, n)) = self.worst() {
-            lines.push(format!("worst off: {who} with {n} clashes"));
+            // Name the sessions, so the worst-off person's case can be looked at at once.
+            let pairs: Vec<String> = self
+                .clashes
+                .iter()
+                .filter(|c| &c.handle == who)
+                .map(|c| format!("{} & {}", c.first, c.second))
+                .collect();
+            lines.push(format!("worst off: {who} with {n} clashes ({})", pairs.join(", ")));
         }
         let away_people: std::collections::BTreeSet<&str> = self.away.iter().map(|a| a.handle.as_str()).collect();
         lines.push(format!(
-            "missed for being away: {} (a session someone wants, at a time they are not there), affecting {} attendees",
+            "missed for being away: {} (wanted when they are not there), affecting {} attendees",
             self.away.len(),
             away_people.len()
         ));
@@ -174,13 +193,18 @@ impl SoftFigures {
                 format!(": {}", unmet.join(", "))
             }
         ));
-        lines.push(format!("unscheduled sessions: {}", self.unscheduled.len()));
+        lines.push(format!(
+            "unscheduled sessions: {}{}",
+            self.unscheduled.len(),
+            if self.unscheduled.is_empty() { "" } else { ":" }
+        ));
+        lines.extend(self.unscheduled_labels.iter().map(|l| format!("  {l}")));
         lines
     }
 }
 
 /// The people's report: `FILE:LINE: message`, one per line, then the soft figures.
-fn report(findings: &[Finding], soft: &SoftFigures) -> String {
+fn report(findings: &[Finding], soft: &SoftFigures, width: u16) -> String {
     let mut out = String::new();
     for f in findings {
         let place = if f.line > 0 {
@@ -198,8 +222,9 @@ fn report(findings: &[Finding], soft: &SoftFigures) -> String {
         plural(hard, "hard-rule conflict"),
         plural(findings.len() - hard, "integrity problem")
     );
+    // Problem lines stay whole (one per line, for grep); the figures fit the terminal.
     for line in soft.summary() {
-        out += &line;
+        out += &crate::render::wrap(&line, usize::from(width));
         out.push('\n');
     }
     out

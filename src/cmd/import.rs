@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Context, OutputArgs, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_key, validate_line};
+use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_line};
 use crate::render::Listing;
 use crate::store;
 
@@ -306,13 +306,10 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     }
     let list = |text: &str| super::items(&[text.to_string()]);
     let teams = if present("teams") && !get("teams").1.trim().is_empty() {
-        let teams: Vec<String> = list(get("teams").1)
+        let teams = list(get("teams").1)
             .iter()
-            .map(|t| t.to_lowercase().replace(' ', "-"))
-            .collect();
-        for t in &teams {
-            validate_key("team", t).map_err(|m| err("teams", m))?;
-        }
+            .map(|t| event.team_key(t).map_err(|m| err("teams", m)))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         Some(teams)
     } else {
         None

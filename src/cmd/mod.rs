@@ -112,8 +112,12 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// Prints (or writes to `-o FILE`) a listing in the chosen format.
     pub fn emit(&self, listing: &Listing) -> Result<()> {
-        let terminal = Terminal::detect(self.output.as_deref().is_some_and(|p| p != Path::new("-")));
-        self.emit_text(&listing.render(self.format, terminal))
+        self.emit_text(&listing.render(self.format, self.terminal()))
+    }
+
+    /// The terminal people read this output on (a file's readers get the default width).
+    pub fn terminal(&self) -> Terminal {
+        Terminal::detect(self.output.as_deref().is_some_and(|p| p != Path::new("-")))
     }
 
     pub fn emit_text(&self, text: &str) -> Result<()> {

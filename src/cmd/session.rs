@@ -473,22 +473,28 @@ pub struct LeaveArgs {
 }
 
 pub fn leave(args: LeaveArgs, ctx: &Context) -> Result<()> {
-    let (session, handles) = ctx.store()?.update(|event| {
+    let (session, left, absent) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let handles = known_handles(event, &items(&args.handles))?;
-        for handle in &handles {
-            if !event
+        let tied = |h: &String| {
+            event
                 .participants
                 .iter()
-                .any(|p| p.session == session.id && p.handle == *handle)
-            {
-                return Err(Error::Usage(format!("{handle} is not in {}", session.label())));
-            }
-        }
+                .any(|p| p.session == session.id && p.handle == *h)
+        };
+        // Someone who is not in it answers like `join` of someone already there: no change.
+        let (left, absent): (Vec<String>, Vec<String>) = handles.into_iter().partition(|h| tied(h));
         event
             .participants
-            .retain(|p| !(p.session == session.id && handles.contains(&p.handle)));
-        Ok((session, handles))
+            .retain(|p| !(p.session == session.id && left.contains(&p.handle)));
+        Ok((session, left, absent))
     })?;
-    done(format!("{} left {}", handles.join(", "), session.label()))
+    let mut lines = Vec::new();
+    if !left.is_empty() {
+        lines.push(format!("{} left {}", left.join(", "), session.label()));
+    }
+    if !absent.is_empty() {
+        lines.push(format!("No change: {} not in {}", absent.join(", "), session.label()));
+    }
+    done(lines.join("\n"))
 }

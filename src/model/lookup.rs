@@ -216,6 +216,23 @@ impl Event {
         all
     }
 
+    /// The team a person typed, as it is stored: the existing team's spelling when one matches
+    /// without case (`Infra` joins `infra`), else the typed name as a key (`Developer
+    /// Experience` → `developer-experience`). Forms and `--team` go through here alike.
+    pub fn team_key(&self, typed: &str) -> Result<String, String> {
+        let slug = typed.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase();
+        if let Some(existing) = self
+            .attendees
+            .iter()
+            .flat_map(|a| a.teams.iter())
+            .find(|t| super::same_key(t, &slug) || super::same_key(t, typed.trim()))
+        {
+            return Ok(existing.clone());
+        }
+        super::validate_key("team", &slug)?;
+        Ok(slug)
+    }
+
     /// A team some attendee is on, in the spelling the data has; teams compare without case.
     pub fn find_team(&self, team: &str) -> Result<&str, String> {
         let all = self.teams();
