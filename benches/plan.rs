@@ -230,6 +230,23 @@ fn main() {
         copy(&source, &dir);
         plan_row(name, &dir, reference, best, checker);
     }
+    if wanted("sample") {
+        // The shipped All Hands sample with every unpinned session taken out of the schedule:
+        // 162 people, 13 rooms, 61 sessions to place around two pinned plenaries, with team
+        // audiences, days and times to keep, a pair kept apart and preferences.
+        let dir = temp.path().join("sample");
+        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), &dir);
+        Store::open(&dir)
+            .and_then(|store| {
+                store.update(|event| {
+                    event.sessions.iter_mut().filter(|s| !s.pinned).for_each(|s| s.unbook());
+                    Ok(())
+                })
+            })
+            .expect("unbook the sample");
+        plan_row("sample", &dir, "-", "-", None);
+        println!("(sample: data/ with every unpinned session unbooked; audiences, plenaries and time constraints)");
+    }
     if !wanted("stress") {
         return;
     }
