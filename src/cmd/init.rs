@@ -106,15 +106,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             Ok(())
         })?;
     } else {
-        let event = Event {
-            info: info.clone(),
-            days,
-            slots,
-            attendees: vec![],
-            rooms: vec![],
-            sessions: vec![],
-            participants: vec![],
-        };
+        let event = Event::new(info.clone(), days, slots);
         store::create(&dir, &event)?;
     }
     let data = if dir == std::path::Path::new("data") {

@@ -845,17 +845,12 @@ mod tests {
         let slots = days
             .iter()
             .flat_map(|d| {
-                [(9, 30, 11, 0), (11, 30, 13, 0), (14, 0, 15, 30)].map(|(a, b, c, e)| Slot {
-                    day: d.day.clone(),
-                    start: Time::at(a, b),
-                    end: Time::at(c, e),
-                    line: 0,
-                    extra: Default::default(),
-                })
+                [(9, 30, 11, 0), (11, 30, 13, 0), (14, 0, 15, 30)]
+                    .map(|(a, b, c, e)| Slot::new(d.day.clone(), Time::at(a, b), Time::at(c, e)))
             })
             .collect();
-        Event {
-            info: EventInfo {
+        Event::new(
+            EventInfo {
                 name: "e".into(),
                 location: String::new(),
                 timezone: "UTC".into(),
@@ -863,11 +858,7 @@ mod tests {
             },
             days,
             slots,
-            attendees: vec![],
-            rooms: vec![],
-            sessions: vec![],
-            participants: vec![],
-        }
+        )
     }
 
     #[test]

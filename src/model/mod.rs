@@ -497,6 +497,19 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event with its days and slots and nobody and nothing in it yet (what `init` makes).
+    pub fn new(info: EventInfo, days: Vec<Day>, slots: Vec<Slot>) -> Event {
+        Event {
+            info,
+            days,
+            slots,
+            attendees: Vec::new(),
+            rooms: Vec::new(),
+            sessions: Vec::new(),
+            participants: Vec::new(),
+        }
+    }
+
     pub fn day(&self, id: &str) -> Option<&Day> {
         self.days.iter().find(|d| d.day == id)
     }
