@@ -42,7 +42,13 @@ fn add_session_keeps_audience_and_constraints_as_typed_in_any_case() {
         "--source",
         "https://github.com/rust-lang/all-hands-2026/issues/99",
     ]);
-    assert!(out.contains("Added S067"), "{out}");
+    assert!(
+        out.starts_with(
+            "Added S067 'Const generics' (no team, 1h, for the lang, compiler team(s); only thu, fri; \
+             not before 13:00; ends by 17:30; prefers afternoon; apart from S002), unscheduled"
+        ),
+        "{out}"
+    );
     let row = session_row(&sample, "S067");
     assert_eq!(row["audience"], "lang;compiler");
     assert_eq!(row["days"], "thu;fri");

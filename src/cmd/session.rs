@@ -233,10 +233,21 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
             &session.team
         },
         format_duration(session.duration),
-        if session.needs.is_empty() {
-            String::new()
-        } else {
-            format!(", needs {}", session.needs.join(", "))
+        {
+            let mut extra = String::new();
+            if !session.needs.is_empty() {
+                extra += &format!(", needs {}", session.needs.join(", "));
+            }
+            if session.is_plenary() {
+                extra += ", a plenary: everyone, nothing beside it";
+            } else if !session.audience.is_empty() {
+                extra += &format!(", for the {} team(s)", session.audience.join(", "));
+            }
+            let constraints = session.constraints();
+            if !constraints.is_empty() {
+                extra += &format!("; {constraints}");
+            }
+            extra
         },
         people - required,
         session.id

@@ -51,27 +51,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
 }
 
-/// The session's time constraints and wishes in words: `fri, sat; not before 14:00; apart from S012`.
-pub fn constraints(session: &Session) -> String {
-    let mut parts = Vec::new();
-    if !session.days.is_empty() {
-        parts.push(format!("only {}", session.days.join(", ")));
-    }
-    if let Some(t) = session.not_before {
-        parts.push(format!("not before {t}"));
-    }
-    if let Some(t) = session.not_after {
-        parts.push(format!("ends by {t}"));
-    }
-    if let Some(p) = &session.prefer {
-        parts.push(format!("prefers {p}"));
-    }
-    if !session.apart.is_empty() {
-        parts.push(format!("apart from {}", session.apart.join(", ")));
-    }
-    parts.join("; ")
-}
-
 fn list(event: &Event, args: &Args) -> Result<Listing> {
     let day = args.day.as_deref().map(|d| day_arg(event, d)).transpose()?;
     let room = args.room.as_deref().map(|r| event.find_room(r)).transpose()?;
@@ -131,7 +110,7 @@ fn list(event: &Event, args: &Args) -> Result<Listing> {
             at.map_or(Value::Null, |p| json!(event.room_name(p.room))),
             json!(index.headcount(s)),
             json!(s.audience.join(", ")),
-            json!(constraints(s)),
+            json!(s.constraints()),
             json!(s.source),
         ]);
     }
@@ -190,7 +169,7 @@ fn one(event: &Event, session: &Session) -> Listing {
             format!("{} {there}, {extra} of them not listed otherwise", members.len()),
         );
     }
-    fact("constraints", json!(constraints(session)), String::new());
+    fact("constraints", json!(session.constraints()), String::new());
     fact(
         "people",
         json!(index.headcount(session)),

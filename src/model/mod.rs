@@ -403,6 +403,27 @@ impl Session {
         }
     }
 
+    /// The session's time constraints and wishes in words: `fri, sat; not before 14:00; apart from S012`.
+    pub fn constraints(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.days.is_empty() {
+            parts.push(format!("only {}", self.days.join(", ")));
+        }
+        if let Some(t) = self.not_before {
+            parts.push(format!("not before {t}"));
+        }
+        if let Some(t) = self.not_after {
+            parts.push(format!("ends by {t}"));
+        }
+        if let Some(p) = &self.prefer {
+            parts.push(format!("prefers {p}"));
+        }
+        if !self.apart.is_empty() {
+            parts.push(format!("apart from {}", self.apart.join(", ")));
+        }
+        parts.join("; ")
+    }
+
     /// A plenary: its audience is everyone, and nothing else may run at the same time.
     pub fn is_plenary(&self) -> bool {
         self.audience.iter().any(|t| t.eq_ignore_ascii_case(EVERYONE))
