@@ -180,7 +180,7 @@ fn arrival_and_departure_are_checked_as_add_attendee_does() {
     std::fs::write(&form, "Name,GitHub username,Arrival\nEarly Bird,early,06:00\n").unwrap();
     let err = sample.fails(&["import-attendees", form.to_str().unwrap()], "nothing imported");
     assert!(
-        err.contains("form.csv:2: not applied: --arrives 06:00 is outside thu's opening hours"),
+        err.contains("form.csv:2: not applied: arrives 06:00 is outside thu's opening hours"),
         "{err}"
     );
 }

@@ -167,37 +167,12 @@ fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
     Ok(days)
 }
 
-/// Arrival and departure must fall within the opening hours of the first and last day.
-pub(super) fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
-    let first = person.days.first().and_then(|d| event.day(d));
-    let last = person.days.last().and_then(|d| event.day(d));
-    if let (Some(t), Some(day)) = (person.arrives, first)
-        && !(day.opens <= t && t < day.closes)
-    {
-        return Err(Error::Usage(format!(
-            "--arrives {t} is outside {}'s opening hours {} (their first day)",
-            day.day,
-            day.hours()
-        )));
+/// Refuses arrival or departure times outside the opening hours (as `--arrives`/`--leaves`).
+fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
+    match rules::presence_problem(event, person) {
+        Some(problem) => Err(Error::Usage(format!("--{problem}"))),
+        None => Ok(()),
     }
-    if let (Some(t), Some(day)) = (person.leaves, last)
-        && !(day.opens < t && t <= day.closes)
-    {
-        return Err(Error::Usage(format!(
-            "--leaves {t} is outside {}'s opening hours {} (their last day)",
-            day.day,
-            day.hours()
-        )));
-    }
-    if let (Some(a), Some(l)) = (person.arrives, person.leaves)
-        && person.days.len() == 1
-        && l <= a
-    {
-        return Err(Error::Usage(format!(
-            "--leaves {l} is not after --arrives {a} on their only day"
-        )));
-    }
-    Ok(())
 }
 
 /// List people.

@@ -376,7 +376,9 @@ fn still_valid(
     required_of: &HashMap<String, Vec<String>>,
 ) -> std::result::Result<(), String> {
     let person = &event.attendees[at];
-    super::attendee::check_presence(event, person).map_err(|e| e.to_string())?;
+    if let Some(problem) = rules::presence_problem(event, person) {
+        return Err(problem);
+    }
     let Some(sessions) = required_of.get(&person.handle) else {
         return Ok(());
     };

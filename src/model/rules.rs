@@ -369,6 +369,39 @@ pub fn sessions_of<'a>(event: &'a Event, person: &Attendee) -> Vec<(&'a Session,
     found
 }
 
+/// What is wrong with a person's arrival and departure times, if anything: each must fall
+/// within the opening hours of their first or last day, and on a single day departure must
+/// come after arrival. Worded after the fields (`arrives 08:00 is outside ...`).
+pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
+    let first = person.days.first().and_then(|d| event.day(d));
+    let last = person.days.last().and_then(|d| event.day(d));
+    if let (Some(t), Some(day)) = (person.arrives, first)
+        && !(day.opens <= t && t < day.closes)
+    {
+        return Some(format!(
+            "arrives {t} is outside {}'s opening hours {} (their first day)",
+            day.day,
+            day.hours()
+        ));
+    }
+    if let (Some(t), Some(day)) = (person.leaves, last)
+        && !(day.opens < t && t <= day.closes)
+    {
+        return Some(format!(
+            "leaves {t} is outside {}'s opening hours {} (their last day)",
+            day.day,
+            day.hours()
+        ));
+    }
+    if let (Some(a), Some(l)) = (person.arrives, person.leaves)
+        && person.days.len() == 1
+        && l <= a
+    {
+        return Some(format!("leaves {l} is not after --arrives {a} on their only day"));
+    }
+    None
+}
+
 /// Whether a person is at the event for the whole of `span` on `day`.
 pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool {
     absence(event, person, day, span).is_none()
