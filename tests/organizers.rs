@@ -555,3 +555,18 @@ fn a_messy_registration_form_imports_as_people_wrote_it() {
     let ben = people.iter().find(|p| p["handle"] == "ben-okafor").unwrap();
     assert_eq!((ben["name"].as_str(), ben["teams"].as_str()), ("Ben Okafor", "lang"));
 }
+
+#[test]
+fn every_format_of_check_carries_the_figures() {
+    let sample = Sample::new();
+    let clashes = json(&sample.ok(&["check", "--format", "json"]))
+        .iter()
+        .filter(|r| r["kind"] == "clash")
+        .count();
+    assert!(clashes > 0);
+    let figure = format!("clashes: {clashes} ");
+    let md = sample.ok(&["check", "--format", "md"]);
+    assert!(md.contains(&figure) && md.contains("unscheduled sessions: 12"), "{md}");
+    let table = sample.ok(&["check"]);
+    assert!(table.contains(&figure), "{table}");
+}

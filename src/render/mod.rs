@@ -380,11 +380,12 @@ impl Listing {
     }
 
     fn markdown(&self) -> String {
-        if self.is_empty() {
-            return format!("_{}_\n", markdown_escape(&self.empty_message));
-        }
         let shown = self.shown_columns();
         let mut out = String::new();
+        // An empty listing still carries its footer: `check` with no problems has figures.
+        if self.is_empty() {
+            out += &format!("_{}_\n", markdown_escape(&self.empty_message));
+        }
         for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
             if let Some(heading) = &section.heading {
                 if !out.is_empty() {
