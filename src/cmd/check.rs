@@ -106,9 +106,8 @@ fn findings(event: &Event) -> Vec<Finding> {
 struct SoftFigures {
     clashes: Vec<rules::Clash>,
     per_person: BTreeMap<String, usize>,
-    unscheduled: Vec<String>,
-    /// The same, as `S012 'Const traits'`, for people.
-    unscheduled_labels: Vec<String>,
+    /// Each as (id, `S012 'Const traits'` for people).
+    unscheduled: Vec<(String, String)>,
     /// People who want a session at a time they are not there.
     away: Vec<rules::Away>,
     /// Scheduled sessions whose preference is not met, with the preference.
@@ -137,19 +136,12 @@ impl SoftFigures {
             .sessions
             .iter()
             .filter(|s| !s.is_scheduled())
-            .map(|s| s.id.clone())
-            .collect();
-        let unscheduled_labels = event
-            .sessions
-            .iter()
-            .filter(|s| !s.is_scheduled())
-            .map(|s| s.label())
+            .map(|s| (s.id.clone(), s.label()))
             .collect();
         SoftFigures {
             clashes,
             per_person,
             unscheduled,
-            unscheduled_labels,
             away,
             unmet,
         }
@@ -198,7 +190,7 @@ impl SoftFigures {
             self.unscheduled.len(),
             if self.unscheduled.is_empty() { "" } else { ":" }
         ));
-        lines.extend(self.unscheduled_labels.iter().map(|l| format!("  {l}")));
+        lines.extend(self.unscheduled.iter().map(|(_, label)| format!("  {label}")));
         lines
     }
 }
@@ -285,7 +277,7 @@ fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listin
                 json!(format!("{id} would rather be in the {want}")),
             ]);
         }
-        for id in &soft.unscheduled {
+        for (id, _) in &soft.unscheduled {
             listing.push(vec![
                 json!("soft"),
                 json!("unscheduled"),

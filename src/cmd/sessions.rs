@@ -129,7 +129,9 @@ fn one(event: &Event, session: &Session) -> Listing {
     let mut fact = |item: &str, value: Value, note: String| {
         listing.push(vec![json!("session"), json!(item), value, json!(note)]);
     };
-    listing_heading(&mut fact, session);
+    fact("id", json!(session.id), String::new());
+    fact("title", json!(session.title), String::new());
+    fact("team", json!(session.team), session.kind.to_string());
     let when = match at {
         Some(p) => json!(format!("{} {}", p.day, p.span)),
         None => json!("not scheduled"),
@@ -218,10 +220,4 @@ fn one(event: &Event, session: &Session) -> Listing {
         ));
     }
     listing
-}
-
-fn listing_heading(fact: &mut impl FnMut(&str, Value, String), session: &Session) {
-    fact("id", json!(session.id), String::new());
-    fact("title", json!(session.title), String::new());
-    fact("team", json!(session.team), session.kind.to_string());
 }

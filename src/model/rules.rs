@@ -134,6 +134,8 @@ pub struct Index<'a> {
     on_day: HashMap<&'a str, Vec<&'a Session>>,
     /// Per session id (lower-cased): the sessions it is kept apart from, either way round.
     apart: HashMap<String, Vec<&'a Session>>,
+    /// The event's time zone, parsed once (an unknown zone, a `check` problem, has no gaps).
+    zone: Option<chrono_tz::Tz>,
 }
 
 impl<'a> Index<'a> {
@@ -227,6 +229,7 @@ impl<'a> Index<'a> {
             plenaries,
             on_day,
             apart,
+            zone: event.info.timezone.parse().ok(),
         }
     }
 
@@ -478,7 +481,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
-        Some(day) if let Some(gap) = missing_time(&event.info.timezone, day.date, at.span) => add(
+        Some(day) if let Some(gap) = index.zone.and_then(|zone| missing_time(zone, day.date, at.span)) => add(
             Rule::OpeningHours,
             None,
             None,
@@ -814,10 +817,9 @@ pub fn preferences_unmet(event: &Event) -> Vec<&Session> {
 }
 
 /// The start or end of `span` on `date` when it is a local time that never happens in `zone`
-/// (the hour skipped when clocks go forward), else `None`. An unknown zone has no gaps.
-pub fn missing_time(zone: &str, date: chrono::NaiveDate, span: Span) -> Option<Time> {
+/// (the hour skipped when clocks go forward), else `None`.
+pub fn missing_time(zone: chrono_tz::Tz, date: chrono::NaiveDate, span: Span) -> Option<Time> {
     use chrono::TimeZone;
-    let zone: chrono_tz::Tz = zone.parse().ok()?;
     [span.start, span.end].into_iter().find(|t| {
         let local = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(t.minutes().into());
         zone.from_local_datetime(&local).earliest().is_none()

@@ -162,6 +162,7 @@ enum Wants {
 
 impl<'a> Problem<'a> {
     pub fn new(event: &'a Event, index: &rules::Index<'a>, replan: bool) -> Problem<'a> {
+        let zone: Option<chrono_tz::Tz> = event.info.timezone.parse().ok();
         let slots: Vec<SlotInfo> = event
             .slots
             .iter()
@@ -169,7 +170,7 @@ impl<'a> Problem<'a> {
                 // Within opening hours, and at times that exist (not in a skipped DST hour).
                 event.day(&s.day).is_some_and(|d| {
                     d.hours().contains(s.span())
-                        && rules::missing_time(&event.info.timezone, d.date, s.span()).is_none()
+                        && zone.is_none_or(|zone| rules::missing_time(zone, d.date, s.span()).is_none())
                 })
             })
             .map(|s| SlotInfo {
