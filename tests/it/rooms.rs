@@ -1,11 +1,10 @@
 //! End-to-end tests of `add-room`, `edit-room`, `remove-room` and `rooms`: the exit status,
 //! the message, and exactly what changed in the data folder.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Sample, booked_headcount, minutes};
+use crate::common::{Sample, booked_headcount, minutes};
 use serde_json::Value;
 
 /// The rows of a CSV text as maps from column to cell.

@@ -1,9 +1,8 @@
 //! Calendar (iCalendar) and markdown exports, read back with real parsers.
-mod common;
 
 use std::collections::HashMap;
 
-use common::Sample;
+use crate::common::Sample;
 use icalendar::{Component, EventLike};
 
 /// The agenda as the json listing gives it: session id → (date, start, end, room name).

@@ -1,9 +1,9 @@
 //! Right answers for organizers (issue 9): names as people type them, rooms by name, features
 //! no room has, the same flags everywhere, "now" on the day.
 
-mod common;
+use crate::common;
 
-use common::{Sample, allhands, json, rows};
+use crate::common::{Sample, allhands, json, rows};
 
 /// Runs a command with the clock set to `now` (event-local, `2026-05-22T14:03`).
 fn at(sample: &Sample, now: &str, args: &[&str]) -> String {

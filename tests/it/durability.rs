@@ -6,7 +6,7 @@
 //! command, and whoever comes next finishes a committed multi-file change and removes stale
 //! temp files.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

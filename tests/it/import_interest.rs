@@ -1,9 +1,9 @@
 //! `import-interest` on form exports: a checkbox list (titles with commas), a checkbox grid,
 //! unknown people and titles, re-runs that replace earlier answers, must-attend that would
 //! break a rule.
-mod common;
+use crate::common;
 
-use common::{Sample, rows};
+use crate::common::{Sample, rows};
 
 const LIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/interest/checkboxes.csv");
 const LATER: &str = concat!(

@@ -1,13 +1,13 @@
 //! Publishing: numbered versions, what changed and who it affects, calendars that update.
 //! The calendars are read back by two independent parsers: python's `icalendar` and node's
 //! `node-ical` (tests/js; both installed by scripts/test).
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use common::Sample;
+use crate::common::Sample;
 use serde_json::Value;
 
 /// Publish times of the versions in these tests: 20 May 2026, 20:00, 21:00, ... in Utrecht.

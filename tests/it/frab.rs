@@ -2,16 +2,15 @@
 //! sample: both valid by the c3voc schema and XSD (copied into tests/fixtures/), both holding
 //! exactly the sessions the table shows, with identifiers that stay put.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use common::Sample;
+use crate::common::Sample;
 use serde_json::Value;
 
-const SCHEMA: &str = include_str!("fixtures/frab-schedule.schema.json");
+const SCHEMA: &str = include_str!("../fixtures/frab-schedule.schema.json");
 const XSD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/frab-schedule.xml.xsd");
 
 /// One event as an export shows it, read back with a real parser.

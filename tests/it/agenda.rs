@@ -1,11 +1,10 @@
 //! End-to-end tests of `schedule`: the agenda in every format and with every filter, checked
 //! against the sample's CSV files.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Row, Sample, header, json, rows};
+use crate::common::{Row, Sample, header, json, rows};
 use serde_json::Value;
 
 fn minutes(time: &str) -> u32 {

@@ -1,7 +1,6 @@
 //! `import-attendees` on a registration form's export (BOM, CRLF, multi-choice cells).
-mod common;
 
-use common::Sample;
+use crate::common::Sample;
 
 const FORM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/registrations.csv");
 

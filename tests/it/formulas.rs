@@ -6,9 +6,8 @@
 //! "what was typed" below is the payload trimmed: a leading tab is dropped, and `\t=1+1` is
 //! stored as the formula-looking `=1+1`, which must then be guarded.
 
-mod common;
 
-use common::Sample;
+use crate::common::Sample;
 use serde_json::Value;
 
 /// Real payloads, with the cell allhands must write for each in a CSV file.

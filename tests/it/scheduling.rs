@@ -1,9 +1,9 @@
 //! Scheduling as the All Hands does it: team audiences, plenaries, time constraints and
 //! presence, end to end on the sample (issue 11, and issue 9's "who is really there").
 
-mod common;
+use crate::common;
 
-use common::{Sample, json, rows};
+use crate::common::{Sample, json, rows};
 
 fn session_row(sample: &Sample, id: &str) -> common::Row {
     rows(&sample.read("sessions.csv"))

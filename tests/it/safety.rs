@@ -2,14 +2,14 @@
 //! folder whole, and text from outside never acts on whoever reads allhands' output.
 //! Each test fails on the code before the fix and names the numbered point it covers.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{Sample, assert_inert, parse_ics, set_cell};
+use crate::common::{Sample, assert_inert, parse_ics, set_cell};
 
 fn run(args: &[&str], data: &Path) -> Output {
     common::allhands()

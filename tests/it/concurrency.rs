@@ -1,11 +1,10 @@
 //! Many processes on one data folder at once: no change is lost, no half-written file is
 //! ever seen, nothing is left behind, and a room is never given to two sessions.
 
-mod common;
 
 use std::process::{Child, Command, Output, Stdio};
 
-use common::Sample;
+use crate::common::Sample;
 use serde_json::Value;
 
 /// The built binary on `sample`'s folder, started (not waited on).

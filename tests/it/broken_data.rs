@@ -13,7 +13,7 @@
 //! One table-driven test runs every set and reports every mismatch at once. Every run must
 //! also leave the folder's files byte for byte as they were.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,12 +1,12 @@
 //! End-to-end tests of `init`, of finding the data folder (`--data-dir`, `ALLHANDS_DATA`,
 //! `./data`) and of the help texts.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::Sample;
+use crate::common::Sample;
 
 const CSV_FILES: [&str; 7] = [
     "event.csv",

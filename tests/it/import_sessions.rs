@@ -1,8 +1,8 @@
 //! `import-sessions` on GitHub issue exports (`gh` and REST shapes) and a proposals spreadsheet:
 //! every field read from free text, withdrawn issues, re-imports, bad files.
-mod common;
+use crate::common;
 
-use common::{Row, Sample, rows};
+use crate::common::{Row, Sample, rows};
 
 const GH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github/issues.json");
 const REST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github/issues-rest.json");

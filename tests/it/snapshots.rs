@@ -1,9 +1,8 @@
 //! Snapshots of what people see on an 80-column terminal, on the unmodified sample.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test snapshots`).
 
-mod common;
 
-use common::Sample;
+use crate::common::Sample;
 
 fn assert_fits(out: &str) {
     for line in out.lines() {

@@ -1,9 +1,8 @@
 //! End-to-end tests of `book`, `unbook`, `adhoc`, `free` and `now` on a copy of the sample.
 //! Expected rooms are worked out here from the CSV files themselves, independently of allhands.
 
-mod common;
 
-use common::{Row, Sample, headcount, json, line_diff, list, minutes, rows};
+use crate::common::{Row, Sample, headcount, json, line_diff, list, minutes, rows};
 use serde_json::Value;
 
 fn hhmm(minutes: u32) -> String {

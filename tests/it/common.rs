@@ -1,6 +1,5 @@
 //! Helpers for end-to-end tests: a temporary copy of the sample `data/`, the built binary
 //! run on it, and snapshots of the folder's files to prove a failed command wrote nothing.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! through `allhands merge-file`, and the post-merge hook's `check`. Plus a property test of the
 //! merge on random edits of random events.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! End-to-end tests of `plan` and `generate`.
-mod common;
+use crate::common;
 
-use common::Sample;
+use crate::common::Sample;
 
 fn unscheduled(sample: &Sample) -> Vec<String> {
     let text = sample.read("sessions.csv");

@@ -1,9 +1,9 @@
 //! End-to-end tests of `add-session`, `edit-session`, `remove-session`, `join` and `leave`
 //! on a copy of the sample event.
 
-mod common;
+use crate::common;
 
-use common::{Row, Sample, line_diff, rows};
+use crate::common::{Row, Sample, line_diff, rows};
 
 fn session(sample: &Sample, id: &str) -> Option<Row> {
     rows(&sample.read("sessions.csv")).into_iter().find(|r| r["id"] == id)

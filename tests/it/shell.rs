@@ -1,7 +1,7 @@
 //! `completions`, `man`, `stats`, and `--help` of every command.
-mod common;
+use crate::common;
 
-use common::Sample;
+use crate::common::Sample;
 
 #[test]
 fn completions_for_each_shell_name_the_commands() {

@@ -1,10 +1,10 @@
 //! The timetable page in a real browser: headless Chromium lays it out, a probe script reads
 //! the rendered blocks, and a screenshot is kept as a test artifact.
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Sample, chromium};
+use crate::common::{Sample, chromium};
 
 /// Reads every session block's box after layout, and whether any two overlap.
 const PROBE: &str = r#"<script>

@@ -1,11 +1,11 @@
 //! End-to-end tests of `add-attendee`, `attendees`, `edit-attendee` and `remove-attendee`:
 //! the exit status, the message, and exactly what changed in the data folder.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{Sample, json, rows};
+use crate::common::{Sample, json, rows};
 use serde_json::Value;
 
 const FERRIS_LINE: &str = "ferris,Ferris Crab,ferris@example.org,member,lang;compiler,thu;fri,,15:00,confirmed";

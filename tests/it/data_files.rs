@@ -3,9 +3,8 @@
 //! with `FILE:LINE: column COLUMN: message`, by reading and by changing commands alike, with
 //! nothing written.
 
-mod common;
 
-use common::{Row, Sample, header, json, line_diff, rows};
+use crate::common::{Row, Sample, header, json, line_diff, rows};
 use serde_json::Value;
 
 /// Writes rows with the given columns, in that order.

@@ -1,11 +1,11 @@
 //! At the venue: the printed PDF grid read back with poppler (pdfinfo, pdftotext), the static
 //! site's pages laid out by headless Chromium (lobby board, door signs).
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::Sample;
+use crate::common::Sample;
 
 /// Runs a poppler tool, failing with the install hint when it is missing.
 fn poppler(tool: &str, args: &[&str]) -> String {

@@ -7,7 +7,7 @@
 //!     load(save(x)) == x, with names full of formula-like text, quotes, commas, line breaks
 //!     and unicode.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
