@@ -9,9 +9,11 @@ pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The user asked for something that cannot be done: unknown key, rule broken, bad value.
-    #[error("{0}")]
-    Usage(String),
+    /// What was asked cannot be done as asked: a bad value, an unknown name, a hard rule it
+    /// would break, data changed meanwhile. Nothing was written. `hint` says what to do instead;
+    /// `main` prints it on a line of its own.
+    #[error("{message}")]
+    Refused { message: String, hint: Option<String> },
     /// A data file is malformed. Displays as `FILE:LINE: column COLUMN: message`.
     #[error("{}", data_location(file, *line, column.as_deref(), message))]
     Data {
@@ -22,9 +24,10 @@ pub enum Error {
     },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    /// The command ran but found problems (exit status 1); the report was already printed.
-    #[error("{0}")]
-    Problems(String),
+    /// The command ran but found problems (exit status 1); the report was already printed,
+    /// `summary` (if any) is the closing line.
+    #[error("{}", summary.as_deref().unwrap_or_default())]
+    Problems { summary: Option<String> },
 }
 
 fn data_location(file: &Path, line: Option<u64>, column: Option<&str>, message: &str) -> String {
@@ -42,8 +45,32 @@ fn data_location(file: &Path, line: Option<u64>, column: Option<&str>, message: 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Problems(_) => EXIT_PROBLEMS,
+            Error::Problems { .. } => EXIT_PROBLEMS,
             _ => EXIT_ERROR,
+        }
+    }
+
+    /// A refusal: see [`Error::Refused`].
+    pub fn refused(message: impl Into<String>) -> Error {
+        Error::Refused {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds what to do instead, printed as `hint: ...` under the error.
+    pub fn with_hint(mut self, text: impl Into<String>) -> Error {
+        if let Error::Refused { hint, .. } = &mut self {
+            *hint = Some(text.into());
+        }
+        self
+    }
+
+    /// What to do instead, if the error says.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Refused { hint, .. } => hint.as_deref(),
+            _ => None,
         }
     }
 
@@ -53,9 +80,9 @@ impl Error {
     }
 }
 
-impl From<String> for Error {
-    fn from(message: String) -> Error {
-        Error::Usage(message)
+impl From<crate::model::NotFound> for Error {
+    fn from(not_found: crate::model::NotFound) -> Error {
+        Error::refused(not_found.to_string())
     }
 }
 

@@ -3,7 +3,6 @@
 //! Data flows one way: [`cmd`] loads through [`store`], works on [`model`] values (and
 //! [`plan`]), prints through [`render`], saves through [`store`].
 
-pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod import;

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Context, OutputArgs, done, items, known_handles, refuse_conflicts, time_arg};
+use super::{Context, OutputArgs, Ui, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
 use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
@@ -42,7 +42,7 @@ pub struct AddArgs {
     pub status: Status,
 }
 
-pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
+pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
     let person = ctx.store()?.update(|event| {
         // Handles are GitHub usernames, which ignore case: Alice and alice are one person.
         if let Some(existing) = event
@@ -50,13 +50,13 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
             .iter()
             .find(|a| a.handle.eq_ignore_ascii_case(&args.handle))
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "attendee '{}' already exists (attendees.csv line {}); change them with `allhands edit-attendee {}`",
                 existing.handle, existing.line, existing.handle
             )));
         }
-        validate_key("handle", &args.handle)?;
-        validate_handle(&args.handle)?;
+        validate_key("handle", &args.handle).map_err(Error::refused)?;
+        validate_handle(&args.handle).map_err(Error::refused)?;
         let existing = event.attendees.iter().map(|a| (a.handle.as_str(), a.line));
         super::refuse_look_alike("handle", "attendees.csv", &args.handle, existing)?;
         let mut person = Attendee {
@@ -79,7 +79,7 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
         event.attendees.push(person.clone());
         Ok(person)
     })?;
-    done(format!("Added {}: {}", person.handle, describe(&person)))
+    ui.status(format!("Added {}: {}", person.handle, describe(&person)))
 }
 
 /// `Ferris Crab, member of lang, compiler; thu, fri (leaves fri 15:00); confirmed`.
@@ -102,9 +102,9 @@ fn describe(person: &Attendee) -> String {
 fn non_empty(flag: &str, text: &str) -> Result<String> {
     let text = text.trim();
     if let Err(message) = crate::model::validate_line(flag, text) {
-        Err(Error::Usage(message))
+        Err(Error::refused(message))
     } else if text.is_empty() {
-        Err(Error::Usage(format!("{flag} must not be empty")))
+        Err(Error::refused(format!("{flag} must not be empty")))
     } else {
         Ok(text.to_string())
     }
@@ -114,7 +114,7 @@ fn non_empty(flag: &str, text: &str) -> Result<String> {
 fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
     let text = text.trim();
     if !text.is_empty() && (!text.contains('@') || text.contains(|c: char| c.is_whitespace() || c.is_control())) {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "--email '{text}' is not an email address (valid: name@example.org)"
         )));
     }
@@ -123,7 +123,7 @@ fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
         .iter()
         .find(|a| !text.is_empty() && a.email.eq_ignore_ascii_case(text) && !a.handle.eq_ignore_ascii_case(owner))
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "--email: that address belongs to '{}' (attendees.csv line {}); one email, one person",
             other.handle, other.line
         )));
@@ -134,7 +134,7 @@ fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
 fn teams(event: &Event, values: &[String]) -> Result<Vec<String>> {
     let mut teams = items(values)
         .iter()
-        .map(|team| event.team_key(team).map_err(|m| Error::Usage(format!("--team: {m}"))))
+        .map(|team| event.team_key(team).map_err(|m| Error::refused(format!("--team: {m}"))))
         .collect::<Result<Vec<_>>>()?;
     teams.dedup();
     Ok(teams)
@@ -151,13 +151,13 @@ fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
                 event
                     .find_day(v)
                     .map(|d| d.day.clone())
-                    .map_err(|m| Error::Usage(format!("--days: {m}")))
+                    .map_err(|m| Error::refused(format!("--days: {m}")))
             })
             .collect::<Result<_>>()?
     };
     if days.is_empty() {
         let valid: Vec<&str> = event.days.iter().map(|d| d.day.as_str()).collect();
-        return Err(Error::Usage(if valid.is_empty() {
+        return Err(Error::refused(if valid.is_empty() {
             "--days: the event has no days yet; add them to days.csv first".into()
         } else {
             format!("--days: no day given (valid: {})", valid.join(", "))
@@ -170,7 +170,7 @@ fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
 /// Refuses arrival or departure times outside the opening hours (as `--arrives`/`--leaves`).
 fn check_presence(event: &Event, person: &Attendee) -> Result<()> {
     match rules::presence_problem(event, person) {
-        Some(problem) => Err(Error::Usage(format!("--{problem}"))),
+        Some(problem) => Err(Error::refused(format!("--{problem}"))),
         None => Ok(()),
     }
 }
@@ -199,7 +199,7 @@ pub struct ListArgs {
     pub output: OutputArgs,
 }
 
-pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
+pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
     let event = ctx.load()?;
     let day = args.day.as_deref().map(|d| super::day_arg(&event, d)).transpose()?;
     if let Some(team) = &args.team {
@@ -249,7 +249,7 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     listing
         .footer
         .push(format!("{count} of {} attendees", event.attendees.len()));
-    args.output.emit(&listing)
+    ui.listing(&args.output, &listing)
 }
 
 /// `thu fri sat`, then `arrives 13:00` / `leaves 15:00` when set.
@@ -266,7 +266,8 @@ fn when(a: &Attendee) -> String {
 
 /// Fails with a suggestion when no attendee is on `team`.
 fn known_team(event: &Event, team: &str) -> Result<()> {
-    event.find_team(team).map(|_| ()).map_err(Error::Usage)
+    event.find_team(team)?;
+    Ok(())
 }
 
 /// Change a person's details; only the options given change.
@@ -303,7 +304,7 @@ pub struct EditArgs {
     pub status: Option<Status>,
 }
 
-pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
+pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
     let (old, person) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut person = event.find_attendee(&args.handle)?.clone();
@@ -359,7 +360,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
         let old = before.attendee(&person.handle).expect("found above").clone();
         Ok((old, person))
     })?;
-    super::changed(&old.handle.clone(), &old, &person)
+    ui.changed(&old.handle.clone(), &old, &person)
 }
 
 /// Remove a person.
@@ -376,7 +377,7 @@ pub struct RemoveArgs {
     pub force: bool,
 }
 
-pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
+pub fn remove(ui: &Ui, ctx: &Context, args: RemoveArgs) -> Result<()> {
     let (handle, dropped) = ctx.store()?.update(|event| {
         let handle = known_handles(event, std::slice::from_ref(&args.handle))?.remove(0);
         let required: Vec<String> = event
@@ -386,7 +387,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
             .map(|p| event.session(&p.session).map_or(p.session.clone(), |s| s.label()))
             .collect();
         if !required.is_empty() && !args.force {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "{handle} is required at {}; take them off first (`allhands leave SESSION {handle}`) or use --force",
                 required.join(", ")
             )));
@@ -397,5 +398,5 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
         Ok((handle, before - event.participants.len()))
     })?;
     let sessions = if dropped == 1 { "session" } else { "sessions" };
-    done(format!("Removed {handle} (and their place in {dropped} {sessions})"))
+    ui.status(format!("Removed {handle} (and their place in {dropped} {sessions})"))
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Context, Moment, OutputArgs, day_arg, done, duration_arg, items, session};
+use super::{Context, Moment, OutputArgs, Ui, day_arg, duration_arg, items, session};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
@@ -29,7 +29,7 @@ pub struct BookArgs {
     pub room: Option<String>,
 }
 
-pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
+pub fn book(ui: &Ui, ctx: &Context, args: BookArgs) -> Result<()> {
     let (session, from, now) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let day = day_arg(event, &args.day)?.day.clone();
@@ -45,9 +45,9 @@ pub fn book(args: BookArgs, ctx: &Context) -> Result<()> {
         Ok((placed, from, now))
     })?;
     match from {
-        Some(from) if from == now => done(format!("No change: {} is already booked {now}", session.label())),
-        Some(from) => done(format!("Moved {} from {from} to {now}", session.label())),
-        None => done(format!("Booked {}: {now}", session.label())),
+        Some(from) if from == now => ui.status(format!("No change: {} is already booked {now}", session.label())),
+        Some(from) => ui.status(format!("Moved {} from {from} to {now}", session.label())),
+        None => ui.status(format!("Booked {}: {now}", session.label())),
     }
 }
 
@@ -61,7 +61,7 @@ fn describe_placement(event: &Event, at: Placement<'_>) -> String {
 fn place(event: &mut Event, id: &str, day: &str, start: Time, room: Option<&str>) -> Result<Session> {
     let session = event.find_session(id)?.clone();
     let end = start.plus(session.duration).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::refused(format!(
             "{} ({} min) starting at {start} would end after midnight",
             session.label(),
             session.duration
@@ -97,11 +97,11 @@ fn place(event: &mut Event, id: &str, day: &str, start: Time, room: Option<&str>
 /// Explains why no room works: the people or hours (true of every room), or each room's problem.
 fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&Room, Vec<Conflict>)]) -> Error {
     if tried.is_empty() {
-        return Error::Usage(format!("cannot {what}: there are no rooms yet (`allhands add-room`)"));
+        return Error::refused(format!("cannot {what}: there are no rooms yet (`allhands add-room`)"));
     }
     let event = index.event();
     if let Some(missing) = event.features_no_room_has(&session.needs).first() {
-        return Error::Usage(format!(
+        return Error::refused(format!(
             "cannot {what}: no room has '{missing}' (rooms have: {})",
             event.all_features().join(", ")
         ));
@@ -131,7 +131,7 @@ fn no_room(what: &str, session: &Session, index: &rules::Index<'_>, tried: &[(&R
         lines.push(format!("  ... and {} smaller rooms", tried.len() - 8));
     }
     lines.push("Try another time (`allhands free --day DAY --at HH:MM`).".into());
-    Error::Usage(lines.join("\n"))
+    Error::refused(lines.join("\n"))
 }
 
 /// Take a session out of the schedule.
@@ -143,17 +143,17 @@ pub struct UnbookArgs {
     pub session: String,
 }
 
-pub fn unbook(args: UnbookArgs, ctx: &Context) -> Result<()> {
+pub fn unbook(ui: &Ui, ctx: &Context, args: UnbookArgs) -> Result<()> {
     let (session, was) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let Some(at) = session.placement() else {
-            return Err(Error::Usage(format!("{} is not scheduled", session.label())));
+            return Err(Error::refused(format!("{} is not scheduled", session.label())));
         };
         let was = describe_placement(event, at);
         event.session_mut(&session.id).expect("found above").unbook();
         Ok((session, was))
     })?;
-    done(format!(
+    ui.status(format!(
         "Unbooked {} (was {was}); it is now unscheduled",
         session.label()
     ))
@@ -196,7 +196,7 @@ pub struct AdhocArgs {
     pub required: Vec<String>,
 }
 
-pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
+pub fn adhoc(ui: &Ui, ctx: &Context, args: AdhocArgs) -> Result<()> {
     let (session, at) = ctx.store()?.update(|event| {
         let (day, start) = args.moment.resolve(event)?;
         let day = day.day.clone();
@@ -222,7 +222,7 @@ pub fn adhoc(args: AdhocArgs, ctx: &Context) -> Result<()> {
         let at = describe_placement(event, placed.placement().expect("just placed"));
         Ok((placed, at))
     })?;
-    done(format!(
+    ui.status(format!(
         "Booked ad-hoc {}: {at} for {} people",
         session.label(),
         session.size.unwrap_or(1)
@@ -257,7 +257,7 @@ pub struct FreeArgs {
     pub output: OutputArgs,
 }
 
-pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
+pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
     let event = ctx.load()?;
     let (day, start) = args.moment.resolve(&event)?;
     // Without --for, an hour, or what is left of the day near closing.
@@ -269,7 +269,7 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
     };
     let needs = items(&args.needs);
     if let Some(missing) = event.features_no_room_has(&needs).first() {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "no room has '{missing}' (rooms have: {})",
             event.all_features().join(", ")
         )));
@@ -279,7 +279,7 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
         .map(|end| Span::new(start, end))
         .filter(|s| day.hours().contains(*s))
         .ok_or_else(|| {
-            Error::Usage(format!(
+            Error::refused(format!(
                 "{start} for {duration} min is outside {}'s opening hours {}",
                 day.day,
                 day.hours()
@@ -317,7 +317,7 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
             json!(until),
         ]);
     }
-    args.output.emit(&listing)
+    ui.listing(&args.output, &listing)
 }
 
 fn requirements(size: u32, needs: &[String]) -> String {

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, Ui};
 use crate::error::{Error, Result};
 use crate::model::{Event, integrity, rules};
 use crate::render::{Format, Listing};
@@ -34,28 +34,28 @@ struct Finding {
     message: String,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let event = ctx.load()?;
     if args.clashes {
-        return args.output.emit(&missed_listing(&event));
+        return ui.listing(&args.output, &missed_listing(&event));
     }
     let findings = findings(&event);
     let soft = SoftFigures::of(&event);
     let problems = findings.len();
-    if args.output.format == Format::Table {
-        args.output.emit_text(&crate::render::visible(&report(
-            &findings,
-            &soft,
-            args.output.terminal().width,
-        )))?;
+    if args.output.format() == Format::Table {
+        let width = ui.terminal(args.output.output.as_deref()).width;
+        let text = report(&findings, &soft, width);
+        ui.output(args.output.output.as_deref(), crate::render::visible(&text).as_bytes())?;
     } else {
-        args.output.emit(&listing(&findings, &soft, args.output.for_people()))?;
+        ui.listing(&args.output, &listing(&findings, &soft, args.output.for_people()))?;
     }
     if problems > 0 {
-        return Err(Error::Problems(format!(
-            "{problems} problem{} found",
-            if problems == 1 { "" } else { "s" }
-        )));
+        return Err(Error::Problems {
+            summary: Some(format!(
+                "{problems} problem{} found",
+                if problems == 1 { "" } else { "s" }
+            )),
+        });
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Context, day_arg, done, duration_arg, refuse_conflicts, time_arg};
+use super::{Context, Ui, day_arg, duration_arg, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Grid, Slot, Span, Time, integrity, rules};
 
@@ -46,13 +46,13 @@ impl GridArgs {
 /// Parses `12:30-13:30`.
 fn span_arg(flag: &str, text: &str) -> Result<Span> {
     let (from, to) = text.split_once('-').ok_or_else(|| {
-        Error::Usage(format!(
+        Error::refused(format!(
             "{flag}: '{text}' is not a time range (valid: e.g. 12:30-13:30)"
         ))
     })?;
     let (from, to) = (time_arg(flag, from)?, time_arg(flag, to)?);
     if to <= from {
-        return Err(Error::Usage(format!("{flag}: {to} is not after {from}")));
+        return Err(Error::refused(format!("{flag}: {to} is not after {from}")));
     }
     Ok(Span::new(from, to))
 }
@@ -77,21 +77,21 @@ pub struct AddDayArgs {
     pub grid: GridArgs,
 }
 
-pub fn add_day(args: AddDayArgs, ctx: &Context) -> Result<()> {
+pub fn add_day(ui: &Ui, ctx: &Context, args: AddDayArgs) -> Result<()> {
     let (day, slots) = ctx.store()?.update(|event| {
         let (opens, closes) = hours(&args.opens, &args.closes)?;
         if let Some(same) = event.days.iter().find(|d| d.date == args.date) {
-            return Err(Error::Usage(format!("{} is already day {}", args.date, same.day)));
+            return Err(Error::refused(format!("{} is already day {}", args.date, same.day)));
         }
         let id = match &args.id {
             Some(id) => {
-                crate::model::validate_key("day", id)?;
+                crate::model::validate_key("day", id).map_err(Error::refused)?;
                 id.to_lowercase()
             }
             None => Day::id_for(args.date, event.days.len(), event.days.len() + 1),
         };
         if event.day(&id).is_some() {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "there is already a day '{id}'; give another with --id"
             )));
         }
@@ -102,7 +102,7 @@ pub fn add_day(args: AddDayArgs, ctx: &Context) -> Result<()> {
         event.slots.extend(slots.iter().cloned());
         Ok((day, slots))
     })?;
-    done(format!(
+    ui.status(format!(
         "Added {} ({}, open {}) with {} slot{}{}",
         day.day,
         day.date,
@@ -124,7 +124,9 @@ fn list_spans(slots: &[Slot]) -> String {
 fn hours(opens: &str, closes: &str) -> Result<(Time, Time)> {
     let (opens, closes) = (time_arg("--opens", opens)?, time_arg("--closes", closes)?);
     if closes <= opens {
-        return Err(Error::Usage(format!("--closes {closes} is not after --opens {opens}")));
+        return Err(Error::refused(format!(
+            "--closes {closes} is not after --opens {opens}"
+        )));
     }
     Ok((opens, closes))
 }
@@ -144,7 +146,7 @@ pub struct EditDayArgs {
     pub closes: Option<String>,
 }
 
-pub fn edit_day(args: EditDayArgs, ctx: &Context) -> Result<()> {
+pub fn edit_day(ui: &Ui, ctx: &Context, args: EditDayArgs) -> Result<()> {
     let (old, day) = ctx.store()?.update(|event| {
         let before = event.clone();
         let old = day_arg(event, &args.day)?.clone();
@@ -162,7 +164,7 @@ pub fn edit_day(args: EditDayArgs, ctx: &Context) -> Result<()> {
             .map(|s| s.span().to_string())
             .collect();
         if !outside.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "cannot change {}: slots {} would be outside {}; remove them first (`allhands remove-slot`)",
                 day.day,
                 outside.join(", "),
@@ -181,7 +183,7 @@ pub fn edit_day(args: EditDayArgs, ctx: &Context) -> Result<()> {
         )?;
         Ok((old, day))
     })?;
-    super::changed(&format!("day {}", day.day), &old, &day)
+    ui.changed(&format!("day {}", day.day), &old, &day)
 }
 
 /// Add a slot the planner may place sessions in.
@@ -199,19 +201,19 @@ pub struct AddSlotArgs {
     pub end: String,
 }
 
-pub fn add_slot(args: AddSlotArgs, ctx: &Context) -> Result<()> {
+pub fn add_slot(ui: &Ui, ctx: &Context, args: AddSlotArgs) -> Result<()> {
     let slot = ctx.store()?.update(|event| {
         let day = day_arg(event, &args.day)?.clone();
         let (start, end) = (time_arg("--start", &args.start)?, time_arg("--end", &args.end)?);
         if end <= start {
-            return Err(Error::Usage(format!("--end {end} is not after --start {start}")));
+            return Err(Error::refused(format!("--end {end} is not after --start {start}")));
         }
         let slot = Slot::new(day.day.clone(), start, end);
         event.slots.push(slot.clone());
         refuse_slot_problems(event, &slot)?;
         Ok(slot)
     })?;
-    done(format!("Added slot {} {}", slot.day, slot.span()))
+    ui.status(format!("Added slot {} {}", slot.day, slot.span()))
 }
 
 /// The integrity problems a new slot brings (outside opening hours, overlapping another).
@@ -223,7 +225,7 @@ fn refuse_slot_problems(event: &Event, slot: &Slot) -> Result<()> {
         .collect();
     match problems.as_slice() {
         [] => Ok(()),
-        _ => Err(Error::Usage(format!("cannot add slot: {}", problems.join("; ")))),
+        _ => Err(Error::refused(format!("cannot add slot: {}", problems.join("; ")))),
     }
 }
 
@@ -239,7 +241,7 @@ pub struct RemoveSlotArgs {
     pub start: String,
 }
 
-pub fn remove_slot(args: RemoveSlotArgs, ctx: &Context) -> Result<()> {
+pub fn remove_slot(ui: &Ui, ctx: &Context, args: RemoveSlotArgs) -> Result<()> {
     let slot = ctx.store()?.update(|event| {
         let day = day_arg(event, &args.day)?.day.clone();
         let start = time_arg("--start", &args.start)?;
@@ -251,7 +253,7 @@ pub fn remove_slot(args: RemoveSlotArgs, ctx: &Context) -> Result<()> {
                 .filter(|s| s.day == day)
                 .map(|s| s.start.to_string())
                 .collect();
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "{day} has no slot starting at {start} (valid: {})",
                 if starts.is_empty() {
                     "none".to_string()
@@ -262,7 +264,7 @@ pub fn remove_slot(args: RemoveSlotArgs, ctx: &Context) -> Result<()> {
         };
         Ok(event.slots.remove(position))
     })?;
-    done(format!(
+    ui.status(format!(
         "Removed slot {} {}; sessions booked then stay booked",
         slot.day,
         slot.span()

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{Context, calendar_stamp, done, outside_data, schedule, write_output};
+use super::{Context, Ui, calendar_stamp, outside_data, schedule};
 use crate::error::{Error, Result};
 use crate::model::publish::{self, Schedule};
 use crate::model::{Status, rules};
@@ -47,14 +47,14 @@ pub struct FeedsArgs {
     pub personal: bool,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     match args.what {
-        What::Feeds(feeds_args) => feeds(feeds_args, ctx),
-        What::Site(site_args) => super::site::run(site_args, ctx),
+        What::Feeds(feeds_args) => feeds(ui, ctx, feeds_args),
+        What::Site(site_args) => super::site::run(ui, ctx, site_args),
     }
 }
 
-pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
+pub fn feeds(ui: &Ui, ctx: &Context, args: FeedsArgs) -> Result<()> {
     let store = ctx.store()?;
     let folders = ["", "rooms", "teams", "people"].map(|f| args.dir.join(f));
     for folder in &folders {
@@ -62,10 +62,9 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     }
     let (event, history) = store.load_with_history()?;
     let Some(last) = history.last() else {
-        return Err(Error::Usage(
+        return Err(Error::refused(
             "nothing is published yet: `allhands publish` first, so that subscribed calendars get versions they \
-             can update from"
-                .into(),
+             can update from",
         ));
     };
     let stamp = calendar_stamp(&history)?;
@@ -131,7 +130,7 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
         }
-        write_output(&path, text.as_bytes())?;
+        ui.output(Some(&path), text.as_bytes())?;
         written += 1;
     }
     let personal = if args.personal {
@@ -139,7 +138,7 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
     } else {
         String::new()
     };
-    done(format!(
+    ui.status(format!(
         "{} feeds in {} ({written} written, {unchanged} unchanged): all.ics, {} rooms, {} teams{personal}; \
          events as of version {}.",
         feeds.len(),
@@ -167,13 +166,13 @@ pub fn feeds(args: FeedsArgs, ctx: &Context) -> Result<()> {
             1 => format!("{} is", stale[0]),
             _ => format!("{} are", stale.join(", ")),
         };
-        done(format!(
+        ui.status(format!(
             "Note: {shown} no longer written (no room, team or person of that name, or no --personal); \
              remove them from the server if no one should subscribe any more."
         ))?;
     }
     if unpublished > 0 {
-        done(format!(
+        ui.status(format!(
             "Note: {unpublished} change{} since version {} {} not published yet but already in the feeds; \
              `allhands publish` records {}.",
             if unpublished == 1 { "" } else { "s" },

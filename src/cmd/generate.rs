@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Context, done};
+use super::{Context, Ui};
 use crate::error::Result;
 use crate::plan::generate::{Spec, generate};
 use crate::store;
@@ -37,7 +37,7 @@ pub struct Args {
     pub seed: u64,
 }
 
-pub fn run(args: Args, _ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, _ctx: &Context, args: Args) -> Result<()> {
     let spec = Spec {
         attendees: args.attendees as usize,
         sessions: args.sessions as usize,
@@ -48,7 +48,7 @@ pub fn run(args: Args, _ctx: &Context) -> Result<()> {
     };
     let event = generate(&spec);
     store::create(&args.dir, &event)?;
-    done(format!(
+    ui.status(format!(
         "Created {} with {} attendees, {} sessions (unscheduled), {} rooms, {} days of {} slots",
         args.dir.display(),
         spec.attendees,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{Context, OutputArgs, time_arg};
+use super::{Context, OutputArgs, Ui, time_arg};
 use crate::error::{Error, Result};
 use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_line};
 use crate::render::Listing;
@@ -99,7 +99,7 @@ struct Outcome {
     detail: String,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let (header, rows) = store::read_foreign_csv(&args.file)?;
     let fields = map_columns(&header, &args.maps, &ATTENDEE_COLUMNS)?;
     let file = args.file.display().to_string();
@@ -166,7 +166,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             }
         }
         if !problems.is_empty() && !args.skip_invalid {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "{} invalid row(s); nothing imported (fix them, or use --skip-invalid):\n  {}",
                 problems.len(),
                 problems.join("\n  ")
@@ -180,7 +180,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output.emit(&summary(&outcomes, args.dry_run, &header, &fields))
+    ui.listing(&args.output, &summary(&outcomes, args.dry_run, &header, &fields))
 }
 
 /// What the imports of proposals and interest take: the file, its columns named by hand, and
@@ -229,13 +229,13 @@ pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns)
     for map in maps {
         let (column, field) = map
             .rsplit_once('=')
-            .ok_or_else(|| Error::Usage(format!("--map '{map}' is not COLUMN=FIELD")))?;
+            .ok_or_else(|| Error::refused(format!("--map '{map}' is not COLUMN=FIELD")))?;
         let field = columns
             .fields
             .iter()
             .find(|f| **f == field.trim().to_lowercase())
             .ok_or_else(|| {
-                Error::Usage(format!(
+                Error::refused(format!(
                     "--map '{map}': unknown field '{field}' (valid: {})",
                     columns.fields.join(", ")
                 ))
@@ -244,7 +244,7 @@ pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns)
             .iter()
             .position(|h| h.eq_ignore_ascii_case(column.trim()))
             .ok_or_else(|| {
-                Error::Usage(format!(
+                Error::refused(format!(
                     "--map '{map}': the file has no column '{column}' (columns: {})",
                     header.join(", ")
                 ))
@@ -254,7 +254,7 @@ pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns)
     for needed in columns.needed {
         if !needed.split('|').any(|n| fields.contains(&Some(n))) {
             let first = needed.split('|').next().unwrap_or(needed);
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "no column for {} in the form (columns: {}); name it with --map \"COLUMN={first}\"",
                 needed.replace('|', " or "),
                 header.join(", ")

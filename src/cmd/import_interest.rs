@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::import::{Columns, ImportFile, lines_cell, map_columns};
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, Ui};
 use crate::error::Result;
 use crate::import::interest::{self, Outcome, Response};
 use crate::import::quote;
@@ -66,7 +66,7 @@ const FORM_COLUMNS: Columns = Columns {
     needed: &["handle|email", "sessions|must|grid"],
 };
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let (header, rows) = store::read_foreign_csv(&args.input.file)?;
     let fields = map_columns(&header, &args.input.maps, &FORM_COLUMNS)?;
     let apply = |event: &mut Event| -> Result<(Vec<Outcome>, Vec<String>)> {
@@ -135,8 +135,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output
-        .emit(&report(&outcomes, &problems, args.input.dry_run, args.output.format))
+    ui.listing(
+        &args.output,
+        &report(&outcomes, &problems, args.input.dry_run, args.output.format()),
+    )
 }
 
 fn report(outcomes: &[Outcome], problems: &[String], dry_run: bool, format: Format) -> Listing {

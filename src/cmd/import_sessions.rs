@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::import::{Columns, ImportFile, lines_cell, map_columns};
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, Ui};
 use crate::error::{Error, Result};
 use crate::import::github::{self, Issue, IssueList};
 use crate::import::proposal::{self, Action, Outcome};
@@ -46,7 +46,7 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let list = read_proposals(&args.input.file, &args.input.maps)?;
     let apply = |event: &mut Event| Ok(proposal::import(event, &list.issues));
     let outcomes = if args.input.dry_run {
@@ -55,12 +55,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    args.output.emit(&report(
-        &outcomes,
-        list.pull_requests,
-        args.input.dry_run,
-        args.output.format,
-    ))
+    ui.listing(
+        &args.output,
+        &report(&outcomes, list.pull_requests, args.input.dry_run, args.output.format()),
+    )
 }
 
 /// A JSON issue list, or a CSV spreadsheet: by the file's extension, else by its first character.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{Days, NaiveDate};
 
-use super::{Context, done, time_arg};
+use super::{Context, Ui, time_arg};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, EventInfo, Slot};
 use crate::store::{self, Store};
@@ -45,30 +45,34 @@ pub struct Args {
     pub grid: super::day::GridArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let dir = args.dir.clone().unwrap_or_else(|| ctx.data_dir.clone());
     if args.sample {
         store::sample::write(&dir)?;
-        return done(format!(
+        return ui.status(format!(
             "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.\n{}",
             dir.display(),
             dir.display(),
             super::merge::setup_if_in_repository(&dir)
         ));
     }
-    store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
+    store::timezone(&args.timezone).map_err(|m| Error::refused(format!("--timezone: {m}")))?;
     let (opens, closes) = (time_arg("--opens", &args.opens)?, time_arg("--closes", &args.closes)?);
     if closes <= opens {
-        return Err(Error::Usage(format!("--closes {closes} is not after --opens {opens}")));
+        return Err(Error::refused(format!(
+            "--closes {closes} is not after --opens {opens}"
+        )));
     }
     let days = match (args.from, args.to) {
         (None, None) => vec![],
-        (None, Some(_)) => return Err(Error::Usage("--to needs --from".into())),
+        (None, Some(_)) => return Err(Error::refused("--to needs --from")),
         (Some(from), to) => {
             let to = to.unwrap_or(from);
             let count = (to - from).num_days() + 1;
             if !(1..=31).contains(&count) {
-                return Err(Error::Usage(format!("--from {from} --to {to} must span 1 to 31 days")));
+                return Err(Error::refused(format!(
+                    "--from {from} --to {to} must span 1 to 31 days"
+                )));
             }
             (0..count as u64)
                 .map(|i| {
@@ -96,7 +100,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         Store::open(&dir)?.update(|event| {
             let empty = event.attendees.is_empty() && event.rooms.is_empty() && event.sessions.is_empty();
             if !empty {
-                return Err(Error::Usage(format!(
+                return Err(Error::refused(format!(
                     "{} already holds an event with people, rooms or sessions; not overwriting it \
                      (change days with `allhands add-day` / `edit-day`)",
                     dir.display()
@@ -136,7 +140,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     ));
     lines.push(format!("  allhands{data} plan"));
     lines.push(super::merge::setup_if_in_repository(&dir));
-    done(lines.join("\n"))
+    ui.status(lines.join("\n"))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{Context, done, write_output};
+use super::{Context, Ui};
 use crate::error::{Error, Result};
 use crate::store::{self, Store};
 
@@ -42,7 +42,7 @@ pub struct GitSetupArgs {
     pub dir: Option<PathBuf>,
 }
 
-pub fn merge_file(args: MergeFileArgs, _ctx: &Context) -> Result<()> {
+pub fn merge_file(ui: &Ui, _ctx: &Context, args: MergeFileArgs) -> Result<()> {
     let path = args.path.as_ref().unwrap_or(&args.ours);
     let read = |file: &Path| fs::read(file).map_err(Error::io(file));
     let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
@@ -50,22 +50,24 @@ pub fn merge_file(args: MergeFileArgs, _ctx: &Context) -> Result<()> {
         Ok(merged) => merged,
         Err(error) => return Err(merge_lines(&args, path, error)),
     };
-    write_output(&args.ours, &merged.bytes)?;
+    ui.output(Some(&args.ours), &merged.bytes)?;
     if merged.conflicts.is_empty() {
         return Ok(());
     }
     for conflict in &merged.conflicts {
-        eprintln!("{}: {conflict}", path.display());
+        ui.report(&format!("{}: {conflict}", path.display()));
     }
     let count = merged.conflicts.len();
-    Err(Error::Problems(format!(
-        "{count} record{} of {} conflict{} (between <<<<<<< and >>>>>>> in the file): keep the right \
+    Err(Error::Problems {
+        summary: Some(format!(
+            "{count} record{} of {} conflict{} (between <<<<<<< and >>>>>>> in the file): keep the right \
          line, delete the other and the markers, then `git add {}`",
-        if count == 1 { "" } else { "s" },
-        path.display(),
-        if count == 1 { "s" } else { "" },
-        path.display()
-    )))
+            if count == 1 { "" } else { "s" },
+            path.display(),
+            if count == 1 { "s" } else { "" },
+            path.display()
+        )),
+    })
 }
 
 /// A version allhands cannot read is merged line by line by git instead, so that nothing of
@@ -88,18 +90,18 @@ fn merge_lines(args: &MergeFileArgs, path: &Path, error: Error) -> Error {
         ),
         _ => format!("{} is left as ours", path.display()),
     };
-    Error::Usage(format!(
+    Error::refused(format!(
         "{error}\ncannot merge {} record by record: {how}",
         path.display()
     ))
 }
 
-pub fn git_setup(args: GitSetupArgs, ctx: &Context) -> Result<()> {
+pub fn git_setup(ui: &Ui, ctx: &Context, args: GitSetupArgs) -> Result<()> {
     let dir = args.dir.unwrap_or_else(|| ctx.data_dir.clone());
     Store::open(&dir)?;
     let written = store::write_git_files(&dir)?;
     let Some(repo) = Repository::of(&dir)? else {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{} is not in a git repository: run `git init` (or clone the organizers' repository), \
              then `allhands git-setup {}`",
             dir.display(),
@@ -112,7 +114,7 @@ pub fn git_setup(args: GitSetupArgs, ctx: &Context) -> Result<()> {
     } else {
         format!("wrote {}; ", written.join(", "))
     };
-    done(format!(
+    ui.status(format!(
         "{}: {files}git merges its files record by record (merge driver `allhands`); the post-merge hook \
          ({}) runs `allhands check`. Commit .gitattributes; run `allhands git-setup` in every clone.",
         dir.display(),
@@ -187,7 +189,7 @@ impl Repository {
             Err(e) => return Err(Error::io(&hook)(e)),
         };
         let text = with_hook_block(existing.as_deref(), &folder, &block).map_err(|why| {
-            Error::Usage(format!(
+            Error::refused(format!(
                 "{}: {why}; add these lines to it yourself:\n{block}",
                 hook.display()
             ))
@@ -195,14 +197,14 @@ impl Repository {
         if let Some(parent) = hook.parent() {
             fs::create_dir_all(parent).map_err(Error::io(parent))?;
         }
-        write_output(&hook, text.as_bytes())?;
+        super::ui::write_file(&hook, text.as_bytes())?;
         make_executable(&hook)?;
         Ok(hook)
     }
 
     fn git_ok(&self, args: &[&str]) -> Result<String> {
         git(&self.dir, args)?
-            .ok_or_else(|| Error::Usage(format!("`git {}` failed in {}", args.join(" "), self.dir.display())))
+            .ok_or_else(|| Error::refused(format!("`git {}` failed in {}", args.join(" "), self.dir.display())))
     }
 }
 
@@ -214,7 +216,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Option<String>> {
         .args(args)
         .output()
         .map_err(|e| {
-            Error::Usage(format!(
+            Error::refused(format!(
                 "cannot run git ({e}): install git (e.g. `apt-get install git`)"
             ))
         })?;

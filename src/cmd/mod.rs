@@ -1,5 +1,7 @@
-//! One module per command group. Each command has its clap `Args` (with an example in its
-//! help) and a `run` that loads through `store`, works on `model`, prints through `render`.
+//! The command line: the global options ([`Cli`]), every command ([`Command`]) beside its
+//! dispatch ([`run`]), and a module per command group. Each command has its clap `Args` (with
+//! an example in its help) and a function that loads through `store`, works on `model`, and
+//! prints what `render` makes through the one [`Ui`].
 
 pub mod attendee;
 pub mod booking;
@@ -23,63 +25,189 @@ pub mod sessions;
 pub mod shell;
 pub mod site;
 pub mod stats;
+pub mod ui;
 
-use std::io::Write;
+pub use ui::Ui;
+
 use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
+use clap::Parser;
 
-use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::model::publish::History;
 use crate::model::{self, Day, Event, Time};
-use crate::render::{Format, Listing, Terminal};
+use crate::render::Format;
 use crate::store::{self, Store};
 
-/// Runs the command the user asked for.
-pub fn run(cli: Cli) -> Result<()> {
-    let data_dir = cli.data_dir();
+const EXAMPLES: &str = "\
+Examples:
+  allhands init data --sample            the Rust All Hands 2026 sample event
+  allhands schedule --day thu            Thursday's agenda
+  allhands rooms --day thu               which session is in which room when
+  allhands free --day fri --at 15:00 --for 60 --size 8
+  allhands adhoc \"Async closures follow-up\" --day fri --at 15:00 --for 60 --size 8
+  allhands schedule --attendee ferris    a personal agenda
+
+Exit status: 0 success, 1 problems found (check), 2 usage or data error (nothing written).";
+
+/// The organizers' tool for a multi-day, in-person project meeting: attendees, rooms and the
+/// schedule, kept in a folder of CSV files.
+#[derive(Debug, Parser)]
+#[command(name = "allhands", version, after_help = EXAMPLES, max_term_width = 100, arg_required_else_help = true)]
+pub struct Cli {
+    /// The data folder [default: ./data]
+    #[arg(
+        long,
+        global = true,
+        env = "ALLHANDS_DATA",
+        value_name = "DIR",
+        hide_env_values = true
+    )]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"))
+    }
+}
+
+/// Every command. Adding one: a variant here, its arm in [`run`], and its module.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Create a data folder: an empty event, or the sample with --sample
+    Init(init::Args),
+
+    /// Add a day, with a grid of slots
+    AddDay(day::AddDayArgs),
+    /// Change a day's opening hours
+    EditDay(day::EditDayArgs),
+    /// Add a slot the planner may place sessions in
+    AddSlot(day::AddSlotArgs),
+    /// Remove a slot (sessions booked then stay)
+    RemoveSlot(day::RemoveSlotArgs),
+
+    /// Add a person
+    AddAttendee(attendee::AddArgs),
+    /// List people, filtered by team, day, status or role
+    Attendees(attendee::ListArgs),
+    /// Change a person's details
+    EditAttendee(attendee::EditArgs),
+    /// Remove a person
+    RemoveAttendee(attendee::RemoveArgs),
+    /// Add or update people from a registration form's CSV export
+    ImportAttendees(import::Args),
+
+    /// Add a meeting room
+    AddRoom(room::AddArgs),
+    /// Change a room's name, capacity or features
+    EditRoom(room::EditArgs),
+    /// Remove a room that has no sessions
+    RemoveRoom(room::RemoveArgs),
+    /// List rooms with their use per day, or with --day the day's allocation
+    Rooms(room::ListArgs),
+    /// Find rooms free at a time
+    Free(booking::FreeArgs),
+
+    /// List sessions (filter by team, day, room, person), or show one with everyone it draws
+    Sessions(sessions::Args),
+    /// Add a session (a discussion), unscheduled
+    AddSession(session::AddArgs),
+    /// Change a session's title, team, duration, needs or time
+    EditSession(session::EditArgs),
+    /// Remove a session and who takes part in it
+    RemoveSession(session::RemoveArgs),
+    /// Add people to a session, as interested or --required
+    Join(session::JoinArgs),
+    /// Take people off a session
+    Leave(session::LeaveArgs),
+    /// Add or update sessions from proposals: a GitHub issue export (JSON) or a spreadsheet
+    ImportSessions(import_sessions::Args),
+    /// Add interest in sessions from a form export: who would like to attend, who must
+    ImportInterest(import_interest::Args),
+    /// Put a session in a room at a time
+    Book(booking::BookArgs),
+    /// Take a session out of the schedule (it stays, unscheduled)
+    Unbook(booking::UnbookArgs),
+    /// Create an ad-hoc session and book it in one go
+    Adhoc(booking::AdhocArgs),
+
+    /// Print the agenda: all days, a day, a person's, a room's or a team's
+    Schedule(schedule::Args),
+    /// What is on in every room now, and what comes next
+    Now(now::Args),
+
+    /// Place every unscheduled, unpinned session automatically
+    Plan(plan::Args),
+    /// List every conflict and integrity problem (exit status 1 if any)
+    Check(check::Args),
+    /// Figures: attendees by status, role, day and team; room use; sessions; clashes
+    Stats(stats::Args),
+    /// Record the current schedule as the next numbered version
+    Publish(publish::PublishArgs),
+    /// What changed since a published version, and who it affects
+    Changes(publish::ChangesArgs),
+    /// Write files for others: calendar feeds, the venue's static site
+    Export(export::Args),
+    /// Write a realistic made-up event of any size (for trying the planner, benchmarks)
+    Generate(generate::Args),
+    /// Make git merge the data files record by record and check the data after a merge
+    GitSetup(merge::GitSetupArgs),
+    /// git's merge driver for the data files: merge three versions record by record
+    MergeFile(merge::MergeFileArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(shell::CompletionsArgs),
+    /// Print the man page
+    Man(shell::ManArgs),
+}
+
+/// Runs the command the user asked for on the data folder `data_dir`.
+pub fn run(ui: &Ui, command: Command, data_dir: PathBuf) -> Result<()> {
     let ctx = Context { data_dir };
-    match cli.command {
-        Command::Init(args) => init::run(args, &ctx),
-        Command::AddDay(args) => day::add_day(args, &ctx),
-        Command::EditDay(args) => day::edit_day(args, &ctx),
-        Command::AddSlot(args) => day::add_slot(args, &ctx),
-        Command::RemoveSlot(args) => day::remove_slot(args, &ctx),
-        Command::AddAttendee(args) => attendee::add(args, &ctx),
-        Command::Attendees(args) => attendee::list(args, &ctx),
-        Command::EditAttendee(args) => attendee::edit(args, &ctx),
-        Command::RemoveAttendee(args) => attendee::remove(args, &ctx),
-        Command::AddRoom(args) => room::add(args, &ctx),
-        Command::EditRoom(args) => room::edit(args, &ctx),
-        Command::RemoveRoom(args) => room::remove(args, &ctx),
-        Command::Rooms(args) => room::list(args, &ctx),
-        Command::Free(args) => booking::free(args, &ctx),
-        Command::Sessions(args) => sessions::run(args, &ctx),
-        Command::AddSession(args) => session::add(args, &ctx),
-        Command::EditSession(args) => session::edit(args, &ctx),
-        Command::RemoveSession(args) => session::remove(args, &ctx),
-        Command::Join(args) => session::join(args, &ctx),
-        Command::Leave(args) => session::leave(args, &ctx),
-        Command::Book(args) => booking::book(args, &ctx),
-        Command::Unbook(args) => booking::unbook(args, &ctx),
-        Command::Adhoc(args) => booking::adhoc(args, &ctx),
-        Command::Schedule(args) => schedule::run(args, &ctx),
-        Command::Now(args) => now::run(args, &ctx),
-        Command::Check(args) => check::run(args, &ctx),
-        Command::Plan(args) => plan::run(args, &ctx),
-        Command::Generate(args) => generate::run(args, &ctx),
-        Command::Stats(args) => stats::run(args, &ctx),
-        Command::ImportAttendees(args) => import::run(args, &ctx),
-        Command::GitSetup(args) => merge::git_setup(args, &ctx),
-        Command::MergeFile(args) => merge::merge_file(args, &ctx),
-        Command::Publish(args) => publish::publish(args, &ctx),
-        Command::Changes(args) => publish::changes(args, &ctx),
-        Command::Export(args) => export::run(args, &ctx),
-        Command::ImportSessions(args) => import_sessions::run(args, &ctx),
-        Command::ImportInterest(args) => import_interest::run(args, &ctx),
-        Command::Completions(args) => shell::completions(args, &ctx),
-        Command::Man(args) => shell::man(args, &ctx),
+    match command {
+        Command::Init(args) => init::run(ui, &ctx, args),
+        Command::AddDay(args) => day::add_day(ui, &ctx, args),
+        Command::EditDay(args) => day::edit_day(ui, &ctx, args),
+        Command::AddSlot(args) => day::add_slot(ui, &ctx, args),
+        Command::RemoveSlot(args) => day::remove_slot(ui, &ctx, args),
+        Command::AddAttendee(args) => attendee::add(ui, &ctx, args),
+        Command::Attendees(args) => attendee::list(ui, &ctx, args),
+        Command::EditAttendee(args) => attendee::edit(ui, &ctx, args),
+        Command::RemoveAttendee(args) => attendee::remove(ui, &ctx, args),
+        Command::AddRoom(args) => room::add(ui, &ctx, args),
+        Command::EditRoom(args) => room::edit(ui, &ctx, args),
+        Command::RemoveRoom(args) => room::remove(ui, &ctx, args),
+        Command::Rooms(args) => room::list(ui, &ctx, args),
+        Command::Free(args) => booking::free(ui, &ctx, args),
+        Command::Sessions(args) => sessions::run(ui, &ctx, args),
+        Command::AddSession(args) => session::add(ui, &ctx, args),
+        Command::EditSession(args) => session::edit(ui, &ctx, args),
+        Command::RemoveSession(args) => session::remove(ui, &ctx, args),
+        Command::Join(args) => session::join(ui, &ctx, args),
+        Command::Leave(args) => session::leave(ui, &ctx, args),
+        Command::Book(args) => booking::book(ui, &ctx, args),
+        Command::Unbook(args) => booking::unbook(ui, &ctx, args),
+        Command::Adhoc(args) => booking::adhoc(ui, &ctx, args),
+        Command::Schedule(args) => schedule::run(ui, &ctx, args),
+        Command::Now(args) => now::run(ui, &ctx, args),
+        Command::Check(args) => check::run(ui, &ctx, args),
+        Command::Plan(args) => plan::run(ui, &ctx, args),
+        Command::Generate(args) => generate::run(ui, &ctx, args),
+        Command::Stats(args) => stats::run(ui, &ctx, args),
+        Command::ImportAttendees(args) => import::run(ui, &ctx, args),
+        Command::GitSetup(args) => merge::git_setup(ui, &ctx, args),
+        Command::MergeFile(args) => merge::merge_file(ui, &ctx, args),
+        Command::Publish(args) => publish::publish(ui, &ctx, args),
+        Command::Changes(args) => publish::changes(ui, &ctx, args),
+        Command::Export(args) => export::run(ui, &ctx, args),
+        Command::ImportSessions(args) => import_sessions::run(ui, &ctx, args),
+        Command::ImportInterest(args) => import_interest::run(ui, &ctx, args),
+        Command::Completions(args) => shell::completions(ui, &ctx, args),
+        Command::Man(args) => shell::man(ui, &ctx, args),
     }
 }
 
@@ -102,99 +230,47 @@ impl Context {
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// Write to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 impl OutputArgs {
-    /// Prints (or writes to `-o FILE`) a listing in the chosen format.
-    pub fn emit(&self, listing: &Listing) -> Result<()> {
-        self.emit_text(&listing.render(self.format, self.terminal()))
-    }
-
-    /// The terminal people read this output on (a file's readers get the default width).
-    pub fn terminal(&self) -> Terminal {
-        Terminal::detect(self.output.as_deref().is_some_and(|p| p != Path::new("-")))
-    }
-
-    pub fn emit_text(&self, text: &str) -> Result<()> {
-        match &self.output {
-            Some(path) => write_output(path, text.as_bytes()),
-            None => say(text),
-        }
+    /// The format asked for, as render knows it.
+    pub fn format(&self) -> Format {
+        self.format.into()
     }
 
     /// Whether the output is for people (table, markdown) rather than programs.
     pub fn for_people(&self) -> bool {
-        matches!(self.format, Format::Table | Format::Md)
+        matches!(self.format, FormatArg::Table | FormatArg::Md)
     }
 }
 
-/// Writes `-o FILE`: `-` is standard output; a regular file or a new path is replaced
-/// atomically (temp file beside it, fsync, rename); a symlink, FIFO or device is written
-/// through, as every Unix tool does. A file a data folder's store owns is refused.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path == Path::new("-") {
-        return write_stdout(bytes);
-    }
-    let shown = path.display();
-    // What the path names in the end, through symlinks.
-    let resolved = std::fs::canonicalize(path).ok().or_else(|| {
-        let folder = std::fs::canonicalize(parent_folder(path)).ok()?;
-        Some(folder.join(path.file_name()?))
-    });
-    if store::owns(path) || resolved.as_deref().is_some_and(store::owns) {
-        return Err(Error::Usage(format!(
-            "-o {shown}: that is a file of an allhands data folder; writing there would replace the data \
-             (write the output outside the data folder, e.g. -o agenda.csv)"
-        )));
-    }
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Error::Usage(format!("-o {shown}: is a folder (give a file name)"))),
-        Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(path)
-            .and_then(|mut file| file.write_all(bytes))
-            .map_err(Error::io(path)),
-        _ => replace_file(path, bytes),
-    }
+/// `--format`'s values; render's [`Format`] stays free of clap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// A table sized to the terminal (the default)
+    Table,
+    /// Comma-separated values with a header row; formulas defused
+    Csv,
+    /// An array of objects, one per row, keys as the csv header
+    Json,
+    /// Markdown tables with a heading per section, for Zulip or GitHub
+    Md,
 }
 
-fn parent_folder(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// Replaces a regular file (or makes a new one) atomically. The temp name (`.NAME.PID-N.part`)
-/// never matches the store's `.NAME.tmp`, so neither can take or remove the other's file.
-fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = parent_folder(path);
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::Usage(format!("-o {}: not a file name", path.display())))?;
-    let mut n = 0u32;
-    let (temp, mut file) = loop {
-        let temp = dir.join(format!(".{}.{}-{n}.part", name.to_string_lossy(), std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => break (temp, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
-            Err(e) => return Err(Error::io(path)(e)),
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Md => Format::Md,
         }
-    };
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
     }
-    result.map_err(Error::io(path))
 }
 
 /// Refuses an output folder inside the data folder, so an export never touches its files.
@@ -218,31 +294,13 @@ pub fn outside_data(dir: &Path, data: &Path) -> Result<()> {
         }
     }
     if resolved.starts_with(&data) {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{} is inside the data folder {}: write it elsewhere (e.g. site, or site/feeds)",
             dir.display(),
             data.display()
         )));
     }
     Ok(())
-}
-
-/// Prints to standard output; a closed pipe (`| head`) ends quietly instead of panicking.
-pub fn say(text: &str) -> Result<()> {
-    write_stdout(text.as_bytes())
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output")(e)),
-        _ => Ok(()),
-    }
-}
-
-/// Prints one line of confirmation after a change.
-pub fn done(line: impl AsRef<str>) -> Result<()> {
-    say(&format!("{}\n", crate::render::visible(line.as_ref())))
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC), when set: the time for reproducible files.
@@ -254,7 +312,7 @@ pub fn source_date_epoch() -> Result<Option<DateTime<Utc>>> {
             .ok()
             .and_then(|secs| DateTime::from_timestamp(secs, 0))
             .map(Some)
-            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
+            .ok_or_else(|| Error::refused(format!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))),
         Err(_) => Ok(None),
     }
 }
@@ -274,34 +332,24 @@ pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
     }
 }
 
-/// Confirms an edit by what it changed: `Changed S012: duration: 60 -> 90; room: (none) -> blue`.
-pub fn changed<T: store::Record>(what: &str, before: &T, after: &T) -> Result<()> {
-    let changes = store::field_changes(before, after);
-    if changes.is_empty() {
-        done(format!("No change to {what}"))
-    } else {
-        done(format!("Changed {what}: {}", changes.join("; ")))
-    }
-}
-
 /// Parses a `--at`/`--arrives` time, naming the flag in the error.
 pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
-    Time::parse(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
+    Time::parse(text).map_err(|m| Error::refused(format!("{flag}: {m}")))
 }
 
 /// Parses the `--at` a session starts at (not 24:00).
 pub fn start_arg(text: &str) -> Result<Time> {
-    Time::parse_start(text).map_err(|m| Error::Usage(format!("--at: {m}")))
+    Time::parse_start(text).map_err(|m| Error::refused(format!("--at: {m}")))
 }
 
 /// Parses a `--for`/`--duration` value.
 pub fn duration_arg(flag: &str, text: &str) -> Result<u32> {
-    model::parse_duration(text).map_err(|m| Error::Usage(format!("{flag}: {m}")))
+    model::parse_duration(text).map_err(|m| Error::refused(format!("{flag}: {m}")))
 }
 
 /// Resolves a `--day` value.
 pub fn day_arg<'a>(event: &'a Event, text: &str) -> Result<&'a Day> {
-    event.find_day(text).map_err(|m| Error::Usage(format!("--day: {m}")))
+    event.find_day(text).map_err(|m| Error::refused(format!("--day: {m}")))
 }
 
 /// Room features or needed features from repeated/comma-separated values: each a valid key,
@@ -309,7 +357,7 @@ pub fn day_arg<'a>(event: &'a Event, text: &str) -> Result<&'a Day> {
 pub fn features(values: &[String]) -> Result<Vec<String>> {
     let mut list = items(values);
     for feature in &list {
-        model::validate_key("feature", feature)?;
+        model::validate_key("feature", feature).map_err(Error::refused)?;
     }
     list.sort();
     list.dedup();
@@ -332,13 +380,13 @@ pub fn items(values: &[String]) -> Vec<String> {
 pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
     if let Ok(text) = std::env::var("ALLHANDS_NOW") {
         let at = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
-            Error::Usage(format!(
+            Error::refused(format!(
                 "ALLHANDS_NOW '{text}' is not a date and time like 2026-05-22T15:00"
             ))
         })?;
         return Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")));
     }
-    let zone = store::timezone(&event.info.timezone).map_err(Error::Usage)?;
+    let zone = store::timezone(&event.info.timezone).map_err(Error::refused)?;
     let at = Utc::now().with_timezone(&zone).naive_local();
     Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")))
 }
@@ -372,7 +420,7 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
         Some(text) => day_arg(event, text)?,
         None => event.days.iter().find(|d| d.date == today).ok_or_else(|| {
             let days: Vec<String> = event.days.iter().map(|d| format!("{} ({})", d.day, d.date)).collect();
-            Error::Usage(format!(
+            Error::refused(format!(
                 "today ({today} in {}) is not a day of the event; give --day (valid: {})",
                 event.info.timezone,
                 days.join(", ")
@@ -391,7 +439,7 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
 pub fn known_handles(event: &Event, handles: &[String]) -> Result<Vec<String>> {
     handles
         .iter()
-        .map(|h| event.find_attendee(h).map(|a| a.handle.clone()).map_err(Error::Usage))
+        .map(|h| Ok(event.find_attendee(h)?.handle.clone()))
         .collect()
 }
 
@@ -408,7 +456,7 @@ pub fn refuse_look_alike<'a>(
         .find(|(other, _)| model::identity::same_or_alike(key, other))
     {
         None => Ok(()),
-        Some((other, line)) => Err(Error::Usage(format!(
+        Some((other, line)) => Err(Error::refused(format!(
             "{what} '{key}' looks like the existing {what} '{other}' ({file} line {line}); use '{other}', or a \
              {what} nobody can mistake for it"
         ))),
@@ -419,10 +467,10 @@ pub fn refuse_look_alike<'a>(
 pub fn refuse_conflicts(what: &str, conflicts: &[model::rules::Conflict]) -> Result<()> {
     match conflicts {
         [] => Ok(()),
-        [one] => Err(Error::Usage(format!("cannot {what}: {one}"))),
+        [one] => Err(Error::refused(format!("cannot {what}: {one}"))),
         many => {
             let lines: Vec<String> = many.iter().map(|c| format!("  - {c}")).collect();
-            Err(Error::Usage(format!("cannot {what}:\n{}", lines.join("\n"))))
+            Err(Error::refused(format!("cannot {what}:\n{}", lines.join("\n"))))
         }
     }
 }

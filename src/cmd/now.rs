@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, Moment, OutputArgs};
+use super::{Context, Moment, OutputArgs, Ui};
 use crate::error::Result;
 use crate::render::Listing;
 
@@ -19,7 +19,7 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let event = ctx.load()?;
     let (day, at) = args.moment.resolve(&event)?;
     let scheduled = event.scheduled();
@@ -91,5 +91,5 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else if !day.hours().contains_time(at) {
         listing.footer.push(format!("{} is open {}", day.day, day.hours()));
     }
-    args.output.emit(&listing)
+    ui.listing(&args.output, &listing)
 }

@@ -1,13 +1,10 @@
 //! `plan`: place every unscheduled, unpinned session automatically.
 
-use std::io::IsTerminal;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, Ui};
 use crate::error::{Error, Result};
 use crate::model::{Event, integrity, rules};
 use crate::plan::{self, Options, Outcome};
@@ -42,7 +39,7 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let time_limit = match args.time_limit {
         None => None,
         Some(s) => Some(
@@ -50,7 +47,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 .ok()
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| {
-                    Error::Usage(format!(
+                    Error::refused(format!(
                         "--time-limit {s} must be a number of seconds above 0 (e.g. 2 or 0.5)"
                     ))
                 })?,
@@ -62,7 +59,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         replan: args.replan,
     };
     let started = Instant::now();
-    let _progress = Progress::start();
+    let _progress = ui.progress("planning");
     // Plan on a snapshot without holding the write lock (a long --time-limit must not block
     // `now` or `schedule`), then write only if nobody changed the data meanwhile.
     let snapshot = ctx.load()?;
@@ -73,7 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         .filter(|s| !s.pinned && !s.is_scheduled())
         .count();
     if snapshot.slots.is_empty() && (waiting > 0 || args.replan) {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "slots.csv is empty, so there is nowhere to place {waiting} session(s): add slots with \
              `allhands add-slot --day DAY --start HH:MM --end HH:MM`, or lay out a grid with \
              `allhands add-day DATE` / `allhands init --from DATE --to DATE` on an empty event"
@@ -85,8 +82,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     if !args.dry_run {
         ctx.store()?.update(|current| {
             if *current != snapshot {
-                return Err(Error::Usage(
-                    "the data changed while planning; nothing written: run `allhands plan` again".into(),
+                return Err(Error::refused(
+                    "the data changed while planning; nothing written: run `allhands plan` again",
                 ));
             }
             outcome.apply(current);
@@ -95,13 +92,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     }
     let elapsed = started.elapsed();
     drop(_progress);
-    args.output.emit(&listing(
-        &event,
-        &outcome,
-        args.dry_run,
-        elapsed,
-        args.output.for_people(),
-    ))?;
+    ui.listing(
+        &args.output,
+        &listing(&event, &outcome, args.dry_run, elapsed, args.output.for_people()),
+    )?;
     if outcome.unplaced.is_empty() {
         return Ok(());
     }
@@ -116,12 +110,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 .map(|why| format!("      {why}")),
         );
     }
-    eprintln!(
+    ui.report(&format!(
         "could not place {} session(s):\n{}",
         outcome.unplaced.len(),
-        crate::render::visible(&lines.join("\n"))
-    );
-    Err(Error::Problems(String::new()))
+        lines.join("\n")
+    ));
+    Err(Error::Problems { summary: None })
 }
 
 /// The planner places sessions at slot starts and treats slots as never overlapping: refuse
@@ -135,52 +129,10 @@ fn refuse_unusable_slots(event: &Event) -> Result<()> {
     if problems.is_empty() {
         return Ok(());
     }
-    Err(Error::Usage(format!(
+    Err(Error::refused(format!(
         "plan needs slots that do not overlap; fix slots.csv first:\n{}",
         problems.join("\n")
     )))
-}
-
-/// On a terminal, a search running longer than a second shows how long it has run (stderr).
-struct Progress {
-    done: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
-}
-
-impl Progress {
-    fn start() -> Progress {
-        if !std::io::stderr().is_terminal() {
-            return Progress { done: None };
-        }
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&done);
-        let thread = std::thread::spawn(move || {
-            let started = Instant::now();
-            let mut shown = false;
-            while !flag.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(100));
-                let secs = started.elapsed().as_secs();
-                if secs >= 1 && !flag.load(Ordering::Relaxed) {
-                    eprint!("\rplanning... {secs} s");
-                    shown = true;
-                }
-            }
-            if shown {
-                eprint!("\r\x1b[2K");
-            }
-        });
-        Progress {
-            done: Some((done, thread)),
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some((done, thread)) = self.done.take() {
-            done.store(true, Ordering::Relaxed);
-            let _ = thread.join();
-        }
-    }
 }
 
 fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration, for_people: bool) -> Listing {

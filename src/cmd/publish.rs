@@ -1,6 +1,6 @@
 //! `publish` and `changes`: numbered versions of the schedule, and what changed since one.
 
-use super::{Context, OutputArgs, done, now_utc, refuse_conflicts};
+use super::{Context, OutputArgs, Ui, now_utc, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::publish::{self, History, Schedule, Version};
 use crate::model::{Event, rules};
@@ -36,7 +36,7 @@ enum Outcome {
     Unchanged(u32),
 }
 
-pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
+pub fn publish(ui: &Ui, ctx: &Context, args: PublishArgs) -> Result<()> {
     let at = now_utc()?;
     let store = ctx.store()?;
     let outcome = store.publish(|event, history| {
@@ -76,19 +76,19 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
     let recorded = match outcome {
         Outcome::Published(recorded) => recorded,
         Outcome::Unchanged(last) => {
-            return done(format!(
+            return ui.status(format!(
                 "Nothing to publish: the schedule is the same as version {last} (nothing written)."
             ));
         }
     };
-    done(format!(
+    ui.status(format!(
         "Published version {}: {} sessions on the agenda, {} not scheduled.",
         recorded.number, recorded.scheduled, recorded.unscheduled
     ))?;
     if let Some(previous) = recorded.previous {
         let (event, history) = store.load_with_history()?;
-        let terminal = Terminal::detect(false);
-        super::say(&report_text(
+        let terminal = ui.terminal(None);
+        ui.print(&report_text(
             &event,
             &history,
             previous,
@@ -97,7 +97,7 @@ pub fn publish(args: PublishArgs, ctx: &Context) -> Result<()> {
             Format::Table,
             terminal,
         ))?;
-        done(format!(
+        ui.status(format!(
             "For Zulip: allhands changes --since {previous} --to {} --format md",
             recorded.number
         ))?;
@@ -128,33 +128,34 @@ pub struct ChangesArgs {
     pub output: OutputArgs,
 }
 
-pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<()> {
+pub fn changes(ui: &Ui, ctx: &Context, args: ChangesArgs) -> Result<()> {
     let (event, history) = ctx.store()?.load_with_history()?;
     let Some(last) = history.last() else {
-        return Err(Error::Usage(
+        return Err(Error::refused(
             "nothing is published yet: `allhands publish` records version 1, and `allhands changes` then shows \
-             what changed since"
-                .into(),
+             what changed since",
         ));
     };
     let since = match (args.since, args.to) {
         (Some(since), _) => since,
         (None, Some(1)) => {
-            return Err(Error::Usage(
-                "--to 1: version 1 is the first, there is nothing before it to compare with (give --since)".into(),
+            return Err(Error::refused(
+                "--to 1: version 1 is the first, there is nothing before it to compare with (give --since)",
             ));
         }
         (None, Some(to)) => to.saturating_sub(1),
         (None, None) => last.number,
     };
     if let Some(to) = args.to {
-        history.find(to).map_err(|m| Error::Usage(format!("--to: {m}")))?;
+        history.find(to).map_err(|m| Error::refused(format!("--to: {m}")))?;
     }
-    history.find(since).map_err(|m| Error::Usage(format!("--since: {m}")))?;
+    history
+        .find(since)
+        .map_err(|m| Error::refused(format!("--since: {m}")))?;
     if let Some(to) = args.to
         && to <= since
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "--to {to} must be a later version than --since {since}"
         )));
     }
@@ -163,17 +164,17 @@ pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<()> {
         .as_deref()
         .map(|h| event.find_attendee(h).map(|a| a.handle.clone()))
         .transpose()?;
-    let terminal = Terminal::detect(args.output.output.is_some());
+    let terminal = ui.terminal(args.output.output.as_deref());
     let text = report_text(
         &event,
         &history,
         since,
         args.to,
         person.as_deref(),
-        args.output.format,
+        args.output.format(),
         terminal,
     );
-    args.output.emit_text(&text)
+    ui.output(args.output.output.as_deref(), text.as_bytes())
 }
 
 /// The comparison from version `since` to version `to` (or the current schedule), for

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs, day_arg, done, features, refuse_conflicts};
+use super::{Context, OutputArgs, Ui, day_arg, features, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Room, Span, rules, validate_key};
 use crate::render::{Listing, list_of};
@@ -28,17 +28,17 @@ pub struct AddArgs {
 
 fn capacity(text: &str) -> Result<u32> {
     text.trim().parse::<u32>().map_err(|_| {
-        Error::Usage(format!(
+        Error::refused(format!(
             "--capacity '{text}' is not a number of seats (valid: a whole number, 0 or more)"
         ))
     })
 }
 
-pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
+pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
     let room = ctx.store()?.update(|event| {
-        validate_key("room id", &args.id)?;
+        validate_key("room id", &args.id).map_err(Error::refused)?;
         if let Some(existing) = event.room(&args.id) {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "room '{}' already exists (rooms.csv line {}); change it with `allhands edit-room {}`",
                 existing.id, existing.line, existing.id
             )));
@@ -62,7 +62,7 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
         event.rooms.push(room.clone());
         Ok(room)
     })?;
-    done(format!("Added room {}: {}", room.id, describe(&room)))
+    ui.status(format!("Added room {}: {}", room.id, describe(&room)))
 }
 
 /// `Blue Room, 12 seats, whiteboard`.
@@ -101,13 +101,13 @@ pub struct EditArgs {
     pub remove_feature: Vec<String>,
 }
 
-pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
+pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
     let (old, room) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut room = event.find_room(&args.id)?.clone();
         if let Some(name) = args.name.as_deref().map(str::trim) {
             if name.is_empty() {
-                return Err(Error::Usage("--name must not be empty".into()));
+                return Err(Error::refused("--name must not be empty"));
             }
             room.name = name.to_string();
         }
@@ -139,7 +139,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
         let old = before.room(&room.id).expect("found above").clone();
         Ok((old, room))
     })?;
-    super::changed(&format!("room {}", room.id), &old, &room)
+    ui.changed(&format!("room {}", room.id), &old, &room)
 }
 
 /// Remove a room.
@@ -152,7 +152,7 @@ pub struct RemoveArgs {
     pub id: String,
 }
 
-pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
+pub fn remove(ui: &Ui, ctx: &Context, args: RemoveArgs) -> Result<()> {
     let room = ctx.store()?.update(|event| {
         let room = event.find_room(&args.id)?.clone();
         let booked: Vec<String> = event
@@ -162,7 +162,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
             .map(|s| s.label())
             .collect();
         if !booked.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "room {} still has {} booked: {}; move or unbook them first",
                 room.id,
                 if booked.len() == 1 { "a session" } else { "sessions" },
@@ -172,7 +172,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
         event.rooms.retain(|r| r.id != room.id);
         Ok(room)
     })?;
-    done(format!("Removed room {} ({})", room.id, room.name))
+    ui.status(format!("Removed room {} ({})", room.id, room.name))
 }
 
 /// List rooms, or with --day the day's allocation.
@@ -189,7 +189,7 @@ pub struct ListArgs {
     pub output: OutputArgs,
 }
 
-pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
+pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
     let event = ctx.load()?;
     let listing = match &args.day {
         None => overview(&event),
@@ -202,7 +202,7 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
             }
         }
     };
-    args.output.emit(&listing)
+    ui.listing(&args.output, &listing)
 }
 
 fn sorted_rooms(event: &Event) -> Vec<&Room> {

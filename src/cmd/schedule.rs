@@ -7,14 +7,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs, day_arg};
+use super::{Context, FormatArg, OutputArgs, Ui, day_arg};
 use crate::error::{Error, Result};
 use crate::model::publish::{self, CalendarHistory, History, Schedule, Withdrawn};
 use crate::model::rules::{self, Drawn};
 use crate::model::{Attendee, Day, Event, Placement, Session, Tie, same_key};
 use crate::render::agenda::{Agenda, Item};
 use crate::render::pdf::{self, Paper};
-use crate::render::{Format, Listing, frab, html, ics};
+use crate::render::{Listing, frab, html, ics};
 
 /// The formats the agenda can be printed in: the listing ones and the exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -85,12 +85,12 @@ impl Args {
     }
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     // `-o -` is standard output: fine for a pipe, never for a terminal.
     let to_terminal = |path: &PathBuf| path.as_os_str() == "-" && std::io::stdout().is_terminal();
     if args.format == ScheduleFormat::Pdf && args.output.as_ref().is_none_or(to_terminal) {
-        return Err(Error::Usage(
-            "--format pdf writes a binary file, not text for a terminal: give -o FILE (e.g. -o schedule.pdf)".into(),
+        return Err(Error::refused(
+            "--format pdf writes a binary file, not text for a terminal: give -o FILE (e.g. -o schedule.pdf)",
         ));
     }
     // The published history is only needed by calendars, to update subscribers, and by the
@@ -102,10 +102,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     let selection = select(&event, &args)?;
     let listing_format = match args.format {
-        ScheduleFormat::Table => Some(Format::Table),
-        ScheduleFormat::Csv => Some(Format::Csv),
-        ScheduleFormat::Json => Some(Format::Json),
-        ScheduleFormat::Md => Some(Format::Md),
+        ScheduleFormat::Table => Some(FormatArg::Table),
+        ScheduleFormat::Csv => Some(FormatArg::Csv),
+        ScheduleFormat::Json => Some(FormatArg::Json),
+        ScheduleFormat::Md => Some(FormatArg::Md),
         ScheduleFormat::Ics
         | ScheduleFormat::FrabJson
         | ScheduleFormat::FrabXml
@@ -113,11 +113,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         | ScheduleFormat::Pdf => None,
     };
     let output = OutputArgs {
-        format: listing_format.unwrap_or(Format::Table),
+        format: listing_format.unwrap_or(FormatArg::Table),
         output: args.output.clone(),
     };
     if listing_format.is_some() {
-        return output.emit(&listing(&event, &selection, &args));
+        return ui.listing(&output, &listing(&event, &selection, &args));
     }
     let agenda = selection.agenda(&event);
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
@@ -131,8 +131,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
                 None => event.days.iter().collect(),
             };
             pdf::grid(&agenda, &days, args.paper, &footer)
-        }?;
-        return super::write_output(path, &bytes);
+        }
+        .map_err(Error::refused)?;
+        return ui.output(Some(path), &bytes);
     }
     let text = match args.format {
         ScheduleFormat::Ics => {
@@ -146,7 +147,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         ScheduleFormat::Pdf => unreachable!("pdf needs -o, checked first"),
         _ => unreachable!("listing formats are handled above"),
     };
-    output.emit_text(&text)
+    ui.output(output.output.as_deref(), text.as_bytes())
 }
 
 /// What a printout (the PDF, a door sign) says about its version: the published version it
@@ -154,7 +155,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 /// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
 /// shows, so two printouts can be told apart). Never a version number that was not published.
 pub fn version_line(event: &Event, history: &History) -> Result<String> {
-    let zone = crate::store::timezone(&event.info.timezone).map_err(Error::Usage)?;
+    let zone = crate::store::timezone(&event.info.timezone).map_err(Error::refused)?;
     let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
     let made = local(super::now_utc()?);
     let current = Schedule::current(event);
@@ -308,7 +309,7 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
         teams.sort();
         teams.dedup();
         let hint = crate::model::did_you_mean(team, teams.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "no session belongs to team '{team}'{}; teams: {}",
             hint.unwrap_or_default(),
             teams.join(", ")

@@ -1,6 +1,6 @@
 //! `add-session`, `edit-session`, `remove-session`, `join`, `leave`.
 
-use super::{Context, day_arg, done, duration_arg, items, known_handles, refuse_conflicts, time_arg};
+use super::{Context, Ui, day_arg, duration_arg, items, known_handles, refuse_conflicts, time_arg};
 use crate::error::{Error, Result};
 use crate::model::{Event, Kind, Participant, Session, Tie, Time, format_duration, rules, validate_key};
 
@@ -89,7 +89,7 @@ impl Wishes {
                 .map(|team| {
                     event
                         .find_audience(team)
-                        .map_err(|m| Error::Usage(format!("--audience: {m}")))
+                        .map_err(|m| Error::refused(format!("--audience: {m}")))
                 })
                 .collect::<Result<_>>()?;
             session.audience.dedup();
@@ -99,7 +99,7 @@ impl Wishes {
                 .iter()
                 .map(|d| day_arg(event, d).map(|day| day.day.clone()))
                 .collect::<Result<Vec<_>>>()
-                .map_err(|e| Error::Usage(format!("--days: {}", e.to_string().trim_start_matches("--day: "))))?;
+                .map_err(|e| Error::refused(format!("--days: {}", e.to_string().trim_start_matches("--day: "))))?;
             event.sort_days(&mut days);
             session.days = days;
         }
@@ -115,7 +115,7 @@ impl Wishes {
                 text => Some(
                     event
                         .find_preference(text)
-                        .map_err(|m| Error::Usage(format!("--prefer: {m}")))?,
+                        .map_err(|m| Error::refused(format!("--prefer: {m}")))?,
                 ),
             };
         }
@@ -124,9 +124,9 @@ impl Wishes {
             for id in items(values) {
                 let other = event
                     .find_session(&id)
-                    .map_err(|m| Error::Usage(format!("--apart: {m}")))?;
+                    .map_err(|m| Error::refused(format!("--apart: {m}")))?;
                 if other.id == session.id {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::refused(format!(
                         "--apart: {} cannot be kept apart from itself",
                         session.id
                     )));
@@ -146,7 +146,7 @@ impl Wishes {
         if let (Some(from), Some(to)) = (session.not_before, session.not_after)
             && !session.fits_its_window()
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "{} ({}) cannot fit between --not-before {from} and --not-after {to}",
                 session.id,
                 format_duration(session.duration)
@@ -167,7 +167,7 @@ fn optional_time(flag: &str, text: &str) -> Result<Option<Time>> {
 /// A free-text flag that must stay on one line (it ends up in calendars and tables).
 fn one_line(flag: &str, text: &str) -> Result<String> {
     if text.chars().any(char::is_control) {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{flag} must be one line without control characters"
         )));
     }
@@ -178,9 +178,9 @@ fn one_line(flag: &str, text: &str) -> Result<String> {
 pub(super) fn title(text: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::Usage("the title must not be empty".into()));
+        return Err(Error::refused("the title must not be empty"));
     }
-    crate::model::validate_line("the title", text)?;
+    crate::model::validate_line("the title", text).map_err(Error::refused)?;
     Ok(text.to_string())
 }
 
@@ -191,17 +191,17 @@ pub(super) fn needs(values: &[String]) -> Result<Vec<String>> {
 pub(super) fn team(text: &str) -> Result<String> {
     let text = text.trim();
     if !text.is_empty() {
-        validate_key("team", text).map_err(|m| Error::Usage(format!("--team: {m}")))?;
+        validate_key("team", text).map_err(|m| Error::refused(format!("--team: {m}")))?;
     }
     Ok(text.to_string())
 }
 
-pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
+pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
     let (session, people, required) = ctx.store()?.update(|event| {
         let id = args.id.clone().unwrap_or_else(|| event.next_session_id());
-        validate_key("session id", &id)?;
+        validate_key("session id", &id).map_err(Error::refused)?;
         if let Some(existing) = event.session(&id) {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "session {} already exists (sessions.csv line {})",
                 id, existing.line
             )));
@@ -223,7 +223,7 @@ pub fn add(args: AddArgs, ctx: &Context) -> Result<()> {
         let required = event.participants_of(&id).filter(|p| p.role == Tie::Required).count();
         Ok((session, people, required))
     })?;
-    done(format!(
+    ui.status(format!(
         "Added {} ({}, {}{}), unscheduled, with {required} required and {} interested.\n\
          Book it with `allhands book {} --day DAY --at HH:MM`, or let `allhands plan` place it.",
         session.label(),
@@ -270,7 +270,7 @@ pub(super) fn add_participants(
         .filter_map(|h| event.attendee(h))
         .find(|a| a.status == crate::model::Status::Declined)
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{} has declined the event and cannot be required at {session}",
             person.handle
         )));
@@ -355,7 +355,7 @@ pub struct EditArgs {
     pub wishes: Wishes,
 }
 
-pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
+pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
     let (old, session) = ctx.store()?.update(|event| {
         let before = event.clone();
         let mut session = event.find_session(&args.id)?.clone();
@@ -390,7 +390,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
         args.wishes.apply(event, &mut session)?;
         let partly = [session.day.is_some(), session.start.is_some(), session.room.is_some()];
         if partly.iter().any(|x| *x) && !partly.iter().all(|x| *x) {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "{} needs all of --day, --at and --room to be scheduled (or none: `allhands unbook {}`)",
                 session.id, session.id
             )));
@@ -408,7 +408,7 @@ pub fn edit(args: EditArgs, ctx: &Context) -> Result<()> {
         let old = before.session(&session.id).expect("found above").clone();
         Ok((old, session))
     })?;
-    super::changed(&session.label(), &old, &session)
+    ui.changed(&session.label(), &old, &session)
 }
 
 /// Remove a session and everyone's tie to it.
@@ -420,7 +420,7 @@ pub struct RemoveArgs {
     pub id: String,
 }
 
-pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
+pub fn remove(ui: &Ui, ctx: &Context, args: RemoveArgs) -> Result<()> {
     let (session, people) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.id)?.clone();
         event.sessions.retain(|s| s.id != session.id);
@@ -428,7 +428,7 @@ pub fn remove(args: RemoveArgs, ctx: &Context) -> Result<()> {
         event.participants.retain(|p| p.session != session.id);
         Ok((session, before - event.participants.len()))
     })?;
-    done(format!("Removed {} (and {people} participant rows)", session.label()))
+    ui.status(format!("Removed {} (and {people} participant rows)", session.label()))
 }
 
 /// Add people to a session.
@@ -449,7 +449,7 @@ pub struct JoinArgs {
     pub required: bool,
 }
 
-pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
+pub fn join(ui: &Ui, ctx: &Context, args: JoinArgs) -> Result<()> {
     let (session, changed) = ctx.store()?.update(|event| {
         let before = event.clone();
         let session = event.find_session(&args.session)?.clone();
@@ -465,9 +465,9 @@ pub fn join(args: JoinArgs, ctx: &Context) -> Result<()> {
     })?;
     let role = if args.required { "required" } else { "interested" };
     if changed.is_empty() {
-        done(format!("No change: already in {}", session.label()))
+        ui.status(format!("No change: already in {}", session.label()))
     } else {
-        done(format!("{} now {role} at {}", changed.join(", "), session.label()))
+        ui.status(format!("{} now {role} at {}", changed.join(", "), session.label()))
     }
 }
 
@@ -483,7 +483,7 @@ pub struct LeaveArgs {
     pub handles: Vec<String>,
 }
 
-pub fn leave(args: LeaveArgs, ctx: &Context) -> Result<()> {
+pub fn leave(ui: &Ui, ctx: &Context, args: LeaveArgs) -> Result<()> {
     let (session, left, absent) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let handles = known_handles(event, &items(&args.handles))?;
@@ -507,5 +507,5 @@ pub fn leave(args: LeaveArgs, ctx: &Context) -> Result<()> {
     if !absent.is_empty() {
         lines.push(format!("No change: {} not in {}", absent.join(", "), session.label()));
     }
-    done(lines.join("\n"))
+    ui.status(lines.join("\n"))
 }

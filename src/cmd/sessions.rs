@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs, day_arg};
+use super::{Context, OutputArgs, Ui, day_arg};
 use crate::error::Result;
 use crate::model::rules::{self, Drawn};
 use crate::model::{Event, Session, format_duration};
@@ -40,14 +40,14 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let event = ctx.load()?;
     match &args.id {
         Some(id) => {
             let session = event.find_session(id)?;
-            args.output.emit(&one(&event, session))
+            ui.listing(&args.output, &one(&event, session))
         }
-        None => args.output.emit(&list(&event, &args)?),
+        None => ui.listing(&args.output, &list(&event, &args)?),
     }
 }
 

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::CommandFactory;
 
-use super::{Context, write_output};
-use crate::cli::Cli;
+use super::Cli;
+use super::{Context, Ui};
 use crate::error::{Error, Result};
 
 /// Print a shell completion script. For bash, zsh and fish it completes from the data too
@@ -21,7 +21,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-pub fn completions(args: CompletionsArgs, _ctx: &Context) -> Result<()> {
+pub fn completions(ui: &Ui, _ctx: &Context, args: CompletionsArgs) -> Result<()> {
     use clap_complete::Shell;
     use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
     let dynamic: Option<&dyn EnvCompleter> = match args.shell {
@@ -38,7 +38,7 @@ pub fn completions(args: CompletionsArgs, _ctx: &Context) -> Result<()> {
             .map_err(Error::io("completion script"))?,
         None => clap_complete::generate(args.shell, &mut Cli::command(), "allhands", &mut out),
     }
-    super::say(&String::from_utf8_lossy(&out))
+    ui.print(&String::from_utf8_lossy(&out))
 }
 
 /// Print the man page (roff).
@@ -64,21 +64,21 @@ fn render(command: clap::Command) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-pub fn man(args: ManArgs, _ctx: &Context) -> Result<()> {
+pub fn man(ui: &Ui, _ctx: &Context, args: ManArgs) -> Result<()> {
     let mut command = Cli::command();
     command.build();
     match (&args.dir, &args.output) {
         (Some(dir), _) => {
             std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-            write_output(&dir.join("allhands.1"), &render(command.clone())?)?;
+            ui.output(Some(&dir.join("allhands.1")), &render(command.clone())?)?;
             for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
                 let name = format!("allhands-{}", sub.get_name());
                 let page = sub.clone().name(name.clone()).bin_name(name.replace('-', " "));
-                write_output(&dir.join(format!("{name}.1")), &render(page)?)?;
+                ui.output(Some(&dir.join(format!("{name}.1"))), &render(page)?)?;
             }
-            super::done(format!("Wrote man pages to {}", dir.display()))
+            ui.status(format!("Wrote man pages to {}", dir.display()))
         }
-        (None, Some(file)) => write_output(file, &render(command)?),
-        (None, None) => super::say(&String::from_utf8_lossy(&render(command)?)),
+        (None, Some(file)) => ui.output(Some(file), &render(command)?),
+        (None, None) => ui.print(&String::from_utf8_lossy(&render(command)?)),
     }
 }

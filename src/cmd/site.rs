@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{Context, done, export, outside_data, schedule, write_output};
+use super::{Context, Ui, export, outside_data, schedule};
 use crate::error::{Error, Result};
 use crate::model::{Day, Room};
 use crate::render::{html, site};
@@ -25,7 +25,7 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let store = ctx.store()?;
     outside_data(&args.dir, store.dir())?;
     let (event, history) = store.load_with_history()?;
@@ -74,10 +74,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let sign_folder = args.dir.join("rooms");
     std::fs::create_dir_all(&sign_folder).map_err(Error::io(&sign_folder))?;
     for (path, text) in &pages {
-        write_output(&args.dir.join(path), text.as_bytes())?;
+        ui.output(Some(&args.dir.join(path)), text.as_bytes())?;
     }
     remove_stale_signs(&sign_folder, &pages)?;
-    done(format!(
+    ui.status(format!(
         "Wrote the site to {}: index.html, now.html, rooms.html, changes.html and {} door signs ({} rooms × {} \
          days). {}",
         args.dir.display(),
@@ -87,13 +87,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         version
     ))?;
     if !feeds {
-        return done("No calendar feeds yet: nothing is published (`allhands publish`, then export again).");
+        return ui.status("No calendar feeds yet: nothing is published (`allhands publish`, then export again).");
     }
     let feeds = export::FeedsArgs {
         dir: args.dir.join("feeds"),
         personal: false,
     };
-    export::feeds(feeds, ctx)
+    export::feeds(ui, ctx, feeds)
 }
 
 /// Removes door signs left from rooms or days that are gone, so the folder shows only today's.

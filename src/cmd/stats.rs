@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, Ui};
 use crate::error::Result;
 use crate::model::{Event, Kind, Role, Status, rules};
 use crate::render::Listing;
@@ -17,9 +17,9 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<()> {
+pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let event = ctx.load()?;
-    args.output.emit(&listing(&event))
+    ui.listing(&args.output, &listing(&event))
 }
 
 fn percent(part: usize, whole: usize) -> Value {

@@ -19,10 +19,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
     strsim::damerau_levenshtein(a, b)
 }
 
+/// What a user typed names no day, person, room, team or session of the event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct NotFound {
+    /// `day`, `attendee`, `room`, `team`, `session`.
+    pub what: &'static str,
+    /// As typed.
+    pub input: String,
+    /// The close match offered as "did you mean", if any.
+    pub suggestion: Option<String>,
+    /// The whole sentence, with the suggestion and the valid choices (or where to find them).
+    message: String,
+}
+
 /// `unknown room 'blu' (did you mean 'blue'?); valid: a, b, c` with the list cut when long.
-fn unknown<'a>(what: &str, input: &str, choices: impl Iterator<Item = &'a str> + Clone, list_hint: &str) -> String {
+fn unknown<'a>(
+    what: &'static str,
+    input: &str,
+    choices: impl Iterator<Item = &'a str> + Clone,
+    list_hint: &str,
+) -> NotFound {
+    let suggestion = did_you_mean(input, choices.clone()).map(str::to_string);
     let mut message = format!("unknown {what} '{input}'");
-    if let Some(best) = did_you_mean(input, choices.clone()) {
+    if let Some(best) = &suggestion {
         message += &format!(" (did you mean '{best}'?)");
     }
     let all: Vec<&str> = choices.collect();
@@ -33,12 +53,17 @@ fn unknown<'a>(what: &str, input: &str, choices: impl Iterator<Item = &'a str> +
     } else {
         message += &format!("; {list_hint}");
     }
-    message
+    NotFound {
+        what,
+        input: input.to_string(),
+        suggestion,
+        message,
+    }
 }
 
 impl Event {
     /// Resolves `thu`, `thursday`, `Thu`, `2026-05-21` or `1` (first day) to a day.
-    pub fn find_day(&self, input: &str) -> Result<&Day, String> {
+    pub fn find_day(&self, input: &str) -> Result<&Day, NotFound> {
         let text = input.trim().to_lowercase();
         let found = self.days.iter().enumerate().find(|(i, d)| {
             d.day.to_lowercase() == text
@@ -50,7 +75,7 @@ impl Event {
         if let Some((_, day)) = found.or_else(|| self.day_as_people_write_it(&text)) {
             return Ok(day);
         }
-        let mut message = unknown(
+        let mut not_found = unknown(
             "day",
             input,
             self.days.iter().map(|d| d.day.as_str()),
@@ -71,9 +96,9 @@ impl Event {
                     )
                 })
                 .collect();
-            message += &format!(" ({})", forms.join(", "));
+            not_found.message += &format!(" ({})", forms.join(", "));
         }
-        Err(message)
+        Err(not_found)
     }
 
     /// A day as a form answer or a person writes it: `tues`, `weds`, `Thu 21 May`,
@@ -153,7 +178,7 @@ impl Event {
             if item.is_empty() {
                 continue;
             }
-            days.push(self.find_day(item)?.day.clone());
+            days.push(self.find_day(item).map_err(|e| e.to_string())?.day.clone());
         }
         if days.is_empty() {
             return Err("no day chosen".into());
@@ -164,7 +189,7 @@ impl Event {
 
     /// A person by handle; a handle typed in another case finds them too (GitHub usernames
     /// ignore case).
-    pub fn find_attendee(&self, handle: &str) -> Result<&Attendee, String> {
+    pub fn find_attendee(&self, handle: &str) -> Result<&Attendee, NotFound> {
         let ignoring_case = || self.attendees.iter().find(|a| a.handle.eq_ignore_ascii_case(handle));
         self.attendee(handle).or_else(ignoring_case).ok_or_else(|| {
             unknown(
@@ -177,7 +202,7 @@ impl Event {
     }
 
     /// A room by its id or its name (as tables show it), either in any case.
-    pub fn find_room(&self, id_or_name: &str) -> Result<&Room, String> {
+    pub fn find_room(&self, id_or_name: &str) -> Result<&Room, NotFound> {
         let folded = id_or_name.trim().to_lowercase();
         let by_folded = || {
             self.rooms
@@ -186,21 +211,24 @@ impl Event {
                 .or_else(|| self.rooms.iter().find(|r| r.name.to_lowercase() == folded))
         };
         self.room(id_or_name).or_else(by_folded).ok_or_else(|| {
-            let message = unknown(
+            let mut not_found = unknown(
                 "room",
                 id_or_name,
                 self.rooms.iter().map(|r| r.id.as_str()),
                 "see `allhands rooms`",
             );
             // A name typed with a typo is suggested by name ("Tejo Rom" → 'Tejo Room').
-            match did_you_mean(id_or_name, self.rooms.iter().map(|r| r.name.as_str())) {
-                Some(name) if !message.contains("did you mean") => message.replacen(
+            if not_found.suggestion.is_none()
+                && let Some(name) = did_you_mean(id_or_name, self.rooms.iter().map(|r| r.name.as_str()))
+            {
+                not_found.message = not_found.message.replacen(
                     &format!("'{id_or_name}'"),
                     &format!("'{id_or_name}' (did you mean '{name}'?)"),
                     1,
-                ),
-                _ => message,
+                );
+                not_found.suggestion = Some(name.to_string());
             }
+            not_found
         })
     }
 
@@ -234,22 +262,31 @@ impl Event {
     }
 
     /// A team some attendee is on, in the spelling the data has; teams compare without case.
-    pub fn find_team(&self, team: &str) -> Result<&str, String> {
+    pub fn find_team(&self, team: &str) -> Result<&str, NotFound> {
         let all = self.teams();
         let folded = team.to_lowercase();
         if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
             return Ok(found);
         }
-        let hint = did_you_mean(team, all.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
-        Err(format!(
+        let suggestion = did_you_mean(team, all.iter().copied()).map(str::to_string);
+        let message = format!(
             "no attendee is on team '{team}'{}; teams: {}",
-            hint.unwrap_or_default(),
+            suggestion
+                .as_ref()
+                .map(|t| format!(" (did you mean '{t}'?)"))
+                .unwrap_or_default(),
             all.join(", ")
-        ))
+        );
+        Err(NotFound {
+            what: "team",
+            input: team.to_string(),
+            suggestion,
+            message,
+        })
     }
 
     /// An audience team as the data spells it, or [`EVERYONE`] for a plenary.
-    pub fn find_audience(&self, team: &str) -> Result<String, String> {
+    pub fn find_audience(&self, team: &str) -> Result<String, NotFound> {
         if team.trim().eq_ignore_ascii_case(EVERYONE) {
             return Ok(EVERYONE.to_string());
         }
@@ -260,13 +297,15 @@ impl Event {
     /// resolved to the event's day id.
     pub fn find_preference(&self, text: &str) -> Result<Preference, String> {
         match Preference::parse(text)? {
-            Preference::Day(day) => Ok(Preference::Day(self.find_day(&day)?.day.clone())),
+            Preference::Day(day) => Ok(Preference::Day(
+                self.find_day(&day).map_err(|e| e.to_string())?.day.clone(),
+            )),
             other => Ok(other),
         }
     }
 
     /// A session by id; an id typed in another case finds it too.
-    pub fn find_session(&self, id: &str) -> Result<&Session, String> {
+    pub fn find_session(&self, id: &str) -> Result<&Session, NotFound> {
         let ignoring_case = || self.sessions.iter().find(|s| s.id.to_lowercase() == id.to_lowercase());
         self.session(id).or_else(ignoring_case).ok_or_else(|| {
             unknown(

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod identity;
 pub mod integrity;
 mod lookup;
+pub use lookup::NotFound;
 pub mod rules;
 mod time;
 

@@ -10,8 +10,6 @@ pub mod pdf;
 pub mod site;
 pub mod visible;
 
-use std::io::IsTerminal;
-
 use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde_json::{Map, Value};
 
@@ -19,7 +17,7 @@ use crate::store::guard;
 pub use visible::{visible, visible_line};
 
 /// How a listing is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// A table sized to the terminal (the default).
     Table,
@@ -44,36 +42,6 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// The width people will read at: `COLUMNS` when set (scripts and tests pin it), else
-    /// standard output's terminal, else the controlling terminal (a table piped to `less`
-    /// or `head` is still read there), else 80. Colour only on a terminal, never with
-    /// `NO_COLOR` set.
-    pub fn detect(to_file: bool) -> Terminal {
-        let tty = !to_file && std::io::stdout().is_terminal();
-        let from_env = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.trim().parse::<u16>().ok())
-            .filter(|w| *w >= 20);
-        let from_stdout = || tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0)).flatten();
-        let from_controlling = || {
-            (!to_file)
-                .then(|| std::fs::File::open("/dev/tty").ok())
-                .flatten()
-                .and_then(|tty| terminal_size::terminal_size_of(&tty))
-                .map(|(w, _)| w.0)
-        };
-        let width = from_env
-            .or_else(from_stdout)
-            .or_else(from_controlling)
-            .filter(|w| *w >= 20)
-            .unwrap_or(80);
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Terminal {
-            width,
-            color: tty && !no_color,
-        }
-    }
-
     /// For tests and snapshots: fixed width, no colour.
     pub fn plain(width: u16) -> Terminal {
         Terminal { width, color: false }
@@ -226,7 +194,8 @@ impl Listing {
                 }
                 let heading = visible_line(heading);
                 out += &if terminal.color {
-                    format!("\x1b[1m{heading}\x1b[0m\n")
+                    let bold = anstyle::Style::new().bold();
+                    format!("{bold}{heading}{bold:#}\n")
                 } else {
                     format!("{heading}\n")
                 };

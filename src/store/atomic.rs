@@ -101,13 +101,13 @@ pub fn lock_shared(dir: &Path) -> Result<Lock> {
 pub fn lock_exclusive(dir: &Path) -> Result<Lock> {
     let path = dir.join(LOCK_FILE);
     let file = lock_file(dir)?.ok_or_else(|| match path.exists() {
-        true => Error::Usage(format!(
+        true => Error::refused(format!(
             "cannot open {} (permission denied): make it readable for everyone who changes this folder \
              (`chmod a+r {}`), or delete it",
             path.display(),
             path.display()
         )),
-        false => Error::Usage(format!("{} is read-only: cannot change it", dir.display())),
+        false => Error::refused(format!("{} is read-only: cannot change it", dir.display())),
     })?;
     file.lock().map_err(Error::io(&path))?;
     recover(dir)?;
@@ -167,7 +167,7 @@ pub fn commit(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
     // Refuse before writing anything: a failing command writes nothing.
     for target in &targets {
         if fs::metadata(target).is_ok_and(|m| m.permissions().readonly()) {
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "{} is read-only: allhands will not replace it (make it writable, e.g. `chmod u+w {}`, to change it)",
                 target.display(),
                 target.display()
@@ -200,7 +200,7 @@ pub fn commit(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
         Ok(())
     };
     finish().map_err(|e| match journal {
-        true => Error::Usage(format!(
+        true => Error::refused(format!(
             "{e}; the change is saved (readers see all of it) but not finished: \
              the next allhands command that can write {} finishes it",
             dir.display()
@@ -236,7 +236,7 @@ fn journal_names(dir: &Path) -> Result<Option<Vec<String>>> {
         Err(e) => return Err(Error::io(path)(e)),
     };
     if !meta.is_file() {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{} is not allhands' journal (it is not a plain file): delete it (`rm -r {}`) and run the command again",
             path.display(),
             path.display()

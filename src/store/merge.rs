@@ -170,7 +170,7 @@ pub fn merge_file(path: &Path, base: &[u8], ours: &[u8], theirs: &[u8]) -> Resul
         // Two organizers who publish the same version number on two laptops conflict on it.
         "versions.csv" => merge_typed::<Version>(&inputs),
         "published.csv" => merge_typed::<Published>(&inputs),
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::refused(format!(
             "{}: not an allhands data file (valid: {}, {})",
             path.display(),
             FILES.join(", "),

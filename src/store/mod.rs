@@ -165,7 +165,7 @@ impl Store {
         let dir = dir.into();
         if !dir.join("event.csv").is_file() {
             let shown = dir.display();
-            return Err(Error::Usage(format!(
+            return Err(Error::refused(format!(
                 "no allhands data in '{shown}' (no {}): create it with `allhands init {shown}` (add --sample for \
                  the Rust All Hands 2026 sample), or point --data-dir or ALLHANDS_DATA at an existing data folder",
                 dir.join("event.csv").display()
@@ -470,13 +470,13 @@ pub fn holds_event(dir: &Path) -> bool {
 
 fn refuse_existing(dir: &Path) -> Result<()> {
     if dir.join("event.csv").exists() {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{} already holds an event (event.csv exists); not overwriting it",
             dir.display()
         )));
     }
     if let Some(existing) = FILES.iter().find(|f| dir.join(f).exists()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::refused(format!(
             "{} already has {existing}; not overwriting it (use an empty folder)",
             dir.display()
         )));

@@ -1,7 +1,6 @@
 //! End-to-end tests of `schedule`: the agenda in every format and with every filter, checked
 //! against the sample's CSV files.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::{Row, Sample, header, json, rows};

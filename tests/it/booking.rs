@@ -1,7 +1,6 @@
 //! End-to-end tests of `book`, `unbook`, `adhoc`, `free` and `now` on a copy of the sample.
 //! Expected rooms are worked out here from the CSV files themselves, independently of allhands.
 
-
 use crate::common::{Row, Sample, headcount, json, line_diff, list, minutes, rows};
 use serde_json::Value;
 

@@ -1,7 +1,6 @@
 //! Many processes on one data folder at once: no change is lost, no half-written file is
 //! ever seen, nothing is left behind, and a room is never given to two sessions.
 
-
 use std::process::{Child, Command, Output, Stdio};
 
 use crate::common::Sample;

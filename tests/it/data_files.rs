@@ -3,7 +3,6 @@
 //! with `FILE:LINE: column COLUMN: message`, by reading and by changing commands alike, with
 //! nothing written.
 
-
 use crate::common::{Row, Sample, header, json, line_diff, rows};
 use serde_json::Value;
 

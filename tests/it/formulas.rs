@@ -6,7 +6,6 @@
 //! "what was typed" below is the payload trimmed: a leading tab is dropped, and `\t=1+1` is
 //! stored as the formula-looking `=1+1`, which must then be guarded.
 
-
 use crate::common::Sample;
 use serde_json::Value;
 

@@ -2,7 +2,6 @@
 //! sample: both valid by the c3voc schema and XSD (copied into tests/fixtures/), both holding
 //! exactly the sessions the table shows, with identifiers that stay put.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;

@@ -162,7 +162,7 @@ fn a_search_longer_than_a_second_shows_progress_on_a_terminal_only() {
         .output()
         .expect("script(1) from util-linux runs commands on a pseudo-terminal");
     let shown = String::from_utf8_lossy(&on_tty.stdout);
-    assert!(shown.contains("planning... 1 s"), "{shown}");
+    assert!(shown.contains("planning... 1s"), "{shown}");
     let piped = sample
         .cmd(&["plan", "--dry-run", "--time-limit", "1.6"])
         .output()

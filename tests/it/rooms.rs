@@ -1,7 +1,6 @@
 //! End-to-end tests of `add-room`, `edit-room`, `remove-room` and `rooms`: the exit status,
 //! the message, and exactly what changed in the data folder.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::{Sample, booked_headcount, minutes};

@@ -128,7 +128,7 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
 #[test]
 fn every_flag_and_argument_of_every_command_has_help() {
     use clap::CommandFactory;
-    let cli = allhands::cli::Cli::command();
+    let cli = allhands::cmd::Cli::command();
     let mut missing = Vec::new();
     for command in cli.get_subcommands() {
         for arg in command.get_arguments() {

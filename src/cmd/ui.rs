@@ -1,0 +1,234 @@
+//! `Ui`: the one way a command talks to the person (or program) that ran it, as jj's `Ui`
+//! and cargo's `Shell`. It owns standard output and `-o FILE`, the width and colour people's
+//! output is drawn for, status, warning and hint lines on standard error, and progress.
+//! Commands never print any other way, so a closed pipe, `NO_COLOR`, a narrow terminal and a
+//! file's readers are handled once, here.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use anstream::ColorChoice;
+use anstyle::{AnsiColor, Style};
+
+use super::OutputArgs;
+use crate::error::{Error, Result};
+use crate::render::{Listing, Terminal, visible};
+use crate::store;
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+
+pub struct Ui {
+    /// Whether standard output may carry colour (a terminal, no `NO_COLOR`; or
+    /// `CLICOLOR_FORCE`), as anstream decides for clap's own help.
+    stdout_color: bool,
+}
+
+impl Default for Ui {
+    fn default() -> Ui {
+        Ui::new()
+    }
+}
+
+impl Ui {
+    pub fn new() -> Ui {
+        Ui {
+            stdout_color: anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never,
+        }
+    }
+
+    /// The terminal people will read output at: `COLUMNS` when set (scripts and tests pin it),
+    /// else standard output's terminal, else the controlling terminal (a table piped to `less`
+    /// or `head` is still read there), else 80. A file written with `-o` gets no colour and the
+    /// terminal's width only if one is there to read it.
+    pub fn terminal(&self, output: Option<&Path>) -> Terminal {
+        let to_file = output.is_some_and(|p| p != Path::new("-"));
+        let tty = !to_file && std::io::stdout().is_terminal();
+        let from_env = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20);
+        let from_stdout = || tty.then(|| terminal_size::terminal_size().map(|(w, _)| w.0)).flatten();
+        let from_controlling = || {
+            (!to_file)
+                .then(|| std::fs::File::open("/dev/tty").ok())
+                .flatten()
+                .and_then(|tty| terminal_size::terminal_size_of(&tty))
+                .map(|(w, _)| w.0)
+        };
+        let width = from_env
+            .or_else(from_stdout)
+            .or_else(from_controlling)
+            .filter(|w| *w >= 20)
+            .unwrap_or(80);
+        Terminal {
+            width,
+            color: !to_file && self.stdout_color,
+        }
+    }
+
+    /// Prints to standard output; a closed pipe (`| head`) ends quietly instead of failing.
+    pub fn print(&self, text: &str) -> Result<()> {
+        write_stdout(text.as_bytes())
+    }
+
+    /// Writes a command's result to `-o FILE` when given, else to standard output.
+    pub fn output(&self, output: Option<&Path>, bytes: &[u8]) -> Result<()> {
+        match output {
+            Some(path) => write_file(path, bytes),
+            None => write_stdout(bytes),
+        }
+    }
+
+    /// Prints (or writes to `-o FILE`) a listing in the format asked for, drawn for the
+    /// terminal it will be read at.
+    pub fn listing(&self, args: &OutputArgs, listing: &Listing) -> Result<()> {
+        let text = listing.render(args.format.into(), self.terminal(args.output.as_deref()));
+        self.output(args.output.as_deref(), text.as_bytes())
+    }
+
+    /// One line saying what a command did (`Added S067 ...`), on standard output, where the
+    /// result of a command goes; text from the data is shown, never obeyed.
+    pub fn status(&self, line: impl AsRef<str>) -> Result<()> {
+        self.print(&format!("{}\n", visible(line.as_ref())))
+    }
+
+    /// Confirms an edit by what it changed: `Changed S012: duration: 60 -> 90; room: (none) -> blue`.
+    pub fn changed<T: store::Record>(&self, what: &str, before: &T, after: &T) -> Result<()> {
+        let changes = store::field_changes(before, after);
+        if changes.is_empty() {
+            self.status(format!("No change to {what}"))
+        } else {
+            self.status(format!("Changed {what}: {}", changes.join("; ")))
+        }
+    }
+
+    /// A report for people beside the result (what could not be placed, merge conflicts), on
+    /// standard error.
+    pub fn report(&self, text: &str) {
+        write_stderr(&format!("{}\n", visible(text)));
+    }
+
+    /// `warning: ...` on standard error.
+    pub fn warning(&self, text: &str) {
+        write_stderr(&format!("{WARNING}warning{WARNING:#}: {}\n", visible(text)));
+    }
+
+    /// How a command ended badly: `error: ...`, then `hint: ...` when the error says what to
+    /// do instead. Problems (exit status 1) were reported already; only their summary shows.
+    pub fn error(&self, error: &Error) {
+        let message = error.to_string();
+        if !message.is_empty() {
+            write_stderr(&format!("{ERROR}error{ERROR:#}: {}\n", visible(&message)));
+        }
+        if let Some(hint) = error.hint() {
+            write_stderr(&format!("{HINT}hint{HINT:#}: {}\n", visible(hint)));
+        }
+    }
+
+    /// A spinner with the time so far on standard error, when it is a terminal, until the
+    /// returned value is dropped (then the line is cleared).
+    pub fn progress(&self, message: &'static str) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}... {elapsed}").expect("the template is valid"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress(bar)
+    }
+}
+
+/// A running task's spinner (see [`Ui::progress`]).
+pub struct Progress(indicatif::ProgressBar);
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Writes `-o FILE` (or another file the user named): `-` is standard output; a regular file or a new path is replaced
+/// atomically (temp file beside it, fsync, rename); a symlink, FIFO or device is written
+/// through, as every Unix tool does. A file a data folder's store owns is refused.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path == Path::new("-") {
+        return write_stdout(bytes);
+    }
+    let shown = path.display();
+    // What the path names in the end, through symlinks.
+    let resolved = std::fs::canonicalize(path).ok().or_else(|| {
+        let folder = std::fs::canonicalize(parent_folder(path)).ok()?;
+        Some(folder.join(path.file_name()?))
+    });
+    if store::owns(path) || resolved.as_deref().is_some_and(store::owns) {
+        return Err(Error::refused(format!(
+            "-o {shown}: that is a file of an allhands data folder; writing there would replace the data"
+        ))
+        .with_hint("write the output outside the data folder, e.g. -o agenda.csv"));
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            Err(Error::refused(format!("-o {shown}: is a folder")).with_hint("give a file name"))
+        }
+        Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(Error::io(path)),
+        _ => replace_file(path, bytes),
+    }
+}
+
+fn parent_folder(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Replaces a regular file (or makes a new one) atomically. The temp name (`.NAME.PID-N.part`)
+/// never matches the store's `.NAME.tmp`, so neither can take or remove the other's file.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_folder(path);
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::refused(format!("-o {}: not a file name", path.display())))?;
+    let mut n = 0u32;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(".{}.{}-{n}.part", name.to_string_lossy(), std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(Error::io(path)(e)),
+        }
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(Error::io(path))
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output")(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Standard error through anstream: styles only where they show (a terminal, no `NO_COLOR`).
+/// Nothing useful can be done when standard error itself is gone.
+fn write_stderr(text: &str) {
+    let mut err = anstream::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
