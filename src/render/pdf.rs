@@ -49,7 +49,8 @@ const MUTED: (u8, u8, u8) = (90, 90, 90);
 const PLANNED: ((u8, u8, u8), (u8, u8, u8)) = ((253, 231, 216), (206, 66, 43));
 const ADHOC: ((u8, u8, u8), (u8, u8, u8)) = ((227, 241, 230), (47, 125, 69));
 
-/// One embedded face: krilla's handle for drawing and ttf-parser's for measuring.
+/// One embedded face: krilla's handle for drawing and ttf-parser's for measuring and for the
+/// coverage check (its cmap).
 struct Face {
     font: Font,
     metrics: ttf_parser::Face<'static>,
@@ -63,7 +64,12 @@ impl Face {
         }
     }
 
-    /// Width of `text` at `size` points (advances only; kerning only ever narrows Noto's text).
+    fn covers(&self, c: char) -> bool {
+        self.metrics.glyph_index(c).is_some()
+    }
+
+    /// Width of `text` at `size` points in this face alone (advances only; kerning only ever
+    /// narrows Noto's text).
     fn width(&self, text: &str, size: f32) -> f32 {
         let units: u32 = text
             .chars()
@@ -73,6 +79,67 @@ impl Face {
             })
             .sum();
         units as f32 * size / f32::from(self.metrics.units_per_em())
+    }
+}
+
+/// Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms):
+/// a run holding one is shaped right to left, so neutral characters at its end go to a run of
+/// their own and keep their place after it.
+fn right_to_left(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// A face and the faces that stand in for it, in order, for characters it has no glyph for:
+/// every string is drawn and measured as runs, each in the first face that covers it.
+struct Stack<'f> {
+    faces: [&'f Face; 2],
+}
+
+impl Stack<'_> {
+    /// `text` cut into runs of one face each: a letter goes to the first face that has it; a
+    /// space, digit, punctuation mark or combining mark stays in the run before it when that
+    /// face has it too, so "Ω · 東京 駅" does not change face at every space.
+    fn runs<'t>(&self, text: &'t str) -> Vec<(&Face, &'t str)> {
+        let first_covering = |c: char| self.faces.iter().position(|f| f.covers(c)).unwrap_or(0);
+        let mut runs: Vec<(usize, &'t str)> = Vec::new();
+        let mut start = 0;
+        let mut current: Option<usize> = None;
+        for (i, c) in text.char_indices() {
+            let pick = match current {
+                Some(face) if !c.is_alphabetic() && self.faces[face].covers(c) => face,
+                _ => first_covering(c),
+            };
+            if current != Some(pick) {
+                if let Some(face) = current {
+                    runs.push((face, &text[start..i]));
+                }
+                start = i;
+                current = Some(pick);
+            }
+        }
+        if let Some(face) = current {
+            runs.push((face, &text[start..]));
+        }
+        let mut out = Vec::with_capacity(runs.len());
+        for (face, run) in runs {
+            if run.chars().any(right_to_left) {
+                let letters = run.trim_end_matches(|c: char| !c.is_alphabetic() && !right_to_left(c));
+                let tail = &run[letters.len()..];
+                out.push((self.faces[face], letters));
+                if !tail.is_empty() {
+                    let tail_face = self.faces.iter().find(|f| tail.chars().all(|c| f.covers(c)));
+                    out.push((tail_face.copied().unwrap_or(self.faces[face]), tail));
+                }
+            } else {
+                out.push((self.faces[face], run));
+            }
+        }
+        out
+    }
+
+    /// Width of `text` at `size` points, each run measured in the face it is drawn in.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        self.runs(text).iter().map(|(face, run)| face.width(run, size)).sum()
     }
 
     /// Breaks `text` into lines no wider than `width`: at spaces, and inside a word only when
@@ -130,9 +197,16 @@ impl Face {
     }
 }
 
+/// Noto Sans (Latin, Greek, Cyrillic) in two weights, and GNU Unifont behind both for every other
+/// script: CJK, Arabic, Hebrew, Devanagari and the other Indic scripts, Thai, Armenian,
+/// Georgian, Ethiopic... (every code point of the Basic Multilingual Plane). No crate ships Noto's
+/// CJK or per-script faces small enough to build with (a CJK face alone is 16 MB and over
+/// crates.io's limit); Unifont is 5.3 MB, a pixel design without a bold, and is used only for
+/// what Noto Sans lacks. Both are embedded as subsets: only the glyphs a PDF uses.
 struct Fonts {
     regular: Face,
     bold: Face,
+    fallback: Face,
 }
 
 impl Fonts {
@@ -140,6 +214,19 @@ impl Fonts {
         Fonts {
             regular: Face::new(notosans::REGULAR_TTF),
             bold: Face::new(notosans::BOLD_TTF),
+            fallback: Face::new(baremetal_unifont::OTF_BYTES),
+        }
+    }
+
+    fn regular(&self) -> Stack<'_> {
+        Stack {
+            faces: [&self.regular, &self.fallback],
+        }
+    }
+
+    fn bold(&self) -> Stack<'_> {
+        Stack {
+            faces: [&self.bold, &self.fallback],
         }
     }
 }
@@ -193,26 +280,32 @@ impl Pen<'_, '_> {
         }
     }
 
-    /// Draws one line of text with its baseline at `y`.
+    /// Draws one line of text with its baseline at `y`: run by run, each in the face that has
+    /// its glyphs (see `Stack::runs`), placed one after the other by the widths `fit` measured.
     fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, ink: (u8, u8, u8)) {
         if text.trim().is_empty() {
             return;
         }
-        let face = if bold { &self.fonts.bold } else { &self.fonts.regular };
+        let fonts = self.fonts;
+        let stack = if bold { fonts.bold() } else { fonts.regular() };
         self.surface.set_stroke(None);
         self.surface.set_fill(Some(color(ink)));
-        self.surface.draw_text(
-            Point::from_xy(x, y),
-            face.font.clone(),
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
+        let mut x = x;
+        for (face, run) in stack.runs(text) {
+            self.surface.draw_text(
+                Point::from_xy(x, y),
+                face.font.clone(),
+                size,
+                run,
+                false,
+                TextDirection::Auto,
+            );
+            x += face.width(run, size);
+        }
     }
 
     fn text_right(&mut self, right: f32, y: f32, text: &str, size: f32, ink: (u8, u8, u8)) {
-        let x = right - self.fonts.regular.width(text, size);
+        let x = right - self.fonts.regular().width(text, size);
         self.text(x, y, text, size, false, ink);
     }
 }
@@ -229,15 +322,15 @@ const META_SCALE: f32 = 0.86;
 fn fit(fonts: &Fonts, title: &str, meta: &str, width: f32, height: f32, largest: f32, smallest: f32) -> Fitted {
     // First the largest size at which no word has to be split, then any size that fits.
     let whole_words =
-        |face: &Face, text: &str, size: f32| text.split_whitespace().all(|w| face.width(w, size) <= width);
+        |face: &Stack<'_>, text: &str, size: f32| text.split_whitespace().all(|w| face.width(w, size) <= width);
     for split_words in [false, true] {
         let mut size = largest;
         loop {
-            let title_lines = fonts.bold.wrap(title, size, width);
-            let meta_lines = fonts.regular.wrap(meta, size * META_SCALE, width);
+            let title_lines = fonts.bold().wrap(title, size, width);
+            let meta_lines = fonts.regular().wrap(meta, size * META_SCALE, width);
             let needed = (title_lines.len() as f32 + meta_lines.len() as f32 * META_SCALE) * size * LINE;
             let words_kept =
-                whole_words(&fonts.bold, title, size) && whole_words(&fonts.regular, meta, size * META_SCALE);
+                whole_words(&fonts.bold(), title, size) && whole_words(&fonts.regular(), meta, size * META_SCALE);
             if needed <= height && (split_words || words_kept) {
                 return Fitted {
                     size,
@@ -255,15 +348,15 @@ fn fit(fonts: &Fonts, title: &str, meta: &str, width: f32, height: f32, largest:
     // the cut with an ellipsis so nothing spills out of the box.
     let size = smallest;
     let rows = ((height / (size * LINE)).floor() as usize).max(1);
-    let mut title_lines = fonts.bold.wrap(title, size, width);
+    let mut title_lines = fonts.bold().wrap(title, size, width);
     let mut meta_lines = Vec::new();
     if title_lines.len() > rows {
         title_lines.truncate(rows);
         let last = title_lines.pop().unwrap_or_default();
-        title_lines.push(fonts.bold.clip(&format!("{last}…"), size, width));
+        title_lines.push(fonts.bold().clip(&format!("{last}…"), size, width));
     } else {
         let room_left = ((height - title_lines.len() as f32 * size * LINE) / (size * META_SCALE * LINE)).floor();
-        meta_lines = fonts.regular.wrap(meta, size * META_SCALE, width);
+        meta_lines = fonts.regular().wrap(meta, size * META_SCALE, width);
         meta_lines.truncate(room_left.max(0.0) as usize);
     }
     Fitted {
@@ -327,10 +420,10 @@ fn footer(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, page: (f32, f32), footer: 
     }
     left += &format!(" · times in {}", printable(&info.timezone));
     let right = format!("{} · page {} of {}", printable(footer.version), number.0, number.1);
-    let right_width = pen.fonts.regular.width(&right, 7.0);
+    let right_width = pen.fonts.regular().width(&right, 7.0);
     let left = pen
         .fonts
-        .regular
+        .regular()
         .clip(&left, 7.0, (width - 2.0 * MARGIN - right_width - 12.0).max(40.0));
     pen.text(MARGIN, y, &left, 7.0, false, MUTED);
     pen.text_right(width - MARGIN, y, &right, 7.0, MUTED);
@@ -378,7 +471,7 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
         day.weekday_name(),
         day.date.format("%-d %B %Y")
     );
-    let heading = pen.fonts.bold.clip(&heading, 15.0, width - 2.0 * MARGIN);
+    let heading = pen.fonts.bold().clip(&heading, 15.0, width - 2.0 * MARGIN);
     pen.text(MARGIN, MARGIN + 12.0, &heading, 15.0, true, INK);
     pen.text(
         MARGIN,
@@ -491,9 +584,9 @@ pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>
         surface: &mut surface,
         fonts: &fonts,
     };
-    let title = fonts.bold.clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
+    let title = fonts.bold().clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
     pen.text(MARGIN, MARGIN + 14.0, &title, 16.0, true, INK);
-    let name = fonts.regular.clip(&printable(name), 11.0, width - 2.0 * MARGIN);
+    let name = fonts.regular().clip(&printable(name), 11.0, width - 2.0 * MARGIN);
     pen.text(MARGIN, MARGIN + 29.0, &name, 11.0, false, MUTED);
     let top = MARGIN + 42.0;
     let bottom = height - MARGIN - 6.0;
@@ -582,10 +675,10 @@ mod tests {
     fn wrapped_lines_fit_and_keep_every_character() {
         let fonts = Fonts::new();
         let text = "Async closures stabilization and a_very_long_identifier_without_spaces_at_all";
-        let lines = fonts.bold.wrap(text, 8.0, 60.0);
+        let lines = fonts.bold().wrap(text, 8.0, 60.0);
         assert!(lines.len() > 2);
         for line in &lines {
-            assert!(fonts.bold.width(line, 8.0) <= 60.0, "{line}");
+            assert!(fonts.bold().width(line, 8.0) <= 60.0, "{line}");
         }
         let joined: String = lines.concat().split_whitespace().collect();
         let original: String = text.split_whitespace().collect();
