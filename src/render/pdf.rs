@@ -13,6 +13,8 @@ use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 
+use unicode_normalization::char::is_combining_mark;
+
 use super::agenda::{Agenda, Item};
 use crate::model::{Day, Kind, Time};
 
@@ -82,13 +84,6 @@ impl Face {
     }
 }
 
-/// Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms):
-/// a run holding one is shaped right to left, so neutral characters at its end go to a run of
-/// their own and keep their place after it.
-fn right_to_left(c: char) -> bool {
-    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-}
-
 /// A face and the faces that stand in for it, in order, for characters it has no glyph for:
 /// every string is drawn and measured as runs, each in the first face that covers it.
 struct Stack<'f> {
@@ -96,45 +91,63 @@ struct Stack<'f> {
 }
 
 impl Stack<'_> {
-    /// `text` cut into runs of one face each: a letter goes to the first face that has it; a
-    /// space, digit, punctuation mark or combining mark stays in the run before it when that
-    /// face has it too, so "Ω · 東京 駅" does not change face at every space.
+    /// `text` cut into runs of one face each. A letter goes to the first face that has it, a
+    /// combining mark stays with its letter, and the spaces, digits and punctuation between two
+    /// letters of one face stay in that run (so "東京 駅" or "שיחה על המהדר" is one run, shaped
+    /// as a whole, right to left where it is written so); other such characters go to the first
+    /// face, so "東京 · 9 seats" prints the " · 9 " in Noto Sans.
     fn runs<'t>(&self, text: &'t str) -> Vec<(&Face, &'t str)> {
         let first_covering = |c: char| self.faces.iter().position(|f| f.covers(c)).unwrap_or(0);
-        let mut runs: Vec<(usize, &'t str)> = Vec::new();
-        let mut start = 0;
+        let mut runs: Vec<(usize, usize)> = Vec::new(); // (face, start), each to the next's start
+        let push = |runs: &mut Vec<(usize, usize)>, face: usize, start: usize| {
+            if runs.last().is_none_or(|&(last, _)| last != face) {
+                runs.push((face, start));
+            }
+        };
         let mut current: Option<usize> = None;
+        let mut pending: Option<usize> = None; // where the neutral characters after `current` begin
         for (i, c) in text.char_indices() {
-            let pick = match current {
-                Some(face) if !c.is_alphabetic() && self.faces[face].covers(c) => face,
-                _ => first_covering(c),
-            };
-            if current != Some(pick) {
-                if let Some(face) = current {
-                    runs.push((face, &text[start..i]));
-                }
-                start = i;
-                current = Some(pick);
+            if let Some(face) = current
+                && pending.is_none()
+                && is_combining_mark(c)
+                && self.faces[face].covers(c)
+            {
+                continue;
             }
+            if !c.is_alphabetic() {
+                pending.get_or_insert(i);
+                continue;
+            }
+            let face = first_covering(c);
+            if current == Some(face) {
+                pending = None;
+                continue;
+            }
+            if let Some(from) = pending.take() {
+                let neutral = &text[from..i];
+                let home = if neutral.chars().all(|c| self.faces[0].covers(c)) {
+                    0
+                } else {
+                    current.unwrap_or(face)
+                };
+                push(&mut runs, home, from);
+            }
+            push(&mut runs, face, i);
+            current = Some(face);
         }
-        if let Some(face) = current {
-            runs.push((face, &text[start..]));
-        }
-        let mut out = Vec::with_capacity(runs.len());
-        for (face, run) in runs {
-            if run.chars().any(right_to_left) {
-                let letters = run.trim_end_matches(|c: char| !c.is_alphabetic() && !right_to_left(c));
-                let tail = &run[letters.len()..];
-                out.push((self.faces[face], letters));
-                if !tail.is_empty() {
-                    let tail_face = self.faces.iter().find(|f| tail.chars().all(|c| f.covers(c)));
-                    out.push((tail_face.copied().unwrap_or(self.faces[face]), tail));
-                }
+        if let Some(from) = pending {
+            let home = if text[from..].chars().all(|c| self.faces[0].covers(c)) {
+                0
             } else {
-                out.push((self.faces[face], run));
-            }
+                current.unwrap_or(0)
+            };
+            push(&mut runs, home, from);
         }
-        out
+        let ends = runs.iter().skip(1).map(|&(_, start)| start).chain([text.len()]);
+        runs.iter()
+            .zip(ends)
+            .map(|(&(face, start), end)| (self.faces[face], &text[start..end]))
+            .collect()
     }
 
     /// Width of `text` at `size` points, each run measured in the face it is drawn in.
@@ -659,16 +672,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_font_covers_latin_greek_and_cyrillic() {
+    fn every_character_of_any_script_is_drawn_in_a_face_that_has_it() {
         let fonts = Fonts::new();
-        for text in ["Ærø Łódź café", "Ελληνικά συνεδρία", "Сессия по компилятору"]
-        {
-            for c in text.chars().filter(|c| !c.is_whitespace()) {
-                for face in [&fonts.regular, &fonts.bold] {
-                    assert!(face.metrics.glyph_index(c).is_some(), "no glyph for {c:?}");
+        let texts = [
+            "Ærø Łódź café",
+            "Ελληνικά συνεδρία",
+            "Сессия по компилятору",
+            "编译器工作组会议",
+            "コンパイラの話",
+            "컴파일러 회의",
+            "مؤتمر المترجم",
+            "שיחה על המהדר",
+            "संकलक पर चर्चा",
+            "การประชุมคอมไพเลอร์",
+            "ქართული Հայերեն አማርኛ",
+        ];
+        for text in texts {
+            for stack in [fonts.regular(), fonts.bold()] {
+                let runs = stack.runs(text);
+                assert_eq!(runs.iter().map(|(_, run)| *run).collect::<String>(), text);
+                for (face, run) in runs {
+                    for c in run.chars() {
+                        assert!(face.covers(c), "no glyph for {c:?} in the face chosen for {run:?}");
+                    }
                 }
             }
         }
+        // Latin, Greek and Cyrillic stay in Noto Sans; a space between two CJK words does not
+        // break their run.
+        let regular = fonts.regular();
+        assert_eq!(regular.runs("Ελληνικά Сессия café").len(), 1);
+        let runs = regular.runs("Room 会議室 東京 · 9 seats");
+        assert_eq!(runs[1].1, "会議室 東京");
+        let faces: Vec<bool> = runs.iter().map(|(f, _)| std::ptr::eq(*f, &fonts.regular)).collect();
+        assert_eq!(
+            faces,
+            [true, false, true],
+            "{:?}",
+            runs.iter().map(|r| r.1).collect::<Vec<_>>()
+        );
+        // A right-to-left run ends at its last letter: what follows keeps its place after it.
+        let runs = regular.runs("שיחה על המהדר · 3 people");
+        assert_eq!(runs[0].1, "שיחה על המהדר");
+        assert!(runs[1..].iter().all(|(f, _)| std::ptr::eq(*f, &fonts.regular)));
     }
 
     #[test]
