@@ -1,7 +1,8 @@
 //! The printed schedule as PDF: a grid per day (rooms as columns, time down the side, each
-//! session a box spanning its duration) and a personal one-page list. Text is real text in an
-//! embedded, subsetted font (Noto Sans from the `notosans` crate: Latin, Greek and Cyrillic), so
-//! it can be searched and copied; krilla writes the PDF. Nothing here reads a file.
+//! session a box spanning its duration) and a personal list. Text is real text in embedded,
+//! subsetted fonts (Noto Sans from the `notosans` crate for Latin, Greek and Cyrillic; GNU Unifont
+//! from `libbaremetal-unifont` for every other script), so it can be searched and copied; krilla
+//! writes the PDF. Nothing here reads a file: the fonts are bytes compiled in.
 
 use krilla::Document;
 use krilla::color::rgb;
