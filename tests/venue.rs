@@ -364,6 +364,66 @@ fn a_personal_pdf_is_one_page_with_each_of_the_persons_sessions() {
 }
 
 #[test]
+fn a_long_personal_pdf_goes_on_over_further_pages_instead_of_being_cut() {
+    let sample = Sample::new();
+    sample.ok(&["add-attendee", "keen", "--name", "Keen Koala", "--team", "lang"]);
+    let all = scheduled(&sample, &[]);
+    let ids: Vec<String> = common::json(&sample.ok(&["sessions", "--format", "json"]))
+        .iter()
+        .filter(|s| !s["day"].as_str().unwrap_or("").is_empty())
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    // Keen joins every session whose room has a seat left (a full one refuses).
+    for id in &ids {
+        sample.cmd(&["join", id, "keen"]).output().unwrap();
+    }
+    let mine = scheduled(&sample, &["--attendee", "keen"]);
+    assert!(mine.len() > 30, "{} of {}", mine.len(), all.len());
+    let pdf = sample.data.parent().unwrap().join("keen.pdf");
+    sample.ok(&[
+        "schedule",
+        "--attendee",
+        "keen",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    let count = pages(&pdf);
+    assert!(count > 1, "{} sessions on {count} page", mine.len());
+    let mut text = String::new();
+    for n in 1..=count {
+        let page = page_text(&pdf, n);
+        assert!(page.contains(&format!("page{n}of{count}")), "{page}");
+        assert!(page.contains("KeenKoala"), "every page names the person: {page}");
+        let problems = collisions(&pdf, n);
+        assert!(problems.is_empty(), "page {n}: {problems:#?}");
+        // Nothing runs past the foot: every word sits above the footer's rule (drawn 3 points
+        // below the bottom margin) but the footer's own, which make one line below it.
+        let (words, (_, height)) = words(&pdf, n);
+        let rule = height - 28.0 + 3.0;
+        let mut below = Vec::new();
+        for (word, b) in &words {
+            if b[3] > rule {
+                assert!(
+                    b[1] > rule - 1.0,
+                    "'{word}' crosses the footer's rule on page {n}: {b:?}"
+                );
+                below.push((word, b[1]));
+            }
+        }
+        assert!(
+            below.iter().all(|(_, y)| (y - below[0].1).abs() < 0.5),
+            "more than the footer below the rule on page {n}: {below:?}"
+        );
+        text += &page;
+    }
+    for (_, title) in &mine {
+        assert!(text.contains(&squeeze(title)), "{title} is on no page");
+    }
+}
+
+#[test]
 fn pdf_needs_an_output_file_and_a_failed_export_writes_nothing() {
     let sample = Sample::new();
     sample.fails(&["schedule", "--format", "pdf"], "give -o FILE");

@@ -586,33 +586,39 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
     }
 }
 
-/// A person's agenda on one portrait page: a heading per day, a row per session (time, title,
-/// room, team, head count, their role). The type shrinks until the whole list fits the page.
+/// The smallest type the personal list shrinks to; a list that does not fit one page at this
+/// size goes on over further pages.
+const PERSONAL_SMALLEST: f32 = 8.0;
+
+/// What the personal list is made of, in order: a day's heading, or a session's row.
+enum Block<'i, 'a> {
+    Day(&'a Day),
+    Row(&'i Item<'a>, Fitted),
+}
+
+/// A person's agenda on portrait pages: a heading per day, a row per session (time, title,
+/// room, team, head count, their role). The type shrinks (down to 8 points) until the whole list
+/// fits one page; a longer list goes on over as many pages as it needs, each with the title, the
+/// person's name and the footer, and a day's heading never left alone at a page's foot.
 pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>) -> Result<Vec<u8>, String> {
     let fonts = Fonts::new();
     let (height, width) = paper.landscape();
-    let mut document = new_document(agenda);
-    let mut page = document.start_page_with(PageSettings::from_wh(width, height).expect("paper size"));
-    let mut surface = page.surface();
-    let mut pen = Pen {
-        surface: &mut surface,
-        fonts: &fonts,
-    };
-    let title = fonts.bold().clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
-    pen.text(MARGIN, MARGIN + 14.0, &title, 16.0, true, INK);
-    let name = fonts.regular().clip(&printable(name), 11.0, width - 2.0 * MARGIN);
-    pen.text(MARGIN, MARGIN + 29.0, &name, 11.0, false, MUTED);
     let top = MARGIN + 42.0;
     let bottom = height - MARGIN - 6.0;
     let time_width = 62.0;
     let text_width = width - 2.0 * MARGIN - time_width;
     let days = agenda.days();
-    // The largest size at which every row fits the page.
+    let day_height = |size: f32| size * 1.6 * LINE + 4.0;
+    let row_height = |size: f32, fitted: &Fitted| {
+        (fitted.title.len() as f32 + fitted.meta.len() as f32 * META_SCALE) * size * LINE + 5.0
+    };
+    // Every block at `size`, and the height of them all.
     let layout = |size: f32| {
-        let mut rows = Vec::new();
+        let mut blocks = Vec::new();
         let mut needed = 0.0;
         for day in &days {
-            needed += size * 1.6 * LINE + 4.0;
+            needed += day_height(size);
+            blocks.push(Block::Day(day));
             for item in agenda.items.iter().filter(|i| i.day.day == day.day) {
                 let fitted = fit(
                     &fonts,
@@ -623,48 +629,90 @@ pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>
                     size,
                     size,
                 );
-                needed += (fitted.title.len() as f32 + fitted.meta.len() as f32 * META_SCALE) * size * LINE + 5.0;
-                rows.push(fitted);
+                needed += row_height(size, &fitted);
+                blocks.push(Block::Row(item, fitted));
             }
         }
-        (needed, rows)
+        (needed, blocks)
     };
     let mut size = 11.0;
-    let (mut needed, mut rows) = layout(size);
-    while needed > bottom - top && size > 4.0 {
+    let (mut needed, mut blocks) = layout(size);
+    while needed > bottom - top && size > PERSONAL_SMALLEST {
         size -= 0.5;
-        (needed, rows) = layout(size);
+        (needed, blocks) = layout(size);
     }
+    // Pages: blocks in order until the next would cross the foot; a day's heading moves to the
+    // next page with its first row.
+    let mut pages: Vec<Vec<Block>> = vec![Vec::new()];
     let mut y = top;
-    if days.is_empty() {
-        pen.text(MARGIN, y + 14.0, "No sessions on this agenda.", 11.0, false, MUTED);
-    }
-    let mut rows = rows.into_iter();
-    for day in &days {
-        y += size * 1.6 * LINE;
-        pen.text(
-            MARGIN,
-            y - 2.0,
-            &format!("{} {}", day.weekday_name(), day.date.format("%-d %B")),
-            size * 1.4,
-            true,
-            INK,
-        );
-        pen.line((MARGIN, y + 1.0), (width - MARGIN, y + 1.0), 0.4, (200, 200, 200));
-        y += 4.0;
-        for item in agenda.items.iter().filter(|i| i.day.day == day.day) {
-            let Some(fitted) = rows.next() else { break };
-            pen.text(MARGIN, y + size * 0.95, &item.span.to_string(), size, false, INK);
-            if item.session.kind == Kind::Adhoc {
-                pen.rect(MARGIN + time_width - 6.0, y, 2.0, size * LINE, ADHOC.1);
-            }
-            draw_fitted(&mut pen, MARGIN + time_width, y, &fitted);
-            y += (fitted.title.len() as f32 + fitted.meta.len() as f32 * META_SCALE) * size * LINE + 5.0;
+    let mut blocks = blocks.into_iter().peekable();
+    while let Some(block) = blocks.next() {
+        let mut height = match &block {
+            Block::Day(_) => day_height(size),
+            Block::Row(_, fitted) => row_height(size, fitted),
+        };
+        if let (Block::Day(_), Some(Block::Row(_, fitted))) = (&block, blocks.peek()) {
+            height += row_height(size, fitted);
         }
+        let page = pages.last_mut().expect("a page");
+        if y + height > bottom && !page.is_empty() {
+            pages.push(Vec::new());
+            y = top;
+        }
+        if let Block::Day(_) = block {
+            y += day_height(size);
+        } else if let Block::Row(_, fitted) = &block {
+            y += row_height(size, fitted);
+        }
+        pages.last_mut().expect("a page").push(block);
     }
-    footer(&mut pen, agenda, (width, height), foot, (1, 1));
-    surface.finish();
-    page.finish();
+
+    let mut document = new_document(agenda);
+    let count = pages.len();
+    for (n, blocks) in pages.into_iter().enumerate() {
+        let mut page = document.start_page_with(PageSettings::from_wh(width, height).expect("paper size"));
+        let mut surface = page.surface();
+        let mut pen = Pen {
+            surface: &mut surface,
+            fonts: &fonts,
+        };
+        let title = fonts.bold().clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
+        pen.text(MARGIN, MARGIN + 14.0, &title, 16.0, true, INK);
+        let name = fonts.regular().clip(&printable(name), 11.0, width - 2.0 * MARGIN);
+        pen.text(MARGIN, MARGIN + 29.0, &name, 11.0, false, MUTED);
+        let mut y = top;
+        if days.is_empty() {
+            pen.text(MARGIN, y + 14.0, "No sessions on this agenda.", 11.0, false, MUTED);
+        }
+        for block in blocks {
+            match block {
+                Block::Day(day) => {
+                    y += size * 1.6 * LINE;
+                    pen.text(
+                        MARGIN,
+                        y - 2.0,
+                        &format!("{} {}", day.weekday_name(), day.date.format("%-d %B")),
+                        size * 1.4,
+                        true,
+                        INK,
+                    );
+                    pen.line((MARGIN, y + 1.0), (width - MARGIN, y + 1.0), 0.4, (200, 200, 200));
+                    y += 4.0;
+                }
+                Block::Row(item, fitted) => {
+                    pen.text(MARGIN, y + size * 0.95, &item.span.to_string(), size, false, INK);
+                    if item.session.kind == Kind::Adhoc {
+                        pen.rect(MARGIN + time_width - 6.0, y, 2.0, size * LINE, ADHOC.1);
+                    }
+                    draw_fitted(&mut pen, MARGIN + time_width, y, &fitted);
+                    y += row_height(size, &fitted);
+                }
+            }
+        }
+        footer(&mut pen, agenda, (width, height), foot, (n + 1, count));
+        surface.finish();
+        page.finish();
+    }
     finish(document)
 }
 
