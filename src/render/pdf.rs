@@ -1,7 +1,8 @@
 //! The printed schedule as PDF: a grid per day (rooms as columns, time down the side, each
-//! session a box spanning its duration) and a personal one-page list. Text is real text in an
-//! embedded, subsetted font (Noto Sans from the `notosans` crate: Latin, Greek and Cyrillic), so
-//! it can be searched and copied; krilla writes the PDF. Nothing here reads a file.
+//! session a box spanning its duration) and a personal list. Text is real text in embedded,
+//! subsetted fonts (Noto Sans from the `notosans` crate for Latin, Greek and Cyrillic; GNU Unifont
+//! from `libbaremetal-unifont` for every other script), so it can be searched and copied; krilla
+//! writes the PDF. Nothing here reads a file: the fonts are bytes compiled in.
 
 use krilla::Document;
 use krilla::color::rgb;
@@ -12,6 +13,8 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
+
+use unicode_normalization::char::is_combining_mark;
 
 use super::agenda::{Agenda, Item};
 use crate::model::{Day, Kind, Time};
@@ -49,7 +52,8 @@ const MUTED: (u8, u8, u8) = (90, 90, 90);
 const PLANNED: ((u8, u8, u8), (u8, u8, u8)) = ((253, 231, 216), (206, 66, 43));
 const ADHOC: ((u8, u8, u8), (u8, u8, u8)) = ((227, 241, 230), (47, 125, 69));
 
-/// One embedded face: krilla's handle for drawing and ttf-parser's for measuring.
+/// One embedded face: krilla's handle for drawing and ttf-parser's for measuring and for the
+/// coverage check (its cmap).
 struct Face {
     font: Font,
     metrics: ttf_parser::Face<'static>,
@@ -63,7 +67,12 @@ impl Face {
         }
     }
 
-    /// Width of `text` at `size` points (advances only; kerning only ever narrows Noto's text).
+    fn covers(&self, c: char) -> bool {
+        self.metrics.glyph_index(c).is_some()
+    }
+
+    /// Width of `text` at `size` points in this face alone (advances only; kerning only ever
+    /// narrows Noto's text).
     fn width(&self, text: &str, size: f32) -> f32 {
         let units: u32 = text
             .chars()
@@ -73,6 +82,78 @@ impl Face {
             })
             .sum();
         units as f32 * size / f32::from(self.metrics.units_per_em())
+    }
+}
+
+/// A face and the faces that stand in for it, in order, for characters it has no glyph for:
+/// every string is drawn and measured as runs, each in the first face that covers it.
+struct Stack<'f> {
+    faces: [&'f Face; 2],
+}
+
+impl Stack<'_> {
+    /// `text` cut into runs of one face each. A letter goes to the first face that has it, a
+    /// combining mark stays with its letter, and the spaces, digits and punctuation between two
+    /// letters of one face stay in that run (so "東京 駅" or "שיחה על המהדר" is one run, shaped
+    /// as a whole, right to left where it is written so); other such characters go to the first
+    /// face, so "東京 · 9 seats" prints the " · 9 " in Noto Sans.
+    fn runs<'t>(&self, text: &'t str) -> Vec<(&Face, &'t str)> {
+        let first_covering = |c: char| self.faces.iter().position(|f| f.covers(c)).unwrap_or(0);
+        let mut runs: Vec<(usize, usize)> = Vec::new(); // (face, start), each to the next's start
+        let push = |runs: &mut Vec<(usize, usize)>, face: usize, start: usize| {
+            if runs.last().is_none_or(|&(last, _)| last != face) {
+                runs.push((face, start));
+            }
+        };
+        let mut current: Option<usize> = None;
+        let mut pending: Option<usize> = None; // where the neutral characters after `current` begin
+        for (i, c) in text.char_indices() {
+            if let Some(face) = current
+                && pending.is_none()
+                && is_combining_mark(c)
+                && self.faces[face].covers(c)
+            {
+                continue;
+            }
+            if !c.is_alphabetic() {
+                pending.get_or_insert(i);
+                continue;
+            }
+            let face = first_covering(c);
+            if current == Some(face) {
+                pending = None;
+                continue;
+            }
+            if let Some(from) = pending.take() {
+                let neutral = &text[from..i];
+                let home = if neutral.chars().all(|c| self.faces[0].covers(c)) {
+                    0
+                } else {
+                    current.unwrap_or(face)
+                };
+                push(&mut runs, home, from);
+            }
+            push(&mut runs, face, i);
+            current = Some(face);
+        }
+        if let Some(from) = pending {
+            let home = if text[from..].chars().all(|c| self.faces[0].covers(c)) {
+                0
+            } else {
+                current.unwrap_or(0)
+            };
+            push(&mut runs, home, from);
+        }
+        let ends = runs.iter().skip(1).map(|&(_, start)| start).chain([text.len()]);
+        runs.iter()
+            .zip(ends)
+            .map(|(&(face, start), end)| (self.faces[face], &text[start..end]))
+            .collect()
+    }
+
+    /// Width of `text` at `size` points, each run measured in the face it is drawn in.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        self.runs(text).iter().map(|(face, run)| face.width(run, size)).sum()
     }
 
     /// Breaks `text` into lines no wider than `width`: at spaces, and inside a word only when
@@ -130,9 +211,16 @@ impl Face {
     }
 }
 
+/// Noto Sans (Latin, Greek, Cyrillic) in two weights, and GNU Unifont behind both for every other
+/// script: CJK, Arabic, Hebrew, Devanagari and the other Indic scripts, Thai, Armenian,
+/// Georgian, Ethiopic... (every code point of the Basic Multilingual Plane). No crate ships Noto's
+/// CJK or per-script faces small enough to build with (a CJK face alone is 16 MB and over
+/// crates.io's limit); Unifont is 5.3 MB, a pixel design without a bold, and is used only for
+/// what Noto Sans lacks. Both are embedded as subsets: only the glyphs a PDF uses.
 struct Fonts {
     regular: Face,
     bold: Face,
+    fallback: Face,
 }
 
 impl Fonts {
@@ -140,6 +228,19 @@ impl Fonts {
         Fonts {
             regular: Face::new(notosans::REGULAR_TTF),
             bold: Face::new(notosans::BOLD_TTF),
+            fallback: Face::new(baremetal_unifont::OTF_BYTES),
+        }
+    }
+
+    fn regular(&self) -> Stack<'_> {
+        Stack {
+            faces: [&self.regular, &self.fallback],
+        }
+    }
+
+    fn bold(&self) -> Stack<'_> {
+        Stack {
+            faces: [&self.bold, &self.fallback],
         }
     }
 }
@@ -193,26 +294,32 @@ impl Pen<'_, '_> {
         }
     }
 
-    /// Draws one line of text with its baseline at `y`.
+    /// Draws one line of text with its baseline at `y`: run by run, each in the face that has
+    /// its glyphs (see `Stack::runs`), placed one after the other by the widths `fit` measured.
     fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, ink: (u8, u8, u8)) {
         if text.trim().is_empty() {
             return;
         }
-        let face = if bold { &self.fonts.bold } else { &self.fonts.regular };
+        let fonts = self.fonts;
+        let stack = if bold { fonts.bold() } else { fonts.regular() };
         self.surface.set_stroke(None);
         self.surface.set_fill(Some(color(ink)));
-        self.surface.draw_text(
-            Point::from_xy(x, y),
-            face.font.clone(),
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
+        let mut x = x;
+        for (face, run) in stack.runs(text) {
+            self.surface.draw_text(
+                Point::from_xy(x, y),
+                face.font.clone(),
+                size,
+                run,
+                false,
+                TextDirection::Auto,
+            );
+            x += face.width(run, size);
+        }
     }
 
     fn text_right(&mut self, right: f32, y: f32, text: &str, size: f32, ink: (u8, u8, u8)) {
-        let x = right - self.fonts.regular.width(text, size);
+        let x = right - self.fonts.regular().width(text, size);
         self.text(x, y, text, size, false, ink);
     }
 }
@@ -229,15 +336,15 @@ const META_SCALE: f32 = 0.86;
 fn fit(fonts: &Fonts, title: &str, meta: &str, width: f32, height: f32, largest: f32, smallest: f32) -> Fitted {
     // First the largest size at which no word has to be split, then any size that fits.
     let whole_words =
-        |face: &Face, text: &str, size: f32| text.split_whitespace().all(|w| face.width(w, size) <= width);
+        |face: &Stack<'_>, text: &str, size: f32| text.split_whitespace().all(|w| face.width(w, size) <= width);
     for split_words in [false, true] {
         let mut size = largest;
         loop {
-            let title_lines = fonts.bold.wrap(title, size, width);
-            let meta_lines = fonts.regular.wrap(meta, size * META_SCALE, width);
+            let title_lines = fonts.bold().wrap(title, size, width);
+            let meta_lines = fonts.regular().wrap(meta, size * META_SCALE, width);
             let needed = (title_lines.len() as f32 + meta_lines.len() as f32 * META_SCALE) * size * LINE;
             let words_kept =
-                whole_words(&fonts.bold, title, size) && whole_words(&fonts.regular, meta, size * META_SCALE);
+                whole_words(&fonts.bold(), title, size) && whole_words(&fonts.regular(), meta, size * META_SCALE);
             if needed <= height && (split_words || words_kept) {
                 return Fitted {
                     size,
@@ -255,15 +362,15 @@ fn fit(fonts: &Fonts, title: &str, meta: &str, width: f32, height: f32, largest:
     // the cut with an ellipsis so nothing spills out of the box.
     let size = smallest;
     let rows = ((height / (size * LINE)).floor() as usize).max(1);
-    let mut title_lines = fonts.bold.wrap(title, size, width);
+    let mut title_lines = fonts.bold().wrap(title, size, width);
     let mut meta_lines = Vec::new();
     if title_lines.len() > rows {
         title_lines.truncate(rows);
         let last = title_lines.pop().unwrap_or_default();
-        title_lines.push(fonts.bold.clip(&format!("{last}…"), size, width));
+        title_lines.push(fonts.bold().clip(&format!("{last}…"), size, width));
     } else {
         let room_left = ((height - title_lines.len() as f32 * size * LINE) / (size * META_SCALE * LINE)).floor();
-        meta_lines = fonts.regular.wrap(meta, size * META_SCALE, width);
+        meta_lines = fonts.regular().wrap(meta, size * META_SCALE, width);
         meta_lines.truncate(room_left.max(0.0) as usize);
     }
     Fitted {
@@ -327,10 +434,10 @@ fn footer(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, page: (f32, f32), footer: 
     }
     left += &format!(" · times in {}", printable(&info.timezone));
     let right = format!("{} · page {} of {}", printable(footer.version), number.0, number.1);
-    let right_width = pen.fonts.regular.width(&right, 7.0);
+    let right_width = pen.fonts.regular().width(&right, 7.0);
     let left = pen
         .fonts
-        .regular
+        .regular()
         .clip(&left, 7.0, (width - 2.0 * MARGIN - right_width - 12.0).max(40.0));
     pen.text(MARGIN, y, &left, 7.0, false, MUTED);
     pen.text_right(width - MARGIN, y, &right, 7.0, MUTED);
@@ -378,7 +485,7 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
         day.weekday_name(),
         day.date.format("%-d %B %Y")
     );
-    let heading = pen.fonts.bold.clip(&heading, 15.0, width - 2.0 * MARGIN);
+    let heading = pen.fonts.bold().clip(&heading, 15.0, width - 2.0 * MARGIN);
     pen.text(MARGIN, MARGIN + 12.0, &heading, 15.0, true, INK);
     pen.text(
         MARGIN,
@@ -479,33 +586,39 @@ fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, heig
     }
 }
 
-/// A person's agenda on one portrait page: a heading per day, a row per session (time, title,
-/// room, team, head count, their role). The type shrinks until the whole list fits the page.
+/// The smallest type the personal list shrinks to; a list that does not fit one page at this
+/// size goes on over further pages.
+const PERSONAL_SMALLEST: f32 = 8.0;
+
+/// What the personal list is made of, in order: a day's heading, or a session's row.
+enum Block<'i, 'a> {
+    Day(&'a Day),
+    Row(&'i Item<'a>, Fitted),
+}
+
+/// A person's agenda on portrait pages: a heading per day, a row per session (time, title,
+/// room, team, head count, their role). The type shrinks (down to 8 points) until the whole list
+/// fits one page; a longer list goes on over as many pages as it needs, each with the title, the
+/// person's name and the footer, and a day's heading never left alone at a page's foot.
 pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>) -> Result<Vec<u8>, String> {
     let fonts = Fonts::new();
     let (height, width) = paper.landscape();
-    let mut document = new_document(agenda);
-    let mut page = document.start_page_with(PageSettings::from_wh(width, height).expect("paper size"));
-    let mut surface = page.surface();
-    let mut pen = Pen {
-        surface: &mut surface,
-        fonts: &fonts,
-    };
-    let title = fonts.bold.clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
-    pen.text(MARGIN, MARGIN + 14.0, &title, 16.0, true, INK);
-    let name = fonts.regular.clip(&printable(name), 11.0, width - 2.0 * MARGIN);
-    pen.text(MARGIN, MARGIN + 29.0, &name, 11.0, false, MUTED);
     let top = MARGIN + 42.0;
     let bottom = height - MARGIN - 6.0;
     let time_width = 62.0;
     let text_width = width - 2.0 * MARGIN - time_width;
     let days = agenda.days();
-    // The largest size at which every row fits the page.
+    let day_height = |size: f32| size * 1.6 * LINE + 4.0;
+    let row_height = |size: f32, fitted: &Fitted| {
+        (fitted.title.len() as f32 + fitted.meta.len() as f32 * META_SCALE) * size * LINE + 5.0
+    };
+    // Every block at `size`, and the height of them all.
     let layout = |size: f32| {
-        let mut rows = Vec::new();
+        let mut blocks = Vec::new();
         let mut needed = 0.0;
         for day in &days {
-            needed += size * 1.6 * LINE + 4.0;
+            needed += day_height(size);
+            blocks.push(Block::Day(day));
             for item in agenda.items.iter().filter(|i| i.day.day == day.day) {
                 let fitted = fit(
                     &fonts,
@@ -516,48 +629,90 @@ pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>
                     size,
                     size,
                 );
-                needed += (fitted.title.len() as f32 + fitted.meta.len() as f32 * META_SCALE) * size * LINE + 5.0;
-                rows.push(fitted);
+                needed += row_height(size, &fitted);
+                blocks.push(Block::Row(item, fitted));
             }
         }
-        (needed, rows)
+        (needed, blocks)
     };
     let mut size = 11.0;
-    let (mut needed, mut rows) = layout(size);
-    while needed > bottom - top && size > 4.0 {
+    let (mut needed, mut blocks) = layout(size);
+    while needed > bottom - top && size > PERSONAL_SMALLEST {
         size -= 0.5;
-        (needed, rows) = layout(size);
+        (needed, blocks) = layout(size);
     }
+    // Pages: blocks in order until the next would cross the foot; a day's heading moves to the
+    // next page with its first row.
+    let mut pages: Vec<Vec<Block>> = vec![Vec::new()];
     let mut y = top;
-    if days.is_empty() {
-        pen.text(MARGIN, y + 14.0, "No sessions on this agenda.", 11.0, false, MUTED);
-    }
-    let mut rows = rows.into_iter();
-    for day in &days {
-        y += size * 1.6 * LINE;
-        pen.text(
-            MARGIN,
-            y - 2.0,
-            &format!("{} {}", day.weekday_name(), day.date.format("%-d %B")),
-            size * 1.4,
-            true,
-            INK,
-        );
-        pen.line((MARGIN, y + 1.0), (width - MARGIN, y + 1.0), 0.4, (200, 200, 200));
-        y += 4.0;
-        for item in agenda.items.iter().filter(|i| i.day.day == day.day) {
-            let Some(fitted) = rows.next() else { break };
-            pen.text(MARGIN, y + size * 0.95, &item.span.to_string(), size, false, INK);
-            if item.session.kind == Kind::Adhoc {
-                pen.rect(MARGIN + time_width - 6.0, y, 2.0, size * LINE, ADHOC.1);
-            }
-            draw_fitted(&mut pen, MARGIN + time_width, y, &fitted);
-            y += (fitted.title.len() as f32 + fitted.meta.len() as f32 * META_SCALE) * size * LINE + 5.0;
+    let mut blocks = blocks.into_iter().peekable();
+    while let Some(block) = blocks.next() {
+        let mut height = match &block {
+            Block::Day(_) => day_height(size),
+            Block::Row(_, fitted) => row_height(size, fitted),
+        };
+        if let (Block::Day(_), Some(Block::Row(_, fitted))) = (&block, blocks.peek()) {
+            height += row_height(size, fitted);
         }
+        let page = pages.last_mut().expect("a page");
+        if y + height > bottom && !page.is_empty() {
+            pages.push(Vec::new());
+            y = top;
+        }
+        if let Block::Day(_) = block {
+            y += day_height(size);
+        } else if let Block::Row(_, fitted) = &block {
+            y += row_height(size, fitted);
+        }
+        pages.last_mut().expect("a page").push(block);
     }
-    footer(&mut pen, agenda, (width, height), foot, (1, 1));
-    surface.finish();
-    page.finish();
+
+    let mut document = new_document(agenda);
+    let count = pages.len();
+    for (n, blocks) in pages.into_iter().enumerate() {
+        let mut page = document.start_page_with(PageSettings::from_wh(width, height).expect("paper size"));
+        let mut surface = page.surface();
+        let mut pen = Pen {
+            surface: &mut surface,
+            fonts: &fonts,
+        };
+        let title = fonts.bold().clip(&printable(&agenda.title), 16.0, width - 2.0 * MARGIN);
+        pen.text(MARGIN, MARGIN + 14.0, &title, 16.0, true, INK);
+        let name = fonts.regular().clip(&printable(name), 11.0, width - 2.0 * MARGIN);
+        pen.text(MARGIN, MARGIN + 29.0, &name, 11.0, false, MUTED);
+        let mut y = top;
+        if days.is_empty() {
+            pen.text(MARGIN, y + 14.0, "No sessions on this agenda.", 11.0, false, MUTED);
+        }
+        for block in blocks {
+            match block {
+                Block::Day(day) => {
+                    y += size * 1.6 * LINE;
+                    pen.text(
+                        MARGIN,
+                        y - 2.0,
+                        &format!("{} {}", day.weekday_name(), day.date.format("%-d %B")),
+                        size * 1.4,
+                        true,
+                        INK,
+                    );
+                    pen.line((MARGIN, y + 1.0), (width - MARGIN, y + 1.0), 0.4, (200, 200, 200));
+                    y += 4.0;
+                }
+                Block::Row(item, fitted) => {
+                    pen.text(MARGIN, y + size * 0.95, &item.span.to_string(), size, false, INK);
+                    if item.session.kind == Kind::Adhoc {
+                        pen.rect(MARGIN + time_width - 6.0, y, 2.0, size * LINE, ADHOC.1);
+                    }
+                    draw_fitted(&mut pen, MARGIN + time_width, y, &fitted);
+                    y += row_height(size, &fitted);
+                }
+            }
+        }
+        footer(&mut pen, agenda, (width, height), foot, (n + 1, count));
+        surface.finish();
+        page.finish();
+    }
     finish(document)
 }
 
@@ -566,26 +721,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_font_covers_latin_greek_and_cyrillic() {
+    fn every_character_of_any_script_is_drawn_in_a_face_that_has_it() {
         let fonts = Fonts::new();
-        for text in ["Ærø Łódź café", "Ελληνικά συνεδρία", "Сессия по компилятору"]
-        {
-            for c in text.chars().filter(|c| !c.is_whitespace()) {
-                for face in [&fonts.regular, &fonts.bold] {
-                    assert!(face.metrics.glyph_index(c).is_some(), "no glyph for {c:?}");
+        let texts = [
+            "Ærø Łódź café",
+            "Ελληνικά συνεδρία",
+            "Сессия по компилятору",
+            "编译器工作组会议",
+            "コンパイラの話",
+            "컴파일러 회의",
+            "مؤتمر المترجم",
+            "שיחה על המהדר",
+            "संकलक पर चर्चा",
+            "การประชุมคอมไพเลอร์",
+            "ქართული Հայերեն አማርኛ",
+        ];
+        for text in texts {
+            for stack in [fonts.regular(), fonts.bold()] {
+                let runs = stack.runs(text);
+                assert_eq!(runs.iter().map(|(_, run)| *run).collect::<String>(), text);
+                for (face, run) in runs {
+                    for c in run.chars() {
+                        assert!(face.covers(c), "no glyph for {c:?} in the face chosen for {run:?}");
+                    }
                 }
             }
         }
+        // Latin, Greek and Cyrillic stay in Noto Sans; a space between two CJK words does not
+        // break their run.
+        let regular = fonts.regular();
+        assert_eq!(regular.runs("Ελληνικά Сессия café").len(), 1);
+        let runs = regular.runs("Room 会議室 東京 · 9 seats");
+        assert_eq!(runs[1].1, "会議室 東京");
+        let faces: Vec<bool> = runs.iter().map(|(f, _)| std::ptr::eq(*f, &fonts.regular)).collect();
+        assert_eq!(
+            faces,
+            [true, false, true],
+            "{:?}",
+            runs.iter().map(|r| r.1).collect::<Vec<_>>()
+        );
+        // A right-to-left run ends at its last letter: what follows keeps its place after it.
+        let runs = regular.runs("שיחה על המהדר · 3 people");
+        assert_eq!(runs[0].1, "שיחה על המהדר");
+        assert!(runs[1..].iter().all(|(f, _)| std::ptr::eq(*f, &fonts.regular)));
     }
 
     #[test]
     fn wrapped_lines_fit_and_keep_every_character() {
         let fonts = Fonts::new();
         let text = "Async closures stabilization and a_very_long_identifier_without_spaces_at_all";
-        let lines = fonts.bold.wrap(text, 8.0, 60.0);
+        let lines = fonts.bold().wrap(text, 8.0, 60.0);
         assert!(lines.len() > 2);
         for line in &lines {
-            assert!(fonts.bold.width(line, 8.0) <= 60.0, "{line}");
+            assert!(fonts.bold().width(line, 8.0) <= 60.0, "{line}");
         }
         let joined: String = lines.concat().split_whitespace().collect();
         let original: String = text.split_whitespace().collect();

@@ -42,6 +42,34 @@ fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// One page's text in reading order (pdftotext's default mode puts right-to-left words in
+/// logical order, where -raw keeps the drawing order), with white space and the bidi marks
+/// pdftotext adds around right-to-left text removed.
+fn reading_text(pdf: &Path, page: usize) -> String {
+    let n = page.to_string();
+    let text = poppler("pdftotext", &["-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"]);
+    squeeze(&text)
+        .chars()
+        .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+/// The fonts embedded in a PDF, from `pdffonts`: (name without the subset tag, embedded).
+fn embedded_fonts(pdf: &Path) -> Vec<(String, bool)> {
+    poppler("pdffonts", &[pdf.to_str().unwrap()])
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let name = fields.first()?;
+            let name = name.split_once('+').map_or(*name, |(_, n)| n);
+            // name, type (one or more words), encoding, emb, sub, uni, object, generation
+            let emb = fields.get(fields.len().checked_sub(5)?)?;
+            Some((name.to_string(), *emb == "yes"))
+        })
+        .collect()
+}
+
 /// A word on a page and its box (x0, y0, x1, y1).
 type Word = (String, [f64; 4]);
 
@@ -212,6 +240,95 @@ fn names_in_greek_and_cyrillic_come_back_intact_and_long_titles_stay_in_their_bo
     assert!(text.contains("Asyncclosuresstabilization"), "{text}");
 }
 
+/// Names in scripts Noto Sans has no glyphs for, each in a session title, a room name and a
+/// person's name.
+const WORLD: [(&str, &str); 9] = [
+    ("Chinese", "编译器工作组会议"),
+    ("Japanese", "コンパイラの話"),
+    ("Korean", "컴파일러 회의"),
+    ("Arabic", "مؤتمر المترجم"),
+    ("Hebrew", "שיחה על המהדר"),
+    ("Hindi", "संकलक पर चर्चा"),
+    ("Greek", "Συνεδρία μεταγλωττιστή"),
+    ("Russian", "Сессия о компиляторе"),
+    ("Thai", "การประชุมคอมไพเลอร์"),
+];
+
+#[test]
+fn names_in_any_script_print_in_embedded_fonts_and_come_back_intact() {
+    let sample = Sample::new();
+    sample.ok(&["add-room", "tokyo", "--name", "会議室 東京", "--capacity", "9"]);
+    for (n, (_, title)) in WORLD.iter().enumerate() {
+        let at = format!("{:02}:{:02}", 10 + n / 2, n % 2 * 30);
+        sample.ok(&[
+            "adhoc", title, "--day", "sat", "--at", &at, "--for", "30", "--room", "tokyo",
+        ]);
+    }
+    let pdf = sample.data.parent().unwrap().join("world.pdf");
+    sample.ok(&[
+        "schedule",
+        "--day",
+        "sat",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    let text = reading_text(&pdf, 1);
+    for (script, title) in WORLD.iter().copied().chain([("Japanese room", "会議室 東京")]) {
+        assert!(
+            text.contains(&squeeze(title)),
+            "{script} '{title}' is not intact in: {text}"
+        );
+    }
+    // Noto Sans for Latin, Greek and Cyrillic; Unifont for the rest; each embedded (as a
+    // subset), so the page prints the same on any machine.
+    let fonts = embedded_fonts(&pdf);
+    for family in ["NotoSans", "NotoSans-Bold", "Unifont"] {
+        assert!(
+            fonts
+                .iter()
+                .any(|(name, embedded)| name.starts_with(family) && *embedded),
+            "{family} is not embedded: {fonts:?}"
+        );
+    }
+    assert!(fonts.iter().all(|(_, embedded)| *embedded), "{fonts:?}");
+    let problems = collisions(&pdf, 1);
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    // A person whose name is in two scripts Noto Sans lacks gets it on their own agenda, with
+    // their sessions' titles in any script too.
+    let name = "王小明 राहुल";
+    sample.ok(&["add-attendee", "xiaoming", "--name", name, "--team", "lang"]);
+    sample.ok(&["join", "S002", "xiaoming", "--required"]);
+    let id = sample.ok(&["sessions", "--format", "json"]);
+    let hebrew = common::json(&id)
+        .into_iter()
+        .find(|s| s["title"] == WORLD[4].1)
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .expect("the Hebrew session is listed");
+    sample.ok(&["join", &hebrew, "xiaoming"]);
+    let mine = sample.data.parent().unwrap().join("xiaoming.pdf");
+    sample.ok(&[
+        "schedule",
+        "--attendee",
+        "xiaoming",
+        "--format",
+        "pdf",
+        "-o",
+        mine.to_str().unwrap(),
+    ]);
+    let text = reading_text(&mine, 1);
+    assert!(text.contains(&squeeze(name)), "{text}");
+    assert!(text.contains(&squeeze(WORLD[4].1)), "{text}");
+    assert!(text.contains("Asyncclosuresstabilization"), "{text}");
+    assert!(
+        embedded_fonts(&mine)
+            .iter()
+            .any(|(name, e)| name.starts_with("Unifont") && *e)
+    );
+}
+
 #[test]
 fn a_personal_pdf_is_one_page_with_each_of_the_persons_sessions() {
     let sample = Sample::new();
@@ -244,6 +361,66 @@ fn a_personal_pdf_is_one_page_with_each_of_the_persons_sessions() {
         }
     }
     assert!(collisions(&pdf, 1).is_empty());
+}
+
+#[test]
+fn a_long_personal_pdf_goes_on_over_further_pages_instead_of_being_cut() {
+    let sample = Sample::new();
+    sample.ok(&["add-attendee", "keen", "--name", "Keen Koala", "--team", "lang"]);
+    let all = scheduled(&sample, &[]);
+    let ids: Vec<String> = common::json(&sample.ok(&["sessions", "--format", "json"]))
+        .iter()
+        .filter(|s| !s["day"].as_str().unwrap_or("").is_empty())
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    // Keen joins every session whose room has a seat left (a full one refuses).
+    for id in &ids {
+        sample.cmd(&["join", id, "keen"]).output().unwrap();
+    }
+    let mine = scheduled(&sample, &["--attendee", "keen"]);
+    assert!(mine.len() > 30, "{} of {}", mine.len(), all.len());
+    let pdf = sample.data.parent().unwrap().join("keen.pdf");
+    sample.ok(&[
+        "schedule",
+        "--attendee",
+        "keen",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    let count = pages(&pdf);
+    assert!(count > 1, "{} sessions on {count} page", mine.len());
+    let mut text = String::new();
+    for n in 1..=count {
+        let page = page_text(&pdf, n);
+        assert!(page.contains(&format!("page{n}of{count}")), "{page}");
+        assert!(page.contains("KeenKoala"), "every page names the person: {page}");
+        let problems = collisions(&pdf, n);
+        assert!(problems.is_empty(), "page {n}: {problems:#?}");
+        // Nothing runs past the foot: every word sits above the footer's rule (drawn 3 points
+        // below the bottom margin) but the footer's own, which make one line below it.
+        let (words, (_, height)) = words(&pdf, n);
+        let rule = height - 28.0 + 3.0;
+        let mut below = Vec::new();
+        for (word, b) in &words {
+            if b[3] > rule {
+                assert!(
+                    b[1] > rule - 1.0,
+                    "'{word}' crosses the footer's rule on page {n}: {b:?}"
+                );
+                below.push((word, b[1]));
+            }
+        }
+        assert!(
+            below.iter().all(|(_, y)| (y - below[0].1).abs() < 0.5),
+            "more than the footer below the rule on page {n}: {below:?}"
+        );
+        text += &page;
+    }
+    for (_, title) in &mine {
+        assert!(text.contains(&squeeze(title)), "{title} is on no page");
+    }
 }
 
 #[test]
