@@ -2,12 +2,11 @@
 //! sample: both valid by the c3voc schema and XSD (copied into tests/fixtures/), both holding
 //! exactly the sessions the table shows, with identifiers that stay put.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::Sample;
+use crate::common::{BLUE_ROOM, Sample, minutes, rows};
 use serde_json::Value;
 
 const SCHEMA: &str = include_str!("../fixtures/frab-schedule.schema.json");
@@ -165,11 +164,6 @@ fn listed(sample: &Sample, filters: &[&str]) -> BTreeMap<String, Value> {
         .iter()
         .map(|r| (r["session"].as_str().unwrap().to_string(), r.clone()))
         .collect()
-}
-
-fn minutes(hhmm: &str) -> u32 {
-    let (h, m) = hhmm.split_once(':').unwrap();
-    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
 }
 
 /// Every event matches the table's row for its session, and every row has exactly one event.
@@ -394,12 +388,10 @@ fn persons_are_required_people_by_handle() {
     let sample = Sample::new();
     let participants = sample.read("participants.csv");
     let required = |session: &str| -> BTreeSet<String> {
-        participants
-            .lines()
-            .filter_map(|l| {
-                let cells: Vec<&str> = l.split(',').collect();
-                (cells[0] == session && cells[2] == "required").then(|| cells[1].to_string())
-            })
+        rows(&participants)
+            .into_iter()
+            .filter(|r| r["session"] == session && r["role"] == "required")
+            .map(|r| r["handle"].clone())
             .collect()
     };
     let document: Value = serde_json::from_str(&frab_json(&sample, &[])).unwrap();
@@ -524,16 +516,7 @@ fn identifiers_are_unique_and_stable() {
     assert_eq!(frab_xml(&sample, &[]), xml_a);
 
     // Booking one more session keeps every other identifier.
-    sample.ok(&[
-        "add-room",
-        "blue",
-        "--name",
-        "Blue Room",
-        "--capacity",
-        "12",
-        "--features",
-        "whiteboard",
-    ]);
+    sample.ok(&BLUE_ROOM);
     sample.ok(&["book", "S056", "--day", "fri", "--at", "15:00", "--room", "blue"]);
     let booked_json = frab_json(&sample, &[]);
     let booked = identifiers(&json_events(&serde_json::from_str(&booked_json).unwrap()));

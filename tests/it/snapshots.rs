@@ -1,7 +1,6 @@
 //! Snapshots of what people see on an 80-column terminal, on the unmodified sample.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test snapshots`).
 
-
 use crate::common::Sample;
 
 fn assert_fits(out: &str) {
