@@ -193,10 +193,10 @@ fn init_lays_out_days_and_slots_and_says_what_to_do_next() {
 fn a_refused_init_leaves_nothing_behind() {
     let offsite = Sample::empty("offsite");
     let dir = &offsite.data;
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("attendees.csv"), "handle\n").unwrap();
     offsite.fails(&["init", "--from", "2026-10-13"], "already has attendees.csv");
-    let names: Vec<String> = std::fs::read_dir(&dir)
+    let names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
