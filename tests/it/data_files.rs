@@ -309,15 +309,16 @@ fn refused(file: &str, change: impl Fn(&str) -> String) -> String {
     shown
 }
 
+/// [`refused`] with `from` replaced by `to` on line `line` of `file`.
+fn refused_edit(file: &str, line: usize, from: &str, to: &str) -> String {
+    refused(file, |t| edit_line(t, line, |l| replace_once(l, from, to)))
+}
+
 #[test]
 fn a_row_with_the_wrong_number_of_fields_is_refused() {
     insta::assert_snapshot!(
         [
-            refused("attendees.csv", |t| edit_line(t, 5, |l| replace_once(
-                l,
-                ",confirmed",
-                ""
-            ))),
+            refused_edit("attendees.csv", 5, ",confirmed", ""),
             refused("rooms.csv", |t| edit_line(t, 8, |l| format!("{l},extra"))),
         ]
         .join("\n")
@@ -333,14 +334,8 @@ fn an_unbalanced_quote_is_refused_at_its_line() {
     // wrong (a quoted field opened on this line); a reader would look for an extra comma.
     insta::assert_snapshot!(
         [
-            refused("rooms.csv", |t| edit_line(t, 5, |l| replace_once(
-                l,
-                ",Janskerk",
-                ",\"Janskerk"
-            ))),
-            refused("attendees.csv", |t| edit_line(t, 5, |l| replace_once(
-                l, ",Alice", ",\"Alice"
-            ))),
+            refused_edit("rooms.csv", 5, ",Janskerk", ",\"Janskerk"),
+            refused_edit("attendees.csv", 5, ",Alice", ",\"Alice"),
         ]
         .join("\n")
     );
@@ -380,9 +375,7 @@ fn a_missing_required_column_is_refused() {
                     .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
                     .collect()
             }),
-            refused("rooms.csv", |t| edit_line(t, 1, |l| replace_once(
-                l, "capacity", "seats"
-            ))),
+            refused_edit("rooms.csv", 1, "capacity", "seats"),
         ]
         .join("\n")
     );
@@ -390,30 +383,16 @@ fn a_missing_required_column_is_refused() {
 
 #[test]
 fn a_duplicate_column_is_refused() {
-    insta::assert_snapshot!(refused("attendees.csv", |t| edit_line(t, 1, |l| replace_once(
-        l, "email", "name"
-    ))));
+    insta::assert_snapshot!(refused_edit("attendees.csv", 1, "email", "name"));
 }
 
 #[test]
 fn an_unknown_role_is_refused_with_the_valid_ones() {
     insta::assert_snapshot!(
         [
-            refused("attendees.csv", |t| edit_line(t, 5, |l| replace_once(
-                l,
-                ",member,",
-                ",memeber,"
-            ))),
-            refused("participants.csv", |t| edit_line(t, 3, |l| replace_once(
-                l,
-                ",required",
-                ",requird"
-            ))),
-            refused("attendees.csv", |t| edit_line(t, 6, |l| replace_once(
-                l,
-                ",declined",
-                ",maybe"
-            ))),
+            refused_edit("attendees.csv", 5, ",member,", ",memeber,"),
+            refused_edit("participants.csv", 3, ",required", ",requird"),
+            refused_edit("attendees.csv", 6, ",declined", ",maybe"),
         ]
         .join("\n")
     );
@@ -423,14 +402,10 @@ fn an_unknown_role_is_refused_with_the_valid_ones() {
 fn a_bad_time_is_refused() {
     insta::assert_snapshot!(
         [
-            refused("slots.csv", |t| edit_line(t, 2, |l| replace_once(l, "09:30", "25:00"))),
-            refused("sessions.csv", |t| edit_line(t, 3, |l| replace_once(
-                l, "11:30", "25:00"
-            ))),
-            refused("days.csv", |t| edit_line(t, 2, |l| replace_once(l, "18:00", "25:00"))),
-            refused("attendees.csv", |t| edit_line(t, 12, |l| replace_once(
-                l, "13:00", "25:00"
-            ))),
+            refused_edit("slots.csv", 2, "09:30", "25:00"),
+            refused_edit("sessions.csv", 3, "11:30", "25:00"),
+            refused_edit("days.csv", 2, "18:00", "25:00"),
+            refused_edit("attendees.csv", 12, "13:00", "25:00"),
         ]
         .join("\n")
     );
@@ -438,19 +413,15 @@ fn a_bad_time_is_refused() {
 
 #[test]
 fn a_bad_date_is_refused() {
-    insta::assert_snapshot!(refused("days.csv", |t| edit_line(t, 3, |l| replace_once(
-        l,
-        "2026-05-22",
-        "2026-02-30"
-    ))));
+    insta::assert_snapshot!(refused_edit("days.csv", 3, "2026-05-22", "2026-02-30"));
 }
 
 #[test]
 fn a_negative_capacity_is_refused() {
     insta::assert_snapshot!(
         [
-            refused("rooms.csv", |t| edit_line(t, 6, |l| replace_once(l, ",20,", ",-5,"))),
-            refused("rooms.csv", |t| edit_line(t, 6, |l| replace_once(l, ",20,", ",lots,"))),
+            refused_edit("rooms.csv", 6, ",20,", ",-5,"),
+            refused_edit("rooms.csv", 6, ",20,", ",lots,"),
         ]
         .join("\n")
     );
@@ -460,8 +431,8 @@ fn a_negative_capacity_is_refused() {
 fn a_negative_or_zero_duration_is_refused() {
     insta::assert_snapshot!(
         [
-            refused("sessions.csv", |t| edit_line(t, 3, |l| replace_once(l, ",90,", ",-5,"))),
-            refused("sessions.csv", |t| edit_line(t, 3, |l| replace_once(l, ",90,", ",0,"))),
+            refused_edit("sessions.csv", 3, ",90,", ",-5,"),
+            refused_edit("sessions.csv", 3, ",90,", ",0,"),
         ]
         .join("\n")
     );
@@ -471,12 +442,10 @@ fn a_negative_or_zero_duration_is_refused() {
 fn other_bad_cells_are_refused_with_their_place() {
     insta::assert_snapshot!(
         [
-            refused("sessions.csv", |t| edit_line(t, 2, |l| replace_once(
-                l, ",true", ",maybe"
-            ))),
+            refused_edit("sessions.csv", 2, ",true", ",maybe"),
             refused("event.csv", |t| replace_once(t, "Europe/Amsterdam", "Mars/Olympus")),
-            refused("days.csv", |t| edit_line(t, 2, |l| replace_once(l, "18:00", "08:00"))),
-            refused("attendees.csv", |t| edit_line(t, 5, |l| replace_once(l, "alice,", ","))),
+            refused_edit("days.csv", 2, "18:00", "08:00"),
+            refused_edit("attendees.csv", 5, "alice,", ","),
             refused("event.csv", |t| format!("{t}Second event,,UTC\n")),
         ]
         .join("\n")
