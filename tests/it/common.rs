@@ -23,6 +23,17 @@ pub const BLUE_ROOM: [&str; 8] = [
     "whiteboard",
 ];
 
+/// `add-attendee` of Ferris Crab (ferris@example.org), whom the sample does not have; a test
+/// adds the flags it needs after these.
+pub const ADD_FERRIS: [&str; 6] = [
+    "add-attendee",
+    "ferris",
+    "--name",
+    "Ferris Crab",
+    "--email",
+    "ferris@example.org",
+];
+
 /// A temporary copy of the repository's `data/` folder.
 pub struct Sample {
     _dir: tempfile::TempDir,

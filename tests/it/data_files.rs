@@ -3,7 +3,7 @@
 //! with `FILE:LINE: column COLUMN: message`, by reading and by changing commands alike, with
 //! nothing written.
 
-use crate::common::{BLUE_ROOM, Row, Sample, header, json, line_diff, rows};
+use crate::common::{ADD_FERRIS, BLUE_ROOM, Row, Sample, header, json, line_diff, rows};
 use serde_json::Value;
 
 /// Writes rows with the given columns, in that order.
@@ -234,18 +234,7 @@ fn trailing_blank_rows_of_commas_are_ignored() {
 fn add_attendee_writes_a_sorted_file_one_line_longer() {
     let sample = Sample::new();
     let before = sample.read("attendees.csv");
-    sample.ok(&[
-        "add-attendee",
-        "ferris",
-        "--name",
-        "Ferris Crab",
-        "--email",
-        "ferris@example.org",
-        "--team",
-        "lang",
-        "--days",
-        "thu,fri",
-    ]);
+    sample.ok(&[&ADD_FERRIS[..], &["--team", "lang", "--days", "thu,fri"]].concat());
     let after = sample.read("attendees.csv");
     let (removed, added) = line_diff(&before, &after);
     assert!(removed.is_empty(), "{removed:?}");

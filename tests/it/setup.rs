@@ -8,7 +8,7 @@ use allhands::store::FILES;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::Sample;
+use crate::common::{BLUE_ROOM, Sample};
 
 /// `allhands ARGS`, no data folder given: (exit status, stdout, stderr).
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
@@ -65,17 +65,11 @@ fn init_makes_an_empty_event_that_the_other_commands_can_fill() {
     let d = s(&dir);
     let out = ok(&["--data-dir", d, "schedule"]);
     assert!(out.contains("no sessions scheduled"), "{out}");
-    ok(&[
-        "--data-dir",
-        d,
-        "add-room",
-        "blue",
-        "--name",
-        "Blue Room",
-        "--capacity",
-        "12",
-    ]);
-    assert_eq!(read("rooms.csv"), "id,name,capacity,features\nblue,Blue Room,12,\n");
+    ok(&[&["--data-dir", d][..], &BLUE_ROOM].concat());
+    assert_eq!(
+        read("rooms.csv"),
+        "id,name,capacity,features\nblue,Blue Room,12,whiteboard\n"
+    );
     let out = ok(&["--data-dir", d, "add-session", "Kick-off"]);
     assert!(out.contains("Added S001 'Kick-off'"), "{out}");
     // People need days to attend.
