@@ -315,6 +315,27 @@ pub fn rows(text: &str) -> Vec<Row> {
         .collect()
 }
 
+/// Session `id`'s row of sessions.csv; the test fails when there is none.
+pub fn session(sample: &Sample, id: &str) -> Row {
+    rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no session {id}"))
+}
+
+/// Each JSON item's `key` as text, e.g. the handles of an `attendees --format json` listing.
+pub fn strings(items: &[serde_json::Value], key: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text {key} in {item}"))
+                .to_string()
+        })
+        .collect()
+}
+
 /// A CSV text's header.
 pub fn header(text: &str) -> Vec<String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -601,10 +622,7 @@ pub fn present(sample: &Sample, person: &Row, day: &str, start: u32, end: u32) -
 /// teams (everyone, at a plenary) who are there then, each person once; or its size when
 /// larger.
 pub fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
-    let s = rows(&sample.read("sessions.csv"))
-        .into_iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no session {id}"));
+    let s = session(sample, id);
     let (start, end) = (minutes(start), minutes(start) + s["duration"].parse::<u32>().unwrap());
     let people = rows(&sample.read("attendees.csv"));
     let here = |handle: &str| {
@@ -635,10 +653,7 @@ pub fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
 
 /// [`headcount`] of a booked session where it is booked.
 pub fn booked_headcount(sample: &Sample, id: &str) -> u32 {
-    let s = rows(&sample.read("sessions.csv"))
-        .into_iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no session {id}"));
+    let s = session(sample, id);
     assert!(!s["start"].is_empty(), "{id} is not booked");
     headcount(sample, id, &s["day"], &s["start"])
 }

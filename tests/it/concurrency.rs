@@ -3,7 +3,7 @@
 
 use std::process::{Child, Output};
 
-use crate::common::{Sample, key, leftovers, spawn, text};
+use crate::common::{Sample, json, key, leftovers, spawn, strings, text};
 use serde_json::Value;
 
 fn finish(children: Vec<Child>) -> Vec<Output> {
@@ -11,13 +11,7 @@ fn finish(children: Vec<Child>) -> Vec<Output> {
 }
 
 fn handles_listed(sample: &Sample) -> Vec<String> {
-    let listed: Value = serde_json::from_str(&sample.ok(&["attendees", "--format", "json"])).unwrap();
-    listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["handle"].as_str().unwrap().to_string())
-        .collect()
+    strings(&json(&sample.ok(&["attendees", "--format", "json"])), "handle")
 }
 
 #[test]

@@ -135,10 +135,12 @@ fn sixteen_bookings_of_one_room_at_one_time_exactly_one_wins() {
         .map(|s| s.id.as_str())
         .collect();
     assert_eq!(booked, [winner.as_str()]);
-    let file = sample.read("sessions.csv");
-    let rows: Vec<&str> = file.lines().filter(|l| l.contains(",thu,11:30,vecht,")).collect();
+    let rows: Vec<common::Row> = common::rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|r| r["day"] == "thu" && r["start"] == "11:30" && r["room"] == "vecht")
+        .collect();
     assert_eq!(rows.len(), 1, "sessions.csv shows one booking: {rows:?}");
-    assert!(rows[0].starts_with(&format!("{winner},")), "{rows:?}");
+    assert_eq!(&rows[0]["id"], winner, "{rows:?}");
     sample.ok(&["check"]);
 }
 

@@ -42,10 +42,7 @@ fn layout(page: &Path, width: u32, height: u32) -> Layout {
 fn scheduled_ids(sample: &Sample, args: &[&str]) -> Vec<String> {
     let mut full = vec!["schedule", "--format", "json"];
     full.extend_from_slice(args);
-    common::json(&sample.ok(&full))
-        .iter()
-        .map(|r| r["session"].as_str().unwrap().to_string())
-        .collect()
+    common::strings(&common::json(&sample.ok(&full)), "session")
 }
 
 fn artifact(name: &str) -> PathBuf {

@@ -12,10 +12,7 @@ use serde_json::Value;
 const FERRIS_LINE: &str = "ferris,Ferris Crab,ferris@example.org,member,lang;compiler,thu;fri,,15:00,confirmed";
 
 fn handles(listing: &[Value]) -> Vec<String> {
-    listing
-        .iter()
-        .map(|r| r["handle"].as_str().unwrap().to_string())
-        .collect()
+    common::strings(listing, "handle")
 }
 
 // ---------------------------------------------------------------------------------------

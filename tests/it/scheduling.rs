@@ -5,13 +5,6 @@ use crate::common;
 
 use crate::common::{Sample, json, rows};
 
-fn session_row(sample: &Sample, id: &str) -> common::Row {
-    rows(&sample.read("sessions.csv"))
-        .into_iter()
-        .find(|r| r["id"] == id)
-        .expect("session exists")
-}
-
 /// A fact of `sessions ID --format json`: the value of the row whose item is `item`.
 fn fact(sample: &Sample, id: &str, item: &str) -> serde_json::Value {
     json(&sample.ok(&["sessions", id, "--format", "json"]))
@@ -49,7 +42,7 @@ fn add_session_keeps_audience_and_constraints_as_typed_in_any_case() {
         ),
         "{out}"
     );
-    let row = session_row(&sample, "S067");
+    let row = common::session(&sample, "S067");
     assert_eq!(row["audience"], "lang;compiler");
     assert_eq!(row["days"], "thu;fri");
     assert_eq!(row["not_before"], "13:00");
