@@ -693,27 +693,14 @@ fn free_with_nothing_free_says_so() {
 #[test]
 fn free_outside_opening_hours_is_an_error() {
     let sample = Sample::new();
-    sample.fails(
+    insta::assert_snapshot!(sample.transcript(&[
         &["free", "--day", "fri", "--at", "17:30", "--for", "60"],
-        "17:30 for 60 min is outside fri's opening hours 09:00-18:00",
-    );
-    sample.fails(
         &["free", "--day", "fri", "--at", "08:00"],
-        "is outside fri's opening hours 09:00-18:00",
-    );
-    sample.fails(
         &["free", "--day", "sat", "--at", "16:45", "--for", "30"],
-        "is outside sat's opening hours 09:00-17:00",
-    );
-    sample.fails(
         &["free", "--day", "fri", "--at", "25:00"],
-        "--at: '25:00' is not a time",
-    );
-    sample.fails(&["free", "--day", "frj", "--at", "10:00"], "did you mean 'fri'?");
-    sample.fails(
+        &["free", "--day", "frj", "--at", "10:00"],
         &["free", "--day", "fri", "--at", "10:00", "--for", "abc"],
-        "--for: 'abc' is not a duration",
-    );
+    ]));
 }
 
 #[test]
