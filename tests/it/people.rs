@@ -25,25 +25,23 @@ fn add_attendee_the_documented_example_writes_one_sorted_line() {
     let before = sample.snapshot();
     let attendees = sample.read("attendees.csv");
     let out = sample.ok(&[
-        "add-attendee",
-        "ferris",
-        "--name",
-        "Ferris Crab",
-        "--email",
-        "ferris@example.org",
-        "--role",
-        "member",
-        "--team",
-        "lang",
-        "--team",
-        "compiler",
-        "--days",
-        "thu,fri",
-        "--leaves",
-        "15:00",
-        "--status",
-        "confirmed",
-    ]);
+        &ADD_FERRIS[..],
+        &[
+            "--role",
+            "member",
+            "--team",
+            "lang",
+            "--team",
+            "compiler",
+            "--days",
+            "thu,fri",
+            "--leaves",
+            "15:00",
+            "--status",
+            "confirmed",
+        ],
+    ]
+    .concat());
     assert_eq!(
         out,
         "Added ferris: Ferris Crab, member of lang, compiler; thu, fri (leaves fri 15:00); confirmed\n"
