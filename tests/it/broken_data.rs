@@ -15,21 +15,12 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
+use allhands::store::FILES;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The data folder's files, as `allhands` loads them.
-const FILES: [&str; 7] = [
-    "event.csv",
-    "days.csv",
-    "slots.csv",
-    "attendees.csv",
-    "rooms.csv",
-    "sessions.csv",
-    "participants.csv",
-];
 /// The files of a set that describe the run rather than overlay the sample.
 const META: [&str; 3] = ["expected.txt", "command.txt", "status.txt"];
 
@@ -49,21 +40,6 @@ fn sets() -> Vec<PathBuf> {
 
 fn name(set: &Path) -> String {
     set.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-/// Every file in the folder (hidden ones too, but not the lock) with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_name() != ".allhands.lock")
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// The `FILE:LINE: message [kind]` lines of a `check` report.
@@ -106,7 +82,7 @@ fn run_set(set: &Path) -> Vec<String> {
         .map(|l| l.replace("{dir}", &dir))
         .collect();
 
-    let before = snapshot(&sample.data);
+    let before = sample.snapshot();
     let output = sample.cmd(&args).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -177,7 +153,7 @@ fn run_set(set: &Path) -> Vec<String> {
         }
         other => panic!("{}: status.txt says {other}", name(set)),
     }
-    if snapshot(&sample.data) != before {
+    if sample.snapshot() != before {
         wrong.push("the data folder's files changed".to_string());
     }
     wrong

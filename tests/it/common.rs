@@ -1,11 +1,38 @@
-//! Helpers for end-to-end tests: a temporary copy of the sample `data/`, the built binary
-//! run on it, and snapshots of the folder's files to prove a failed command wrote nothing.
+//! Helpers for end-to-end tests, in one place: the built binary in a fixed environment
+//! ([`allhands`], [`binary`], [`on`]), a temporary copy of the sample `data/` to run it on
+//! ([`Sample`]), what a run printed as an insta snapshot ([`Sample::run_snapshot`],
+//! [`Sample::transcript`]), the folder's files to prove a failed command wrote nothing, and
+//! readers of CSV by column name ([`rows`]) and of expected file edits ([`with_line_inserted`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+use std::process::{Child, Command as Process, Output, Stdio};
 
 use assert_cmd::Command;
+
+/// The documented `add-room` example: a 12-seat Blue Room with a whiteboard, which the sample
+/// does not have.
+pub const BLUE_ROOM: [&str; 8] = [
+    "add-room",
+    "blue",
+    "--name",
+    "Blue Room",
+    "--capacity",
+    "12",
+    "--features",
+    "whiteboard",
+];
+
+/// `add-attendee` of Ferris Crab (ferris@example.org), whom the sample does not have; a test
+/// adds the flags it needs after these.
+pub const ADD_FERRIS: [&str; 6] = [
+    "add-attendee",
+    "ferris",
+    "--name",
+    "Ferris Crab",
+    "--email",
+    "ferris@example.org",
+];
 
 /// A temporary copy of the repository's `data/` folder.
 pub struct Sample {
@@ -28,6 +55,14 @@ impl Sample {
         Sample { _dir: dir, data }
     }
 
+    /// A temporary folder with no data folder in it yet: `data` is the path of a folder named
+    /// `name` that a command such as `init` is to make.
+    pub fn empty(name: &str) -> Sample {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join(name);
+        Sample { _dir: dir, data }
+    }
+
     /// `allhands --data-dir <copy> ARGS`, with a fixed width, no colour, no clock.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = allhands();
@@ -47,37 +82,21 @@ impl Sample {
         std::fs::write(self.path(file), text).unwrap();
     }
 
-    /// Every file in the folder (including hidden ones) with its bytes.
+    /// Every file in the folder (including hidden ones, but not the lock) with its bytes.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        std::fs::read_dir(&self.data)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_name() != ".allhands.lock")
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
+        files(&self.data)
+    }
+
+    /// Runs a command and returns its output, whatever its exit status.
+    pub fn output(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
     }
 
     /// Runs a command that must fail with exit status 2, a message containing `message`,
     /// and no change at all to the data folder. Returns stderr.
     pub fn fails(&self, args: &[&str], message: &str) -> String {
         let before = self.snapshot();
-        let output = self.cmd(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?} should exit 2; stderr: {stderr}"
-        );
-        assert!(
-            stderr.contains(message),
-            "{args:?}: expected {message:?} in stderr:\n{stderr}"
-        );
-        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        let stderr = fails(&mut self.cmd(args), message);
         assert!(self.snapshot() == before, "{args:?} failed but changed the data folder");
         stderr
     }
@@ -91,42 +110,190 @@ impl Sample {
 
     /// Runs a command that must succeed, on a terminal wide enough that nothing wraps.
     pub fn ok_wide(&self, args: &[&str]) -> String {
-        let output = self.cmd(args).env("COLUMNS", "400").output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{args:?} failed: {stderr}");
-        String::from_utf8(output.stdout).unwrap()
+        ok(self.cmd(args).env("COLUMNS", "400"))
     }
 
     /// Runs a command that must end with exit status `code` (1: problems found); returns stdout.
     pub fn ok_status(&self, args: &[&str], code: i32) -> String {
-        let output = self.cmd(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
-        String::from_utf8(output.stdout).unwrap()
+        let (status, stdout, stderr) = run(&mut self.cmd(args));
+        assert_eq!(status, Some(code), "{args:?}: {stderr}");
+        stdout
     }
 
     /// Runs a command that must succeed; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
-        let output = self.cmd(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "{args:?} failed ({:?}): {stderr}",
-            output.status.code()
-        );
-        String::from_utf8(output.stdout).unwrap()
+        ok(&mut self.cmd(args))
+    }
+
+    /// Runs a command and returns what a person sees, for a snapshot: whether it succeeded, its
+    /// exit status, stdout and stderr (see [`report`]). A command that exits 2 must have left
+    /// the data folder as it was.
+    pub fn run_snapshot(&self, args: &[&str]) -> String {
+        let before = self.snapshot();
+        let output = self.output(args);
+        if output.status.code() == Some(2) {
+            assert!(self.snapshot() == before, "{args:?} failed but changed the data folder");
+        }
+        report(&output, &self.data)
+    }
+
+    /// [`Sample::run_snapshot`] of several commands run one after the other, each under a
+    /// `$ allhands ARGS` line (the `--data-dir` each gets left out): one snapshot for a test
+    /// that tries many inputs.
+    pub fn transcript(&self, commands: &[&[&str]]) -> String {
+        commands
+            .iter()
+            .map(|args| {
+                let typed = redact(&shell_words(&[&["allhands"], *args].concat()), &self.data);
+                format!("$ {typed}\n{}", self.run_snapshot(args))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
-/// The built binary with a fixed terminal width and no colour or clock from the machine.
-pub fn allhands() -> Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("allhands");
+/// Every file in `dir` (including hidden ones, but not the lock) with its bytes; nothing for a
+/// folder that does not exist (yet).
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name() != ".allhands.lock")
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// An output's exit status, stdout and stderr as a snapshot shows them (the layout of uv's
+/// tests), each redacted (see [`redact`]).
+pub fn report(output: &Output, data: &Path) -> String {
+    format!(
+        "success: {}\nexit_code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output.status.success(),
+        output.status.code().map_or("none".to_string(), |c| c.to_string()),
+        ended(redact(&text(&output.stdout), data)),
+        ended(redact(&text(&output.stderr), data)),
+    )
+}
+
+/// `text` with the data folder's path, its temp folder's and the repository's replaced by
+/// `[DATA]`, `[TEMP]` and `[REPO]`, so that a snapshot is the same on every run and machine.
+pub fn redact(text: &str, data: &Path) -> String {
+    let mut text = text.replace(&data.display().to_string(), "[DATA]");
+    if let Some(temp) = data.parent() {
+        text = text.replace(&temp.display().to_string(), "[TEMP]");
+    }
+    text.replace(env!("CARGO_MANIFEST_DIR"), "[REPO]")
+}
+
+/// `text` ending with a line break, so that the next heading starts a line of its own.
+fn ended(text: String) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        text
+    } else {
+        text + "\n"
+    }
+}
+
+/// Arguments as a person would type them in a shell: quoted when empty or holding spaces.
+fn shell_words(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '\'') {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            } else {
+                a.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs `cmd` (made by [`allhands`]), which must not panic: its exit status, stdout and stderr.
+pub fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
+    let output = cmd.output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{cmd:?} panicked: {stderr}");
+    let stdout = String::from_utf8(output.stdout).unwrap_or_else(|e| panic!("{cmd:?} printed non-UTF-8: {e}"));
+    (output.status.code(), stdout, stderr)
+}
+
+/// Runs `cmd`, which must succeed; returns stdout.
+pub fn ok(cmd: &mut Command) -> String {
+    let (code, stdout, stderr) = run(cmd);
+    assert_eq!(code, Some(0), "{cmd:?} failed: {stderr}");
+    stdout
+}
+
+/// Runs `cmd`, which must fail with exit status 2 and a message containing `message`; returns
+/// stderr.
+pub fn fails(cmd: &mut Command, message: &str) -> String {
+    let (code, _, stderr) = run(cmd);
+    assert_eq!(code, Some(2), "{cmd:?} should exit 2; stderr: {stderr}");
+    assert!(
+        stderr.contains(message),
+        "{cmd:?}: expected {message:?} in stderr:\n{stderr}"
+    );
+    stderr
+}
+
+/// Bytes a command printed, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The fixed environment every run of the binary in these tests gets: an 80-column terminal,
+/// no colour, and no clock (`ALLHANDS_NOW`) or data folder (`ALLHANDS_DATA`) from the machine.
+pub fn fixed_environment(cmd: &mut Process) -> &mut Process {
     cmd.env("COLUMNS", "80")
         .env("NO_COLOR", "1")
         .env_remove("ALLHANDS_DATA")
-        .env_remove("ALLHANDS_NOW");
+        .env_remove("ALLHANDS_NOW")
+}
+
+/// The built binary in the fixed environment, as a plain process (to spawn, or to wrap).
+pub fn binary() -> Process {
+    let mut cmd = Process::new(env!("CARGO_BIN_EXE_allhands"));
+    fixed_environment(&mut cmd);
     cmd
+}
+
+/// `allhands --data-dir DIR ARGS` in the fixed environment, no input, its output captured:
+/// ready to spawn (see [`spawn`]) or to run.
+pub fn on(dir: &Path, args: &[&str]) -> Process {
+    let mut cmd = binary();
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// `allhands --data-dir DIR ARGS`, started and not waited on.
+pub fn spawn(dir: &Path, args: &[&str]) -> Child {
+    on(dir, args).spawn().expect("start allhands")
+}
+
+/// Hidden leftovers of a writer in `dir`: its temp files and the journal (the lock may stay).
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| (n.starts_with('.') && n.ends_with(".tmp")) || n == ".allhands.journal")
+        .collect()
+}
+
+/// The built binary in the fixed environment (see [`fixed_environment`]), for assert_cmd.
+pub fn allhands() -> Command {
+    Command::from_std(binary())
 }
 
 /// A CSV text's rows, each keyed by the header.
@@ -144,6 +311,27 @@ pub fn rows(text: &str) -> Vec<Row> {
                 .zip(r.unwrap().iter())
                 .map(|(h, v)| (h.to_string(), v.to_string()))
                 .collect()
+        })
+        .collect()
+}
+
+/// Session `id`'s row of sessions.csv; the test fails when there is none.
+pub fn session(sample: &Sample, id: &str) -> Row {
+    rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no session {id}"))
+}
+
+/// Each JSON item's `key` as text, e.g. the handles of an `attendees --format json` listing.
+pub fn strings(items: &[serde_json::Value], key: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text {key} in {item}"))
+                .to_string()
         })
         .collect()
 }
@@ -313,6 +501,95 @@ pub fn minutes(time: &str) -> u32 {
     h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
 }
 
+/// The `HH:MM` time `minutes` after midnight.
+pub fn hhmm(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// The key of a CSV line (its first cell); good enough for the sample's plain ids and handles.
+pub fn key(line: &str) -> &str {
+    line.split(',').next().unwrap()
+}
+
+/// `before` with `line` inserted where its key sorts (the files are kept sorted by key).
+pub fn with_line_inserted(before: &str, line: &str) -> String {
+    let mut lines: Vec<&str> = before.lines().collect();
+    let at = 1 + lines[1..]
+        .iter()
+        .position(|l| key(l) > key(line))
+        .unwrap_or(lines.len() - 1);
+    lines.insert(at, line);
+    lines.join("\n") + "\n"
+}
+
+/// `before` with the one line whose key is `id` replaced by `line`.
+pub fn with_line_replaced(before: &str, id: &str, line: &str) -> String {
+    let mut found = 0;
+    let text: Vec<&str> = before
+        .lines()
+        .map(|l| {
+            if key(l) == id {
+                found += 1;
+                line
+            } else {
+                l
+            }
+        })
+        .collect();
+    assert_eq!(found, 1, "{id} should be on exactly one line");
+    text.join("\n") + "\n"
+}
+
+/// `before` without the lines whose key is `id`.
+pub fn without_line(before: &str, id: &str) -> String {
+    before
+        .lines()
+        .filter(|l| key(l) != id)
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// `text` (a CSV file with one line a row) without the rows whose cell in `column` (by header
+/// name) is `value`; the other lines as they were.
+pub fn without_rows(text: &str, column: &str, value: &str) -> String {
+    let at = header(text)
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    let cell = |line: &str| {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let record = reader.records().next().unwrap().unwrap();
+        record.get(at).unwrap_or_default().to_string()
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(i, line)| *i == 0 || cell(line) != value)
+        .map(|(_, line)| format!("{line}\n"))
+        .collect()
+}
+
+/// The 1-based line of a CSV text (the header is line 1) whose key is `id`.
+pub fn line_of(text: &str, id: &str) -> usize {
+    1 + text
+        .lines()
+        .position(|l| key(l) == id)
+        .unwrap_or_else(|| panic!("{id} not in file"))
+}
+
+/// Asserts that exactly the files named in `changed` differ between two snapshots of a folder.
+pub fn only_changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>, changed: &[&str]) {
+    for name in before.keys().chain(after.keys()) {
+        let same = before.get(name) == after.get(name);
+        if changed.contains(&name.as_str()) {
+            assert!(!same, "{name} should have changed");
+        } else {
+            assert!(same, "{name} should not have changed");
+        }
+    }
+}
+
 /// The items of a `;`-separated cell, trimmed, empty ones left out.
 pub fn list(cell: &str) -> Vec<String> {
     cell.split(';')
@@ -345,10 +622,7 @@ pub fn present(sample: &Sample, person: &Row, day: &str, start: u32, end: u32) -
 /// teams (everyone, at a plenary) who are there then, each person once; or its size when
 /// larger.
 pub fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
-    let s = rows(&sample.read("sessions.csv"))
-        .into_iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no session {id}"));
+    let s = session(sample, id);
     let (start, end) = (minutes(start), minutes(start) + s["duration"].parse::<u32>().unwrap());
     let people = rows(&sample.read("attendees.csv"));
     let here = |handle: &str| {
@@ -379,10 +653,7 @@ pub fn headcount(sample: &Sample, id: &str, day: &str, start: &str) -> u32 {
 
 /// [`headcount`] of a booked session where it is booked.
 pub fn booked_headcount(sample: &Sample, id: &str) -> u32 {
-    let s = rows(&sample.read("sessions.csv"))
-        .into_iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no session {id}"));
+    let s = session(sample, id);
     assert!(!s["start"].is_empty(), "{id} is not booked");
     headcount(sample, id, &s["day"], &s["start"])
 }
@@ -419,6 +690,17 @@ print(json.dumps({
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `event` with every record's line number set to 0, to compare contents wherever they were read.
+pub fn without_line_numbers(mut event: allhands::model::Event) -> allhands::model::Event {
+    event.days.iter_mut().for_each(|x| x.line = 0);
+    event.slots.iter_mut().for_each(|x| x.line = 0);
+    event.attendees.iter_mut().for_each(|x| x.line = 0);
+    event.rooms.iter_mut().for_each(|x| x.line = 0);
+    event.sessions.iter_mut().for_each(|x| x.line = 0);
+    event.participants.iter_mut().for_each(|x| x.line = 0);
+    event
 }
 
 /// Replaces the first data row's cell in `column` of a data file with `value`.

@@ -1,53 +1,17 @@
 //! Many processes on one data folder at once: no change is lost, no half-written file is
 //! ever seen, nothing is left behind, and a room is never given to two sessions.
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 
-use crate::common::Sample;
+use crate::common::{Sample, json, key, leftovers, spawn, strings, text};
 use serde_json::Value;
-
-/// The built binary on `sample`'s folder, started (not waited on).
-fn spawn(sample: &Sample, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_allhands"))
-        .arg("--data-dir")
-        .arg(&sample.data)
-        .args(args)
-        .env("COLUMNS", "80")
-        .env("NO_COLOR", "1")
-        .env_remove("ALLHANDS_DATA")
-        .env_remove("ALLHANDS_NOW")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start allhands")
-}
 
 fn finish(children: Vec<Child>) -> Vec<Output> {
     children.into_iter().map(|c| c.wait_with_output().unwrap()).collect()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Hidden leftovers of a writer: temp files and the journal (the lock file may stay).
-fn leftovers(sample: &Sample) -> Vec<String> {
-    std::fs::read_dir(&sample.data)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp") || n.contains("journal"))
-        .collect()
-}
-
 fn handles_listed(sample: &Sample) -> Vec<String> {
-    let listed: Value = serde_json::from_str(&sample.ok(&["attendees", "--format", "json"])).unwrap();
-    listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["handle"].as_str().unwrap().to_string())
-        .collect()
+    strings(&json(&sample.ok(&["attendees", "--format", "json"])), "handle")
 }
 
 #[test]
@@ -61,7 +25,7 @@ fn twenty_simultaneous_add_attendees_all_land() {
         .map(|h| {
             let name = format!("Racer {h}");
             spawn(
-                &sample,
+                &sample.data,
                 &["add-attendee", h, "--name", &name, "--team", "lang", "--days", "fri"],
             )
         })
@@ -84,7 +48,7 @@ fn twenty_simultaneous_add_attendees_all_land() {
             .iter()
             .map(|h| format!("{h},Racer {h},,member,lang,fri,,,confirmed")),
     );
-    expected.sort_by(|a, b| a.split(',').next().cmp(&b.split(',').next()));
+    expected.sort_by(|a, b| key(a).cmp(key(b)));
     let got: Vec<&str> = after.lines().skip(1).collect();
     assert_eq!(got, expected);
     assert_eq!(after.lines().next(), original.lines().next(), "header kept");
@@ -100,7 +64,11 @@ fn twenty_simultaneous_add_attendees_all_land() {
         assert_eq!(listed.iter().filter(|l| *l == h).count(), 1, "{h}");
     }
     assert_eq!(listed.len(), original.lines().count() - 1 + 20);
-    assert!(leftovers(&sample).is_empty(), "left behind: {:?}", leftovers(&sample));
+    assert!(
+        leftovers(&sample.data).is_empty(),
+        "left behind: {:?}",
+        leftovers(&sample.data)
+    );
     let now = sample.snapshot();
     for (name, bytes) in &others {
         if name != "attendees.csv" {
@@ -122,8 +90,8 @@ fn readers_during_writes_always_see_whole_files() {
     let mut children = Vec::new();
     for i in 0..10 {
         let handle = format!("mixed{i:02}");
-        children.push(spawn(&sample, &["add-attendee", &handle, "--name", "Mixed"]));
-        children.push(spawn(&sample, &["attendees", "--format", "json"]));
+        children.push(spawn(&sample.data, &["add-attendee", &handle, "--name", "Mixed"]));
+        children.push(spawn(&sample.data, &["attendees", "--format", "json"]));
     }
     let outputs = finish(children);
     for (i, out) in outputs.iter().enumerate() {
@@ -136,7 +104,7 @@ fn readers_during_writes_always_see_whole_files() {
         }
     }
     assert_eq!(handles_listed(&sample).len(), before + 10);
-    assert!(leftovers(&sample).is_empty(), "{:?}", leftovers(&sample));
+    assert!(leftovers(&sample.data).is_empty(), "{:?}", leftovers(&sample.data));
 }
 
 #[test]
@@ -167,7 +135,7 @@ fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
         .iter()
         .map(|id| {
             spawn(
-                &sample,
+                &sample.data,
                 &["book", id, "--day", "thu", "--at", "11:30", "--room", "neude"],
             )
         })
@@ -226,7 +194,7 @@ fn sixteen_bookings_of_one_room_at_one_time_only_one_wins() {
     );
     let thursday = sample.ok(&["rooms", "--day", "thu", "--format", "csv"]);
     assert_eq!(thursday.matches(",neude,").count(), 1, "{thursday}");
-    assert!(leftovers(&sample).is_empty(), "{:?}", leftovers(&sample));
+    assert!(leftovers(&sample.data).is_empty(), "{:?}", leftovers(&sample.data));
     let check = sample.cmd(&["check"]).output().unwrap();
     assert!(
         text(&check.stdout).contains("0 hard-rule conflicts"),

@@ -3,7 +3,7 @@
 //! with `FILE:LINE: column COLUMN: message`, by reading and by changing commands alike, with
 //! nothing written.
 
-use crate::common::{Row, Sample, header, json, line_diff, rows};
+use crate::common::{ADD_FERRIS, BLUE_ROOM, Row, Sample, header, json, line_diff, rows};
 use serde_json::Value;
 
 /// Writes rows with the given columns, in that order.
@@ -100,16 +100,7 @@ fn columns_in_another_order_load_and_are_written_back_in_that_order() {
         fresh.ok(&["schedule", "--format", "csv"])
     );
 
-    sample.ok(&[
-        "add-room",
-        "blue",
-        "--name",
-        "Blue Room",
-        "--capacity",
-        "12",
-        "--features",
-        "whiteboard",
-    ]);
+    sample.ok(&BLUE_ROOM);
     let after = sample.read("rooms.csv");
     assert_eq!(header(&after), order);
     let (removed, added) = line_diff(&before, &after);
@@ -243,18 +234,7 @@ fn trailing_blank_rows_of_commas_are_ignored() {
 fn add_attendee_writes_a_sorted_file_one_line_longer() {
     let sample = Sample::new();
     let before = sample.read("attendees.csv");
-    sample.ok(&[
-        "add-attendee",
-        "ferris",
-        "--name",
-        "Ferris Crab",
-        "--email",
-        "ferris@example.org",
-        "--team",
-        "lang",
-        "--days",
-        "thu,fri",
-    ]);
+    sample.ok(&[&ADD_FERRIS[..], &["--team", "lang", "--days", "thu,fri"]].concat());
     let after = sample.read("attendees.csv");
     let (removed, added) = line_diff(&before, &after);
     assert!(removed.is_empty(), "{removed:?}");
@@ -300,54 +280,53 @@ fn a_change_leaves_no_temporary_files_behind() {
 // ---------------------------------------------------------------------------------------------
 // What is refused
 
-/// Breaks `file` with `change`, then checks that a reading and two changing commands all
-/// fail with `FILE:LINE: message` (or `FILE: message` when `line` is None) and write nothing.
-fn refused(file: &str, change: impl Fn(&str) -> String, line: Option<usize>, message: &str) {
+/// Breaks `file` with `change`, then checks that a reading and three changing commands all
+/// fail alike (exit status 2, the same message) and write nothing. Returns what they show, for
+/// a snapshot.
+fn refused(file: &str, change: impl Fn(&str) -> String) -> String {
     let sample = Sample::new();
     let text = sample.read(file);
     sample.write(file, &change(&text));
-    let path = sample.path(file);
-    let place = match line {
-        Some(line) => format!("{}:{line}: {message}", path.display()),
-        None => format!("{}: {message}", path.display()),
-    };
-    sample.fails(&["schedule"], &place);
-    sample.fails(&["add-room", "blue", "--capacity", "12"], &place);
-    sample.fails(&["add-session", "Const generics"], &place);
-    sample.fails(&["book", "S012", "--day", "fri", "--at", "14:00"], &place);
+    let shown = sample.run_snapshot(&["schedule"]);
+    for args in [
+        &["add-room", "blue", "--capacity", "12"][..],
+        &["add-session", "Const generics"],
+        &["book", "S012", "--day", "fri", "--at", "14:00"],
+    ] {
+        assert_eq!(sample.run_snapshot(args), shown, "{args:?}");
+    }
+    shown
+}
+
+/// [`refused`] with `from` replaced by `to` on line `line` of `file`.
+fn refused_edit(file: &str, line: usize, from: &str, to: &str) -> String {
+    refused(file, |t| edit_line(t, line, |l| replace_once(l, from, to)))
 }
 
 #[test]
 fn a_row_with_the_wrong_number_of_fields_is_refused() {
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 5, |l| replace_once(l, ",confirmed", "")),
-        Some(5),
-        "has 8 fields, but the header has 9",
-    );
-    refused(
-        "rooms.csv",
-        |t| edit_line(t, 8, |l| format!("{l},extra")),
-        Some(8),
-        "has 5 fields, but the header has 4",
+    insta::assert_snapshot!(
+        [
+            refused_edit("attendees.csv", 5, ",confirmed", ""),
+            refused("rooms.csv", |t| edit_line(t, 8, |l| format!("{l},extra"))),
+        ]
+        .join("\n")
     );
 }
 
 #[test]
 fn an_unbalanced_quote_is_refused_at_its_line() {
-    refused(
-        "rooms.csv",
-        |t| edit_line(t, 5, |l| replace_once(l, ",Janskerk", ",\"Janskerk")),
-        Some(5),
-        "a quoted field opened on this line is never closed (unbalanced \")",
-    );
     // In a file with later quoted fields the stray quote pairs up with one of them; the
     // error must still point at the line where it happened.
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 5, |l| replace_once(l, ",Alice", ",\"Alice")),
-        Some(5),
-        "",
+    // REPORTED (not fixed here, src/ is not this change's): the place is right, but the message
+    // says "has 10 fields, but the header has 9" where the rooms.csv case says what is really
+    // wrong (a quoted field opened on this line); a reader would look for an extra comma.
+    insta::assert_snapshot!(
+        [
+            refused_edit("rooms.csv", 5, ",Janskerk", ",\"Janskerk"),
+            refused_edit("attendees.csv", 5, ",Alice", ",\"Alice"),
+        ]
+        .join("\n")
     );
 }
 
@@ -358,186 +337,107 @@ fn invalid_utf8_is_refused_at_its_line() {
     let line_start = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(5).unwrap().0 + 1;
     bytes.insert(line_start + 3, 0xff);
     std::fs::write(sample.path("attendees.csv"), &bytes).unwrap();
-    let place = format!(
-        "{}:7: is not valid UTF-8 (save the file as UTF-8 CSV)",
-        sample.path("attendees.csv").display()
-    );
-    sample.fails(&["schedule"], &place);
-    sample.fails(&["add-room", "blue", "--capacity", "12"], &place);
-    sample.fails(&["add-attendee", "ferris", "--name", "F"], &place);
+    let shown = sample.run_snapshot(&["schedule"]);
+    assert_eq!(sample.run_snapshot(&["add-room", "blue", "--capacity", "12"]), shown);
+    assert_eq!(sample.run_snapshot(&["add-attendee", "ferris", "--name", "F"]), shown);
+    insta::assert_snapshot!(shown);
 }
 
 #[test]
 fn an_empty_file_is_refused() {
-    refused(
-        "rooms.csv",
-        |_| String::new(),
-        None,
-        "is empty; expected a header row: id,name,capacity,features",
+    insta::assert_snapshot!(
+        [
+            refused("rooms.csv", |_| String::new()),
+            refused("participants.csv", |_| "\n\n".into()),
+            refused("attendees.csv", |_| "\u{feff}".into()),
+        ]
+        .join("\n")
     );
-    refused(
-        "participants.csv",
-        |_| "\n\n".into(),
-        None,
-        "is empty; expected a header row: session,handle,role",
-    );
-    refused("attendees.csv", |_| "\u{feff}".into(), None, "is empty");
 }
 
 #[test]
 fn a_missing_required_column_is_refused() {
-    refused(
-        "attendees.csv",
-        |t| {
-            t.lines()
-                .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
-                .collect()
-        },
-        Some(1),
-        "column status: missing from the header (needed: handle, name, role, days, status)",
-    );
-    refused(
-        "rooms.csv",
-        |t| edit_line(t, 1, |l| replace_once(l, "capacity", "seats")),
-        Some(1),
-        "column capacity: missing from the header",
+    insta::assert_snapshot!(
+        [
+            refused("attendees.csv", |t| {
+                t.lines()
+                    .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+                    .collect()
+            }),
+            refused_edit("rooms.csv", 1, "capacity", "seats"),
+        ]
+        .join("\n")
     );
 }
 
 #[test]
 fn a_duplicate_column_is_refused() {
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 1, |l| replace_once(l, "email", "name")),
-        Some(1),
-        "column name appears twice in the header",
-    );
+    insta::assert_snapshot!(refused_edit("attendees.csv", 1, "email", "name"));
 }
 
 #[test]
 fn an_unknown_role_is_refused_with_the_valid_ones() {
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 5, |l| replace_once(l, ",member,", ",memeber,")),
-        Some(5),
-        "column role: 'memeber' is not valid (valid: member, guest)",
-    );
-    refused(
-        "participants.csv",
-        |t| edit_line(t, 3, |l| replace_once(l, ",required", ",requird")),
-        Some(3),
-        "column role: 'requird' is not valid (valid: required, interested)",
-    );
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 6, |l| replace_once(l, ",declined", ",maybe")),
-        Some(6),
-        "column status: 'maybe' is not valid",
+    insta::assert_snapshot!(
+        [
+            refused_edit("attendees.csv", 5, ",member,", ",memeber,"),
+            refused_edit("participants.csv", 3, ",required", ",requird"),
+            refused_edit("attendees.csv", 6, ",declined", ",maybe"),
+        ]
+        .join("\n")
     );
 }
 
 #[test]
 fn a_bad_time_is_refused() {
-    let bad = "'25:00' is not a time (valid: HH:MM, 00:00 to 24:00, e.g. 09:30)";
-    refused(
-        "slots.csv",
-        |t| edit_line(t, 2, |l| replace_once(l, "09:30", "25:00")),
-        Some(2),
-        &format!("column start: {bad}"),
-    );
-    refused(
-        "sessions.csv",
-        |t| edit_line(t, 3, |l| replace_once(l, "11:30", "25:00")),
-        Some(3),
-        &format!("column start: {bad}"),
-    );
-    refused(
-        "days.csv",
-        |t| edit_line(t, 2, |l| replace_once(l, "18:00", "25:00")),
-        Some(2),
-        &format!("column closes: {bad}"),
-    );
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 12, |l| replace_once(l, "13:00", "25:00")),
-        Some(12),
-        &format!("column arrives: {bad}"),
+    insta::assert_snapshot!(
+        [
+            refused_edit("slots.csv", 2, "09:30", "25:00"),
+            refused_edit("sessions.csv", 3, "11:30", "25:00"),
+            refused_edit("days.csv", 2, "18:00", "25:00"),
+            refused_edit("attendees.csv", 12, "13:00", "25:00"),
+        ]
+        .join("\n")
     );
 }
 
 #[test]
 fn a_bad_date_is_refused() {
-    refused(
-        "days.csv",
-        |t| edit_line(t, 3, |l| replace_once(l, "2026-05-22", "2026-02-30")),
-        Some(3),
-        "column date: '2026-02-30' is not a date (valid: YYYY-MM-DD, e.g. 2026-05-21)",
-    );
+    insta::assert_snapshot!(refused_edit("days.csv", 3, "2026-05-22", "2026-02-30"));
 }
 
 #[test]
 fn a_negative_capacity_is_refused() {
-    refused(
-        "rooms.csv",
-        |t| edit_line(t, 6, |l| replace_once(l, ",20,", ",-5,")),
-        Some(6),
-        "column capacity: '-5' is not a capacity (valid: a whole number, 0 or more)",
-    );
-    refused(
-        "rooms.csv",
-        |t| edit_line(t, 6, |l| replace_once(l, ",20,", ",lots,")),
-        Some(6),
-        "column capacity: 'lots' is not a capacity",
+    insta::assert_snapshot!(
+        [
+            refused_edit("rooms.csv", 6, ",20,", ",-5,"),
+            refused_edit("rooms.csv", 6, ",20,", ",lots,"),
+        ]
+        .join("\n")
     );
 }
 
 #[test]
 fn a_negative_or_zero_duration_is_refused() {
-    refused(
-        "sessions.csv",
-        |t| edit_line(t, 3, |l| replace_once(l, ",90,", ",-5,")),
-        Some(3),
-        "column duration: '-5' is not a duration",
-    );
-    refused(
-        "sessions.csv",
-        |t| edit_line(t, 3, |l| replace_once(l, ",90,", ",0,")),
-        Some(3),
-        "column duration: '0' is not a duration: it must be longer than 0 minutes",
+    insta::assert_snapshot!(
+        [
+            refused_edit("sessions.csv", 3, ",90,", ",-5,"),
+            refused_edit("sessions.csv", 3, ",90,", ",0,"),
+        ]
+        .join("\n")
     );
 }
 
 #[test]
 fn other_bad_cells_are_refused_with_their_place() {
-    refused(
-        "sessions.csv",
-        |t| edit_line(t, 2, |l| replace_once(l, ",true", ",maybe")),
-        Some(2),
-        "column pinned: 'maybe' is not valid (valid: true, false)",
-    );
-    refused(
-        "event.csv",
-        |t| replace_once(t, "Europe/Amsterdam", "Mars/Olympus"),
-        Some(2),
-        "column timezone: 'Mars/Olympus' is not an IANA time zone",
-    );
-    refused(
-        "days.csv",
-        |t| edit_line(t, 2, |l| replace_once(l, "18:00", "08:00")),
-        Some(2),
-        "column closes: 08:00 is not after 09:00",
-    );
-    refused(
-        "attendees.csv",
-        |t| edit_line(t, 5, |l| replace_once(l, "alice,", ",")),
-        Some(5),
-        "column handle: handle must not be empty",
-    );
-    refused(
-        "event.csv",
-        |t| format!("{t}Second event,,UTC\n"),
-        None,
-        "must have exactly one event row below the header, has 2",
+    insta::assert_snapshot!(
+        [
+            refused_edit("sessions.csv", 2, ",true", ",maybe"),
+            refused("event.csv", |t| replace_once(t, "Europe/Amsterdam", "Mars/Olympus")),
+            refused_edit("days.csv", 2, "18:00", "08:00"),
+            refused_edit("attendees.csv", 5, "alice,", ","),
+            refused("event.csv", |t| format!("{t}Second event,,UTC\n")),
+        ]
+        .join("\n")
     );
 }
 

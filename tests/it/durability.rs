@@ -11,48 +11,17 @@ use crate::common;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use allhands::model::{Event, Tie};
 use allhands::store::Store;
 
-/// The binary, with the same environment as `common::allhands`, ready to spawn.
-fn allhands(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_allhands"));
-    cmd.env("COLUMNS", "80")
-        .env("NO_COLOR", "1")
-        .env_remove("ALLHANDS_DATA")
-        .env_remove("ALLHANDS_NOW")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-fn spawn(dir: &Path, args: &[&str]) -> Child {
-    allhands(dir, args).spawn().expect("start allhands")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::common::{leftovers, on, spawn, text};
 
 fn load(dir: &Path) -> Event {
     Store::open(dir).and_then(|s| s.load()).expect("the folder loads")
-}
-
-/// Temp files and journals a writer leaves while it works.
-fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| (n.starts_with('.') && n.ends_with(".tmp")) || n == ".allhands.journal")
-        .collect()
 }
 
 /// A small deterministic random number generator (xorshift64*), so runs are repeatable.
@@ -166,10 +135,12 @@ fn sixteen_bookings_of_one_room_at_one_time_exactly_one_wins() {
         .map(|s| s.id.as_str())
         .collect();
     assert_eq!(booked, [winner.as_str()]);
-    let file = sample.read("sessions.csv");
-    let rows: Vec<&str> = file.lines().filter(|l| l.contains(",thu,11:30,vecht,")).collect();
+    let rows: Vec<common::Row> = common::rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|r| r["day"] == "thu" && r["start"] == "11:30" && r["room"] == "vecht")
+        .collect();
     assert_eq!(rows.len(), 1, "sessions.csv shows one booking: {rows:?}");
-    assert!(rows[0].starts_with(&format!("{winner},")), "{rows:?}");
+    assert_eq!(&rows[0]["id"], winner, "{rows:?}");
     sample.ok(&["check"]);
 }
 
@@ -191,7 +162,7 @@ fn readers_never_see_a_half_written_folder() {
                     // Keep reading until every writer is done, then once more.
                     loop {
                         let finished = done.load(Ordering::SeqCst);
-                        let out = allhands(data, &["attendees", "--format", "json"]).output().unwrap();
+                        let out = on(data, &["attendees", "--format", "json"]).output().unwrap();
                         assert!(out.status.success(), "a read failed: {}", text(&out.stderr));
                         let rows: serde_json::Value =
                             serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("unparsable read ({e})"));
@@ -214,7 +185,7 @@ fn readers_never_see_a_half_written_folder() {
                 scope.spawn(move || {
                     for k in 0..per_writer {
                         let handle = format!("reader-test-{w}-{k}");
-                        let out = allhands(data, &["add-attendee", &handle, "--name", "Writer Person"])
+                        let out = on(data, &["add-attendee", &handle, "--name", "Writer Person"])
                             .output()
                             .unwrap();
                         assert!(out.status.success(), "{handle}: {}", text(&out.stderr));
@@ -261,13 +232,7 @@ fn without(event: &Event, handle: &str, session: &str) -> Event {
     e.attendees.retain(|a| a.handle != handle);
     e.sessions.retain(|s| s.id != session);
     e.participants.retain(|p| p.session != session);
-    e.days.iter_mut().for_each(|x| x.line = 0);
-    e.slots.iter_mut().for_each(|x| x.line = 0);
-    e.attendees.iter_mut().for_each(|x| x.line = 0);
-    e.rooms.iter_mut().for_each(|x| x.line = 0);
-    e.sessions.iter_mut().for_each(|x| x.line = 0);
-    e.participants.iter_mut().for_each(|x| x.line = 0);
-    e
+    common::without_line_numbers(e)
 }
 
 /// How long a whole `add-session` with participants takes here, to spread kills over it.
@@ -276,7 +241,7 @@ fn writer_duration(dir: &Path) -> Duration {
     for i in 0..3 {
         let id = format!("T{i}");
         let started = Instant::now();
-        let out = allhands(dir, &["add-session", "Timing", "--id", &id, "--required", "alice"])
+        let out = on(dir, &["add-session", "Timing", "--id", &id, "--required", "alice"])
             .output()
             .unwrap();
         longest = longest.max(started.elapsed());
@@ -329,7 +294,7 @@ fn a_writer_killed_at_any_moment_leaves_before_or_after() {
         // land after it ended); a third when the writer's first temp file appears plus a random
         // few hundred microseconds; a third as soon as the journal (for a one-file write: a temp
         // file) appears, plus a few microseconds. So many land inside the commit.
-        let mut child = allhands(dir, &args)
+        let mut child = on(dir, &args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -364,7 +329,7 @@ fn a_writer_killed_at_any_moment_leaves_before_or_after() {
         journal_seen += usize::from(left.iter().any(|n| n == ".allhands.journal"));
 
         // Every file loads: check ends with 0 or 1, never 2.
-        let out = allhands(dir, &["check"]).output().unwrap();
+        let out = on(dir, &["check"]).output().unwrap();
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "iteration {i} (kill after {delay:?}): check ended {:?}: {}",
@@ -414,7 +379,7 @@ fn a_writer_killed_at_any_moment_leaves_before_or_after() {
         }
 
         // The next successful write leaves no temp file or journal behind.
-        let out = allhands(dir, &["add-attendee", &format!("after{i}"), "--name", "After Kill"])
+        let out = on(dir, &["add-attendee", &format!("after{i}"), "--name", "After Kill"])
             .output()
             .unwrap();
         assert!(out.status.success(), "iteration {i}: {}", text(&out.stderr));

@@ -2,16 +2,14 @@
 
 use std::collections::HashMap;
 
-use crate::common::Sample;
+use crate::common::{Sample, json};
 use icalendar::{Component, EventLike};
 
 /// The agenda as the json listing gives it: session id → (date, start, end, room name).
 fn agenda(sample: &Sample, args: &[&str]) -> HashMap<String, (String, String, String, String)> {
     let mut full = vec!["schedule", "--format", "json"];
     full.extend_from_slice(args);
-    let v: serde_json::Value = serde_json::from_str(&sample.ok(&full)).unwrap();
-    v.as_array()
-        .unwrap()
+    json(&sample.ok(&full))
         .iter()
         .map(|r| {
             let s = |k: &str| r[k].as_str().unwrap().to_string();

@@ -6,7 +6,7 @@
 //! "what was typed" below is the payload trimmed: a leading tab is dropped, and `\t=1+1` is
 //! stored as the formula-looking `=1+1`, which must then be guarded.
 
-use crate::common::Sample;
+use crate::common::{Sample, json};
 use serde_json::Value;
 
 /// Real payloads, with the cell allhands must write for each in a CSV file.
@@ -73,15 +73,7 @@ fn assert_no_formula_cells(what: &str, csv_text: &str) {
 
 /// Every data file of the folder is free of formula cells.
 fn assert_folder_is_inert(sample: &Sample) {
-    for file in [
-        "event.csv",
-        "days.csv",
-        "slots.csv",
-        "attendees.csv",
-        "rooms.csv",
-        "sessions.csv",
-        "participants.csv",
-    ] {
+    for file in allhands::store::FILES {
         assert_no_formula_cells(file, &sample.read(file));
     }
 }
@@ -110,12 +102,6 @@ fn cell(csv_text: &str, key: &str, column: &str) -> String {
         .position(|h| h == column)
         .unwrap_or_else(|| panic!("no column {column}"));
     row_of(csv_text, key)[i].clone()
-}
-
-fn json(sample: &Sample, args: &[&str]) -> Vec<Value> {
-    let out = sample.ok(args);
-    let value: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not json ({e}):\n{out}"));
-    value.as_array().expect("a json array").clone()
 }
 
 fn find<'a>(rows: &'a [Value], key: &str, value: &str) -> &'a Value {
@@ -165,7 +151,7 @@ fn formula_names_are_guarded_in_files_and_csv_and_shown_as_typed() {
     assert_no_formula_cells("attendees -o people.csv", &std::fs::read_to_string(&report).unwrap());
 
     // (iii) json and the table show exactly what was typed, with no guard.
-    let rows = json(&sample, &["attendees", "--format", "json"]);
+    let rows = json(&sample.ok(&["attendees", "--format", "json"]));
     let table = wide_table(&sample, &["attendees", "--day", "thu"]);
     for (i, (payload, _)) in PAYLOADS.iter().enumerate() {
         let row = find(&rows, "handle", &format!("formula{i}"));
@@ -222,7 +208,7 @@ fn formula_titles_are_guarded_in_files_and_csv_and_shown_as_typed() {
         assert_eq!(shown, *stored, "schedule --format csv");
     }
 
-    let rows = json(&sample, &["schedule", "--format", "json"]);
+    let rows = json(&sample.ok(&["schedule", "--format", "json"]));
     let table = wide_table(&sample, &["schedule", "--day", "thu", "--room", "vecht"]);
     for (i, (payload, _)) in PAYLOADS.iter().enumerate() {
         assert_eq!(
@@ -251,7 +237,7 @@ fn edited_names_and_titles_are_guarded_too() {
             *stored,
             "payload {i}"
         );
-        let rows = json(&sample, &["attendees", "--format", "json"]);
+        let rows = json(&sample.ok(&["attendees", "--format", "json"]));
         assert_eq!(find(&rows, "handle", "alice")["name"], typed(payload));
     }
 }
@@ -326,7 +312,7 @@ fn formula_emails_are_guarded_in_files_and_csv() {
     assert_folder_is_inert(&sample);
     let listing = sample.ok(&["attendees", "--format", "csv", "--with-email"]);
     assert_no_formula_cells("attendees --format csv --with-email", &listing);
-    let rows = json(&sample, &["attendees", "--format", "json", "--with-email"]);
+    let rows = json(&sample.ok(&["attendees", "--format", "json", "--with-email"]));
     for (i, (email, stored)) in emails.iter().enumerate() {
         let handle = format!("mail{i}");
         assert_eq!(cell(&sample.read("attendees.csv"), &handle, "email"), *stored);
@@ -356,14 +342,14 @@ fn a_hand_written_formula_loads_as_typed_and_is_guarded_once_rewritten() {
         ("apostrophe", "'Tis Me"),
     ];
     let show = |sample: &Sample| {
-        let rows = json(sample, &["attendees", "--format", "json"]);
+        let rows = json(&sample.ok(&["attendees", "--format", "json"]));
         let table = wide_table(sample, &["attendees", "--team", "lang"]);
         for (handle, name) in expect {
             assert_eq!(find(&rows, "handle", handle)["name"], name);
             let line = table.lines().find(|l| l.contains(&format!(" {handle} "))).unwrap();
             assert!(line.contains(&format!(" {name} ")), "{line}");
         }
-        let agenda = json(sample, &["schedule", "--format", "json"]);
+        let agenda = json(&sample.ok(&["schedule", "--format", "json"]));
         assert_eq!(find(&agenda, "session", "H01")["title"], "@SUM(1)");
         // csv output is guarded even before allhands rewrites the files.
         assert_no_formula_cells("attendees --format csv", &sample.ok(&["attendees", "--format", "csv"]));

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::Sample;
+use crate::common::{ADD_FERRIS, BLUE_ROOM, Sample, minutes, rows};
 use serde_json::Value;
 
 const SCHEMA: &str = include_str!("../fixtures/frab-schedule.schema.json");
@@ -164,11 +164,6 @@ fn listed(sample: &Sample, filters: &[&str]) -> BTreeMap<String, Value> {
         .iter()
         .map(|r| (r["session"].as_str().unwrap().to_string(), r.clone()))
         .collect()
-}
-
-fn minutes(hhmm: &str) -> u32 {
-    let (h, m) = hhmm.split_once(':').unwrap();
-    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
 }
 
 /// Every event matches the table's row for its session, and every row has exactly one event.
@@ -393,12 +388,10 @@ fn persons_are_required_people_by_handle() {
     let sample = Sample::new();
     let participants = sample.read("participants.csv");
     let required = |session: &str| -> BTreeSet<String> {
-        participants
-            .lines()
-            .filter_map(|l| {
-                let cells: Vec<&str> = l.split(',').collect();
-                (cells[0] == session && cells[2] == "required").then(|| cells[1].to_string())
-            })
+        rows(&participants)
+            .into_iter()
+            .filter(|r| r["session"] == session && r["role"] == "required")
+            .map(|r| r["handle"].clone())
             .collect()
     };
     let document: Value = serde_json::from_str(&frab_json(&sample, &[])).unwrap();
@@ -504,35 +497,17 @@ fn identifiers_are_unique_and_stable() {
     // An unrelated change changes nothing at all: someone who declined counts toward no
     // session (not even the plenaries or their team's), so no head count moves.
     sample.ok(&[
-        "add-attendee",
-        "ferris",
-        "--name",
-        "Ferris Crab",
-        "--email",
-        "ferris@example.org",
-        "--role",
-        "member",
-        "--team",
-        "lang",
-        "--days",
-        "thu,fri",
-        "--status",
-        "declined",
-    ]);
+        &ADD_FERRIS[..],
+        &[
+            "--role", "member", "--team", "lang", "--days", "thu,fri", "--status", "declined",
+        ],
+    ]
+    .concat());
     assert_eq!(frab_json(&sample, &[]), json_a);
     assert_eq!(frab_xml(&sample, &[]), xml_a);
 
     // Booking one more session keeps every other identifier.
-    sample.ok(&[
-        "add-room",
-        "blue",
-        "--name",
-        "Blue Room",
-        "--capacity",
-        "12",
-        "--features",
-        "whiteboard",
-    ]);
+    sample.ok(&BLUE_ROOM);
     sample.ok(&["book", "S056", "--day", "fri", "--at", "15:00", "--room", "blue"]);
     let booked_json = frab_json(&sample, &[]);
     let booked = identifiers(&json_events(&serde_json::from_str(&booked_json).unwrap()));

@@ -20,16 +20,6 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
-const FILES: [&str; 7] = [
-    "event.csv",
-    "days.csv",
-    "slots.csv",
-    "attendees.csv",
-    "rooms.csv",
-    "sessions.csv",
-    "participants.csv",
-];
-
 /// `cases` by default; `PROPTEST_CASES=N` runs more (or fewer) for a deeper search.
 fn config(cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -121,7 +111,7 @@ fn junk() -> impl Strategy<Value = (&'static str, Junk)> {
         1 => prop::collection::vec(any::<char>(), 0..300).prop_map(|c| Junk::Bytes(c.into_iter().collect::<String>().into_bytes())),
         4 => prop::collection::vec(splice(), 1..6).prop_map(Junk::Spliced),
     ];
-    (select(&FILES[..]), contents)
+    (select(&store::FILES[..]), contents)
 }
 
 fn apply(original: &[u8], junk: &Junk) -> Vec<u8> {
@@ -639,13 +629,8 @@ fn build(
 }
 
 /// The event with every table in one order and no line numbers, to compare contents.
-fn normalised(mut event: Event) -> Event {
-    event.days.iter_mut().for_each(|d| d.line = 0);
-    event.slots.iter_mut().for_each(|s| s.line = 0);
-    event.attendees.iter_mut().for_each(|a| a.line = 0);
-    event.rooms.iter_mut().for_each(|r| r.line = 0);
-    event.sessions.iter_mut().for_each(|s| s.line = 0);
-    event.participants.iter_mut().for_each(|p| p.line = 0);
+fn normalised(event: Event) -> Event {
+    let mut event = common::without_line_numbers(event);
     event.days.sort_by(|a, b| a.day.cmp(&b.day));
     event.slots.sort_by(|a, b| (&a.day, a.start).cmp(&(&b.day, b.start)));
     event.attendees.sort_by(|a, b| a.handle.cmp(&b.handle));
@@ -700,7 +685,7 @@ proptest! {
         let loaded = match loaded {
             Ok(loaded) => loaded,
             Err(e) => {
-                let files: Vec<String> = FILES
+                let files: Vec<String> = store::FILES
                     .iter()
                     .map(|f| format!("--- {f}\n{}", std::fs::read_to_string(dir.join(f)).unwrap_or_default()))
                     .collect();

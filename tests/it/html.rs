@@ -42,12 +42,7 @@ fn layout(page: &Path, width: u32, height: u32) -> Layout {
 fn scheduled_ids(sample: &Sample, args: &[&str]) -> Vec<String> {
     let mut full = vec!["schedule", "--format", "json"];
     full.extend_from_slice(args);
-    let v: serde_json::Value = serde_json::from_str(&sample.ok(&full)).unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["session"].as_str().unwrap().to_string())
-        .collect()
+    common::strings(&common::json(&sample.ok(&full)), "session")
 }
 
 fn artifact(name: &str) -> PathBuf {

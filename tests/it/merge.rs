@@ -13,14 +13,12 @@ use allhands::plan::generate::{Spec, generate};
 use allhands::store::{self, FILES};
 use proptest::prelude::*;
 
+use crate::common::text;
+
 /// A git with no configuration but the repositories' own (no global or system config, a
 /// home of its own), so the tests do not depend on the machine.
 struct Team {
     dir: tempfile::TempDir,
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// stdout and stderr together, as a person sees them.
@@ -72,9 +70,8 @@ impl Team {
             .env("XDG_CONFIG_HOME", self.path("home"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", self.path("home/gitconfig"))
-            .env("LC_ALL", "C")
-            .env("COLUMNS", "80")
-            .env("NO_COLOR", "1");
+            .env("LC_ALL", "C");
+        common::fixed_environment(cmd);
     }
 
     fn git(&self, clone: &str, args: &[&str]) -> Output {
@@ -91,7 +88,7 @@ impl Team {
     }
 
     fn allhands(&self, clone: &str, args: &[&str]) -> Output {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("allhands"));
+        let mut cmd = common::binary();
         cmd.current_dir(self.path(clone)).args(args);
         self.env(&mut cmd);
         cmd.output().unwrap()

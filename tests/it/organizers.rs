@@ -140,82 +140,49 @@ fn a_bare_allhands_prints_the_help_with_examples() {
     assert!(text.contains("Usage: allhands") && text.contains("Examples:"), "{text}");
 }
 
-/// A fresh folder in a temp dir, and a command runner for it.
-fn fresh() -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("offsite");
-    (tmp, dir)
-}
-
-fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    allhands().arg("--data-dir").arg(dir).args(args).output().unwrap()
-}
-
-fn ok(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(dir: &std::path::Path, args: &[&str], message: &str) {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(message), "{args:?}: expected {message:?} in {err}");
-}
+/// `init` of a two-day offsite in October.
+const INIT_OFFSITE: [&str; 7] = [
+    "init",
+    "--from",
+    "2026-10-13",
+    "--to",
+    "2026-10-14",
+    "--name",
+    "Offsite",
+];
 
 #[test]
 fn init_lays_out_days_and_slots_and_says_what_to_do_next() {
-    let (_tmp, dir) = fresh();
-    let out = ok(
-        &dir,
-        &[
-            "init",
-            "--from",
-            "2026-10-13",
-            "--to",
-            "2026-10-14",
-            "--name",
-            "Offsite",
-        ],
-    );
-    assert!(out.contains("with 2 days and 8 slots"), "{out}");
-    assert!(out.contains("Next steps:") && out.contains("add-room"), "{out}");
-    let slots = std::fs::read_to_string(dir.join("slots.csv")).unwrap();
+    let offsite = Sample::empty("offsite");
+    let dir = &offsite.data;
+    insta::assert_snapshot!(offsite.run_snapshot(&INIT_OFFSITE));
+    let slots = offsite.read("slots.csv");
     assert_eq!(
         slots,
         "day,start,end\ntue,09:00,10:30\ntue,11:00,12:30\ntue,13:30,15:00\ntue,15:30,17:00\n\
          wed,09:00,10:30\nwed,11:00,12:30\nwed,13:30,15:00\nwed,15:30,17:00\n"
     );
-    let days = std::fs::read_to_string(dir.join("days.csv")).unwrap();
+    let days = offsite.read("days.csv");
     assert!(days.contains("tue,2026-10-13,09:00,17:30"), "{days}");
     // Again, on the still-empty event, with other blocks: it lays the days out anew.
-    let out = ok(
-        &dir,
-        &[
-            "init",
-            "--from",
-            "2026-10-13",
-            "--block",
-            "60",
-            "--pause",
-            "0",
-            "--lunch",
-            "none",
-            "--closes",
-            "12:00",
-        ],
-    );
+    let out = offsite.ok(&[
+        "init",
+        "--from",
+        "2026-10-13",
+        "--block",
+        "60",
+        "--pause",
+        "0",
+        "--lunch",
+        "none",
+        "--closes",
+        "12:00",
+    ]);
     assert!(out.contains("with 1 day and 3 slots"), "{out}");
     // Once it has a room, init refuses and changes nothing.
-    ok(&dir, &["add-room", "blue", "--capacity", "10"]);
+    offsite.ok(&["add-room", "blue", "--capacity", "10"]);
     let before = std::fs::read(dir.join("days.csv")).unwrap();
-    fails(
-        &dir,
+    offsite.fails(
         &["init", "--from", "2026-10-20"],
         "already holds an event with people, rooms or sessions",
     );
@@ -224,11 +191,12 @@ fn init_lays_out_days_and_slots_and_says_what_to_do_next() {
 
 #[test]
 fn a_refused_init_leaves_nothing_behind() {
-    let (_tmp, dir) = fresh();
-    std::fs::create_dir_all(&dir).unwrap();
+    let offsite = Sample::empty("offsite");
+    let dir = &offsite.data;
+    std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("attendees.csv"), "handle\n").unwrap();
-    fails(&dir, &["init", "--from", "2026-10-13"], "already has attendees.csv");
-    let names: Vec<String> = std::fs::read_dir(&dir)
+    offsite.fails(&["init", "--from", "2026-10-13"], "already has attendees.csv");
+    let names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -237,58 +205,48 @@ fn a_refused_init_leaves_nothing_behind() {
 
 #[test]
 fn days_and_slots_have_commands_of_their_own() {
-    let (_tmp, dir) = fresh();
-    ok(&dir, &["init", "--from", "2026-10-13"]);
-    let out = ok(
-        &dir,
-        &[
-            "add-day",
-            "2026-10-14",
-            "--closes",
-            "16:00",
-            "--block",
-            "1h",
-            "--pause",
-            "15",
-        ],
-    );
+    let offsite = Sample::empty("offsite");
+    offsite.ok(&["init", "--from", "2026-10-13"]);
+    let out = offsite.ok(&[
+        "add-day",
+        "2026-10-14",
+        "--closes",
+        "16:00",
+        "--block",
+        "1h",
+        "--pause",
+        "15",
+    ]);
     assert!(
         out.contains("Added wed (2026-10-14, open 09:00-16:00) with 5 slots"),
         "{out}"
     );
-    fails(&dir, &["add-day", "2026-10-14"], "2026-10-14 is already day wed");
-    fails(&dir, &["add-day", "2026-10-21"], "there is already a day 'wed'");
-    ok(&dir, &["add-day", "2026-10-21", "--id", "wed2", "--no-slots"]);
-    let out = ok(
-        &dir,
-        &["add-slot", "--day", "wed2", "--start", "10:00", "--end", "11:00"],
-    );
+    offsite.fails(&["add-day", "2026-10-14"], "2026-10-14 is already day wed");
+    offsite.fails(&["add-day", "2026-10-21"], "there is already a day 'wed'");
+    offsite.ok(&["add-day", "2026-10-21", "--id", "wed2", "--no-slots"]);
+    let out = offsite.ok(&["add-slot", "--day", "wed2", "--start", "10:00", "--end", "11:00"]);
     assert!(out.contains("Added slot wed2 10:00-11:00"), "{out}");
-    fails(
-        &dir,
+    offsite.fails(
         &["add-slot", "--day", "wed2", "--start", "10:30", "--end", "11:30"],
         "overlaps",
     );
-    fails(
-        &dir,
+    offsite.fails(
         &["add-slot", "--day", "wed2", "--start", "17:00", "--end", "18:00"],
         "outside",
     );
     // Hours cannot shrink past a slot; remove it first.
-    fails(
-        &dir,
+    offsite.fails(
         &["edit-day", "wed2", "--opens", "10:30"],
         "slots 10:00-11:00 would be outside",
     );
-    ok(&dir, &["remove-slot", "--day", "wed2", "--start", "10:00"]);
-    let out = ok(&dir, &["edit-day", "wed2", "--opens", "10:30"]);
+    offsite.ok(&["remove-slot", "--day", "wed2", "--start", "10:00"]);
+    let out = offsite.ok(&["edit-day", "wed2", "--opens", "10:30"]);
     assert_eq!(out, "Changed day wed2: opens: 09:00 -> 10:30\n");
-    fails(
-        &dir,
+    offsite.fails(
         &["remove-slot", "--day", "wed2", "--start", "10:00"],
         "wed2 has no slot starting at 10:00",
     );
-    let out = run(&dir, &["check"]);
+    let out = offsite.output(&["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
@@ -328,84 +286,60 @@ fn narrow_terminals_get_stacked_rows_not_a_letter_per_line() {
 
 #[test]
 fn a_two_day_offsite_from_scratch_to_a_plan() {
-    let (tmp, dir) = fresh();
-    ok(
-        &dir,
-        &[
-            "init",
-            "--from",
-            "2026-10-13",
-            "--to",
-            "2026-10-14",
-            "--name",
-            "Offsite",
-            "--timezone",
-            "Europe/Berlin",
-        ],
-    );
+    let offsite = Sample::empty("offsite");
+    offsite.ok(&[&INIT_OFFSITE[..], &["--timezone", "Europe/Berlin"]].concat());
     for (id, capacity, features) in [
         ("aula", "60", "projector"),
         ("blue", "12", "whiteboard"),
         ("green", "12", "whiteboard"),
     ] {
-        ok(&dir, &["add-room", id, "--capacity", capacity, "--features", features]);
+        offsite.ok(&["add-room", id, "--capacity", capacity, "--features", features]);
     }
-    let form = tmp.path().join("form.csv");
-    std::fs::write(
-        &form,
+    let form = offsite.beside(
+        "form.csv",
         "GitHub username,Full name,Email,Days,Teams\n\
          ana,Ana Lima,ana@example.org,Tuesday;Wednesday,compiler\n\
          ben,Ben Okafor,ben@example.org,Tuesday,lang\n\
          chi,Chi Wu,chi@example.org,Wednesday,lang\n\
          dee,Dee Ray,dee@example.org,tue;wed,compiler;lang\n",
-    )
-    .unwrap();
-    let out = ok(&dir, &["import-attendees", form.to_str().unwrap()]);
+    );
+    let out = offsite.ok(&["import-attendees", &form]);
     assert!(
         out.contains("4 added") || out.contains("added 4") || out.contains("Added 4"),
         "{out}"
     );
-    ok(
-        &dir,
-        &[
-            "add-session",
-            "Kick-off",
-            "--plenary",
-            "--duration",
-            "60",
-            "--days",
-            "tue",
-            "--not-after",
-            "11:00",
-        ],
-    );
-    ok(
-        &dir,
-        &[
-            "add-session",
-            "Compiler roadmap",
-            "--audience",
-            "compiler",
-            "--needs",
-            "whiteboard",
-        ],
-    );
-    ok(
-        &dir,
-        &["add-session", "Lang triage", "--audience", "lang", "--apart", "S002"],
-    );
+    offsite.ok(&[
+        "add-session",
+        "Kick-off",
+        "--plenary",
+        "--duration",
+        "60",
+        "--days",
+        "tue",
+        "--not-after",
+        "11:00",
+    ]);
+    offsite.ok(&[
+        "add-session",
+        "Compiler roadmap",
+        "--audience",
+        "compiler",
+        "--needs",
+        "whiteboard",
+    ]);
+    offsite.ok(&["add-session", "Lang triage", "--audience", "lang", "--apart", "S002"]);
     // Only Chi and Dee want this one, and Chi is there on Wednesday only.
-    ok(&dir, &["add-session", "Chi's topic", "--interested", "chi,dee"]);
-    let out = run(&dir, &["plan"]);
+    offsite.ok(&["add-session", "Chi's topic", "--interested", "chi,dee"]);
+    let out = offsite.output(&["plan"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let check = run(&dir, &["check"]);
+    let check = offsite.output(&["check"]);
     assert_eq!(
         check.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    let sessions = rows(&std::fs::read_to_string(dir.join("sessions.csv")).unwrap());
+    let sessions = rows(&offsite.read("sessions.csv"));
     let get = |id: &str| sessions.iter().find(|s| s["id"] == id).unwrap().clone();
     assert_eq!(
         (get("S001")["day"].as_str(), get("S001")["start"].as_str()),
@@ -421,10 +355,10 @@ fn a_two_day_offsite_from_scratch_to_a_plan() {
 
 #[test]
 fn plan_puts_a_session_on_the_day_its_interested_people_are_there() {
-    let (tmp, dir) = fresh();
-    let _ = &tmp;
-    ok(&dir, &["init", "--from", "2026-10-13", "--to", "2026-10-14"]);
-    ok(&dir, &["add-room", "blue", "--capacity", "20"]);
+    let offsite = Sample::empty("offsite");
+
+    offsite.ok(&["init", "--from", "2026-10-13", "--to", "2026-10-14"]);
+    offsite.ok(&["add-room", "blue", "--capacity", "20"]);
     for (handle, days) in [
         ("ann", "tue"),
         ("bo", "tue"),
@@ -433,34 +367,28 @@ fn plan_puts_a_session_on_the_day_its_interested_people_are_there() {
         ("ed", "wed"),
         ("fay", "tue,wed"),
     ] {
-        ok(&dir, &["add-attendee", handle, "--name", handle, "--days", days]);
+        offsite.ok(&["add-attendee", handle, "--name", handle, "--days", days]);
     }
     // Everyone interested in S001 is away on Tuesday; everyone in S002 on Wednesday.
-    ok(
-        &dir,
-        &[
-            "add-session",
-            "Wednesday crowd",
-            "--interested",
-            "cy,di,ed",
-            "--required",
-            "fay",
-        ],
-    );
-    ok(
-        &dir,
-        &[
-            "add-session",
-            "Tuesday crowd",
-            "--interested",
-            "ann,bo",
-            "--required",
-            "fay",
-        ],
-    );
+    offsite.ok(&[
+        "add-session",
+        "Wednesday crowd",
+        "--interested",
+        "cy,di,ed",
+        "--required",
+        "fay",
+    ]);
+    offsite.ok(&[
+        "add-session",
+        "Tuesday crowd",
+        "--interested",
+        "ann,bo",
+        "--required",
+        "fay",
+    ]);
     for seed in ["1", "2", "3"] {
-        ok(&dir, &["plan", "--replan", "--seed", seed]);
-        let sessions = rows(&std::fs::read_to_string(dir.join("sessions.csv")).unwrap());
+        offsite.ok(&["plan", "--replan", "--seed", seed]);
+        let sessions = rows(&offsite.read("sessions.csv"));
         assert_eq!(sessions[0]["day"], "wed", "seed {seed}");
         assert_eq!(sessions[1]["day"], "tue", "seed {seed}");
     }
@@ -468,11 +396,11 @@ fn plan_puts_a_session_on_the_day_its_interested_people_are_there() {
 
 #[test]
 fn a_messy_registration_form_imports_as_people_wrote_it() {
-    let (tmp, dir) = fresh();
-    ok(&dir, &["init", "--from", "2026-10-13", "--to", "2026-10-14"]);
-    let form = tmp.path().join("form.csv");
-    std::fs::write(
-        &form,
+    let offsite = Sample::empty("offsite");
+    let dir = &offsite.data;
+    offsite.ok(&["init", "--from", "2026-10-13", "--to", "2026-10-14"]);
+    let form = offsite.beside(
+        "form.csv",
         "Timestamp,First name,Last name,Email address,GitHub username,Which days?,Dietary needs\n\
          2026-09-01,Ana,Lima,ana@example.org,ana-l,Tue 13 Oct,none\n\
          2026-09-01,Ben,Okafor,ben@example.org,,weds,vegan\n\
@@ -480,19 +408,10 @@ fn a_messy_registration_form_imports_as_people_wrote_it() {
          2026-09-01,,,chi@example.org,,13/10/2026,\n\
          2026-09-01,Dee,Ray,dee@example.org,dee,\"Tue 13 October, Wed 14 October\",\n\
          2026-09-01,,,,,tues,\n",
-    )
-    .unwrap();
+    );
     // A dry run shows how each column is read, and writes nothing.
     let before = std::fs::read(dir.join("attendees.csv")).unwrap();
-    let out = run(
-        &dir,
-        &[
-            "import-attendees",
-            form.to_str().unwrap(),
-            "--dry-run",
-            "--skip-invalid",
-        ],
-    );
+    let out = offsite.output(&["import-attendees", &form, "--dry-run", "--skip-invalid"]);
     // (Footer lines wrap at the terminal's width.)
     let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
     assert!(
@@ -502,21 +421,8 @@ fn a_messy_registration_form_imports_as_people_wrote_it() {
     assert!(text.contains("columns ignored: 'Timestamp', 'Dietary needs'"), "{text}");
     assert_eq!(std::fs::read(dir.join("attendees.csv")).unwrap(), before);
     // Without --skip-invalid the row with nobody in it stops the import.
-    fails(
-        &dir,
-        &["import-attendees", form.to_str().unwrap()],
-        "neither a handle, a name nor an email",
-    );
-    let out = ok(
-        &dir,
-        &[
-            "import-attendees",
-            form.to_str().unwrap(),
-            "--skip-invalid",
-            "--format",
-            "json",
-        ],
-    );
+    offsite.fails(&["import-attendees", &form], "neither a handle, a name nor an email");
+    let out = offsite.ok(&["import-attendees", &form, "--skip-invalid", "--format", "json"]);
     let report = json(&out);
     let by_line = |line: u64| report.iter().find(|r| r["line"] == line).unwrap().clone();
     assert_eq!(by_line(3)["handle"], "ben-okafor");
@@ -525,7 +431,7 @@ fn a_messy_registration_form_imports_as_people_wrote_it() {
     assert_eq!(by_line(5)["handle"], "chi");
     assert_eq!(by_line(5)["detail"], "handle made up from the email");
     assert_eq!(by_line(7)["action"], "skipped");
-    let people = rows(&std::fs::read_to_string(dir.join("attendees.csv")).unwrap());
+    let people = rows(&offsite.read("attendees.csv"));
     let person = |h: &str| people.iter().find(|p| p["handle"] == h).unwrap().clone();
     assert_eq!(
         (person("ana-l")["name"].as_str(), person("ana-l")["days"].as_str()),
@@ -538,20 +444,18 @@ fn a_messy_registration_form_imports_as_people_wrote_it() {
 
     // An organizer fixes Ben's team by hand; a later response with an email only and empty
     // cells updates Ben, changes only what it says, and erases nothing.
-    ok(&dir, &["edit-attendee", "ben-okafor", "--team", "lang"]);
-    let again = tmp.path().join("again.csv");
-    std::fs::write(
-        &again,
+    offsite.ok(&["edit-attendee", "ben-okafor", "--team", "lang"]);
+    let again = offsite.beside(
+        "again.csv",
         "Email address,GitHub username,Full name,Teams,Which days?\n\
          ben@example.org,,,,Both days\n",
-    )
-    .unwrap();
-    let out = ok(&dir, &["import-attendees", again.to_str().unwrap(), "--format", "json"]);
+    );
+    let out = offsite.ok(&["import-attendees", &again, "--format", "json"]);
     let report = json(&out);
     assert_eq!(report[0]["handle"], "ben-okafor");
     assert_eq!(report[0]["action"], "updated");
     assert_eq!(report[0]["detail"], "same email; days: wed -> tue;wed");
-    let people = rows(&std::fs::read_to_string(dir.join("attendees.csv")).unwrap());
+    let people = rows(&offsite.read("attendees.csv"));
     let ben = people.iter().find(|p| p["handle"] == "ben-okafor").unwrap();
     assert_eq!((ben["name"].as_str(), ben["teams"].as_str()), ("Ben Okafor", "lang"));
 }

@@ -1,16 +1,13 @@
 //! End-to-end tests of `plan` and `generate`.
 use crate::common;
 
-use crate::common::Sample;
+use crate::common::{Row, Sample, rows};
 
 fn unscheduled(sample: &Sample) -> Vec<String> {
-    let text = sample.read("sessions.csv");
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|r| r.unwrap())
-        .filter(|r| r.get(8).unwrap_or("").is_empty())
-        .map(|r| r[0].to_string())
+    rows(&sample.read("sessions.csv"))
+        .into_iter()
+        .filter(|r| r["start"].is_empty())
+        .map(|r| r["id"].clone())
         .collect()
 }
 
@@ -48,18 +45,18 @@ fn the_same_seed_gives_the_same_plan() {
 #[test]
 fn pinned_and_booked_sessions_stay_unless_replan() {
     let sample = Sample::new();
-    let booked = |s: &Sample| -> Vec<String> {
-        s.read("sessions.csv")
-            .lines()
-            .filter(|l| !l.contains(",,,,"))
-            .map(String::from)
+    let booked = |s: &Sample| -> Vec<Row> {
+        rows(&s.read("sessions.csv"))
+            .into_iter()
+            .filter(|r| !r["start"].is_empty())
             .collect()
     };
     let before = booked(&sample);
+    assert!(!before.is_empty());
     sample.ok(&["plan"]);
-    let after = sample.read("sessions.csv");
-    for line in before.iter().skip(1) {
-        assert!(after.contains(line.as_str()), "moved: {line}");
+    let after = booked(&sample);
+    for row in &before {
+        assert!(after.contains(row), "moved: {row:?}");
     }
     let out = sample.ok(&["plan", "--replan", "--format", "json"]);
     let moved: serde_json::Value = serde_json::from_str(&out).unwrap();

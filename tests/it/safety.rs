@@ -9,20 +9,7 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::common::{Sample, assert_inert, parse_ics, set_cell};
-
-fn run(args: &[&str], data: &Path) -> Output {
-    common::allhands()
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::common::{Sample, assert_inert, parse_ics, set_cell, text};
 
 fn is_root() -> bool {
     let out = Command::new("id").arg("-u").output().expect("id -u");
@@ -49,10 +36,7 @@ fn as_other_user(data: &Path, args: &[&str]) -> Output {
     } else {
         Command::new(env!("CARGO_BIN_EXE_allhands"))
     };
-    cmd.env("COLUMNS", "80")
-        .env("NO_COLOR", "1")
-        .env_remove("ALLHANDS_DATA")
-        .env_remove("ALLHANDS_NOW")
+    common::fixed_environment(&mut cmd)
         .arg("--data-dir")
         .arg(data)
         .args(args);
@@ -131,7 +115,7 @@ fn output_writes_through_a_symlink_and_a_fifo_and_dash_is_stdout() {
         .cmd(&["schedule", "--format", "csv", "-o", &fifo.display().to_string()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let file_type = fs::symlink_metadata(&fifo).unwrap().file_type();
     // (If the FIFO was replaced, the reader thread never wakes; it is left behind.)
     assert!(file_type.is_fifo(), "the FIFO was replaced by a regular file");
@@ -142,7 +126,7 @@ fn output_writes_through_a_symlink_and_a_fifo_and_dash_is_stdout() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
     assert!(!dir.path().join("-").exists(), "-o - wrote a file named '-'");
 }
@@ -216,7 +200,7 @@ fn a_reader_who_cannot_finish_a_committed_change_sees_all_of_it() {
     if let Some(mode) = restore {
         fs::set_permissions(&sample.data, mode).unwrap();
     }
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         after,
@@ -234,7 +218,7 @@ fn a_read_only_mounted_folder_can_be_read() {
     if !is_root() {
         cmd.arg("--map-root-user");
     }
-    let out = cmd
+    let out = common::fixed_environment(&mut cmd)
         .args([
             "--mount",
             "sh",
@@ -245,12 +229,10 @@ fn a_read_only_mounted_folder_can_be_read() {
         .arg(&data)
         .arg(env!("CARGO_BIN_EXE_allhands"))
         .args(["--data-dir", &data, "schedule", "--format", "csv"])
-        .env("COLUMNS", "80")
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
         .expect("unshare and mount (util-linux: apt-get install util-linux)");
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
 }
 
@@ -267,17 +249,17 @@ fn a_lock_file_made_by_another_user_does_not_stop_writers() {
         fs::set_permissions(&lock, fs::Permissions::from_mode(0o444)).unwrap();
     }
     let out = as_other_user(&sample.data, &["add-attendee", "second-user", "--name", "Second User"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(sample.read("attendees.csv").contains("second-user,Second User"));
 
     // A lock file its owner made unreadable: readers still read, writers are told what to do.
     let mode = if is_root() { 0o600 } else { 0o000 };
     fs::set_permissions(&lock, fs::Permissions::from_mode(mode)).unwrap();
     let out = as_other_user(&sample.data, &["schedule", "--format", "csv"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = as_other_user(&sample.data, &["add-attendee", "third-user", "--name", "Third User"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("chmod a+r"), "{}", stderr(&out));
+    assert!(text(&out.stderr).contains("chmod a+r"), "{}", text(&out.stderr));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,10 +280,10 @@ fn a_broken_journal_is_recovered_or_named_for_deletion() {
         &["schedule"][..],
         &["add-session", "Two files", "--required", "aino-andersson"][..],
     ] {
-        let out = run(args, &sample.data);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("delete it"), "{}", stderr(&out));
-        assert!(stderr(&out).contains(".allhands.journal"), "{}", stderr(&out));
+        let out = sample.output(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("delete it"), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(".allhands.journal"), "{}", text(&out.stderr));
     }
 }
 
@@ -392,26 +374,23 @@ fn what_people_read_shows_escapes_and_bidi_overrides_as_text() {
     let out = sample.ok(&["unbook", "S001"]);
     assert_inert("unbook", &out);
     assert!(out.contains("\\u{202e}lanoitomorp"), "{out}");
-    let out = run(
-        &[
-            "book",
-            "S001",
-            "--day",
-            "thu",
-            "--at",
-            "09:30",
-            "--room",
-            "\u{1b}[2J\u{1b}[1;1Hmain\u{8}\u{7}",
-        ],
-        &sample.data,
-    );
+    let out = sample.output(&[
+        "book",
+        "S001",
+        "--day",
+        "thu",
+        "--at",
+        "09:30",
+        "--room",
+        "\u{1b}[2J\u{1b}[1;1Hmain\u{8}\u{7}",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert_inert("an error", &stderr(&out));
-    assert!(stderr(&out).contains("\\e[2J"), "{}", stderr(&out));
+    assert_inert("an error", &text(&out.stderr));
+    assert!(text(&out.stderr).contains("\\e[2J"), "{}", text(&out.stderr));
     // check, with a problem that quotes the data.
     set_cell(&sample, "participants.csv", 0, "handle", "ghost\u{202e}x");
-    let out = run(&["check"], &sample.data);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = sample.output(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_inert("check", &String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ghost\\u{202e}x"));
 }
@@ -447,7 +426,7 @@ fn a_handle_that_is_not_a_github_username_is_refused_skipped_or_reported() {
 
     // Existing data with such a handle is reported by check.
     set_cell(&sample, "attendees.csv", 0, "handle", "mallory@example.org");
-    let out = run(&["check", "--format", "csv"], &sample.data);
+    let out = sample.output(&["check", "--format", "csv"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("bad-handle,attendees.csv,2,"), "{text}");
@@ -488,7 +467,7 @@ fn a_key_that_only_looks_new_is_refused_and_existing_ones_are_reported() {
     attendees += "\u{430}leksander-h,Cyrillic A,other@example.org,member,,thu,,,confirmed\n";
     attendees += "copycat,Copy Cat,ALEKSANDER-H@example.org,member,,thu,,,confirmed\n";
     sample.write("attendees.csv", &attendees);
-    let out = run(&["check", "--format", "csv"], &sample.data);
+    let out = sample.output(&["check", "--format", "csv"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -587,8 +566,8 @@ fn an_import_reports_each_changed_field_and_refuses_someone_elses_email() {
 fn two_days_with_one_date_are_reported() {
     let sample = Sample::new();
     set_cell(&sample, "days.csv", 1, "date", "2026-05-21");
-    let out = run(&["check", "--format", "csv"], &sample.data);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = sample.output(&["check", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("duplicate-date,days.csv,3,"), "{text}");
 }
@@ -650,7 +629,7 @@ fn a_session_cannot_start_at_24_00_and_one_past_midnight_is_cut_alike_everywhere
     let sample = Sample::new();
     set_cell(&sample, "days.csv", 0, "closes", "24:00");
     set_cell(&sample, "sessions.csv", 0, "start", "23:30");
-    let out = run(&["check"], &sample.data);
+    let out = sample.output(&["check"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("runs past midnight"));
     let csv = sample.ok(&["schedule", "--format", "csv", "--room", "main", "--day", "thu"]);
     assert!(csv.contains("thu,2026-05-21,23:30,24:00,main"), "{csv}");
@@ -772,12 +751,12 @@ fn out_of_range_sizes_durations_and_multi_line_names_are_exit_2_errors() {
             .args([flag, value])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {}", stderr(&out));
-        assert!(stderr(&out).contains(flag), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(flag), "{}", text(&out.stderr));
         assert!(
-            !stderr(&out).contains("panicked") && !stderr(&out).contains("memory"),
+            !text(&out.stderr).contains("panicked") && !text(&out.stderr).contains("memory"),
             "{}",
-            stderr(&out)
+            text(&out.stderr)
         );
         assert!(!target.exists(), "{flag} {value} made a folder");
     }

@@ -5,13 +5,6 @@ use crate::common;
 
 use crate::common::{Sample, json, rows};
 
-fn session_row(sample: &Sample, id: &str) -> common::Row {
-    rows(&sample.read("sessions.csv"))
-        .into_iter()
-        .find(|r| r["id"] == id)
-        .expect("session exists")
-}
-
 /// A fact of `sessions ID --format json`: the value of the row whose item is `item`.
 fn fact(sample: &Sample, id: &str, item: &str) -> serde_json::Value {
     json(&sample.ok(&["sessions", id, "--format", "json"]))
@@ -49,7 +42,7 @@ fn add_session_keeps_audience_and_constraints_as_typed_in_any_case() {
         ),
         "{out}"
     );
-    let row = session_row(&sample, "S067");
+    let row = common::session(&sample, "S067");
     assert_eq!(row["audience"], "lang;compiler");
     assert_eq!(row["days"], "thu;fri");
     assert_eq!(row["not_before"], "13:00");
@@ -67,17 +60,13 @@ fn add_session_keeps_audience_and_constraints_as_typed_in_any_case() {
 fn wishes_that_name_nothing_or_cannot_fit_are_refused_and_write_nothing() {
     let sample = Sample::new();
     let before = sample.snapshot();
-    sample.fails(
+    // REPORTED (not fixed here): `--prefer evening` says "unknown day 'evening'; valid: thu,
+    // fri, sat ..." and leaves out the other two valid values, morning and afternoon.
+    insta::assert_snapshot!(sample.transcript(&[
         &["add-session", "X", "--audience", "lnag"],
-        "--audience: no attendee is on team 'lnag' (did you mean 'lang'?)",
-    );
-    sample.fails(&["add-session", "X", "--days", "sun"], "--days:");
-    sample.fails(
+        &["add-session", "X", "--days", "sun"],
         &["add-session", "X", "--apart", "S999"],
-        "--apart: unknown session 'S999'",
-    );
-    sample.fails(&["add-session", "X", "--prefer", "evening"], "--prefer:");
-    sample.fails(
+        &["add-session", "X", "--prefer", "evening"],
         &[
             "add-session",
             "X",
@@ -86,14 +75,10 @@ fn wishes_that_name_nothing_or_cannot_fit_are_refused_and_write_nothing() {
             "--not-before",
             "16:00",
             "--not-after",
-            "17:00",
+            "17:00"
         ],
-        "cannot fit between --not-before 16:00 and --not-after 17:00",
-    );
-    sample.fails(
         &["edit-session", "S002", "--apart", "S002"],
-        "cannot be kept apart from itself",
-    );
+    ]));
     assert_eq!(sample.snapshot(), before);
 }
 

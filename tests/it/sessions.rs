@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::{Row, Sample, line_diff, rows};
+use crate::common::{Row, Sample, key, line_diff, rows};
 
 fn session(sample: &Sample, id: &str) -> Option<Row> {
     rows(&sample.read("sessions.csv")).into_iter().find(|r| r["id"] == id)
@@ -157,22 +157,15 @@ fn add_session_accepts_every_duration_form() {
 #[test]
 fn add_session_refuses_bad_durations() {
     let sample = Sample::new();
-    sample.fails(
+    // `--duration -5`, with a space, is read as a value too, not as an unknown flag.
+    insta::assert_snapshot!(sample.transcript(&[
         &["add-session", "X", "--duration", "0"],
-        "--duration: '0' is not a duration: it must be longer than 0 minutes",
-    );
-    sample.fails(
         &["add-session", "X", "--duration", "abc"],
-        "--duration: 'abc' is not a duration (valid: minutes like 90 or 90m, or 1h30)",
-    );
-    sample.fails(
         &["add-session", "X", "--duration=-5"],
-        "--duration: '-5' is not a duration",
-    );
-    // Written with a space, clap itself rejects it; still exit 2 and nothing written.
-    sample.fails(&["add-session", "X", "--duration", "-5"], "-5");
-    sample.fails(&["add-session", "X", "--duration", "25h"], "'25h' is longer than a day");
-    sample.fails(&["add-session", "X", "--duration", ""], "--duration");
+        &["add-session", "X", "--duration", "-5"],
+        &["add-session", "X", "--duration", "25h"],
+        &["add-session", "X", "--duration", ""],
+    ]));
 }
 
 #[test]
@@ -205,19 +198,15 @@ fn add_session_refuses_unknown_people_with_a_suggestion() {
 #[test]
 fn add_session_refuses_bad_titles_ids_teams_and_needs() {
     let sample = Sample::new();
-    sample.fails(&["add-session", "   "], "the title must not be empty");
-    sample.fails(&["add-session", "two\nlines"], "the title must be one line");
-    sample.fails(
+    insta::assert_snapshot!(sample.transcript(&[
+        &["add-session", "   "],
+        &["add-session", "two\nlines"],
         &["add-session", "Again", "--id", "S001"],
-        "session S001 already exists (sessions.csv line 2)",
-    );
-    sample.fails(&["add-session", "X", "--id", "S 1"], "session id 'S 1'");
-    sample.fails(
+        &["add-session", "X", "--id", "S 1"],
         &["add-session", "X", "--team", "lang team"],
-        "--team: team 'lang team' must not contain ' '",
-    );
-    sample.fails(&["add-session", "X", "--needs", "big screen"], "feature 'big screen'");
-    sample.fails(&["add-session", "X", "--kind", "other"], "other");
+        &["add-session", "X", "--needs", "big screen"],
+        &["add-session", "X", "--kind", "other"],
+    ]));
 }
 
 #[test]
@@ -265,7 +254,7 @@ fn edit_session_changes_title_duration_and_needs_only() {
     assert_eq!(row["day"], "");
     let (removed, added) = line_diff(&before, &sample.read("sessions.csv"));
     assert_eq!(removed.len(), 1, "{removed:?}");
-    assert!(removed[0].starts_with("S012,"));
+    assert_eq!(key(&removed[0]), "S012");
     // Its audience, time constraints, preference and source stay as they were.
     assert_eq!(
         added,
@@ -452,15 +441,11 @@ fn edit_session_refuses_unknown_day_room_and_bad_time() {
     let placed = |day: &'static str, at: &'static str, room: &'static str| {
         vec!["edit-session", "S012", "--day", day, "--at", at, "--room", room]
     };
-    sample.fails(
+    insta::assert_snapshot!(sample.transcript(&[
         &placed("frj", "14:00", "catharijne"),
-        "--day: unknown day 'frj' (did you mean 'fri'?)",
-    );
-    sample.fails(
         &placed("fri", "14:00", "mian"),
-        "unknown room 'mian' (did you mean 'main'?)",
-    );
-    sample.fails(&placed("fri", "25:00", "catharijne"), "--at: '25:00' is not a time");
+        &placed("fri", "25:00", "catharijne"),
+    ]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,11 +470,11 @@ fn remove_session_drops_it_and_its_participant_rows() {
     let (removed, added) = line_diff(&participants_before, &sample.read("participants.csv"));
     assert!(added.is_empty(), "{added:?}");
     assert_eq!(removed.len(), people);
-    assert!(removed.iter().all(|l| l.starts_with("S002,")));
+    assert!(removed.iter().all(|l| key(l) == "S002"));
     let (removed, added) = line_diff(&sessions_before, &sample.read("sessions.csv"));
     assert!(added.is_empty());
     assert_eq!(removed.len(), 1);
-    assert!(removed[0].starts_with("S002,"));
+    assert_eq!(key(&removed[0]), "S002");
 }
 
 #[test]
@@ -722,15 +707,11 @@ fn moving_a_session_must_land_somewhere_clean_even_if_it_had_a_problem_before() 
 #[test]
 fn a_declined_person_cannot_be_required() {
     let sample = Sample::new();
-    let declined = sample
-        .read("attendees.csv")
-        .lines()
-        .find(|l| l.ends_with(",declined"))
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_string();
+    let declined = rows(&sample.read("attendees.csv"))
+        .into_iter()
+        .find(|r| r["status"] == "declined")
+        .expect("the sample has a declined attendee")["handle"]
+        .clone();
     sample.fails(
         &["join", "S012", &declined, "--required"],
         &format!("{declined} has declined the event"),

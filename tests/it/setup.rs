@@ -3,61 +3,30 @@
 
 use crate::common;
 
+use allhands::store::FILES;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::Sample;
+use crate::common::{BLUE_ROOM, Sample};
 
-const CSV_FILES: [&str; 7] = [
-    "event.csv",
-    "days.csv",
-    "slots.csv",
-    "attendees.csv",
-    "rooms.csv",
-    "sessions.csv",
-    "participants.csv",
-];
-
-/// Runs `allhands ARGS`, returning (exit code, stdout, stderr).
+/// `allhands ARGS`, no data folder given: (exit status, stdout, stderr).
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    run_with(common::allhands().args(args))
+    common::run(common::allhands().args(args))
 }
 
-fn run_with(cmd: &mut assert_cmd::Command) -> (Option<i32>, String, String) {
-    let output = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "panic: {stderr}");
-    (output.status.code(), String::from_utf8(output.stdout).unwrap(), stderr)
-}
-
+/// `allhands ARGS`, which must succeed; returns stdout.
 fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
-    assert_eq!(code, Some(0), "{args:?}: {err}");
-    out
+    common::ok(common::allhands().args(args))
 }
 
+/// `allhands ARGS`, which must exit 2 saying `message`; returns stderr.
 fn fails(args: &[&str], message: &str) -> String {
-    let (code, _, err) = run(args);
-    assert_eq!(code, Some(2), "{args:?} should exit 2: {err}");
-    assert!(err.contains(message), "{args:?}: expected {message:?} in:\n{err}");
-    err
+    common::fails(common::allhands().args(args), message)
 }
 
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
-}
-
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn repo_data() -> PathBuf {
@@ -96,17 +65,11 @@ fn init_makes_an_empty_event_that_the_other_commands_can_fill() {
     let d = s(&dir);
     let out = ok(&["--data-dir", d, "schedule"]);
     assert!(out.contains("no sessions scheduled"), "{out}");
-    ok(&[
-        "--data-dir",
-        d,
-        "add-room",
-        "blue",
-        "--name",
-        "Blue Room",
-        "--capacity",
-        "12",
-    ]);
-    assert_eq!(read("rooms.csv"), "id,name,capacity,features\nblue,Blue Room,12,\n");
+    ok(&[&["--data-dir", d][..], &BLUE_ROOM].concat());
+    assert_eq!(
+        read("rooms.csv"),
+        "id,name,capacity,features\nblue,Blue Room,12,whiteboard\n"
+    );
     let out = ok(&["--data-dir", d, "add-session", "Kick-off"]);
     assert!(out.contains("Added S001 'Kick-off'"), "{out}");
     // People need days to attend.
@@ -183,30 +146,21 @@ fn init_of_more_than_a_week_numbers_the_days() {
 
 #[test]
 fn init_refuses_bad_options_and_creates_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("bad");
-    let d = s(&dir);
-    fails(&["init", d, "--to", "2026-05-23"], "--to needs --from");
-    fails(
-        &["init", d, "--from", "2026-05-23", "--to", "2026-05-21"],
-        "must span 1 to 31 days",
-    );
-    fails(
-        &["init", d, "--from", "2026-01-01", "--to", "2026-03-01"],
-        "must span 1 to 31 days",
-    );
-    fails(
-        &["init", d, "--timezone", "Mars/Olympus"],
-        "--timezone: 'Mars/Olympus' is not an IANA time zone",
-    );
-    fails(
-        &["init", d, "--opens", "18:00", "--closes", "09:00"],
-        "--closes 09:00 is not after --opens 18:00",
-    );
-    fails(&["init", d, "--opens", "25:00"], "--opens: '25:00' is not a time");
-    fails(&["init", d, "--from", "2026-02-30"], "2026-02-30");
-    fails(&["init", d, "--sample", "--name", "X"], "cannot be used with");
-    assert!(!dir.exists(), "a refused init created {}", dir.display());
+    let bad = Sample::empty("bad");
+    // REPORTED (not fixed here): `--from 2026-02-30` gets clap's and chrono's "input is out of
+    // range" instead of the house style of every other bad date, "'2026-02-30' is not a date
+    // (valid: YYYY-MM-DD, e.g. 2026-05-21)".
+    insta::assert_snapshot!(bad.transcript(&[
+        &["init", "--to", "2026-05-23"],
+        &["init", "--from", "2026-05-23", "--to", "2026-05-21"],
+        &["init", "--from", "2026-01-01", "--to", "2026-03-01"],
+        &["init", "--timezone", "Mars/Olympus"],
+        &["init", "--opens", "18:00", "--closes", "09:00"],
+        &["init", "--opens", "25:00"],
+        &["init", "--from", "2026-02-30"],
+        &["init", "--sample", "--name", "X"],
+    ]));
+    assert!(!bad.data.exists(), "a refused init created {}", bad.data.display());
 }
 
 #[test]
@@ -215,8 +169,8 @@ fn init_sample_is_byte_identical_to_the_repository_data() {
     let dir = tmp.path().join("sample");
     let out = ok(&["init", s(&dir), "--sample"]);
     assert!(out.contains("Rust All Hands 2026 sample"), "{out}");
-    let made = files_in(&dir);
-    let original: BTreeMap<String, Vec<u8>> = files_in(&repo_data())
+    let made = common::files(&dir);
+    let original: BTreeMap<String, Vec<u8>> = common::files(&repo_data())
         .into_iter()
         .filter(|(name, _)| name.ends_with(".csv"))
         .collect();
@@ -226,7 +180,7 @@ fn init_sample_is_byte_identical_to_the_repository_data() {
         .map(|(n, b)| (n.clone(), b.clone()))
         .collect();
     assert_eq!(made_csv.keys().collect::<Vec<_>>(), original.keys().collect::<Vec<_>>());
-    for name in CSV_FILES {
+    for name in FILES {
         assert!(made_csv[name] == original[name], "{name} differs from data/{name}");
     }
     assert!(made.contains_key(".gitignore"));
@@ -280,7 +234,7 @@ fn init_without_a_folder_uses_the_data_folder() {
 
     let by_env = tmp.path().join("by-env");
     let (code, _, err) =
-        run_with(
+        common::run(
             common::allhands()
                 .env("ALLHANDS_DATA", &by_env)
                 .args(["init", "--from", "2026-05-21"]),
@@ -288,7 +242,7 @@ fn init_without_a_folder_uses_the_data_folder() {
     assert_eq!(code, Some(0), "{err}");
     assert!(by_env.join("days.csv").is_file());
 
-    let (code, _, err) = run_with(common::allhands().current_dir(tmp.path()).arg("init"));
+    let (code, _, err) = common::run(common::allhands().current_dir(tmp.path()).arg("init"));
     assert_eq!(code, Some(0), "{err}");
     assert!(tmp.path().join("data/event.csv").is_file());
 }
@@ -318,13 +272,13 @@ fn a_missing_data_folder_says_how_to_make_one() {
 #[test]
 fn without_a_flag_or_variable_the_data_folder_is_data_here() {
     let tmp = tempfile::tempdir().unwrap();
-    let (code, _, err) = run_with(common::allhands().current_dir(tmp.path()).arg("schedule"));
+    let (code, _, err) = common::run(common::allhands().current_dir(tmp.path()).arg("schedule"));
     assert_eq!(code, Some(2));
     assert!(err.contains("no allhands data in 'data'"), "{err}");
     assert!(err.contains("`allhands init data`"), "{err}");
     // With a ./data folder it is used.
     let sample = Sample::new();
-    let (code, out, err) = run_with(
+    let (code, out, err) = common::run(
         common::allhands()
             .current_dir(sample.data.parent().unwrap())
             .arg("schedule"),
@@ -357,37 +311,35 @@ fn the_data_variable_works_and_the_flag_wins_over_it() {
     let elsewhere = tmp.path().join("elsewhere");
 
     // The variable alone.
-    let (code, out, err) = run_with(common::allhands().env("ALLHANDS_DATA", &sample.data).arg("schedule"));
+    let (code, out, err) = common::run(common::allhands().env("ALLHANDS_DATA", &sample.data).arg("schedule"));
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("Thursday 21 May 2026"));
 
     // The flag wins over a variable pointing nowhere.
-    let (code, out, err) =
-        run_with(
-            common::allhands()
-                .env("ALLHANDS_DATA", &elsewhere)
-                .args(["--data-dir", s(&sample.data), "schedule"]),
-        );
+    let (code, out, err) = common::run(common::allhands().env("ALLHANDS_DATA", &elsewhere).args([
+        "--data-dir",
+        s(&sample.data),
+        "schedule",
+    ]));
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("Thursday 21 May 2026"));
 
     // And over a variable pointing at real data: the flag's (missing) folder is reported.
-    let (code, _, err) =
-        run_with(
-            common::allhands()
-                .env("ALLHANDS_DATA", &sample.data)
-                .args(["--data-dir", s(&elsewhere), "schedule"]),
-        );
+    let (code, _, err) = common::run(common::allhands().env("ALLHANDS_DATA", &sample.data).args([
+        "--data-dir",
+        s(&elsewhere),
+        "schedule",
+    ]));
     assert_eq!(code, Some(2));
     assert!(err.contains(s(&elsewhere)), "{err}");
 
     // A change made through the variable lands in that folder.
-    let (code, _, err) =
-        run_with(
-            common::allhands()
-                .env("ALLHANDS_DATA", &sample.data)
-                .args(["add-room", "blue", "--capacity", "12"]),
-        );
+    let (code, _, err) = common::run(common::allhands().env("ALLHANDS_DATA", &sample.data).args([
+        "add-room",
+        "blue",
+        "--capacity",
+        "12",
+    ]));
     assert_eq!(code, Some(0), "{err}");
     assert!(sample.read("rooms.csv").contains("blue,blue,12,"));
     // The flag may come after the command too.
@@ -473,8 +425,6 @@ fn the_main_help_has_examples_and_exit_statuses() {
 
 #[test]
 fn usage_errors_exit_2() {
-    fails(&["no-such-command"], "unrecognized subcommand");
-    fails(&["schedule", "--format", "pdf"], "pdf");
-    let (code, _, _) = run(&[]);
-    assert_eq!(code, Some(2));
+    let sample = Sample::empty("data");
+    insta::assert_snapshot!(sample.transcript(&[&["no-such-command"], &["schedule", "--format", "pdf"], &[]]));
 }
