@@ -2,8 +2,10 @@
 
 use serde_json::json;
 
-use super::{Context, OutputArgs, Ui, items, known_handles, refuse_conflicts, time_arg};
+use super::value::{self, Setting};
+use super::{Context, OutputArgs, Ui, items, known_handles, refuse_conflicts};
 use crate::error::{Error, Result};
+use crate::model::Time;
 use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
 
@@ -32,11 +34,11 @@ pub struct AddArgs {
     #[arg(long, value_name = "DAYS")]
     pub days: Vec<String>,
     /// Arrival time on their first day [default: from opening]
-    #[arg(long, value_name = "HH:MM")]
-    pub arrives: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub arrives: Option<Time>,
     /// Departure time on their last day [default: until closing]
-    #[arg(long, value_name = "HH:MM")]
-    pub leaves: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub leaves: Option<Time>,
     /// Where they are in the invitation process
     #[arg(long, default_value = "confirmed")]
     pub status: Status,
@@ -73,8 +75,7 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
             extra: Default::default(),
         };
         person.days = days(event, &args.days)?;
-        person.arrives = args.arrives.as_deref().map(|t| time_arg("--arrives", t)).transpose()?;
-        person.leaves = args.leaves.as_deref().map(|t| time_arg("--leaves", t)).transpose()?;
+        (person.arrives, person.leaves) = (args.arrives, args.leaves);
         check_presence(event, &person)?;
         event.attendees.push(person.clone());
         Ok(person)
@@ -113,11 +114,7 @@ fn non_empty(flag: &str, text: &str) -> Result<String> {
 /// Checks an `--email`: an address, and nobody else's (one email, one person).
 fn email(event: &Event, owner: &str, text: &str) -> Result<String> {
     let text = text.trim();
-    if !text.is_empty() && (!text.contains('@') || text.contains(|c: char| c.is_whitespace() || c.is_control())) {
-        return Err(Error::refused(format!(
-            "--email '{text}' is not an email address (valid: name@example.org)"
-        )));
-    }
+    crate::model::identity::validate_email(text).map_err(|m| Error::refused(format!("--email {m}")))?;
     if let Some(other) = event
         .attendees
         .iter()
@@ -294,11 +291,11 @@ pub struct EditArgs {
     #[arg(long, value_name = "DAYS")]
     pub days: Option<Vec<String>>,
     /// Arrival on their first day ("" for from opening)
-    #[arg(long, value_name = "HH:MM")]
-    pub arrives: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time_or_clear)]
+    pub arrives: Option<Setting<Time>>,
     /// Departure on their last day ("" for until closing)
-    #[arg(long, value_name = "HH:MM")]
-    pub leaves: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time_or_clear)]
+    pub leaves: Option<Setting<Time>>,
     /// interested, invited, confirmed or declined
     #[arg(long)]
     pub status: Option<Status>,
@@ -323,18 +320,11 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
         if let Some(values) = &args.days {
             person.days = days(event, values)?;
         }
-        let optional_time = |flag: &str, value: &str| {
-            if value.trim().is_empty() {
-                Ok(None)
-            } else {
-                time_arg(flag, value).map(Some)
-            }
-        };
-        if let Some(t) = &args.arrives {
-            person.arrives = optional_time("--arrives", t)?;
+        if let Some(setting) = args.arrives {
+            person.arrives = setting.into_option();
         }
-        if let Some(t) = &args.leaves {
-            person.leaves = optional_time("--leaves", t)?;
+        if let Some(setting) = args.leaves {
+            person.leaves = setting.into_option();
         }
         if let Some(status) = args.status {
             person.status = status;

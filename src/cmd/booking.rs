@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Context, Moment, OutputArgs, Ui, day_arg, duration_arg, items, session};
+use super::value;
+use super::{Context, Moment, OutputArgs, Ui, day_arg, items, session};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
@@ -22,8 +23,8 @@ pub struct BookArgs {
     #[arg(add = super::complete::days(), long)]
     pub day: String,
     /// Start time (HH:MM)
-    #[arg(long, value_name = "HH:MM")]
-    pub at: String,
+    #[arg(long, value_name = "HH:MM", value_parser = value::start)]
+    pub at: Time,
     /// The room [default: the smallest free room that fits and has what the session needs]
     #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
@@ -33,7 +34,7 @@ pub fn book(ui: &Ui, ctx: &Context, args: BookArgs) -> Result<()> {
     let (session, from, now) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
         let day = day_arg(event, &args.day)?.day.clone();
-        let start = super::start_arg(&args.at)?;
+        let start = args.at;
         let room = args
             .room
             .as_deref()
@@ -175,10 +176,8 @@ pub struct AdhocArgs {
         long = "for",
         visible_alias = "duration",
         value_name = "DURATION",
-        default_value = "60",
-        allow_hyphen_values = true
-    )]
-    pub duration: String,
+        default_value = "60", value_parser = value::duration, allow_negative_numbers = true)]
+    pub duration: u32,
     /// How many people are expected
     #[arg(long, default_value_t = 1)]
     pub size: u32,
@@ -211,7 +210,7 @@ pub fn adhoc(ui: &Ui, ctx: &Context, args: AdhocArgs) -> Result<()> {
             session::needs(&args.needs)?,
         );
         let id = event.next_session_id();
-        let duration = duration_arg("--for", &args.duration)?;
+        let duration = args.duration;
         event.sessions.push(Session {
             needs,
             size: Some(args.size),
@@ -243,10 +242,8 @@ pub struct FreeArgs {
     #[arg(
         long = "for",
         visible_alias = "duration",
-        value_name = "DURATION",
-        allow_hyphen_values = true
-    )]
-    pub duration: Option<String>,
+        value_name = "DURATION", value_parser = value::duration, allow_negative_numbers = true)]
+    pub duration: Option<u32>,
     /// At least this many seats
     #[arg(long, default_value_t = 1)]
     pub size: u32,
@@ -261,8 +258,8 @@ pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
     let event = ctx.load()?;
     let (day, start) = args.moment.resolve(&event)?;
     // Without --for, an hour, or what is left of the day near closing.
-    let duration = match &args.duration {
-        Some(text) => duration_arg("--for", text)?,
+    let duration = match args.duration {
+        Some(minutes) => minutes,
         None => DEFAULT_LENGTH
             .min(day.closes.minutes().saturating_sub(start.minutes()))
             .max(1),

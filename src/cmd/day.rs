@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Context, Ui, day_arg, duration_arg, refuse_conflicts, time_arg};
+use super::value::{self, Setting};
+use super::{Context, Ui, day_arg, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Grid, Slot, Span, Time, integrity, rules};
 
@@ -11,14 +12,14 @@ use crate::model::{Day, Event, Grid, Slot, Span, Time, integrity, rules};
 #[derive(Debug, Clone, clap::Args)]
 pub struct GridArgs {
     /// Length of each slot: 90, 90m, 1h30
-    #[arg(long, value_name = "DURATION", default_value = "90")]
-    pub block: String,
+    #[arg(long, value_name = "DURATION", default_value = "90", value_parser = value::duration, allow_negative_numbers = true)]
+    pub block: u32,
     /// Time between two slots: 30, 15m, or 0
-    #[arg(long, value_name = "DURATION", default_value = "30")]
-    pub pause: String,
+    #[arg(long, value_name = "DURATION", default_value = "30", value_parser = value::duration_or_zero, allow_negative_numbers = true)]
+    pub pause: u32,
     /// A lunch break no slot crosses: HH:MM-HH:MM, or "none"
-    #[arg(long, value_name = "HH:MM-HH:MM", default_value = "12:30-13:30")]
-    pub lunch: String,
+    #[arg(long, value_name = "HH:MM-HH:MM", default_value = "12:30-13:30", value_parser = value::span_or_none)]
+    pub lunch: Setting<Span>,
     /// Make no slots (add them with `allhands add-slot`)
     #[arg(long)]
     pub no_slots: bool,
@@ -30,31 +31,12 @@ impl GridArgs {
         if self.no_slots {
             return Ok(None);
         }
-        let block = duration_arg("--block", &self.block)?;
-        let pause = match self.pause.trim() {
-            "0" | "0m" => 0,
-            text => duration_arg("--pause", text)?,
-        };
-        let lunch = match self.lunch.trim() {
-            "none" | "" => None,
-            text => Some(span_arg("--lunch", text)?),
-        };
-        Ok(Some(Grid { block, pause, lunch }))
+        Ok(Some(Grid {
+            block: self.block,
+            pause: self.pause,
+            lunch: self.lunch.into_option(),
+        }))
     }
-}
-
-/// Parses `12:30-13:30`.
-fn span_arg(flag: &str, text: &str) -> Result<Span> {
-    let (from, to) = text.split_once('-').ok_or_else(|| {
-        Error::refused(format!(
-            "{flag}: '{text}' is not a time range (valid: e.g. 12:30-13:30)"
-        ))
-    })?;
-    let (from, to) = (time_arg(flag, from)?, time_arg(flag, to)?);
-    if to <= from {
-        return Err(Error::refused(format!("{flag}: {to} is not after {from}")));
-    }
-    Ok(Span::new(from, to))
 }
 
 /// Add a day to the event, with a grid of slots.
@@ -68,18 +50,18 @@ pub struct AddDayArgs {
     #[arg(long)]
     pub id: Option<String>,
     /// When it opens
-    #[arg(long, value_name = "HH:MM", default_value = "09:00")]
-    pub opens: String,
+    #[arg(long, value_name = "HH:MM", default_value = "09:00", value_parser = value::time)]
+    pub opens: Time,
     /// When it closes
-    #[arg(long, value_name = "HH:MM", default_value = "17:30")]
-    pub closes: String,
+    #[arg(long, value_name = "HH:MM", default_value = "17:30", value_parser = value::time)]
+    pub closes: Time,
     #[command(flatten)]
     pub grid: GridArgs,
 }
 
 pub fn add_day(ui: &Ui, ctx: &Context, args: AddDayArgs) -> Result<()> {
     let (day, slots) = ctx.store()?.update(|event| {
-        let (opens, closes) = hours(&args.opens, &args.closes)?;
+        let (opens, closes) = hours(args.opens, args.closes)?;
         if let Some(same) = event.days.iter().find(|d| d.date == args.date) {
             return Err(Error::refused(format!("{} is already day {}", args.date, same.day)));
         }
@@ -121,8 +103,7 @@ fn list_spans(slots: &[Slot]) -> String {
     format!(": {}", spans.join(", "))
 }
 
-fn hours(opens: &str, closes: &str) -> Result<(Time, Time)> {
-    let (opens, closes) = (time_arg("--opens", opens)?, time_arg("--closes", closes)?);
+fn hours(opens: Time, closes: Time) -> Result<(Time, Time)> {
     if closes <= opens {
         return Err(Error::refused(format!(
             "--closes {closes} is not after --opens {opens}"
@@ -139,11 +120,11 @@ pub struct EditDayArgs {
     #[arg(add = super::complete::days())]
     pub day: String,
     /// When it opens
-    #[arg(long, value_name = "HH:MM")]
-    pub opens: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub opens: Option<Time>,
     /// When it closes
-    #[arg(long, value_name = "HH:MM")]
-    pub closes: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub closes: Option<Time>,
 }
 
 pub fn edit_day(ui: &Ui, ctx: &Context, args: EditDayArgs) -> Result<()> {
@@ -151,10 +132,7 @@ pub fn edit_day(ui: &Ui, ctx: &Context, args: EditDayArgs) -> Result<()> {
         let before = event.clone();
         let old = day_arg(event, &args.day)?.clone();
         let mut day = old.clone();
-        let (opens, closes) = hours(
-            args.opens.as_deref().unwrap_or(&old.opens.to_string()),
-            args.closes.as_deref().unwrap_or(&old.closes.to_string()),
-        )?;
+        let (opens, closes) = hours(args.opens.unwrap_or(old.opens), args.closes.unwrap_or(old.closes))?;
         (day.opens, day.closes) = (opens, closes);
         *event.days.iter_mut().find(|d| d.day == day.day).expect("found above") = day.clone();
         let outside: Vec<String> = event
@@ -194,17 +172,17 @@ pub struct AddSlotArgs {
     #[arg(add = super::complete::days(), long)]
     pub day: String,
     /// When it starts
-    #[arg(long, value_name = "HH:MM")]
-    pub start: String,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub start: Time,
     /// When it ends
-    #[arg(long, value_name = "HH:MM")]
-    pub end: String,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub end: Time,
 }
 
 pub fn add_slot(ui: &Ui, ctx: &Context, args: AddSlotArgs) -> Result<()> {
     let slot = ctx.store()?.update(|event| {
         let day = day_arg(event, &args.day)?.clone();
-        let (start, end) = (time_arg("--start", &args.start)?, time_arg("--end", &args.end)?);
+        let (start, end) = (args.start, args.end);
         if end <= start {
             return Err(Error::refused(format!("--end {end} is not after --start {start}")));
         }
@@ -237,14 +215,14 @@ pub struct RemoveSlotArgs {
     #[arg(add = super::complete::days(), long)]
     pub day: String,
     /// When the slot starts
-    #[arg(long, value_name = "HH:MM")]
-    pub start: String,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub start: Time,
 }
 
 pub fn remove_slot(ui: &Ui, ctx: &Context, args: RemoveSlotArgs) -> Result<()> {
     let slot = ctx.store()?.update(|event| {
         let day = day_arg(event, &args.day)?.day.clone();
-        let start = time_arg("--start", &args.start)?;
+        let start = args.start;
         let position = event.slots.iter().position(|s| s.day == day && s.start == start);
         let Some(position) = position else {
             let starts: Vec<String> = event

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{Context, OutputArgs, Ui, time_arg};
+use super::{Context, OutputArgs, Ui};
 use crate::error::{Error, Result};
 use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_line};
 use crate::render::Listing;
@@ -301,9 +301,7 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
     validate_line("the name", &name).map_err(|m| err(name_column, m))?;
     let email = get("email").1.trim();
     validate_line("the email", email).map_err(|m| err("email", m))?;
-    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
-        return Err(err("email", format!("'{email}' is not an email address")));
-    }
+    crate::model::identity::validate_email(email).map_err(|m| err("email", m))?;
     let list = |text: &str| super::items(&[text.to_string()]);
     let teams = if present("teams") && !get("teams").1.trim().is_empty() {
         let teams = list(get("teams").1)
@@ -331,9 +329,9 @@ fn person_from_row<'h>(event: &Event, get: &dyn Fn(&str) -> (&'h str, &'h str)) 
         if text.is_empty() {
             return Ok(None);
         }
-        time_arg(field, text)
+        Time::parse(text)
             .map(|t| Some(Some(t)))
-            .map_err(|e| err(field, e.to_string()))
+            .map_err(|e| err(field, format!("{field}: {e}")))
     };
     let word = |field: &str| get(field).1.trim().to_string();
     let role = match word("role") {

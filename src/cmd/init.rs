@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use chrono::{Days, NaiveDate};
 
-use super::{Context, Ui, time_arg};
+use super::value;
+use super::{Context, Ui};
 use crate::error::{Error, Result};
+use crate::model::Time;
 use crate::model::{Day, Event, EventInfo, Slot};
 use crate::store::{self, Store};
 
@@ -36,11 +38,11 @@ pub struct Args {
     #[arg(long)]
     pub to: Option<NaiveDate>,
     /// When each day opens (HH:MM)
-    #[arg(long, default_value = "09:00", value_name = "HH:MM")]
-    pub opens: String,
+    #[arg(long, default_value = "09:00", value_name = "HH:MM", value_parser = value::time)]
+    pub opens: Time,
     /// When each day closes (HH:MM)
-    #[arg(long, default_value = "17:30", value_name = "HH:MM")]
-    pub closes: String,
+    #[arg(long, default_value = "17:30", value_name = "HH:MM", value_parser = value::time)]
+    pub closes: Time,
     #[command(flatten)]
     pub grid: super::day::GridArgs,
 }
@@ -57,7 +59,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         ));
     }
     store::timezone(&args.timezone).map_err(|m| Error::refused(format!("--timezone: {m}")))?;
-    let (opens, closes) = (time_arg("--opens", &args.opens)?, time_arg("--closes", &args.closes)?);
+    let (opens, closes) = (args.opens, args.closes);
     if closes <= opens {
         return Err(Error::refused(format!(
             "--closes {closes} is not after --opens {opens}"

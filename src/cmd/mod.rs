@@ -26,6 +26,7 @@ pub mod shell;
 pub mod site;
 pub mod stats;
 pub mod ui;
+pub mod value;
 
 pub use ui::Ui;
 
@@ -332,21 +333,6 @@ pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
     }
 }
 
-/// Parses a `--at`/`--arrives` time, naming the flag in the error.
-pub fn time_arg(flag: &str, text: &str) -> Result<Time> {
-    Time::parse(text).map_err(|m| Error::refused(format!("{flag}: {m}")))
-}
-
-/// Parses the `--at` a session starts at (not 24:00).
-pub fn start_arg(text: &str) -> Result<Time> {
-    Time::parse_start(text).map_err(|m| Error::refused(format!("--at: {m}")))
-}
-
-/// Parses a `--for`/`--duration` value.
-pub fn duration_arg(flag: &str, text: &str) -> Result<u32> {
-    model::parse_duration(text).map_err(|m| Error::refused(format!("{flag}: {m}")))
-}
-
 /// Resolves a `--day` value.
 pub fn day_arg<'a>(event: &'a Event, text: &str) -> Result<&'a Day> {
     event.find_day(text).map_err(|m| Error::refused(format!("--day: {m}")))
@@ -398,19 +384,19 @@ pub struct Moment {
     #[arg(add = complete::days(), long)]
     pub day: Option<String>,
     /// [default: now]
-    #[arg(long, value_name = "HH:MM")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time)]
+    pub at: Option<Time>,
 }
 
 impl Moment {
     /// The day and time given, or now in the event's time zone.
     pub fn resolve<'a>(&self, event: &'a Event) -> Result<(&'a Day, Time)> {
-        day_and_time(event, self.day.as_deref(), self.at.as_deref())
+        day_and_time(event, self.day.as_deref(), self.at)
     }
 }
 
 /// The `--day`/`--at` given, or now: the event day and time to look at.
-fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Result<(&'a Day, Time)> {
+fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<Time>) -> Result<(&'a Day, Time)> {
     let (today, now) = if day.is_none() || at.is_none() {
         now_local(event)?
     } else {
@@ -428,10 +414,7 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<&str>) -> Re
         })?,
     };
     // "Now" means the next five-minute mark: nobody books a room from 14:03.
-    let at = match at {
-        Some(text) => time_arg("--at", text)?,
-        None => now.round_up(5),
-    };
+    let at = at.unwrap_or_else(|| now.round_up(5));
     Ok((day, at))
 }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::value;
 use super::{Context, OutputArgs, Ui, day_arg, features, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Room, Span, rules, validate_key};
@@ -19,19 +20,11 @@ pub struct AddArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Seats
-    #[arg(long, allow_hyphen_values = true)]
-    pub capacity: String,
+    #[arg(long, value_parser = value::capacity, allow_negative_numbers = true)]
+    pub capacity: u32,
     /// What it has: projector, whiteboard, video, ... (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURES")]
     pub features: Vec<String>,
-}
-
-fn capacity(text: &str) -> Result<u32> {
-    text.trim().parse::<u32>().map_err(|_| {
-        Error::refused(format!(
-            "--capacity '{text}' is not a number of seats (valid: a whole number, 0 or more)"
-        ))
-    })
 }
 
 pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
@@ -54,7 +47,7 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
         let room = Room {
             id: args.id.clone(),
             name: name.to_string(),
-            capacity: capacity(&args.capacity)?,
+            capacity: args.capacity,
             features: features(&args.features)?,
             line: 0,
             extra: Default::default(),
@@ -88,8 +81,8 @@ pub struct EditArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Seats
-    #[arg(long, allow_hyphen_values = true)]
-    pub capacity: Option<String>,
+    #[arg(long, value_parser = value::capacity, allow_negative_numbers = true)]
+    pub capacity: Option<u32>,
     /// Replace the features
     #[arg(long, value_name = "FEATURES")]
     pub features: Option<Vec<String>>,
@@ -111,8 +104,8 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
             }
             room.name = name.to_string();
         }
-        if let Some(text) = &args.capacity {
-            room.capacity = capacity(text)?;
+        if let Some(capacity) = args.capacity {
+            room.capacity = capacity;
         }
         // Features keep their order unless the command changes them.
         if let Some(values) = &args.features {

@@ -1,8 +1,9 @@
 //! `add-session`, `edit-session`, `remove-session`, `join`, `leave`.
 
-use super::{Context, Ui, day_arg, duration_arg, items, known_handles, refuse_conflicts, time_arg};
+use super::value::{self, Setting};
+use super::{Context, Ui, day_arg, items, known_handles, refuse_conflicts};
 use crate::error::{Error, Result};
-use crate::model::{Event, Kind, Participant, Session, Tie, Time, format_duration, rules, validate_key};
+use crate::model::{Event, Kind, Session, Tie, Time, format_duration, rules, validate_key};
 
 /// Add a session, unscheduled (book it, or let `plan` place it).
 #[derive(Debug, clap::Args)]
@@ -20,8 +21,8 @@ pub struct AddArgs {
     #[arg(add = super::complete::teams(), long, default_value = "")]
     pub team: String,
     /// Length: 90, 90m or 1h30
-    #[arg(long, visible_alias = "for", default_value = "60", allow_hyphen_values = true)]
-    pub duration: String,
+    #[arg(long, visible_alias = "for", default_value = "60", value_parser = value::duration, allow_negative_numbers = true)]
+    pub duration: u32,
     /// Room features it needs (repeat, or separate with commas)
     #[arg(long, value_name = "FEATURES")]
     pub needs: Vec<String>,
@@ -58,11 +59,11 @@ pub struct Wishes {
     #[arg(add = super::complete::days(), long, value_name = "DAYS")]
     pub days: Option<Vec<String>>,
     /// It may not start before this time of day
-    #[arg(long, value_name = "HH:MM")]
-    pub not_before: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time_or_clear)]
+    pub not_before: Option<Setting<Time>>,
     /// It must end by this time of day
-    #[arg(long, value_name = "HH:MM")]
-    pub not_after: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::time_or_clear)]
+    pub not_after: Option<Setting<Time>>,
     /// A soft wish: morning (ends by 12:30), afternoon (starts 12:00 or later), or a day
     #[arg(long, value_name = "WHEN")]
     pub prefer: Option<String>,
@@ -103,11 +104,11 @@ impl Wishes {
             event.sort_days(&mut days);
             session.days = days;
         }
-        if let Some(text) = &self.not_before {
-            session.not_before = optional_time("--not-before", text)?;
+        if let Some(setting) = self.not_before {
+            session.not_before = setting.into_option();
         }
-        if let Some(text) = &self.not_after {
-            session.not_after = optional_time("--not-after", text)?;
+        if let Some(setting) = self.not_after {
+            session.not_after = setting.into_option();
         }
         if let Some(text) = &self.prefer {
             session.prefer = match text.trim() {
@@ -156,14 +157,6 @@ impl Wishes {
     }
 }
 
-/// A time flag where "" clears the setting.
-fn optional_time(flag: &str, text: &str) -> Result<Option<Time>> {
-    match text.trim() {
-        "" => Ok(None),
-        text => time_arg(flag, text).map(Some),
-    }
-}
-
 /// A free-text flag that must stay on one line (it ends up in calendars and tables).
 fn one_line(flag: &str, text: &str) -> Result<String> {
     if text.chars().any(char::is_control) {
@@ -177,10 +170,7 @@ fn one_line(flag: &str, text: &str) -> Result<String> {
 /// Checks a title: present, one line.
 pub(super) fn title(text: &str) -> Result<String> {
     let text = text.trim();
-    if text.is_empty() {
-        return Err(Error::refused("the title must not be empty"));
-    }
-    crate::model::validate_line("the title", text).map_err(Error::refused)?;
+    crate::model::identity::validate_title(text).map_err(Error::refused)?;
     Ok(text.to_string())
 }
 
@@ -209,7 +199,7 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
         let existing = event.sessions.iter().map(|s| (s.id.as_str(), s.line));
         super::refuse_look_alike("session", "sessions.csv", &id, existing)?;
         let (title, team) = (title(&args.title)?, team(&args.team)?);
-        let duration = duration_arg("--duration", &args.duration)?;
+        let duration = args.duration;
         let mut session = Session {
             needs: needs(&args.needs)?,
             size: args.size,
@@ -254,8 +244,8 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
     ))
 }
 
-/// Ties people to a session; a person listed as both is required. Existing ties are updated
-/// (interested becomes required), never duplicated.
+/// Ties the people named by `--required`/`--interested` to a session (see
+/// [`Event::tie_people`]).
 pub(super) fn add_participants(
     event: &mut Event,
     session: &str,
@@ -264,48 +254,9 @@ pub(super) fn add_participants(
 ) -> Result<Vec<String>> {
     let required = known_handles(event, &items(required))?;
     let interested = known_handles(event, &items(interested))?;
-    // Even for an unscheduled session: a declined person cannot be required anywhere.
-    if let Some(person) = required
-        .iter()
-        .filter_map(|h| event.attendee(h))
-        .find(|a| a.status == crate::model::Status::Declined)
-    {
-        return Err(Error::refused(format!(
-            "{} has declined the event and cannot be required at {session}",
-            person.handle
-        )));
-    }
-    let mut changed = Vec::new();
-    let ties = required.iter().map(|h| (h, Tie::Required)).chain(
-        interested
-            .iter()
-            .filter(|h| !required.contains(h))
-            .map(|h| (h, Tie::Interested)),
-    );
-    for (handle, role) in ties {
-        match event
-            .participants
-            .iter_mut()
-            .find(|p| p.session == session && p.handle == *handle)
-        {
-            Some(p) if p.role == Tie::Interested && role == Tie::Required => {
-                p.role = role;
-                changed.push(handle.clone());
-            }
-            Some(_) => {}
-            None => {
-                event.participants.push(Participant {
-                    session: session.to_string(),
-                    handle: handle.clone(),
-                    role,
-                    line: 0,
-                    extra: Default::default(),
-                });
-                changed.push(handle.clone());
-            }
-        }
-    }
-    Ok(changed)
+    event
+        .tie_people(session, &required, &interested)
+        .map_err(Error::refused)
 }
 
 /// Change a session; only the options given change. Moving it checks the hard rules.
@@ -325,8 +276,8 @@ pub struct EditArgs {
     #[arg(add = super::complete::teams(), long)]
     pub team: Option<String>,
     /// Length: 90, 90m or 1h30
-    #[arg(long, visible_alias = "for", allow_hyphen_values = true)]
-    pub duration: Option<String>,
+    #[arg(long, visible_alias = "for", value_parser = value::duration, allow_negative_numbers = true)]
+    pub duration: Option<u32>,
     /// Replace the needed features ("" for none)
     #[arg(long, value_name = "FEATURES")]
     pub needs: Option<Vec<String>>,
@@ -346,8 +297,8 @@ pub struct EditArgs {
     #[arg(add = super::complete::days(), long)]
     pub day: Option<String>,
     /// Move it to this start time
-    #[arg(long, value_name = "HH:MM")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "HH:MM", value_parser = value::start)]
+    pub at: Option<Time>,
     /// Move it to this room (id or name)
     #[arg(add = super::complete::rooms(), long)]
     pub room: Option<String>,
@@ -365,8 +316,8 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
         if let Some(text) = &args.team {
             session.team = team(text)?;
         }
-        if let Some(text) = &args.duration {
-            session.duration = duration_arg("--duration", text)?;
+        if let Some(duration) = args.duration {
+            session.duration = duration;
         }
         if let Some(values) = &args.needs {
             session.needs = needs(values)?;
@@ -381,15 +332,14 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
         if let Some(day) = &args.day {
             session.day = Some(day_arg(event, day)?.day.clone());
         }
-        if let Some(at) = &args.at {
-            session.start = Some(super::start_arg(at)?);
+        if let Some(at) = args.at {
+            session.start = Some(at);
         }
         if let Some(room) = &args.room {
             session.room = Some(event.find_room(room)?.id.clone());
         }
         args.wishes.apply(event, &mut session)?;
-        let partly = [session.day.is_some(), session.start.is_some(), session.room.is_some()];
-        if partly.iter().any(|x| *x) && !partly.iter().all(|x| *x) {
+        if session.is_partly_scheduled() {
             return Err(Error::refused(format!(
                 "{} needs all of --day, --at and --room to be scheduled (or none: `allhands unbook {}`)",
                 session.id, session.id

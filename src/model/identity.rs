@@ -13,6 +13,26 @@ pub const HANDLE_MAX: usize = 39;
 /// Checks a handle is a GitHub username: ASCII letters, digits and single hyphens, not at
 /// either end, at most 39 characters. So an email address (or anything else a form's
 /// "GitHub username" field receives) never becomes a handle that exports show.
+/// An email address as typed (trimmed): empty (nobody has to give one) or one line with an `@`
+/// and no spaces.
+pub fn validate_email(email: &str) -> Result<(), String> {
+    if email.is_empty() {
+        return Ok(());
+    }
+    if !email.contains('@') || email.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(format!("'{email}' is not an email address (valid: name@example.org)"));
+    }
+    Ok(())
+}
+
+/// A title as typed (trimmed): present, and one line.
+pub fn validate_title(title: &str) -> Result<(), String> {
+    if title.is_empty() {
+        return Err("the title must not be empty".into());
+    }
+    super::validate_line("the title", title)
+}
+
 pub fn validate_handle(handle: &str) -> Result<(), String> {
     let valid = !handle.is_empty()
         && handle.len() <= HANDLE_MAX

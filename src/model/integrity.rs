@@ -263,8 +263,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
     // Sessions: fully placed or not at all; able to fit some slot.
     let longest_slot = event.slots.iter().map(|s| s.span().minutes()).max();
     for session in &event.sessions {
-        let set = [session.day.is_some(), session.start.is_some(), session.room.is_some()];
-        if set.iter().any(|x| *x) && !set.iter().all(|x| *x) {
+        if session.is_partly_scheduled() {
             found.push(problem(
                 "partly-scheduled",
                 "sessions.csv",

@@ -482,6 +482,12 @@ impl Session {
         self.placement().is_some()
     }
 
+    /// Some but not all of day, start and room set: such a session counts as unscheduled.
+    pub fn is_partly_scheduled(&self) -> bool {
+        let set = [self.day.is_some(), self.start.is_some(), self.room.is_some()];
+        set.iter().any(|x| *x) && !set.iter().all(|x| *x)
+    }
+
     pub fn unbook(&mut self) {
         self.day = None;
         self.start = None;
@@ -506,6 +512,19 @@ pub struct Participant {
     pub extra: Extra,
 }
 
+impl Participant {
+    /// A new tie of a person to a session (not from a file: no line, no extra columns).
+    pub fn new(session: &str, handle: &str, role: Tie) -> Participant {
+        Participant {
+            session: session.to_string(),
+            handle: handle.to_string(),
+            role,
+            line: 0,
+            extra: Extra::default(),
+        }
+    }
+}
+
 /// Everything in one data folder.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
@@ -519,6 +538,53 @@ pub struct Event {
 }
 
 impl Event {
+    /// Ties people (known handles) to a session; a person listed as both is required.
+    /// Existing ties are updated (interested becomes required), never duplicated. A person who
+    /// declined the event cannot be required anywhere, even at an unscheduled session. Returns
+    /// the handles whose tie changed.
+    pub fn tie_people(
+        &mut self,
+        session: &str,
+        required: &[String],
+        interested: &[String],
+    ) -> Result<Vec<String>, String> {
+        if let Some(person) = required
+            .iter()
+            .filter_map(|h| self.attendee(h))
+            .find(|a| a.status == Status::Declined)
+        {
+            return Err(format!(
+                "{} has declined the event and cannot be required at {session}",
+                person.handle
+            ));
+        }
+        let mut changed = Vec::new();
+        let ties = required.iter().map(|h| (h, Tie::Required)).chain(
+            interested
+                .iter()
+                .filter(|h| !required.contains(h))
+                .map(|h| (h, Tie::Interested)),
+        );
+        for (handle, role) in ties {
+            match self
+                .participants
+                .iter_mut()
+                .find(|p| p.session == session && p.handle == *handle)
+            {
+                Some(p) if p.role == Tie::Interested && role == Tie::Required => {
+                    p.role = role;
+                    changed.push(handle.clone());
+                }
+                Some(_) => {}
+                None => {
+                    self.participants.push(Participant::new(session, handle, role));
+                    changed.push(handle.clone());
+                }
+            }
+        }
+        Ok(changed)
+    }
+
     /// An event with its days and slots and nobody and nothing in it yet (what `init` makes).
     pub fn new(info: EventInfo, days: Vec<Day>, slots: Vec<Slot>) -> Event {
         Event {

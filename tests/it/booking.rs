@@ -512,7 +512,7 @@ fn adhoc_refusals_write_nothing() {
     );
     sample.fails(
         &["adhoc", "Chat", "--day", "fri", "--at", "15:00", "--for", "0"],
-        "--for: '0' is not a duration",
+        "invalid value '0' for '--for <DURATION>': '0' is not a duration",
     );
     sample.fails(
         &["adhoc", "  ", "--day", "fri", "--at", "15:00"],
@@ -524,7 +524,7 @@ fn adhoc_refusals_write_nothing() {
     );
     sample.fails(
         &["adhoc", "Chat", "--day", "fri", "--at", "25:00"],
-        "--at: '25:00' is not a time",
+        "invalid value '25:00' for '--at <HH:MM>': '25:00' is not a time",
     );
     let output = sample
         .cmd(&["adhoc", "Chat", "--size", "3"])
@@ -778,7 +778,10 @@ fn now_uses_allhands_now_and_refuses_bad_input() {
     let listed = json(&String::from_utf8(output.stdout).unwrap());
     let main = listed.iter().find(|v| v["room"] == "main").unwrap();
     assert_eq!(main["now"], "S001");
-    sample.fails(&["now", "--day", "thu", "--at", "25:00"], "--at: '25:00' is not a time");
+    sample.fails(
+        &["now", "--day", "thu", "--at", "25:00"],
+        "invalid value '25:00' for '--at <HH:MM>': '25:00' is not a time",
+    );
     sample.fails(&["now", "--day", "frj", "--at", "10:00"], "did you mean 'fri'?");
 }
 

@@ -227,13 +227,13 @@ fn add_attendee_refuses_bad_times() {
     ] {
         sample.fails(
             &["add-attendee", "ferris", "--name", "F", flag, value],
-            &format!("{flag}: '{value}' is not a time (valid: HH:MM"),
+            &format!("invalid value '{value}' for '{flag} <HH:MM>': '{value}' is not a time (valid: HH:MM"),
         );
     }
     // A value starting with '-' given with '='.
     sample.fails(
         &["add-attendee", "ferris", "--name", "F", "--arrives=-1:00"],
-        "--arrives: '-1:00' is not a time",
+        "invalid value '-1:00' for '--arrives <HH:MM>': '-1:00' is not a time",
     );
 }
 

@@ -770,3 +770,20 @@ fn out_of_range_sizes_durations_and_multi_line_names_are_exit_2_errors() {
         "form.csv:2: column 'Name':",
     );
 }
+
+#[test]
+fn a_refusal_says_what_to_do_instead_on_a_hint_line_of_its_own() {
+    let sample = Sample::new();
+    let target = sample.path("attendees.csv");
+    let stderr = sample.fails(
+        &["schedule", "--format", "csv", "-o", target.to_str().unwrap()],
+        "that is a file of an allhands data folder; writing there would replace the data",
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].starts_with("error: -o "), "{stderr}");
+    assert_eq!(
+        lines.get(1).copied(),
+        Some("hint: write the output outside the data folder, e.g. -o agenda.csv"),
+        "{stderr}"
+    );
+}

@@ -281,11 +281,11 @@ fn edit_session_refuses_bad_values() {
     let sample = Sample::new();
     sample.fails(
         &["edit-session", "S012", "--duration", "0"],
-        "--duration: '0' is not a duration",
+        "invalid value '0' for '--duration <DURATION>': '0' is not a duration",
     );
     sample.fails(
         &["edit-session", "S012", "--duration", "abc"],
-        "--duration: 'abc' is not a duration",
+        "invalid value 'abc' for '--duration <DURATION>': 'abc' is not a duration",
     );
     sample.fails(&["edit-session", "S012", "--title", ""], "the title must not be empty");
     sample.fails(
