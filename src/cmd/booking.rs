@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::value;
-use super::{Context, Moment, OutputArgs, Ui, day_arg, items, session};
+use super::{Context, Moment, OutputArgs, Ui, day_arg, items, title, team, features, add_participants};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
@@ -205,9 +205,9 @@ pub fn adhoc(ui: &Ui, ctx: &Context, args: AdhocArgs) -> Result<()> {
             .map(|r| event.find_room(r).map(|r| r.id.clone()))
             .transpose()?;
         let (title, team, needs) = (
-            session::title(&args.title)?,
-            session::team(&args.team)?,
-            session::needs(&args.needs)?,
+            title(&args.title)?,
+            team(&args.team)?,
+            features(&args.needs)?,
         );
         let id = event.next_session_id();
         let duration = args.duration;
@@ -216,7 +216,7 @@ pub fn adhoc(ui: &Ui, ctx: &Context, args: AdhocArgs) -> Result<()> {
             size: Some(args.size),
             ..Session::new(id.clone(), title, Kind::Adhoc, team, duration)
         });
-        session::add_participants(event, &id, &args.required, &[])?;
+        add_participants(event, &id, &args.required, &[])?;
         let placed = place(event, &id, &day, start, room.as_deref())?;
         let at = describe_placement(event, placed.placement().expect("just placed"));
         Ok((placed, at))

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{Context, OutputArgs, Ui};
+use crate::import::columns::{Columns, map_columns};
 use crate::error::{Error, Result};
 use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_line};
 use crate::render::Listing;
@@ -183,86 +184,12 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     ui.listing(&args.output, &summary(&outcomes, args.dry_run, &header, &fields))
 }
 
-/// What the imports of proposals and interest take: the file, its columns named by hand, and
-/// whether to write.
-#[derive(Debug, clap::Args)]
-pub struct ImportFile {
-    /// The file to read (see below)
-    pub file: PathBuf,
-    /// Read column COLUMN as FIELD (the fields are listed below)
-    #[arg(long = "map", value_name = "COLUMN=FIELD")]
-    pub maps: Vec<String>,
-    /// Show what would happen, write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-/// A report cell of several lines: an array in json, one line each in a table or csv, joined
-/// with `; ` in markdown (where a table row must stay on one line).
-pub(super) fn lines_cell(format: crate::render::Format, lines: &[String]) -> serde_json::Value {
-    use crate::render::Format;
-    match format {
-        Format::Json => json!(lines),
-        Format::Md => json!(lines.join("; ")),
-        Format::Table | Format::Csv => json!(lines.join("\n")),
-    }
-}
-
-/// How a form's columns become fields: the fields there are, a guess from each header, and
-/// the fields the form must have (`a|b`: one of them).
-pub(super) struct Columns {
-    pub fields: &'static [&'static str],
-    pub guess: fn(&str) -> Option<&'static str>,
-    pub needed: &'static [&'static str],
-}
-
 const ATTENDEE_COLUMNS: Columns = Columns {
     fields: &FIELDS,
     guess: guess_field,
     // A row is a person when it has a handle, an email or a name: one of those columns.
     needed: &["handle|email|name|first_name"],
 };
-
-/// The field of each column: from --map, else guessed from the header.
-pub(super) fn map_columns(header: &[String], maps: &[String], columns: &Columns) -> Result<Vec<Option<&'static str>>> {
-    let mut fields: Vec<Option<&'static str>> = header.iter().map(|h| (columns.guess)(h)).collect();
-    for map in maps {
-        let (column, field) = map
-            .rsplit_once('=')
-            .ok_or_else(|| Error::refused(format!("--map '{map}' is not COLUMN=FIELD")))?;
-        let field = columns
-            .fields
-            .iter()
-            .find(|f| **f == field.trim().to_lowercase())
-            .ok_or_else(|| {
-                Error::refused(format!(
-                    "--map '{map}': unknown field '{field}' (valid: {})",
-                    columns.fields.join(", ")
-                ))
-            })?;
-        let i = header
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(column.trim()))
-            .ok_or_else(|| {
-                Error::refused(format!(
-                    "--map '{map}': the file has no column '{column}' (columns: {})",
-                    header.join(", ")
-                ))
-            })?;
-        fields[i] = Some(field);
-    }
-    for needed in columns.needed {
-        if !needed.split('|').any(|n| fields.contains(&Some(n))) {
-            let first = needed.split('|').next().unwrap_or(needed);
-            return Err(Error::refused(format!(
-                "no column for {} in the form (columns: {}); name it with --map \"COLUMN={first}\"",
-                needed.replace('|', " or "),
-                header.join(", ")
-            )));
-        }
-    }
-    Ok(fields)
-}
 
 /// A row's values, checked. Err is (the form's column, what is wrong).
 struct Row {

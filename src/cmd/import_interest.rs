@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::import::{Columns, ImportFile, lines_cell, map_columns};
+use super::{ImportFile, lines_cell};
+use crate::import::columns::{Columns, map_columns};
 use super::{Context, OutputArgs, Ui};
 use crate::error::Result;
 use crate::import::interest::{self, Outcome, Response};

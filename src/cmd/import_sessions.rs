@@ -4,7 +4,8 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::import::{Columns, ImportFile, lines_cell, map_columns};
+use super::{ImportFile, lines_cell};
+use crate::import::columns::{Columns, map_columns};
 use super::{Context, OutputArgs, Ui};
 use crate::error::{Error, Result};
 use crate::import::github::{self, Issue, IssueList};

@@ -32,6 +32,8 @@ pub use ui::Ui;
 
 use std::path::{Component, Path, PathBuf};
 
+use serde_json::json;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use clap::Parser;
 
@@ -331,6 +333,55 @@ pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
         (None, Some(last)) => Ok(last.published_at),
         (None, None) => Ok(Utc::now()),
     }
+}
+
+/// What the imports of proposals and interest take: the file, its columns named by hand, and
+/// whether to write.
+#[derive(Debug, clap::Args)]
+pub struct ImportFile {
+    /// The file to read (see below)
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD (the fields are listed below)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub maps: Vec<String>,
+    /// Show what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A report cell of several lines: an array in json, one line each in a table or csv, joined
+/// with `; ` in markdown (where a table row must stay on one line).
+pub fn lines_cell(format: crate::render::Format, lines: &[String]) -> serde_json::Value {
+    use crate::render::Format;
+    match format {
+        Format::Json => json!(lines),
+        Format::Md => json!(lines.join("; ")),
+        Format::Table | Format::Csv => json!(lines.join("\n")),
+    }
+}
+
+/// Checks a session title: present, one line.
+pub fn title(text: &str) -> Result<String> {
+    let text = text.trim();
+    model::identity::validate_title(text).map_err(Error::refused)?;
+    Ok(text.to_string())
+}
+
+/// Checks a session's `--team` (empty: no team).
+pub fn team(text: &str) -> Result<String> {
+    let text = text.trim();
+    if !text.is_empty() {
+        model::validate_key("team", text).map_err(|m| Error::refused(format!("--team: {m}")))?;
+    }
+    Ok(text.to_string())
+}
+
+/// Ties the people named by `--required`/`--interested` to a session (see
+/// [`Event::tie_people`]).
+pub fn add_participants(event: &mut Event, session: &str, required: &[String], interested: &[String]) -> Result<Vec<String>> {
+    let required = known_handles(event, &items(required))?;
+    let interested = known_handles(event, &items(interested))?;
+    event.tie_people(session, &required, &interested).map_err(Error::refused)
 }
 
 /// Resolves a `--day` value.

@@ -1,7 +1,7 @@
 //! `add-session`, `edit-session`, `remove-session`, `join`, `leave`.
 
 use super::value::{self, Setting};
-use super::{Context, Ui, day_arg, items, known_handles, refuse_conflicts};
+use super::{Context, Ui, add_participants, day_arg, features, items, known_handles, refuse_conflicts, team, title};
 use crate::error::{Error, Result};
 use crate::model::{Event, Kind, Session, Tie, Time, format_duration, rules, validate_key};
 
@@ -167,25 +167,6 @@ fn one_line(flag: &str, text: &str) -> Result<String> {
     Ok(text.trim().to_string())
 }
 
-/// Checks a title: present, one line.
-pub(super) fn title(text: &str) -> Result<String> {
-    let text = text.trim();
-    crate::model::identity::validate_title(text).map_err(Error::refused)?;
-    Ok(text.to_string())
-}
-
-pub(super) fn needs(values: &[String]) -> Result<Vec<String>> {
-    super::features(values)
-}
-
-pub(super) fn team(text: &str) -> Result<String> {
-    let text = text.trim();
-    if !text.is_empty() {
-        validate_key("team", text).map_err(|m| Error::refused(format!("--team: {m}")))?;
-    }
-    Ok(text.to_string())
-}
-
 pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
     let (session, people, required) = ctx.store()?.update(|event| {
         let id = args.id.clone().unwrap_or_else(|| event.next_session_id());
@@ -201,7 +182,7 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
         let (title, team) = (title(&args.title)?, team(&args.team)?);
         let duration = args.duration;
         let mut session = Session {
-            needs: needs(&args.needs)?,
+            needs: features(&args.needs)?,
             size: args.size,
             pinned: args.pinned,
             ..Session::new(id.clone(), title, args.kind, team, duration)
@@ -242,21 +223,6 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
         people - required,
         session.id
     ))
-}
-
-/// Ties the people named by `--required`/`--interested` to a session (see
-/// [`Event::tie_people`]).
-pub(super) fn add_participants(
-    event: &mut Event,
-    session: &str,
-    required: &[String],
-    interested: &[String],
-) -> Result<Vec<String>> {
-    let required = known_handles(event, &items(required))?;
-    let interested = known_handles(event, &items(interested))?;
-    event
-        .tie_people(session, &required, &interested)
-        .map_err(Error::refused)
 }
 
 /// Change a session; only the options given change. Moving it checks the hard rules.
@@ -320,7 +286,7 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
             session.duration = duration;
         }
         if let Some(values) = &args.needs {
-            session.needs = needs(values)?;
+            session.needs = features(values)?;
         }
         if let Some(kind) = args.kind {
             session.kind = kind;

@@ -5,6 +5,7 @@
 //! Text from outside is data: whatever a finding quotes goes through [`quote`], and titles
 //! through [`one_line`], so no control character reaches a terminal or a CSV line.
 
+pub mod columns;
 pub mod github;
 pub mod interest;
 
