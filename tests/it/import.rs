@@ -29,7 +29,7 @@ fn skip_invalid_adds_updates_dedupes_and_reports_by_line() {
          3,alice,Alice Renamed,updated,same handle; name: Alice Verhoeven -> Alice Renamed; \
          email: alice@example.org -> ALICE@example.org; teams: lang;types -> lang\n\
          4,vnguyen,\"Nguyen, Van\",added,\n\
-         5,badrow,Bad Row,skipped,'bad-email' is not an email address\n\
+         5,badrow,Bad Row,skipped,'bad-email' is not an email address (valid: name@example.org)\n\
          6,ferris,Ferris The Crab,updated,same handle; replaces line 2 of this file; \
          name: Ferris Crab -> Ferris The Crab; teams: lang;compiler -> lang; days: thu;sat -> fri\n"
     );
