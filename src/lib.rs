@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod formula;
 pub mod import;
 pub mod model;
 pub mod plan;

@@ -22,7 +22,6 @@ use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
 pub use records::{Record, field_changes, timezone};
-pub use table::{guard, unguard};
 
 /// A foreign CSV file: its header as written, and each row's line and cells.
 pub type ForeignCsv = (Vec<String>, Vec<(u64, Vec<String>)>);
@@ -39,10 +38,8 @@ pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
         key: &[],
     };
     let rows = table::parse(path, &bytes, &ANY)?;
-    let records = rows
-        .records
-        .into_iter()
-        .map(|(line, r)| (line, r.iter().map(String::from).collect()))
+    let records = (rows.lines.iter().enumerate())
+        .map(|(i, &line)| (line, rows.row(i).map(String::from).collect()))
         .collect();
     Ok((rows.raw_header, records))
 }
