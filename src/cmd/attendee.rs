@@ -200,7 +200,7 @@ pub struct ListArgs {
 }
 
 pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read()?;
     let day = args.day.as_deref().map(|d| super::day_arg(&event, d)).transpose()?;
     if let Some(team) = &args.team {
         known_team(&event, team)?;

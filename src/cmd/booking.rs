@@ -258,7 +258,7 @@ pub struct FreeArgs {
 }
 
 pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read()?;
     let (day, start) = args.moment.resolve(&event)?;
     // Without --for, an hour, or what is left of the day near closing.
     let duration = match &args.duration {

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 
 use super::{Context, done, time_arg};
 use crate::error::{Error, Result};
-use crate::model::{Day, Event, EventInfo, Slot};
+use crate::model::{Day, Event, EventInfo, Slot, Zone};
 use crate::store::{self, Store};
 
 /// Create a data folder: an empty event with its days, or the sample with --sample.
@@ -56,7 +56,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
             super::merge::setup_if_in_repository(&dir)
         ));
     }
-    store::timezone(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
+    let timezone = Zone::parse(&args.timezone).map_err(|m| Error::Usage(format!("--timezone: {m}")))?;
     let (opens, closes) = (time_arg("--opens", &args.opens)?, time_arg("--closes", &args.closes)?);
     if closes <= opens {
         return Err(Error::Usage(format!("--closes {closes} is not after --opens {opens}")));
@@ -87,7 +87,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let info = EventInfo {
         name: args.name.trim().to_string(),
         location: args.location.trim().to_string(),
-        timezone: args.timezone.clone(),
+        timezone,
         extra: Default::default(),
     };
     let (days_made, slots_made) = (days.len(), slots.len());

@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read()?;
     let (day, at) = args.moment.resolve(&event)?;
     let scheduled = event.scheduled();
     let mut listing = Listing::new(&[

@@ -190,7 +190,7 @@ pub struct ListArgs {
 }
 
 pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read()?;
     let listing = match &args.day {
         None => overview(&event),
         Some(day) => {

@@ -100,6 +100,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     } else {
         (ctx.load()?, History::default())
     };
+    // Kept until the process exits (see `Context::load_to_read`).
+    let event: &'static Event = Box::leak(Box::new(event));
     let selection = select(&event, &args)?;
     let listing_format = match args.format {
         ScheduleFormat::Table => Some(Format::Table),
@@ -154,7 +156,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
 /// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
 /// shows, so two printouts can be told apart). Never a version number that was not published.
 pub fn version_line(event: &Event, history: &History) -> Result<String> {
-    let zone = crate::store::timezone(&event.info.timezone).map_err(Error::Usage)?;
+    let zone = event.info.timezone.tz();
     let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
     let made = local(super::now_utc()?);
     let current = Schedule::current(event);

@@ -41,7 +41,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read()?;
     match &args.id {
         Some(id) => {
             let session = event.find_session(id)?;

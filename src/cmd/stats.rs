@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read()?;
     args.output.emit(&listing(&event))
 }
 
@@ -190,7 +190,7 @@ fn listing(event: &Event) -> Listing {
         &mut listing,
         "clashes",
         "hard-rule conflicts".into(),
-        json!(rules::all_conflicts(event).len()),
+        json!(rules::all_conflicts_in(&index).len()),
         Value::Null,
     );
     listing

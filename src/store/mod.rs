@@ -21,7 +21,7 @@ pub use crate::model::natural_cmp;
 use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
-pub use records::{Record, field_changes, timezone};
+pub use records::{Record, field_changes};
 
 /// A foreign CSV file: its header as written, and each row's line and cells.
 pub type ForeignCsv = (Vec<String>, Vec<(u64, Vec<String>)>);

@@ -6,7 +6,7 @@ use super::table::{Row, Schema};
 use crate::error::Result;
 use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
-    Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
+    Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time, Zone,
     parse_duration, split_list, validate_key, validate_line,
 };
 
@@ -107,11 +107,6 @@ fn boolean(cell: &str) -> Result<bool, String> {
     }
 }
 
-pub fn timezone(cell: &str) -> Result<chrono_tz::Tz, String> {
-    cell.parse::<chrono_tz::Tz>()
-        .map_err(|_| format!("'{cell}' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)"))
-}
-
 fn extra_cell(extra: &Extra, column: &str) -> String {
     extra.get(column).cloned().unwrap_or_default()
 }
@@ -133,12 +128,12 @@ impl Record for EventInfo {
         key: &[],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
-        let timezone_name = row.required("timezone")?;
-        row.parse("timezone", timezone)?;
+        row.required("timezone")?;
+        let timezone = row.parse("timezone", Zone::parse)?;
         Ok(EventInfo {
             name: required_line(row, "name", "the event name")?,
             location: row.parse("location", line("the location"))?,
-            timezone: timezone_name.to_string(),
+            timezone,
             extra: row.extra(),
         })
     }
@@ -146,7 +141,7 @@ impl Record for EventInfo {
         match column {
             "name" => self.name.clone(),
             "location" => self.location.clone(),
-            "timezone" => self.timezone.clone(),
+            "timezone" => self.timezone.name().to_string(),
             _ => extra_cell(&self.extra, column),
         }
     }

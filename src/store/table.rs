@@ -106,12 +106,12 @@ impl<'a> Columns<'a> {
 
     /// The position in the file of `column`.
     fn position(&self, column: &str) -> Option<usize> {
-        // Callers name columns with the schema's own literals: a pointer is compared first.
-        match self
-            .known
-            .iter()
-            .position(|k| std::ptr::eq(k.as_ptr(), column.as_ptr()) || *k == column)
-        {
+        // A few known names: compared by length and first byte before their text.
+        let name = column.as_bytes();
+        match (self.known.iter()).position(|k| {
+            let k = k.as_bytes();
+            k.len() == name.len() && k.first() == name.first() && k == name
+        }) {
             Some(k) => self.index[k],
             None => self.header.iter().position(|h| h == column),
         }
@@ -199,6 +199,15 @@ impl<'a> Row<'a> {
             .iter()
             .map(|&i| (self.columns.header[i].clone(), self.cell(i).to_string()))
             .collect()
+    }
+}
+
+/// A cell without the spaces around it; most cells have none, and are checked without
+/// decoding them.
+fn trimmed(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
@@ -302,24 +311,26 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             header = Some(names);
             raw_header = record.iter().map(|c| c.trim().to_string()).collect();
             // A row a line, but for fields with line breaks: room for every cell at once.
-            let rows = text.bytes().filter(|&b| b == b'\n' || b == b'\r').count() + 1;
+            let rows = text.bytes().filter(|&b| b == b'\n').count() + 1;
             cells.ends.reserve(record.len() * rows.min(1 << 22));
             continue;
         };
+        debug_assert_eq!(record.len(), header.len());
+        let (text_len, cells_len) = (cells.text.len(), cells.ends.len());
+        record.iter().for_each(|c| cells.push(trimmed(c)));
         // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if cells.text.len() == text_len {
+            cells.ends.truncate(cells_len);
             continue;
         }
         // Reported once the whole file has been read, as header problems.
         unnamed.retain(|&i| {
-            let used = !record[i].trim().is_empty();
+            let used = !cells.get(cells_len + i).is_empty();
             if used {
                 unnamed_used.push(i);
             }
             !used
         });
-        debug_assert_eq!(record.len(), header.len());
-        record.iter().for_each(|c| cells.push(c.trim()));
         lines_of_rows.push(line);
     }
     let header = header.unwrap_or_default();
@@ -377,14 +388,20 @@ struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: u64,
+    /// Whether some line ends with a CR alone (else only LFs need counting).
+    cr_alone: bool,
 }
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        let cr_alone = text.contains(&b'\r')
+            && (text.iter().enumerate()).any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
         LineCounter {
-            text: text.as_bytes(),
+            text,
             offset: 0,
             line: 1,
+            cr_alone,
         }
     }
 
@@ -393,16 +410,16 @@ impl<'a> LineCounter<'a> {
     fn line_at(&mut self, byte: u64) -> u64 {
         let byte = (byte as usize + 1).min(self.text.len());
         if byte < self.offset {
-            *self = LineCounter {
-                text: self.text,
-                offset: 0,
-                line: 1,
-            };
+            (self.offset, self.line) = (0, 1);
         }
         let text = self.text;
-        let ends = (self.offset..byte)
-            .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
-            .count();
+        let ends = if self.cr_alone {
+            (self.offset..byte)
+                .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
+                .count()
+        } else {
+            text[self.offset..byte].iter().filter(|&&b| b == b'\n').count()
+        };
         self.line += ends as u64;
         self.offset = byte;
         self.line
@@ -424,26 +441,25 @@ fn conflict_marker(text: &str) -> Option<u64> {
     text.lines().position(marker).map(|i| i as u64 + 1)
 }
 
-/// The line on which a never-closed quoted field starts, if any.
+/// The line on which a never-closed quoted field starts, if any. Only quotes matter, so the
+/// text is searched for them; a quote opens a field after a separator or a line end.
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
-    let (mut line, mut opened_at) = (1u64, None);
-    let mut at_field_start = true;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (opened_at, c) {
-            (None, '"') if at_field_start => opened_at = Some(line),
-            (Some(_), '"') if chars.peek() == Some(&'"') => {
-                chars.next();
+    let bytes = text.as_bytes();
+    let (mut at, mut opened) = (0, None);
+    while let Some(found) = text[at..].find('"') {
+        let quote = at + found;
+        at = quote + 1;
+        match opened {
+            None if quote == 0 || matches!(bytes[quote - 1], b'\n' | b'\r') || bytes[quote - 1] == delimiter => {
+                opened = Some(quote);
             }
-            (Some(_), '"') => opened_at = None,
-            _ => {}
+            None => {}
+            // `""` inside a quoted field is a quote.
+            Some(_) if bytes.get(quote + 1) == Some(&b'"') => at += 1,
+            Some(_) => opened = None,
         }
-        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
-            line += 1;
-        }
-        at_field_start = opened_at.is_none() && (c == delimiter as char || matches!(c, '\n' | '\r'));
     }
-    opened_at
+    opened.map(|quote| LineCounter::new(text).line_at(quote as u64))
 }
 
 /// Turns every row into a record with `build`.
