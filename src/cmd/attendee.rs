@@ -6,6 +6,7 @@ use super::{Context, OutputArgs, done, items, known_handles, refuse_conflicts, t
 use crate::error::{Error, Result};
 use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
+use crate::store::Parts;
 
 /// Add a person to attendees.csv.
 #[derive(Debug, clap::Args)]
@@ -200,7 +201,11 @@ pub struct ListArgs {
 }
 
 pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
-    let event = ctx.load_to_read()?;
+    // The people and the event's days; not the sessions.
+    let event = ctx.load_to_read(Parts {
+        attendees: true,
+        ..Parts::NONE
+    })?;
     let day = args.day.as_deref().map(|d| super::day_arg(&event, d)).transpose()?;
     if let Some(team) = &args.team {
         known_team(&event, team)?;

@@ -8,6 +8,7 @@ use super::{Context, OutputArgs};
 use crate::error::{Error, Result};
 use crate::model::{Event, integrity, rules};
 use crate::render::{Format, Listing};
+use crate::store::Parts;
 
 /// List every conflict and integrity problem; exit status 1 when there is any.
 #[derive(Debug, clap::Args)]
@@ -35,7 +36,7 @@ struct Finding {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load_to_read()?;
+    let event = ctx.load_to_read(Parts::ALL)?;
     if args.clashes {
         return args.output.emit(&missed_listing(&event));
     }

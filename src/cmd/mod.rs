@@ -97,11 +97,11 @@ impl Context {
         self.store()?.load()
     }
 
-    /// Loads the event for a command that only reads it. The event then lives until the
-    /// process exits: freeing it piece by piece just before that (some hundred thousand
-    /// strings for 10,000 people) would only cost time.
-    pub fn load_to_read(&self) -> Result<&'static Event> {
-        Ok(Box::leak(Box::new(self.load()?)))
+    /// Loads the files `parts` names (see [`store::Parts`]) for a command that only reads the
+    /// event. The event then lives until the process exits: freeing it piece by piece just
+    /// before that (some hundred thousand strings for 10,000 people) would only cost time.
+    pub fn load_to_read(&self, parts: store::Parts) -> Result<&'static Event> {
+        Ok(Box::leak(Box::new(self.store()?.load_parts(parts)?)))
     }
 }
 
@@ -409,10 +409,8 @@ pub fn refuse_look_alike<'a>(
     key: &str,
     existing: impl IntoIterator<Item = (&'a str, u64)>,
 ) -> Result<()> {
-    match existing
-        .into_iter()
-        .find(|(other, _)| model::identity::same_or_alike(key, other))
-    {
+    let alike = model::identity::Alike::new(key);
+    match existing.into_iter().find(|(other, _)| alike.is(other)) {
         None => Ok(()),
         Some((other, line)) => Err(Error::Usage(format!(
             "{what} '{key}' looks like the existing {what} '{other}' ({file} line {line}); use '{other}', or a \

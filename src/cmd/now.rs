@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::{Context, Moment, OutputArgs};
 use crate::error::Result;
 use crate::render::Listing;
+use crate::store::Parts;
 
 /// What is on in every room now, and what comes next.
 #[derive(Debug, clap::Args)]
@@ -20,7 +21,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load_to_read()?;
+    // Rooms and what is in them; not who is coming.
+    let event = ctx.load_to_read(Parts {
+        rooms: true,
+        sessions: true,
+        ..Parts::NONE
+    })?;
     let (day, at) = args.moment.resolve(&event)?;
     let scheduled = event.scheduled();
     let mut listing = Listing::new(&[

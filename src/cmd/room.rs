@@ -8,6 +8,7 @@ use super::{Context, OutputArgs, day_arg, done, features, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Room, Span, rules, validate_key};
 use crate::render::{Listing, list_of};
+use crate::store::Parts;
 
 /// Add a meeting room.
 #[derive(Debug, clap::Args)]
@@ -190,7 +191,16 @@ pub struct ListArgs {
 }
 
 pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
-    let event = ctx.load_to_read()?;
+    // The overview is rooms and their bookings; a day's allocation also counts who comes.
+    let parts = match args.day {
+        Some(_) => Parts::ALL,
+        None => Parts {
+            rooms: true,
+            sessions: true,
+            ..Parts::NONE
+        },
+    };
+    let event = ctx.load_to_read(parts)?;
     let listing = match &args.day {
         None => overview(&event),
         Some(day) => {

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::model::rules::{self, Drawn};
 use crate::model::{Event, Session, format_duration};
 use crate::render::Listing;
+use crate::store::Parts;
 
 /// List sessions (filtered), or show one session and everyone tied to it.
 #[derive(Debug, clap::Args)]
@@ -41,7 +42,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load_to_read()?;
+    let event = ctx.load_to_read(Parts::ALL)?;
     match &args.id {
         Some(id) => {
             let session = event.find_session(id)?;

@@ -8,6 +8,7 @@ use super::{Context, OutputArgs};
 use crate::error::Result;
 use crate::model::{Event, Kind, Role, Status, rules};
 use crate::render::Listing;
+use crate::store::Parts;
 
 /// Attendees by status, role, day and team; room use per day; sessions; clashes.
 #[derive(Debug, clap::Args)]
@@ -18,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
-    let event = ctx.load_to_read()?;
+    let event = ctx.load_to_read(Parts::ALL)?;
     args.output.emit(&listing(&event))
 }
 

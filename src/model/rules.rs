@@ -151,7 +151,9 @@ impl<'a> Index<'a> {
         }
         // A repeated row (a `check` problem) ties nobody twice: the first one counts.
         for list in participants.values_mut() {
-            if list.len() > 1 {
+            let mut handles: Vec<&str> = list.iter().map(|p| p.handle.as_str()).collect();
+            handles.sort_unstable();
+            if handles.windows(2).any(|w| w[0] == w[1]) {
                 let mut seen: Vec<&str> = Vec::with_capacity(list.len());
                 list.retain(|p| {
                     let new = !seen.contains(&p.handle.as_str());
@@ -418,7 +420,9 @@ pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool 
 /// are ASCII (as handles nearly always are).
 fn lower_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
-        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
     } else {
         a.to_lowercase().cmp(&b.to_lowercase())
     }
@@ -473,10 +477,7 @@ pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Optio
             };
             format!("{who} is not at the event on {day} (their days: {days})")
         }
-        Absent::Arrives(arrives) => format!(
-            "{who} arrives at {arrives} on {day}, after the start at {}",
-            span.start
-        ),
+        Absent::Arrives(arrives) => format!("{who} arrives at {arrives} on {day}, after the start at {}", span.start),
         Absent::Leaves(leaves) => format!("{who} leaves at {leaves} on {day}, before the end at {}", span.end),
     })
 }

@@ -37,7 +37,9 @@ impl Report<'_> {
 
     /// `2026-05-20 20:00` in the event's time zone.
     fn local(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.event.info.timezone.tz()).format("%Y-%m-%d %H:%M").to_string()
+        at.with_timezone(&self.event.info.timezone.tz())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 
     /// `version 2 (published 2026-05-20 20:00: Friday's moves)`.

@@ -428,8 +428,14 @@ impl<'a> LineCounter<'a> {
 
 /// The first line of a git conflict block left in the file, if any.
 fn conflict_marker(text: &str) -> Option<u64> {
-    if !text.contains("<<<<<<<") {
-        return None;
+    // `<` is rare in data: looked for byte-wise, the marker only where one is.
+    let mut from = 0;
+    loop {
+        let at = from + text[from..].find('<')?;
+        if text[at..].starts_with("<<<<<<<") {
+            break;
+        }
+        from = at + 1;
     }
     let marker = |line: &str| {
         let line = line.trim_end_matches('\r');
