@@ -391,6 +391,8 @@ impl Store {
             _ => Error::io(&path)(e),
         })?;
         let rows = table::parse(&path, &bytes, &T::SCHEMA)?;
+        // The rows hold their own copy of the cells: the file's bytes can go.
+        drop(bytes);
         let records = table::records(&path, &rows, &T::SCHEMA, T::from_row)?;
         let layout = table::Layout {
             header: rows.header,
