@@ -206,9 +206,9 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
         attendees: true,
         ..Parts::NONE
     })?;
-    let day = args.day.as_deref().map(|d| super::day_arg(&event, d)).transpose()?;
+    let day = args.day.as_deref().map(|d| super::day_arg(event, d)).transpose()?;
     if let Some(team) = &args.team {
-        known_team(&event, team)?;
+        known_team(event, team)?;
     }
     let mut columns = vec!["handle", "name"];
     if args.with_email {

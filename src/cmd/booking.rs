@@ -265,7 +265,7 @@ pub fn free(args: FreeArgs, ctx: &Context) -> Result<()> {
         sessions: true,
         ..Parts::NONE
     })?;
-    let (day, start) = args.moment.resolve(&event)?;
+    let (day, start) = args.moment.resolve(event)?;
     // Without --for, an hour, or what is left of the day near closing.
     let duration = match &args.duration {
         Some(text) => duration_arg("--for", text)?,

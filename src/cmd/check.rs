@@ -38,12 +38,12 @@ struct Finding {
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let event = ctx.load_to_read(Parts::ALL)?;
     if args.clashes {
-        return args.output.emit(&missed_listing(&event));
+        return args.output.emit(&missed_listing(event));
     }
     // One index for the hard rules and the soft figures.
-    let index = rules::Index::new(&event);
-    let findings = findings(&event, &index);
-    let soft = SoftFigures::of(&event, &index);
+    let index = rules::Index::new(event);
+    let findings = findings(event, &index);
+    let soft = SoftFigures::of(event, &index);
     let problems = findings.len();
     if args.output.format == Format::Table {
         args.output.emit_text(&crate::render::visible(&report(

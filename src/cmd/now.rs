@@ -27,7 +27,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         sessions: true,
         ..Parts::NONE
     })?;
-    let (day, at) = args.moment.resolve(&event)?;
+    let (day, at) = args.moment.resolve(event)?;
     let scheduled = event.scheduled();
     let mut listing = Listing::new(&[
         "room",

@@ -202,13 +202,13 @@ pub fn list(args: ListArgs, ctx: &Context) -> Result<()> {
     };
     let event = ctx.load_to_read(parts)?;
     let listing = match &args.day {
-        None => overview(&event),
+        None => overview(event),
         Some(day) => {
-            let day = day_arg(&event, day)?;
+            let day = day_arg(event, day)?;
             if args.output.for_people() {
-                allocation_grid(&event, day)
+                allocation_grid(event, day)
             } else {
-                allocation_rows(&event, day)
+                allocation_rows(event, day)
             }
         }
     };

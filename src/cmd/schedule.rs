@@ -102,7 +102,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     };
     // Kept until the process exits (see `Context::load_to_read`).
     let event: &'static Event = Box::leak(Box::new(event));
-    let selection = select(&event, &args)?;
+    let selection = select(event, &args)?;
     let listing_format = match args.format {
         ScheduleFormat::Table => Some(Format::Table),
         ScheduleFormat::Csv => Some(Format::Csv),
@@ -119,17 +119,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
         output: args.output.clone(),
     };
     if listing_format.is_some() {
-        return output.emit(&listing(&event, &selection, &args));
+        return output.emit(&listing(event, &selection, &args));
     }
-    let agenda = selection.agenda(&event);
+    let agenda = selection.agenda(event);
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
-        let version = version_line(&event, &history)?;
+        let version = version_line(event, &history)?;
         let footer = pdf::Footer { version: &version };
         let bytes = if let Some(person) = selection.person {
             pdf::personal(&agenda, &person.name, args.paper, &footer)
         } else {
             let days: Vec<&Day> = match &args.day {
-                Some(day) => vec![day_arg(&event, day)?],
+                Some(day) => vec![day_arg(event, day)?],
                 None => event.days.iter().collect(),
             };
             pdf::grid(&agenda, &days, args.paper, &footer)
@@ -139,8 +139,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let text = match args.format {
         ScheduleFormat::Ics => {
             let stamp = super::calendar_stamp(&history)?;
-            let revisions = publish::calendar_history(&history, &Schedule::current(&event), stamp);
-            calendar(&event, &rules::Index::new(&event), &selection, &revisions, stamp)
+            let revisions = publish::calendar_history(&history, &Schedule::current(event), stamp);
+            calendar(event, &rules::Index::new(event), &selection, &revisions, stamp)
         }
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),

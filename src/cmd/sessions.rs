@@ -46,9 +46,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<()> {
     match &args.id {
         Some(id) => {
             let session = event.find_session(id)?;
-            args.output.emit(&one(&event, session))
+            args.output.emit(&one(event, session))
         }
-        None => args.output.emit(&list(&event, &args)?),
+        None => args.output.emit(&list(event, &args)?),
     }
 }
 

@@ -20,7 +20,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> Result<()> {
     let event = ctx.load_to_read(Parts::ALL)?;
-    args.output.emit(&listing(&event))
+    args.output.emit(&listing(event))
 }
 
 fn percent(part: usize, whole: usize) -> Value {
