@@ -521,7 +521,7 @@ fn other_bad_cells_are_refused_with_their_place() {
         "event.csv",
         |t| replace_once(t, "Europe/Amsterdam", "Mars/Olympus"),
         Some(2),
-        "column timezone: 'Mars/Olympus' is not an IANA time zone",
+        "column timezone: 'Mars/Olympus' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)",
     );
     refused(
         "days.csv",

@@ -622,6 +622,29 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_load_reads_only_the_files_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        sample::write(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let whole = store.load().unwrap();
+        // A file left out is not even read: a broken one does not stop the load.
+        fs::write(dir.path().join("participants.csv"), "not,a\nparticipants,file,at all\n").unwrap();
+        let parts = Parts {
+            rooms: true,
+            sessions: true,
+            ..Parts::NONE
+        };
+        let event = store.load_parts(parts).unwrap();
+        assert_eq!((event.rooms, event.sessions), (whole.rooms, whole.sessions));
+        assert_eq!(
+            (event.days, event.slots, event.info),
+            (whole.days, whole.slots, whole.info)
+        );
+        assert!(event.attendees.is_empty() && event.participants.is_empty());
+        assert!(store.load().is_err(), "a whole load reads participants.csv");
+    }
+
+    #[test]
     fn natural_order_sorts_numbers_by_value() {
         let mut ids = vec!["S10", "S2", "S1000", "S099", "S100", "a", "S02"];
         ids.sort_by(|a, b| natural_cmp(a, b));
