@@ -5,6 +5,7 @@
 
 pub mod cmd;
 pub mod error;
+pub mod formula;
 pub mod import;
 pub mod model;
 pub mod plan;

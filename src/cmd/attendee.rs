@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::Time;
 use crate::model::{Attendee, Event, Role, Status, Tie, rules, validate_handle, validate_key};
 use crate::render::{Listing, list_of, opt};
+use crate::store::Parts;
 
 /// Add a person to attendees.csv.
 #[derive(Debug, clap::Args)]
@@ -197,10 +198,14 @@ pub struct ListArgs {
 }
 
 pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
-    let event = ctx.load()?;
-    let day = args.day.as_deref().map(|d| super::day_arg(&event, d)).transpose()?;
+    // The people and the event's days; not the sessions.
+    let event = ctx.load_to_read(Parts {
+        attendees: true,
+        ..Parts::NONE
+    })?;
+    let day = args.day.as_deref().map(|d| super::day_arg(event, d)).transpose()?;
     if let Some(team) = &args.team {
-        known_team(&event, team)?;
+        known_team(event, team)?;
     }
     let mut columns = vec!["handle", "name"];
     if args.with_email {

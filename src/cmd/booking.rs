@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
 use crate::render::{Listing, list_of};
+use crate::store::Parts;
 
 /// Put a session in a room at a time.
 #[derive(Debug, clap::Args)]
@@ -255,8 +256,13 @@ pub struct FreeArgs {
 }
 
 pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
-    let event = ctx.load()?;
-    let (day, start) = args.moment.resolve(&event)?;
+    // Rooms and their bookings; not who is coming.
+    let event = ctx.load_to_read(Parts {
+        rooms: true,
+        sessions: true,
+        ..Parts::NONE
+    })?;
+    let (day, start) = args.moment.resolve(event)?;
     // Without --for, an hour, or what is left of the day near closing.
     let duration = match args.duration {
         Some(minutes) => minutes,

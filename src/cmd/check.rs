@@ -8,6 +8,7 @@ use super::{Context, OutputArgs, Ui};
 use crate::error::{Error, Result};
 use crate::model::{Event, integrity, rules};
 use crate::render::{Format, Listing};
+use crate::store::Parts;
 
 /// List every conflict and integrity problem; exit status 1 when there is any.
 #[derive(Debug, clap::Args)]
@@ -35,12 +36,14 @@ struct Finding {
 }
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read(Parts::ALL)?;
     if args.clashes {
-        return ui.listing(&args.output, &missed_listing(&event));
+        return ui.listing(&args.output, &missed_listing(event));
     }
-    let findings = findings(&event);
-    let soft = SoftFigures::of(&event);
+    // One index for the hard rules and the soft figures.
+    let index = rules::Index::new(event);
+    let findings = findings(event, &index);
+    let soft = SoftFigures::of(event, &index);
     let problems = findings.len();
     if args.output.format() == Format::Table {
         let width = ui.terminal(args.output.output.as_deref()).width;
@@ -60,7 +63,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     Ok(())
 }
 
-fn findings(event: &Event) -> Vec<Finding> {
+fn findings(event: &Event, index: &rules::Index<'_>) -> Vec<Finding> {
     // With a repeated id the first row is the session (as everywhere else).
     let mut lines: HashMap<&str, u64> = HashMap::new();
     for s in &event.sessions {
@@ -78,7 +81,7 @@ fn findings(event: &Event) -> Vec<Finding> {
             message: p.message,
         })
         .collect();
-    for c in rules::all_conflicts(event) {
+    for c in rules::all_conflicts_in(index) {
         let place = event.session(&c.session).and_then(|s| s.placement());
         // Say which session, unless the message already does.
         let prefix = place
@@ -115,10 +118,9 @@ struct SoftFigures {
 }
 
 impl SoftFigures {
-    fn of(event: &Event) -> SoftFigures {
-        let index = rules::Index::new(event);
-        let clashes = rules::clashes_in(&index);
-        let away = rules::away(&index);
+    fn of(event: &Event, index: &rules::Index<'_>) -> SoftFigures {
+        let clashes = rules::clashes_in(index);
+        let away = rules::away(index);
         let unmet = rules::preferences_unmet(event)
             .into_iter()
             .map(|s| {

@@ -7,8 +7,7 @@ use chrono::{Days, NaiveDate};
 use super::value;
 use super::{Context, Ui};
 use crate::error::{Error, Result};
-use crate::model::Time;
-use crate::model::{Day, Event, EventInfo, Slot};
+use crate::model::{Day, Event, EventInfo, Slot, Time, Zone};
 use crate::store::{self, Store};
 
 /// Create a data folder: an empty event with its days, or the sample with --sample.
@@ -58,7 +57,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
             super::merge::setup_if_in_repository(&dir)
         ));
     }
-    store::timezone(&args.timezone).map_err(|m| Error::refused(format!("--timezone: {m}")))?;
+    let timezone = Zone::parse(&args.timezone).map_err(|m| Error::refused(format!("--timezone: {m}")))?;
     let (opens, closes) = (args.opens, args.closes);
     if closes <= opens {
         return Err(Error::refused(format!(
@@ -93,7 +92,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let info = EventInfo {
         name: args.name.trim().to_string(),
         location: args.location.trim().to_string(),
-        timezone: args.timezone.clone(),
+        timezone,
         extra: Default::default(),
     };
     let (days_made, slots_made) = (days.len(), slots.len());

@@ -227,6 +227,13 @@ impl Context {
     pub fn load(&self) -> Result<Event> {
         self.store()?.load()
     }
+
+    /// Loads the files `parts` names (see [`store::Parts`]) for a command that only reads the
+    /// event. The event then lives until the process exits: freeing it piece by piece just
+    /// before that (some hundred thousand strings for 10,000 people) would only cost time.
+    pub fn load_to_read(&self, parts: store::Parts) -> Result<&'static Event> {
+        Ok(Box::leak(Box::new(self.store()?.load_parts(parts)?)))
+    }
 }
 
 /// `--format` and `-o`, for every command that prints a listing.
@@ -423,8 +430,7 @@ pub fn now_local(event: &Event) -> Result<(NaiveDate, Time)> {
         })?;
         return Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")));
     }
-    let zone = store::timezone(&event.info.timezone).map_err(Error::refused)?;
-    let at = Utc::now().with_timezone(&zone).naive_local();
+    let at = Utc::now().with_timezone(&event.info.timezone.tz()).naive_local();
     Ok((at.date(), Time::hm(at.hour(), at.minute()).expect("valid clock time")))
 }
 
@@ -485,10 +491,8 @@ pub fn refuse_look_alike<'a>(
     key: &str,
     existing: impl IntoIterator<Item = (&'a str, u64)>,
 ) -> Result<()> {
-    match existing
-        .into_iter()
-        .find(|(other, _)| model::identity::same_or_alike(key, other))
-    {
+    let alike = model::identity::Alike::new(key);
+    match existing.into_iter().find(|(other, _)| alike.is(other)) {
         None => Ok(()),
         Some((other, line)) => Err(Error::refused(format!(
             "{what} '{key}' looks like the existing {what} '{other}' ({file} line {line}); use '{other}', or a \

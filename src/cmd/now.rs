@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::{Context, Moment, OutputArgs, Ui};
 use crate::error::Result;
 use crate::render::Listing;
+use crate::store::Parts;
 
 /// What is on in every room now, and what comes next.
 #[derive(Debug, clap::Args)]
@@ -20,8 +21,13 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
-    let event = ctx.load()?;
-    let (day, at) = args.moment.resolve(&event)?;
+    // Rooms and what is in them; not who is coming.
+    let event = ctx.load_to_read(Parts {
+        rooms: true,
+        sessions: true,
+        ..Parts::NONE
+    })?;
+    let (day, at) = args.moment.resolve(event)?;
     let scheduled = event.scheduled();
     let mut listing = Listing::new(&[
         "room",

@@ -9,6 +9,7 @@ use super::{Context, OutputArgs, Ui, day_arg, features, refuse_conflicts};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, Room, Span, rules, validate_key};
 use crate::render::{Listing, list_of};
+use crate::store::Parts;
 
 /// Add a meeting room.
 #[derive(Debug, clap::Args)]
@@ -183,15 +184,24 @@ pub struct ListArgs {
 }
 
 pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
-    let event = ctx.load()?;
+    // The overview is rooms and their bookings; a day's allocation also counts who comes.
+    let parts = match args.day {
+        Some(_) => Parts::ALL,
+        None => Parts {
+            rooms: true,
+            sessions: true,
+            ..Parts::NONE
+        },
+    };
+    let event = ctx.load_to_read(parts)?;
     let listing = match &args.day {
-        None => overview(&event),
+        None => overview(event),
         Some(day) => {
-            let day = day_arg(&event, day)?;
+            let day = day_arg(event, day)?;
             if args.output.for_people() {
-                allocation_grid(&event, day)
+                allocation_grid(event, day)
             } else {
-                allocation_rows(&event, day)
+                allocation_rows(event, day)
             }
         }
     };

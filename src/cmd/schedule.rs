@@ -100,7 +100,9 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     } else {
         (ctx.load()?, History::default())
     };
-    let selection = select(&event, &args)?;
+    // Kept until the process exits (see `Context::load_to_read`).
+    let event: &'static Event = Box::leak(Box::new(event));
+    let selection = select(event, &args)?;
     let listing_format = match args.format {
         ScheduleFormat::Table => Some(FormatArg::Table),
         ScheduleFormat::Csv => Some(FormatArg::Csv),
@@ -117,17 +119,17 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         output: args.output.clone(),
     };
     if listing_format.is_some() {
-        return ui.listing(&output, &listing(&event, &selection, &args));
+        return ui.listing(&output, &listing(event, &selection, &args));
     }
-    let agenda = selection.agenda(&event);
+    let agenda = selection.agenda(event);
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
-        let version = version_line(&event, &history)?;
+        let version = version_line(event, &history)?;
         let footer = pdf::Footer { version: &version };
         let bytes = if let Some(person) = selection.person {
             pdf::personal(&agenda, &person.name, args.paper, &footer)
         } else {
             let days: Vec<&Day> = match &args.day {
-                Some(day) => vec![day_arg(&event, day)?],
+                Some(day) => vec![day_arg(event, day)?],
                 None => event.days.iter().collect(),
             };
             pdf::grid(&agenda, &days, args.paper, &footer)
@@ -138,8 +140,8 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let text = match args.format {
         ScheduleFormat::Ics => {
             let stamp = super::calendar_stamp(&history)?;
-            let revisions = publish::calendar_history(&history, &Schedule::current(&event), stamp);
-            calendar(&event, &rules::Index::new(&event), &selection, &revisions, stamp)
+            let revisions = publish::calendar_history(&history, &Schedule::current(event), stamp);
+            calendar(event, &rules::Index::new(event), &selection, &revisions, stamp)
         }
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
@@ -155,7 +157,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
 /// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
 /// shows, so two printouts can be told apart). Never a version number that was not published.
 pub fn version_line(event: &Event, history: &History) -> Result<String> {
-    let zone = crate::store::timezone(&event.info.timezone).map_err(Error::refused)?;
+    let zone = event.info.timezone.tz();
     let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
     let made = local(super::now_utc()?);
     let current = Schedule::current(event);

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::model::rules::{self, Drawn};
 use crate::model::{Event, Session, format_duration};
 use crate::render::Listing;
+use crate::store::Parts;
 
 /// List sessions (filtered), or show one session and everyone tied to it.
 #[derive(Debug, clap::Args)]
@@ -41,13 +42,13 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
-    let event = ctx.load()?;
+    let event = ctx.load_to_read(Parts::ALL)?;
     match &args.id {
         Some(id) => {
             let session = event.find_session(id)?;
-            ui.listing(&args.output, &one(&event, session))
+            ui.listing(&args.output, &one(event, session))
         }
-        None => ui.listing(&args.output, &list(&event, &args)?),
+        None => ui.listing(&args.output, &list(event, &args)?),
     }
 }
 

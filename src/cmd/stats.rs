@@ -8,6 +8,7 @@ use super::{Context, OutputArgs, Ui};
 use crate::error::Result;
 use crate::model::{Event, Kind, Role, Status, rules};
 use crate::render::Listing;
+use crate::store::Parts;
 
 /// Attendees by status, role, day and team; room use per day; sessions; clashes.
 #[derive(Debug, clap::Args)]
@@ -18,8 +19,8 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
-    let event = ctx.load()?;
-    ui.listing(&args.output, &listing(&event))
+    let event = ctx.load_to_read(Parts::ALL)?;
+    ui.listing(&args.output, &listing(event))
 }
 
 fn percent(part: usize, whole: usize) -> Value {
@@ -190,7 +191,7 @@ fn listing(event: &Event) -> Listing {
         &mut listing,
         "clashes",
         "hard-rule conflicts".into(),
-        json!(rules::all_conflicts(event).len()),
+        json!(rules::all_conflicts_in(&index).len()),
         Value::Null,
     );
     listing

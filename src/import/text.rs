@@ -853,7 +853,7 @@ mod tests {
             EventInfo {
                 name: "e".into(),
                 location: String::new(),
-                timezone: "UTC".into(),
+                timezone: crate::model::Zone(chrono_tz::UTC),
                 extra: Default::default(),
             },
             days,

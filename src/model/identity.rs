@@ -74,6 +74,10 @@ pub fn handle_from(text: &str) -> String {
 /// The form two keys are compared in: NFKC-normalised, case-folded, without the invisible
 /// characters Unicode says to ignore. `ａlice`, `ALICE` and `al\u{200b}ice` all give `alice`.
 pub fn key_form(key: &str) -> String {
+    // ASCII is its own NFKC form and has nothing to ignore.
+    if key.is_ascii() {
+        return key.to_ascii_lowercase();
+    }
     key.nfkc()
         .filter(|c| !is_ignorable(*c))
         .flat_map(char::to_lowercase)
@@ -101,13 +105,36 @@ pub fn look(key: &str) -> String {
 
 /// Whether two different keys name the same thing, or look as if they did.
 pub fn same_or_alike(a: &str, b: &str) -> bool {
-    a != b && (key_form(a) == key_form(b) || look(a) == look(b))
+    Alike::new(a).is(b)
+}
+
+/// A key's normal form and look, made once to compare many keys with it.
+pub struct Alike<'a> {
+    key: &'a str,
+    form: String,
+    look: String,
+}
+
+impl<'a> Alike<'a> {
+    pub fn new(key: &'a str) -> Self {
+        Alike {
+            key,
+            form: key_form(key),
+            look: look(key),
+        }
+    }
+
+    /// Whether `other` is a different key that names the same thing, or looks as if it did.
+    pub fn is(&self, other: &str) -> bool {
+        other != self.key && (key_form(other) == self.form || look(other) == self.look)
+    }
 }
 
 /// The first of `existing` that is a different key but compares equal to `key` or looks
 /// like it.
 pub fn look_alike<'a>(key: &str, existing: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    existing.into_iter().find(|other| same_or_alike(key, other))
+    let alike = Alike::new(key);
+    existing.into_iter().find(|other| alike.is(other))
 }
 
 #[cfg(test)]

@@ -350,7 +350,7 @@ mod day_tests {
             info: EventInfo {
                 name: "Offsite".into(),
                 location: String::new(),
-                timezone: "Europe/Berlin".into(),
+                timezone: crate::model::Zone(chrono_tz::Europe::Berlin),
                 extra: Extra::new(),
             },
             days: vec![day("tue", 13), day("wed", 14)],

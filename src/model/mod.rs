@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use identity::{handle_from, key_form, look_alike, validate_handle};
 pub use lookup::did_you_mean;
-pub use time::{Span, Time, format_duration, parse_duration};
+pub use time::{Span, Time, Zone, format_duration, parse_duration};
 
 /// Columns a file had that allhands does not know; kept so they survive a rewrite.
 pub type Extra = BTreeMap<String, String>;
@@ -43,11 +43,16 @@ macro_rules! word_enum {
             }
 
             pub fn parse(text: &str) -> Result<$name, String> {
-                let lower = text.trim().to_ascii_lowercase();
-                match lower.as_str() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(format!("'{}' is not valid (valid: {})", text.trim(), Self::WORDS.join(", "))),
+                let text = text.trim();
+                // As written by allhands first, then without case; never allocating.
+                match text {
+                    $($text => return Ok($name::$variant),)+
+                    _ => {}
                 }
+                $(if text.eq_ignore_ascii_case($text) {
+                    return Ok($name::$variant);
+                })+
+                Err(format!("'{}' is not valid (valid: {})", text, Self::WORDS.join(", ")))
             }
         }
 
@@ -88,8 +93,8 @@ word_enum!(
 pub struct EventInfo {
     pub name: String,
     pub location: String,
-    /// IANA time zone name, e.g. `Europe/Amsterdam`.
-    pub timezone: String,
+    /// The IANA time zone, e.g. `Europe/Amsterdam`.
+    pub timezone: Zone,
     #[serde(skip)]
     pub extra: Extra,
 }
@@ -749,6 +754,10 @@ pub fn same_key(a: &str, b: &str) -> bool {
 /// Checks a single-line text field (a name, a title, a team, an email): no line break, tab or
 /// other control character, which could forge a calendar line or act on a terminal.
 pub fn validate_line(what: &str, text: &str) -> Result<(), String> {
+    // Printable ASCII (nearly every cell) has no control character: no need to decode.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        return Ok(());
+    }
     match text
         .chars()
         .find(|&c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
@@ -779,6 +788,15 @@ pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     if key.is_empty() {
         return Err(format!("{what} must not be empty"));
     }
+    // The usual key, letters, digits, `-`, `_` and `.` after a letter or digit, is valid
+    // without decoding it.
+    if key.as_bytes()[0].is_ascii_alphanumeric()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Ok(());
+    }
     if let Some(c) = key
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '"' | '\''))
@@ -806,7 +824,7 @@ mod tests {
         let info = EventInfo {
             name: "e".into(),
             location: String::new(),
-            timezone: "UTC".into(),
+            timezone: Zone(chrono_tz::UTC),
             extra: Extra::new(),
         };
         let mut event = Event {

@@ -134,8 +134,8 @@ pub struct Index<'a> {
     on_day: HashMap<&'a str, Vec<&'a Session>>,
     /// Per session id (lower-cased): the sessions it is kept apart from, either way round.
     apart: HashMap<String, Vec<&'a Session>>,
-    /// The event's time zone, parsed once (an unknown zone, a `check` problem, has no gaps).
-    zone: Option<chrono_tz::Tz>,
+    /// The event's time zone.
+    zone: chrono_tz::Tz,
 }
 
 impl<'a> Index<'a> {
@@ -151,7 +151,9 @@ impl<'a> Index<'a> {
         }
         // A repeated row (a `check` problem) ties nobody twice: the first one counts.
         for list in participants.values_mut() {
-            if list.len() > 1 {
+            let mut handles: Vec<&str> = list.iter().map(|p| p.handle.as_str()).collect();
+            handles.sort_unstable();
+            if handles.windows(2).any(|w| w[0] == w[1]) {
                 let mut seen: Vec<&str> = Vec::with_capacity(list.len());
                 list.retain(|p| {
                     let new = !seen.contains(&p.handle.as_str());
@@ -187,7 +189,11 @@ impl<'a> Index<'a> {
         let mut members: HashMap<String, Vec<&Attendee>> = HashMap::default();
         for a in &event.attendees {
             for team in &a.teams {
-                members.entry(team.to_lowercase()).or_default().push(a);
+                // Teams are nearly always written in lower case: no new key for those.
+                match members.get_mut(team.as_str()) {
+                    Some(list) if !team.chars().any(char::is_uppercase) => list.push(a),
+                    _ => members.entry(team.to_lowercase()).or_default().push(a),
+                }
             }
         }
         let mut on_day: HashMap<&str, Vec<&Session>> = HashMap::default();
@@ -229,7 +235,7 @@ impl<'a> Index<'a> {
             plenaries,
             on_day,
             apart,
-            zone: event.info.timezone.parse().ok(),
+            zone: event.info.timezone.tz(),
         }
     }
 
@@ -241,7 +247,7 @@ impl<'a> Index<'a> {
     /// participant list (a `check` problem) are counted as listed.
     pub fn attendance(&self, session: &Session, at: Option<(&str, Span)>) -> Vec<(&'a str, Drawn)> {
         let here = |person: &Attendee| match at {
-            Some((day, span)) => absence(self.event, person, day, span).is_none(),
+            Some((day, span)) => present(self.event, person, day, span),
             None => person.status != Status::Declined && !person.days.is_empty(),
         };
         let mut drawn: Vec<(&'a str, Drawn)> = Vec::new();
@@ -275,7 +281,7 @@ impl<'a> Index<'a> {
         }
         if drawn.len() > 1 {
             // Strongest reason first, then one entry per person (handles compare without case).
-            drawn.sort_by_cached_key(|(handle, how)| (handle.to_lowercase(), *how));
+            drawn.sort_by(|(a, how_a), (b, how_b)| lower_cmp(a, b).then(how_a.cmp(how_b)));
             drawn.dedup_by(|later, first| later.0.eq_ignore_ascii_case(first.0));
         }
         drawn
@@ -407,22 +413,39 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
 
 /// Whether a person is at the event for the whole of `span` on `day`.
 pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool {
-    absence(event, person, day, span).is_none()
+    why_absent(event, person, day, span).is_none()
 }
 
-/// Why a person cannot be at a session at `day`/`span`, or `None` when they can.
-pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<String> {
-    let who = &person.handle;
+/// Orders two keys as their lower-case forms would order, without making them when both
+/// are ASCII (as handles nearly always are).
+fn lower_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        a.to_lowercase().cmp(&b.to_lowercase())
+    }
+}
+
+/// Why a person is not there, found without writing a message (presence is asked for every
+/// person a session draws).
+enum Absent {
+    Declined,
+    OtherDays,
+    Arrives(Time),
+    Leaves(Time),
+}
+
+fn why_absent(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<Absent> {
     if person.status == Status::Declined {
-        return Some(format!("{who} has declined the event"));
+        return Some(Absent::Declined);
     }
     if !person.days.iter().any(|d| d == day) {
-        let days = if person.days.is_empty() {
-            "none".to_string()
-        } else {
-            person.days.join(", ")
-        };
-        return Some(format!("{who} is not at the event on {day} (their days: {days})"));
+        return Some(Absent::OtherDays);
+    }
+    if person.arrives.is_none() && person.leaves.is_none() {
+        return None;
     }
     let first = person.days.iter().min_by_key(|d| event.day_index(d));
     let last = person.days.iter().max_by_key(|d| event.day_index(d));
@@ -430,21 +453,33 @@ pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Optio
         && first.is_some_and(|d| d == day)
         && span.start < arrives
     {
-        return Some(format!(
-            "{who} arrives at {arrives} on {day}, after the start at {}",
-            span.start
-        ));
+        return Some(Absent::Arrives(arrives));
     }
     if let Some(leaves) = person.leaves
         && last.is_some_and(|d| d == day)
         && span.end > leaves
     {
-        return Some(format!(
-            "{who} leaves at {leaves} on {day}, before the end at {}",
-            span.end
-        ));
+        return Some(Absent::Leaves(leaves));
     }
     None
+}
+
+/// Why a person cannot be at a session at `day`/`span`, or `None` when they can.
+pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<String> {
+    let who = &person.handle;
+    Some(match why_absent(event, person, day, span)? {
+        Absent::Declined => format!("{who} has declined the event"),
+        Absent::OtherDays => {
+            let days = if person.days.is_empty() {
+                "none".to_string()
+            } else {
+                person.days.join(", ")
+            };
+            format!("{who} is not at the event on {day} (their days: {days})")
+        }
+        Absent::Arrives(arrives) => format!("{who} arrives at {arrives} on {day}, after the start at {}", span.start),
+        Absent::Leaves(leaves) => format!("{who} leaves at {leaves} on {day}, before the end at {}", span.end),
+    })
 }
 
 /// Every hard rule `session` would break if it were at `at`, measured against all other
@@ -481,7 +516,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
-        Some(day) if let Some(gap) = index.zone.and_then(|zone| missing_time(zone, day.date, at.span)) => add(
+        Some(day) if let Some(gap) = missing_time(index.zone, day.date, at.span) => add(
             Rule::OpeningHours,
             None,
             None,
@@ -652,10 +687,14 @@ pub fn conflicts_of(index: &Index<'_>, session: &Session) -> Vec<Conflict> {
 
 /// Every hard-rule conflict in the event, each double booking reported once.
 pub fn all_conflicts(event: &Event) -> Vec<Conflict> {
-    let index = Index::new(event);
+    all_conflicts_in(&Index::new(event))
+}
+
+/// [`all_conflicts`] with an index already built.
+pub fn all_conflicts_in(index: &Index<'_>) -> Vec<Conflict> {
     let mut all = Vec::new();
-    for session in &event.sessions {
-        for c in conflicts_of(&index, session) {
+    for session in &index.event.sessions {
+        for c in conflicts_of(index, session) {
             // A double booking is seen from both sessions; keep the one from the smaller id.
             let mirrored = c.other.as_ref().is_some_and(|o| *o < session.id);
             if !mirrored {

@@ -181,6 +181,50 @@ pub fn format_duration(minutes: u32) -> String {
     }
 }
 
+/// The event's time zone: a valid IANA zone, checked when the event is loaded (or given to
+/// `init`), so nothing later parses it again or falls back to another zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zone(pub chrono_tz::Tz);
+
+impl Zone {
+    /// Parses an IANA name, e.g. `Europe/Amsterdam`, as written (a message with what is valid
+    /// otherwise).
+    pub fn parse(name: &str) -> Result<Zone, String> {
+        name.parse::<chrono_tz::Tz>()
+            .map(Zone)
+            .map_err(|_| format!("'{name}' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)"))
+    }
+
+    pub fn tz(self) -> chrono_tz::Tz {
+        self.0
+    }
+
+    /// Its IANA name, as the file has it.
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+}
+
+/// A zone reads as its name where text is wanted (`times in Europe/Amsterdam`).
+impl std::ops::Deref for Zone {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.name()
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Zone {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

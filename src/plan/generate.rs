@@ -235,7 +235,7 @@ pub fn generate(spec: &Spec) -> Event {
                 spec.attendees, spec.sessions
             ),
             location: "Utrecht".into(),
-            timezone: "Europe/Amsterdam".into(),
+            timezone: crate::model::Zone(chrono_tz::Europe::Amsterdam),
             extra: Default::default(),
         },
         days,

@@ -82,7 +82,7 @@ impl<'a> Agenda<'a> {
     pub fn utc(&self, day: &Day, time: Time) -> DateTime<Utc> {
         let local =
             NaiveDateTime::new(day.date, chrono::NaiveTime::MIN) + chrono::Duration::minutes(time.minutes().into());
-        let zone: chrono_tz::Tz = self.event.info.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let zone = self.event.info.timezone.tz();
         let mut probe = local;
         loop {
             if let Some(t) = zone.from_local_datetime(&probe).earliest() {

@@ -37,8 +37,9 @@ impl Report<'_> {
 
     /// `2026-05-20 20:00` in the event's time zone.
     fn local(&self, at: DateTime<Utc>) -> String {
-        let zone: chrono_tz::Tz = self.event.info.timezone.parse().unwrap_or(chrono_tz::UTC);
-        at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+        at.with_timezone(&self.event.info.timezone.tz())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 
     /// `version 2 (published 2026-05-20 20:00: Friday's moves)`.

@@ -332,7 +332,7 @@ impl Schedule {
     fn new(agenda: &Agenda<'_>) -> Schedule {
         let event = agenda.event;
         let ns = Namespaces::new(agenda);
-        let zone: Tz = event.info.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let zone: Tz = event.info.timezone.tz();
         let acronym = acronym(&event.info.name);
         let ids = numeric_ids(event.sessions.iter().map(|s| s.id.as_str()), &ns.sessions);
         let at = |day: &Day, time: Time| agenda.utc(day, time).with_timezone(&zone);
@@ -347,7 +347,7 @@ impl Schedule {
             end: dates(all_days.last()),
             days_count: all_days.len(),
             timeslot_duration: hhmm(timeslot(agenda)),
-            time_zone_name: event.info.timezone.clone(),
+            time_zone_name: event.info.timezone.name().to_string(),
         };
 
         let mut rooms: Vec<RoomInfo> = Vec::new();

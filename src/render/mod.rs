@@ -13,7 +13,7 @@ pub mod visible;
 use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde_json::{Map, Value};
 
-use crate::store::guard;
+use crate::formula::guard;
 pub use visible::{visible, visible_line};
 
 /// How a listing is printed.

@@ -298,7 +298,7 @@ fn change_list(out: &mut String, event: &Event, changes: &[Change]) {
 /// `changes.html`: every published version, newest first, with what changed since the one
 /// before, and above them the changes not published yet.
 pub fn changelog(event: &Event, history: &History) -> String {
-    let zone: chrono_tz::Tz = event.info.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let zone = event.info.timezone.tz();
     let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&zone).format("%a %-d %B %Y %H:%M").to_string();
     let mut out = String::new();
     let title = format!("{}: changes", event.info.name);
@@ -423,7 +423,7 @@ pub fn board(agenda: &Agenda<'_>, rooms: &[&Room]) -> String {
     let info = &agenda.event.info;
     let data = json!({
         "event": info.name,
-        "timezone": info.timezone,
+        "timezone": info.timezone.name(),
         "days": agenda.event.days.iter().map(|d| json!({
             "day": d.day, "date": d.date.to_string(), "label": format!("{} {}", d.weekday_name(), d.date.format("%-d %B")),
             "opens": time(d.opens), "closes": time(d.closes),

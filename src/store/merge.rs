@@ -15,9 +15,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::table::{self, Layout, Row};
+use super::table::{self, Cells, Columns, Layout, Row};
 use super::{FILES, PUBLISH_FILES, Record, sort_key_cmp, write_records};
 use crate::error::{Error, Result};
+use crate::formula::guard;
 use crate::model::publish::{Published, Version};
 use crate::model::{Attendee, Day, EventInfo, Participant, Room, Session, Slot};
 
@@ -273,9 +274,10 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
     }
 
     // A merged record is checked as the store checks a row; it has no line in any file.
+    let known = Columns::new(&columns, T::SCHEMA.columns);
     let build = |cells: &[String]| -> Result<T, String> {
-        let record: csv::StringRecord = cells.iter().map(|c| table::guard(c)).collect();
-        T::from_row(&Row::new(path, 0, &columns, T::SCHEMA.columns, &record)).map_err(|e| match e {
+        let record = Cells::of(cells.iter().map(|c| guard(c)));
+        T::from_row(&Row::new(path, 0, &known, &record)).map_err(|e| match e {
             Error::Data {
                 column: Some(column),
                 message,

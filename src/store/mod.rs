@@ -21,8 +21,7 @@ pub use crate::model::natural_cmp;
 use crate::model::publish::{History, Published, Version};
 use crate::model::{Event, EventInfo};
 pub use atomic::LOCK_FILE;
-pub use records::{Record, field_changes, timezone};
-pub use table::{guard, unguard};
+pub use records::{Record, field_changes};
 
 /// A foreign CSV file: its header as written, and each row's line and cells.
 pub type ForeignCsv = (Vec<String>, Vec<(u64, Vec<String>)>);
@@ -39,10 +38,8 @@ pub fn read_foreign_csv(path: &Path) -> Result<ForeignCsv> {
         key: &[],
     };
     let rows = table::parse(path, &bytes, &ANY)?;
-    let records = rows
-        .records
-        .into_iter()
-        .map(|(line, r)| (line, r.iter().map(String::from).collect()))
+    let records = (rows.lines.iter().enumerate())
+        .map(|(i, &line)| (line, rows.row(i).map(String::from).collect()))
         .collect();
     Ok((rows.raw_header, records))
 }
@@ -148,6 +145,33 @@ pub fn write_git_files(dir: &Path) -> Result<Vec<&'static str>> {
     Ok(files.into_iter().map(|(name, _)| name).collect())
 }
 
+/// Which files besides `event.csv`, `days.csv` and `slots.csv` (which every command needs) a
+/// read loads: a command reads only what it uses. A file left out is not read at all, and its
+/// records are empty in the event (so it is for reading, never for saving).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    pub attendees: bool,
+    pub rooms: bool,
+    pub sessions: bool,
+    pub participants: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        attendees: true,
+        rooms: true,
+        sessions: true,
+        participants: true,
+    };
+    /// Only the event, its days and slots.
+    pub const NONE: Parts = Parts {
+        attendees: false,
+        rooms: false,
+        sessions: false,
+        participants: false,
+    };
+}
+
 /// A data folder on disk.
 pub struct Store {
     dir: PathBuf,
@@ -180,8 +204,14 @@ impl Store {
 
     /// Loads the whole event under a shared lock.
     pub fn load(&self) -> Result<Event> {
+        self.load_parts(Parts::ALL)
+    }
+
+    /// Loads the event's files that `parts` names (and always `event.csv`, `days.csv` and
+    /// `slots.csv`) under a shared lock; the records of the others are left empty.
+    pub fn load_parts(&self, parts: Parts) -> Result<Event> {
         let lock = atomic::lock_shared(&self.dir)?;
-        Ok(self.read_all(&lock)?.event)
+        Ok(self.read_parts(&lock, parts)?.event)
     }
 
     /// Runs `change` on the event under the exclusive lock and saves what it changed.
@@ -293,6 +323,10 @@ impl Store {
     }
 
     fn read_all(&self, lock: &atomic::Lock) -> Result<Loaded> {
+        self.read_parts(lock, Parts::ALL)
+    }
+
+    fn read_parts(&self, lock: &atomic::Lock, parts: Parts) -> Result<Loaded> {
         let mut headers = HashMap::new();
         let info: Vec<EventInfo> = self.read_file(lock, &mut headers)?;
         let info = match <[EventInfo; 1]>::try_from(info) {
@@ -314,13 +348,27 @@ impl Store {
                 info,
                 days,
                 slots: self.read_file(lock, &mut headers)?,
-                attendees: self.read_file(lock, &mut headers)?,
-                rooms: self.read_file(lock, &mut headers)?,
-                sessions: self.read_file(lock, &mut headers)?,
-                participants: self.read_file(lock, &mut headers)?,
+                attendees: self.read_if(parts.attendees, lock, &mut headers)?,
+                rooms: self.read_if(parts.rooms, lock, &mut headers)?,
+                sessions: self.read_if(parts.sessions, lock, &mut headers)?,
+                participants: self.read_if(parts.participants, lock, &mut headers)?,
             },
             headers,
         })
+    }
+
+    /// Reads one file if `wanted`; no records if not.
+    fn read_if<T: Record>(
+        &self,
+        wanted: bool,
+        lock: &atomic::Lock,
+        headers: &mut HashMap<&'static str, table::Layout>,
+    ) -> Result<Vec<T>> {
+        if wanted {
+            self.read_file(lock, headers)
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     /// Reads one file (from where the lock says its current version is) into records.
@@ -343,6 +391,8 @@ impl Store {
             _ => Error::io(&path)(e),
         })?;
         let rows = table::parse(&path, &bytes, &T::SCHEMA)?;
+        // The rows hold their own copy of the cells: the file's bytes can go.
+        drop(bytes);
         let records = table::records(&path, &rows, &T::SCHEMA, T::from_row)?;
         let layout = table::Layout {
             header: rows.header,
@@ -569,6 +619,29 @@ mod tests {
             attributes.starts_with("*.png binary\n/event.csv merge=allhands\n"),
             "{attributes}"
         );
+    }
+
+    #[test]
+    fn a_partial_load_reads_only_the_files_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        sample::write(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let whole = store.load().unwrap();
+        // A file left out is not even read: a broken one does not stop the load.
+        fs::write(dir.path().join("participants.csv"), "not,a\nparticipants,file,at all\n").unwrap();
+        let parts = Parts {
+            rooms: true,
+            sessions: true,
+            ..Parts::NONE
+        };
+        let event = store.load_parts(parts).unwrap();
+        assert_eq!((event.rooms, event.sessions), (whole.rooms, whole.sessions));
+        assert_eq!(
+            (event.days, event.slots, event.info),
+            (whole.days, whole.slots, whole.info)
+        );
+        assert!(event.attendees.is_empty() && event.participants.is_empty());
+        assert!(store.load().is_err(), "a whole load reads participants.csv");
     }
 
     #[test]

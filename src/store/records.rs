@@ -6,7 +6,7 @@ use super::table::{Row, Schema};
 use crate::error::Result;
 use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
-    Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time,
+    Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time, Zone,
     parse_duration, split_list, validate_key, validate_line,
 };
 
@@ -72,6 +72,21 @@ fn keys(what: &'static str) -> impl Fn(&str) -> Result<Vec<String>, String> {
     }
 }
 
+/// A key in lower case, in place when it is ASCII (as keys nearly always are).
+fn lower(mut key: String) -> String {
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+        key
+    } else {
+        key.to_lowercase()
+    }
+}
+
+/// A list of day keys, in lower case.
+fn day_keys(cell: &str) -> Result<Vec<String>, String> {
+    Ok(keys("day")(cell)?.into_iter().map(lower).collect())
+}
+
 fn date(cell: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d")
         .map_err(|_| format!("'{cell}' is not a date (valid: YYYY-MM-DD, e.g. 2026-05-21)"))
@@ -90,11 +105,6 @@ fn boolean(cell: &str) -> Result<bool, String> {
         "true" | "yes" | "1" => Ok(true),
         _ => Err(format!("'{cell}' is not valid (valid: true, false)")),
     }
-}
-
-pub fn timezone(cell: &str) -> Result<chrono_tz::Tz, String> {
-    cell.parse::<chrono_tz::Tz>()
-        .map_err(|_| format!("'{cell}' is not an IANA time zone (valid: e.g. Europe/Amsterdam, UTC)"))
 }
 
 fn extra_cell(extra: &Extra, column: &str) -> String {
@@ -118,12 +128,12 @@ impl Record for EventInfo {
         key: &[],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
-        let timezone_name = row.required("timezone")?;
-        row.parse("timezone", timezone)?;
+        row.required("timezone")?;
+        let timezone = row.parse("timezone", Zone::parse)?;
         Ok(EventInfo {
             name: required_line(row, "name", "the event name")?,
             location: row.parse("location", line("the location"))?,
-            timezone: timezone_name.to_string(),
+            timezone,
             extra: row.extra(),
         })
     }
@@ -131,7 +141,7 @@ impl Record for EventInfo {
         match column {
             "name" => self.name.clone(),
             "location" => self.location.clone(),
-            "timezone" => self.timezone.clone(),
+            "timezone" => self.timezone.name().to_string(),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -154,7 +164,7 @@ impl Record for Day {
         let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
         ordered(row, opens, closes, "closes")?;
         Ok(Day {
-            day: row.parse("day", key("day"))?.to_lowercase(),
+            day: lower(row.parse("day", key("day"))?),
             date: row.parse("date", date)?,
             opens,
             closes,
@@ -190,7 +200,7 @@ impl Record for Slot {
         let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
         ordered(row, start, end, "end")?;
         Ok(Slot {
-            day: row.parse("day", key("day"))?.to_lowercase(),
+            day: lower(row.parse("day", key("day"))?),
             start,
             end,
             line: row.line(),
@@ -230,11 +240,7 @@ impl Record for Attendee {
             email: row.parse("email", line("an email"))?,
             role: row.parse("role", Role::parse)?,
             teams: row.parse("teams", keys("team"))?,
-            days: row
-                .parse("days", keys("day"))?
-                .into_iter()
-                .map(|d| d.to_lowercase())
-                .collect(),
+            days: row.parse("days", day_keys)?,
             arrives: row.optional("arrives", Time::parse)?,
             leaves: row.optional("leaves", Time::parse)?,
             status: row.parse("status", Status::parse)?,
@@ -343,16 +349,12 @@ impl Record for Session {
             duration: row.parse("duration", parse_duration)?,
             needs: row.parse("needs", keys("feature"))?,
             size: row.optional("size", count("size"))?,
-            day: row.optional("day", |d| key("day")(d).map(|d| d.to_lowercase()))?,
+            day: row.optional("day", |d| key("day")(d).map(lower))?,
             start: row.optional("start", Time::parse_start)?,
             room: row.optional("room", key("room id"))?,
             pinned: row.parse("pinned", boolean)?,
             audience: row.parse("audience", keys("audience team"))?,
-            days: row
-                .parse("days", keys("day"))?
-                .into_iter()
-                .map(|d| d.to_lowercase())
-                .collect(),
+            days: row.parse("days", day_keys)?,
             not_before: row.optional("not_before", Time::parse)?,
             not_after: row.optional("not_after", Time::parse)?,
             prefer: row.optional("prefer", Preference::parse)?,
@@ -508,7 +510,7 @@ impl Record for Published {
                 let (start, end) = (row.parse("start", Time::parse)?, row.parse("end", Time::parse)?);
                 ordered(row, start, end, "end")?;
                 Some(Place {
-                    day: row.parse("day", key("day"))?.to_lowercase(),
+                    day: lower(row.parse("day", key("day"))?),
                     start,
                     end,
                     room: row.parse("room", key("room id"))?,

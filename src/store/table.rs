@@ -8,35 +8,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::formula::{guard, unguard};
 use crate::model::Extra;
-
-/// Cells starting with these are evaluated as formulas by spreadsheets (CSV injection).
-const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-/// What follows a guard `'` that allhands wrote: a trigger, or another `'`.
-const GUARDED: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
-
-fn needs_guard(cell: &str) -> bool {
-    cell.starts_with(FORMULA_TRIGGERS) || cell.strip_prefix('\'').is_some_and(|rest| rest.starts_with(GUARDED))
-}
-
-/// Makes a cell inert for spreadsheets: a cell that would be a formula (or that starts with
-/// the guard itself) gets a leading `'`, which spreadsheets show as "this is text".
-/// [`unguard`] undoes it exactly, so allhands gives back what was typed.
-pub fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
-    if needs_guard(cell) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-/// The inverse of [`guard`].
-pub fn unguard(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if needs_guard(rest) => rest,
-        _ => cell,
-    }
-}
 
 /// How a file of one kind looks: its name, its columns and which of them must be there.
 pub struct Schema {
@@ -46,6 +19,40 @@ pub struct Schema {
     pub required: &'static [&'static str],
     /// The columns that identify a record (empty for a file of one row), for merging by record.
     pub key: &'static [&'static str],
+}
+
+/// Cells of rows of equal width, all in one buffer: a file's rows cost two growing
+/// allocations, not a few per row.
+#[derive(Default)]
+pub struct Cells {
+    text: String,
+    /// Where each cell ends in `text`; a cell starts where the one before it ends.
+    ends: Vec<u32>,
+}
+
+impl Cells {
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends
+            .push(u32::try_from(self.text.len()).expect("a data file under 4 GiB"));
+    }
+
+    /// Cells from a list of texts (one row), as a file row would have them.
+    pub fn of<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> Cells {
+        let mut row = Cells::default();
+        cells.into_iter().for_each(|c| row.push(c.as_ref()));
+        row
+    }
+
+    /// Cell `i` counted over all rows.
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
 /// A file's rows as read, with the header as it was (to write columns back in that order).
@@ -62,35 +69,75 @@ pub struct Rows {
     pub bom: bool,
     /// The field separator the file uses (`,`, or `;` or tab), kept when writing it back.
     pub delimiter: u8,
-    /// Each row's line and its cells, trimmed (one allocation per row).
-    pub records: Vec<(u64, csv::StringRecord)>,
+    /// Each row's line.
+    pub lines: Vec<u64>,
+    /// Every row's cells, trimmed, `header.len()` per row.
+    pub cells: Cells,
+}
+
+impl Rows {
+    /// The cells of row `i` (counted from 0 below the header).
+    pub fn row(&self, i: usize) -> impl Iterator<Item = &str> {
+        let width = self.header.len();
+        (i * width..(i + 1) * width).map(|c| self.cells.get(c))
+    }
+}
+
+/// Where a file's columns are, found once per file: each known column's position in the
+/// file (if it has it), and the positions of the columns allhands does not know.
+pub struct Columns<'a> {
+    header: &'a [String],
+    known: &'static [&'static str],
+    index: Vec<Option<usize>>,
+    unknown: Vec<usize>,
+}
+
+impl<'a> Columns<'a> {
+    pub fn new(header: &'a [String], known: &'static [&'static str]) -> Self {
+        Columns {
+            header,
+            known,
+            index: known.iter().map(|k| header.iter().position(|h| h == k)).collect(),
+            unknown: (0..header.len())
+                .filter(|&i| !known.contains(&header[i].as_str()))
+                .collect(),
+        }
+    }
+
+    /// The position in the file of `column`.
+    fn position(&self, column: &str) -> Option<usize> {
+        // A few known names: compared by length and first byte before their text.
+        let name = column.as_bytes();
+        match (self.known.iter()).position(|k| {
+            let k = k.as_bytes();
+            k.len() == name.len() && k.first() == name.first() && k == name
+        }) {
+            Some(k) => self.index[k],
+            None => self.header.iter().position(|h| h == column),
+        }
+    }
 }
 
 /// One row while it is being turned into a record: cells by column name, errors with place.
 pub struct Row<'a> {
     path: &'a Path,
     line: u64,
-    header: &'a [String],
-    known: &'static [&'static str],
-    cells: &'a csv::StringRecord,
+    columns: &'a Columns<'a>,
+    cells: &'a Cells,
+    /// The index in `cells` of this row's first cell.
+    first: usize,
 }
 
 impl<'a> Row<'a> {
-    /// A row of `cells` under `header` (normalised names), for building a record outside a file
+    /// A row of `cells` (one row's) under `columns`, for building a record outside a file
     /// read (a merged record).
-    pub fn new(
-        path: &'a Path,
-        line: u64,
-        header: &'a [String],
-        known: &'static [&'static str],
-        cells: &'a csv::StringRecord,
-    ) -> Self {
+    pub fn new(path: &'a Path, line: u64, columns: &'a Columns<'a>, cells: &'a Cells) -> Self {
         Row {
             path,
             line,
-            header,
-            known,
+            columns,
             cells,
+            first: 0,
         }
     }
 
@@ -98,13 +145,17 @@ impl<'a> Row<'a> {
         self.line
     }
 
+    fn cell(&self, i: usize) -> &'a str {
+        if i < self.columns.header.len() && self.first + i < self.cells.len() {
+            unguard(self.cells.get(self.first + i))
+        } else {
+            ""
+        }
+    }
+
     /// The cell in `column`, empty if the file has no such column.
     pub fn get(&self, column: &str) -> &'a str {
-        // A header has a dozen columns: a scan beats hashing the name for every cell.
-        self.header
-            .iter()
-            .position(|h| h == column)
-            .map_or("", |i| self.cells.get(i).map_or("", unguard))
+        self.columns.position(column).map_or("", |i| self.cell(i))
     }
 
     pub fn error(&self, column: &str, message: impl Into<String>) -> Error {
@@ -127,12 +178,12 @@ impl<'a> Row<'a> {
     }
 
     /// Parses a cell with `parse`, turning its message into a located error.
-    pub fn parse<T>(&self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T> {
+    pub fn parse<T>(&self, column: &str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<T> {
         parse(self.get(column)).map_err(|m| self.error(column, m))
     }
 
     /// Parses a cell that may be empty.
-    pub fn optional<T>(&self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>> {
+    pub fn optional<T>(&self, column: &str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<Option<T>> {
         let cell = self.get(column);
         if cell.is_empty() {
             Ok(None)
@@ -143,12 +194,23 @@ impl<'a> Row<'a> {
 
     /// The cells of columns allhands does not know, to be written back unchanged.
     pub fn extra(&self) -> Extra {
-        self.header
+        if self.columns.unknown.is_empty() {
+            return Extra::new();
+        }
+        self.columns
+            .unknown
             .iter()
-            .zip(self.cells.iter())
-            .filter(|(name, _)| !self.known.contains(&name.as_str()))
-            .map(|(name, cell)| (name.clone(), unguard(cell).to_string()))
+            .map(|&i| (self.columns.header[i].clone(), self.cell(i).to_string()))
             .collect()
+    }
+}
+
+/// A cell without the spaces around it; most cells have none, and are checked without
+/// decoding them.
+fn trimmed(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
@@ -220,8 +282,16 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut raw_header: Vec<String> = Vec::new();
-    let mut records = Vec::new();
+    let mut lines_of_rows = Vec::new();
+    let mut cells = Cells {
+        text: String::with_capacity(text.len()),
+        ends: Vec::new(),
+    };
+    // One record, reused for every row; its cells are copied, trimmed, into `cells`.
     let mut record = csv::StringRecord::new();
+    // The columns without a name in the header, and whether some row has a value in one.
+    let mut unnamed: Vec<usize> = Vec::new();
+    let mut unnamed_used: Vec<usize> = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -238,29 +308,38 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             }
         }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if header.is_none() {
-            header = Some(record.iter().map(column_name).collect());
+        let Some(header) = &header else {
+            let names: Vec<String> = record.iter().map(column_name).collect();
+            unnamed = (0..names.len()).filter(|&i| names[i].is_empty()).collect();
+            header = Some(names);
             raw_header = record.iter().map(|c| c.trim().to_string()).collect();
+            // A row a line, but for fields with line breaks: room for every cell at once.
+            let rows = text.bytes().filter(|&b| b == b'\n').count() + 1;
+            cells.ends.reserve(record.len() * rows.min(1 << 22));
             continue;
-        }
+        };
+        debug_assert_eq!(record.len(), header.len());
+        let (text_len, cells_len) = (cells.text.len(), cells.ends.len());
+        record.iter().for_each(|c| cells.push(trimmed(c)));
         // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if cells.text.len() == text_len {
+            cells.ends.truncate(cells_len);
             continue;
         }
-        let mut cells = std::mem::take(&mut record);
-        // Trimming rebuilds the record: only pay for it when a cell has spaces around it.
-        if cells
-            .iter()
-            .any(|c| c.starts_with(char::is_whitespace) || c.ends_with(char::is_whitespace))
-        {
-            cells.trim();
-        }
-        records.push((line, cells));
+        // Reported once the whole file has been read, as header problems.
+        unnamed.retain(|&i| {
+            let used = !cells.get(cells_len + i).is_empty();
+            if used {
+                unnamed_used.push(i);
+            }
+            !used
+        });
+        lines_of_rows.push(line);
     }
     let header = header.unwrap_or_default();
     let mut seen = HashMap::new();
     for (i, name) in header.iter().enumerate() {
-        if name.is_empty() && records.iter().any(|(_, cells)| !cells[i].is_empty()) {
+        if name.is_empty() && unnamed_used.contains(&i) {
             return Err(file_error(
                 Some(1),
                 format!("column {} has no name in the header", i + 1),
@@ -290,7 +369,8 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         cr,
         bom,
         delimiter,
-        records,
+        lines: lines_of_rows,
+        cells,
     })
 }
 
@@ -311,14 +391,20 @@ struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: u64,
+    /// Whether some line ends with a CR alone (else only LFs need counting).
+    cr_alone: bool,
 }
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        let cr_alone = text.contains(&b'\r')
+            && (text.iter().enumerate()).any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
         LineCounter {
-            text: text.as_bytes(),
+            text,
             offset: 0,
             line: 1,
+            cr_alone,
         }
     }
 
@@ -327,16 +413,16 @@ impl<'a> LineCounter<'a> {
     fn line_at(&mut self, byte: u64) -> u64 {
         let byte = (byte as usize + 1).min(self.text.len());
         if byte < self.offset {
-            *self = LineCounter {
-                text: self.text,
-                offset: 0,
-                line: 1,
-            };
+            (self.offset, self.line) = (0, 1);
         }
         let text = self.text;
-        let ends = (self.offset..byte)
-            .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
-            .count();
+        let ends = if self.cr_alone {
+            (self.offset..byte)
+                .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
+                .count()
+        } else {
+            text[self.offset..byte].iter().filter(|&&b| b == b'\n').count()
+        };
         self.line += ends as u64;
         self.offset = byte;
         self.line
@@ -345,8 +431,14 @@ impl<'a> LineCounter<'a> {
 
 /// The first line of a git conflict block left in the file, if any.
 fn conflict_marker(text: &str) -> Option<u64> {
-    if !text.contains("<<<<<<<") {
-        return None;
+    // `<` is rare in data: looked for byte-wise, the marker only where one is.
+    let mut from = 0;
+    loop {
+        let at = from + text[from..].find('<')?;
+        if text[at..].starts_with("<<<<<<<") {
+            break;
+        }
+        from = at + 1;
     }
     let marker = |line: &str| {
         let line = line.trim_end_matches('\r');
@@ -358,42 +450,43 @@ fn conflict_marker(text: &str) -> Option<u64> {
     text.lines().position(marker).map(|i| i as u64 + 1)
 }
 
-/// The line on which a never-closed quoted field starts, if any.
+/// The line on which a never-closed quoted field starts, if any. Only quotes matter, so the
+/// text is searched for them; a quote opens a field after a separator or a line end.
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
-    let (mut line, mut opened_at) = (1u64, None);
-    let mut at_field_start = true;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (opened_at, c) {
-            (None, '"') if at_field_start => opened_at = Some(line),
-            (Some(_), '"') if chars.peek() == Some(&'"') => {
-                chars.next();
+    let bytes = text.as_bytes();
+    let (mut at, mut opened) = (0, None);
+    while let Some(found) = text[at..].find('"') {
+        let quote = at + found;
+        at = quote + 1;
+        match opened {
+            None if quote == 0 || matches!(bytes[quote - 1], b'\n' | b'\r') || bytes[quote - 1] == delimiter => {
+                opened = Some(quote);
             }
-            (Some(_), '"') => opened_at = None,
-            _ => {}
+            None => {}
+            // `""` inside a quoted field is a quote.
+            Some(_) if bytes.get(quote + 1) == Some(&b'"') => at += 1,
+            Some(_) => opened = None,
         }
-        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
-            line += 1;
-        }
-        at_field_start = opened_at.is_none() && (c == delimiter as char || matches!(c, '\n' | '\r'));
     }
-    opened_at
+    opened.map(|quote| LineCounter::new(text).line_at(quote as u64))
 }
 
 /// Turns every row into a record with `build`.
 pub fn records<T>(path: &Path, rows: &Rows, schema: &Schema, build: impl Fn(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
-    rows.records
-        .iter()
-        .map(|(line, cells)| {
-            build(&Row {
-                path,
-                line: *line,
-                header: &rows.header,
-                known: schema.columns,
-                cells,
-            })
-        })
-        .collect()
+    let columns = Columns::new(&rows.header, schema.columns);
+    let width = rows.header.len();
+    // Sized once: a growing vector of 75,000 records would copy them over and over.
+    let mut records = Vec::with_capacity(rows.lines.len());
+    for (i, &line) in rows.lines.iter().enumerate() {
+        records.push(build(&Row {
+            path,
+            line,
+            columns: &columns,
+            cells: &rows.cells,
+            first: i * width,
+        })?);
+    }
+    Ok(records)
 }
 
 /// The header to write: the columns as the file had them, then any known ones it lacked.
@@ -506,24 +599,12 @@ mod tests {
     }
 
     #[test]
-    fn guard_round_trips_and_defuses_formulas() {
-        for cell in [
-            "=1+1", "+x", "-3", "@SUM(1)", "\tx", "'=x", "''", "'", "'Tis", "plain", "", "a=b",
-        ] {
-            assert_eq!(unguard(&guard(cell)), cell, "{cell:?}");
-            assert!(!guard(cell).starts_with(FORMULA_TRIGGERS), "{cell:?}");
-        }
-        assert_eq!(guard("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard("'Tis"), "'Tis");
-    }
-
-    #[test]
     fn reads_bom_crlf_quotes_and_any_column_order() {
         let r = rows("\u{feff}Name,ID,notes\r\n\"Doe, Jane\",a,\"two\nlines\"\r\n").unwrap();
         assert_eq!(r.header, ["name", "id", "notes"]);
-        let cells: Vec<&str> = r.records[0].1.iter().collect();
+        let cells: Vec<&str> = r.row(0).collect();
         assert_eq!(
-            (r.records.len(), r.records[0].0, cells),
+            (r.lines.len(), r.lines[0], cells),
             (1, 2, vec!["Doe, Jane", "a", "two\nlines"])
         );
     }

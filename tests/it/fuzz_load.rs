@@ -13,7 +13,7 @@ use std::path::Path;
 
 use allhands::model::{
     Attendee, Day, Event, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie,
-    Time, integrity, rules,
+    Time, Zone, integrity, rules,
 };
 use allhands::store::{self, Store};
 use chrono::NaiveDate;
@@ -616,7 +616,7 @@ fn build(
         info: EventInfo {
             name,
             location,
-            timezone: timezone.to_string(),
+            timezone: Zone::parse(timezone).expect("a valid zone"),
             extra: Extra::new(),
         },
         days,
