@@ -18,6 +18,8 @@
 //! break the join. Not covered: letters without encoded forms (drawn as they are, joining
 //! nothing) and the optional ligatures (lam-meem, Allah, ...), which a GSUB font would make.
 
+use std::ops::Range;
+
 use unicode_normalization::char::is_combining_mark;
 
 /// Each letter with its presentation forms: (letter, isolated, final, initial, medial), 0 where
@@ -164,20 +166,21 @@ pub fn needs_shaping(text: &str) -> bool {
     text.chars().any(|c| forms(c).is_some())
 }
 
-/// One character to draw and where its text starts in the original string (the original is what
-/// a PDF reader gives back for it, up to where the next character's text starts).
+/// One character to draw and the text of the original string it stands for: its own letter, or
+/// for a lam-alef both letters (and the marks between them, which go with the ligature).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shaped {
     pub c: char,
-    pub from: usize,
+    pub text: Range<usize>,
 }
 
 /// `text` with each Arabic letter in its contextual form and lam-alef as ligatures, in logical
-/// order (the shaper still lays it out right to left), each with where its text starts in
-/// `text`. Characters other than Arabic letters come through unchanged.
+/// order (the shaper still lays it out right to left), each with the part of `text` it stands
+/// for. Characters other than Arabic letters come through unchanged.
 pub fn shape(text: &str) -> Vec<Shaped> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let kinds: Vec<Joining> = chars.iter().map(|&(_, c)| joining(c)).collect();
+    let span = |i: usize| chars[i].0..chars[i].0 + chars[i].1.len_utf8();
     // The nearest character before and after `i` that is not transparent.
     let before = |i: usize| (0..i).rev().find(|&j| kinds[j] != Joining::Transparent);
     let after = |i: usize| (i + 1..chars.len()).find(|&j| kinds[j] != Joining::Transparent);
@@ -185,12 +188,12 @@ pub fn shape(text: &str) -> Vec<Shaped> {
     let joins_before = |j: usize| matches!(kinds[j], Joining::Dual | Joining::Right | Joining::Causing);
     let mut out = Vec::with_capacity(chars.len());
     let mut done = 0; // characters before this one are already out (a lam-alef and its marks)
-    for (i, &(from, c)) in chars.iter().enumerate() {
+    for (i, &(_, c)) in chars.iter().enumerate() {
         if i < done {
             continue;
         }
         let Some([isolated, last, first, middle]) = forms(c) else {
-            out.push(Shaped { c, from });
+            out.push(Shaped { c, text: span(i) });
             continue;
         };
         let prev = before(i).is_some_and(|j| joins_after(j)) && joins_before(i);
@@ -201,12 +204,13 @@ pub fn shape(text: &str) -> Vec<Shaped> {
         {
             // The ligature stands for the lam, any marks on it and the alef; marks after the
             // alef follow as usual.
+            let both = span(i).start..span(j).end;
             out.push(Shaped {
                 c: if prev { fin } else { iso },
-                from,
+                text: both.clone(),
             });
-            for &(from, c) in &chars[i + 1..j] {
-                out.push(Shaped { c, from });
+            for &(_, c) in &chars[i + 1..j] {
+                out.push(Shaped { c, text: both.clone() });
             }
             done = j + 1;
             continue;
@@ -217,7 +221,7 @@ pub fn shape(text: &str) -> Vec<Shaped> {
             (false, true) => first,
             (true, true) => middle,
         };
-        out.push(Shaped { c: form, from });
+        out.push(Shaped { c: form, text: span(i) });
     }
     out
 }
@@ -270,12 +274,11 @@ mod tests {
         assert_eq!(forms_of("الله"), "\u{FE8D}\u{FEDF}\u{FEE0}\u{FEEA}");
         assert_eq!(forms_of("لأن"), "\u{FEF7}\u{FEE5}");
         assert_eq!(forms_of("إسلام"), "\u{FE87}\u{FEB3}\u{FEFC}\u{FEE1}");
-        // The ligature stands for both letters: the next character's text starts after the alef.
+        // The ligature stands for both letters.
         let shaped = shape("سلام");
         assert_eq!(
-            shaped.iter().map(|s| s.from).collect::<Vec<_>>(),
-            [0, 2, 6],
-            "seen at 0, lam-alef at 2..6, meem at 6"
+            shaped.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
+            [0..2, 2..6, 6..8]
         );
     }
 
@@ -289,11 +292,12 @@ mod tests {
         assert_eq!(letters, "\u{FEE3}\u{FEA4}\u{FEE4}\u{FEAA}");
         let marks: String = shaped.iter().map(|s| s.c).filter(|&c| is_combining_mark(c)).collect();
         assert_eq!(marks, "\u{064F}\u{064E}\u{064E}\u{0651}");
-        // Every character's text, in order, is the original.
-        let starts: Vec<usize> = shaped.iter().map(|s| s.from).collect();
-        assert_eq!(starts, text.char_indices().map(|(i, _)| i).collect::<Vec<_>>());
+        // Every character stands for itself.
+        let texts: String = shaped.iter().map(|s| &text[s.text.clone()]).collect();
+        assert_eq!(texts, text);
         // A fatha between lam and alef goes with the ligature.
         assert_eq!(forms_of("لَا"), "\u{FEFB}\u{064E}");
+        assert!(shape("لَا").iter().all(|s| s.text == (0.."لَا".len())));
     }
 
     #[test]

@@ -94,51 +94,72 @@ impl Face {
     }
 
     /// The glyphs for a run with Arabic letters: each letter in its joining form (a presentation
-    /// form, see `arabic`), shaped right to left, each glyph carrying the range of the ORIGINAL
-    /// `run` it stands for. krilla writes that text into the PDF's ToUnicode map (or as
+    /// form, see `arabic`), shaped right to left, each glyph carrying the range of the text it
+    /// stands for; and that text. krilla writes the text into the PDF's ToUnicode map (or as
     /// ActualText where one glyph stands for different text in different places), so pdftotext,
     /// search and copy give back the letters as they were typed, not the presentation forms
-    /// (which would not match a search, and which the ToUnicode map would otherwise get from
-    /// krilla's `draw_text` given the substituted string).
-    fn joined(&self, run: &str) -> Vec<KrillaGlyph> {
+    /// (krilla's `draw_text` given the substituted string would map the glyphs to those; they
+    /// would not match a search).
+    ///
+    /// The text is the run itself but for each glyph that stands for several characters (a
+    /// lam-alef, a letter with its marks), whose characters are written in visual order, right
+    /// to left: readers (poppler, pdf.js) spread such a glyph's characters left to right over
+    /// its width and then put a right-to-left line's characters in reading order one by one,
+    /// which would turn the ligature's "لا" into "ال" (سلام would come back as سالم) and put a
+    /// mark before its letter. In visual order, as every other glyph of the run is, each comes
+    /// back as typed.
+    fn joined(&self, run: &str) -> (Vec<KrillaGlyph>, String) {
+        let shaped = arabic::shape(run);
         let mut drawn = String::with_capacity(run.len());
-        let mut starts = Vec::new(); // (start in `drawn`, start in `run`), one per character
-        for shaped in arabic::shape(run) {
-            starts.push((drawn.len(), shaped.from));
-            drawn.push(shaped.c);
+        let mut starts = Vec::with_capacity(shaped.len()); // where each shaped character starts in `drawn`
+        for s in &shaped {
+            starts.push(drawn.len());
+            drawn.push(s.c);
         }
-        let original = |at: usize| {
-            starts
-                .binary_search_by_key(&at, |&(drawn, _)| drawn)
-                .map_or(run.len(), |i| starts[i].1)
-        };
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(&drawn);
         buffer.guess_segment_properties();
+        let right_to_left = buffer.direction() == rustybuzz::Direction::RightToLeft;
         let output = rustybuzz::shape(&self.shaper, &[], buffer);
-        // A glyph's text runs from its cluster's start to the next cluster's (in logical order).
+        // A glyph stands for the text of the characters of its cluster: from the cluster's
+        // start to the next cluster's (in logical order).
         let mut clusters: Vec<u32> = output.glyph_infos().iter().map(|g| g.cluster).collect();
         clusters.sort_unstable();
         clusters.dedup();
         let em = f32::from(self.metrics.units_per_em());
-        output
+        let glyphs = output
             .glyph_infos()
             .iter()
             .zip(output.glyph_positions())
             .map(|(glyph, at)| {
                 let next = clusters.partition_point(|&c| c <= glyph.cluster);
                 let end = clusters.get(next).map_or(drawn.len(), |&c| c as usize);
+                let first = starts.partition_point(|&s| s < glyph.cluster as usize);
+                let last = starts.partition_point(|&s| s < end);
+                let covered = &shaped[first..last.max(first + 1)];
+                let from = covered.iter().map(|s| s.text.start).min().unwrap_or(0);
+                let to = covered.iter().map(|s| s.text.end).max().unwrap_or(0);
                 KrillaGlyph::new(
                     GlyphId::new(glyph.glyph_id),
                     at.x_advance as f32 / em,
                     at.x_offset as f32 / em,
                     at.y_offset as f32 / em,
                     at.y_advance as f32 / em,
-                    original(glyph.cluster as usize)..original(end),
+                    from..to,
                     None,
                 )
             })
-            .collect()
+            .collect::<Vec<KrillaGlyph>>();
+        let mut text = run.to_string();
+        if right_to_left {
+            let mut clusters: Vec<_> = glyphs.iter().map(|g| g.text_range.clone()).collect();
+            clusters.dedup();
+            for cluster in clusters {
+                let visual: String = run[cluster.clone()].chars().rev().collect();
+                text.replace_range(cluster, &visual);
+            }
+        }
+        (glyphs, text)
     }
 }
 
@@ -365,9 +386,9 @@ impl Pen<'_, '_> {
         for (face, run) in stack.runs(text) {
             let at = Point::from_xy(x, y);
             if arabic::needs_shaping(run) {
-                let glyphs = face.joined(run);
+                let (glyphs, text) = face.joined(run);
                 self.surface
-                    .draw_glyphs(at, &glyphs, face.font.clone(), run, size, false);
+                    .draw_glyphs(at, &glyphs, face.font.clone(), &text, size, false);
             } else {
                 self.surface
                     .draw_text(at, face.font.clone(), size, run, false, TextDirection::Auto);
@@ -833,7 +854,7 @@ mod tests {
         // "Muhammad Ali" and "Pezhman": each glyph is a presentation form's, drawn right to left,
         // and the glyphs' texts together are the original, each letter once.
         for text in ["محمد علي", "پژمان", "سلام", "مُحَمَّد"] {
-            let glyphs = fonts.fallback.joined(text);
+            let (glyphs, _) = fonts.fallback.joined(text);
             // (Letters only: the shaper puts a letter's marks in canonical order.)
             let joined: Vec<u16> = arabic::shape(text)
                 .iter()
@@ -857,10 +878,11 @@ mod tests {
             let back: String = ranges.iter().map(|r| &text[r.clone()]).collect();
             assert_eq!(back, text);
         }
-        // The lam-alef ligature is one glyph standing for both letters.
-        let glyphs = fonts.fallback.joined("لا");
-        assert_eq!(glyphs.len(), 1);
-        assert_eq!(glyphs[0].text_range, 0.."لا".len());
+        // The lam-alef ligature is one glyph standing for both letters, written in visual order.
+        let (glyphs, text) = fonts.fallback.joined("سلام");
+        assert_eq!(glyphs.len(), 3);
+        assert_eq!(text, "سالم");
+        assert_eq!(&text[glyphs[1].text_range.clone()], "ال");
         // Measured as drawn: the ligature, not the two letters.
         let ligature = fonts.fallback.metrics.glyph_index('\u{FEFB}').unwrap();
         let advance = f32::from(fonts.fallback.metrics.glyph_hor_advance(ligature).unwrap());
