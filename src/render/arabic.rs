@@ -196,7 +196,7 @@ pub fn shape(text: &str) -> Vec<Shaped> {
             out.push(Shaped { c, text: span(i) });
             continue;
         };
-        let prev = before(i).is_some_and(|j| joins_after(j)) && joins_before(i);
+        let prev = before(i).is_some_and(joins_after) && joins_before(i);
         let next = after(i).filter(|&j| joins_before(j) && joins_after(i));
         if c == LAM
             && let Some(j) = next

@@ -2,7 +2,7 @@
 //! session a box spanning its duration) and a personal list. Text is real text in embedded,
 //! subsetted fonts (Noto Sans from the `notosans` crate for Latin, Greek and Cyrillic; GNU Unifont
 //! from `libbaremetal-unifont` for every other script), so it can be searched and copied; krilla
-//! writes the PDF. Nothing here reads a file: the fonts are bytes compiled in.
+//! writes the PDF. Unifont has no shaping tables: Arabic is joined here (see `super::arabic`). Nothing here reads a file: the fonts are bytes compiled in.
 
 use krilla::Document;
 use krilla::color::rgb;
