@@ -31,6 +31,11 @@ h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
 .session.required { outline: 2px solid #ce422b; }
 .session .title { font-weight: 600; display: block; }
 .session .meta { color: #444; }
+/* Half an hour or less is a line or two: the title first, on one line cut with an ellipsis (the
+   whole title is the block's tooltip), then time and the rest as far as they fit. */
+.session.short { display: flex; flex-wrap: wrap; align-content: flex-start; column-gap: 0.3em; }
+.session.short .title { order: -1; flex: 0 0 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.session.short .meta { flex: 1 1 0; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 @media (max-width: 700px) {
   .grid { display: block; }
   .room, .hour { display: none; }
@@ -152,6 +157,9 @@ fn day_section(out: &mut String, agenda: &Agenda<'_>, day: &Day) {
         if item.role == Some(crate::model::Tie::Required) {
             classes.push("required");
         }
+        if item.span.end.minutes() - item.span.start.minutes() <= 30 {
+            classes.push("short");
+        }
         let mut meta = Vec::new();
         if !s.team.is_empty() {
             meta.push(escape(&s.team));
@@ -164,7 +172,7 @@ fn day_section(out: &mut String, agenda: &Agenda<'_>, day: &Day) {
         let _ = writeln!(
             out,
             "<div class=\"{classes}\" id=\"{id}\" data-session=\"{id}\" data-room=\"{room}\" data-day=\"{day}\" \
-             data-start=\"{start}\" data-end=\"{end}\" style=\"grid-column: {column}; grid-row: {r1} / {r2}\">\
+             data-start=\"{start}\" data-end=\"{end}\" title=\"{title}\" style=\"grid-column: {column}; grid-row: {r1} / {r2}\">\
              <span class=\"time\">{start}–{end}</span> <span class=\"title\">{title}</span>\
              <span class=\"meta\">{meta}</span></div>",
             classes = classes.join(" "),

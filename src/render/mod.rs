@@ -2,6 +2,7 @@
 //! programs and chat. Nothing here reads files or knows about commands.
 
 pub mod agenda;
+mod arabic;
 pub mod changes;
 pub mod frab;
 pub mod html;

@@ -2,7 +2,7 @@
 //! session a box spanning its duration) and a personal list. Text is real text in embedded,
 //! subsetted fonts (Noto Sans from the `notosans` crate for Latin, Greek and Cyrillic; GNU Unifont
 //! from `libbaremetal-unifont` for every other script), so it can be searched and copied; krilla
-//! writes the PDF. Nothing here reads a file: the fonts are bytes compiled in.
+//! writes the PDF. Unifont has no shaping tables: Arabic is joined here (see `super::arabic`). Nothing here reads a file: the fonts are bytes compiled in.
 
 use krilla::Document;
 use krilla::color::rgb;
@@ -12,11 +12,12 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph, TextDirection};
 
 use unicode_normalization::char::is_combining_mark;
 
 use super::agenda::{Agenda, Item};
+use super::arabic;
 use crate::model::{Day, Kind, Time};
 
 /// Paper size; the grid is printed landscape, the personal list portrait.
@@ -52,11 +53,12 @@ const MUTED: (u8, u8, u8) = (90, 90, 90);
 const PLANNED: ((u8, u8, u8), (u8, u8, u8)) = ((253, 231, 216), (206, 66, 43));
 const ADHOC: ((u8, u8, u8), (u8, u8, u8)) = ((227, 241, 230), (47, 125, 69));
 
-/// One embedded face: krilla's handle for drawing and ttf-parser's for measuring and for the
-/// coverage check (its cmap).
+/// One embedded face: krilla's handle for drawing, ttf-parser's for measuring and for the
+/// coverage check (its cmap), and rustybuzz's for shaping Arabic (see `Face::joined`).
 struct Face {
     font: Font,
     metrics: ttf_parser::Face<'static>,
+    shaper: rustybuzz::Face<'static>,
 }
 
 impl Face {
@@ -64,6 +66,7 @@ impl Face {
         Face {
             font: Font::new(bytes.into(), 0).expect("the bundled font loads"),
             metrics: ttf_parser::Face::parse(bytes, 0).expect("the bundled font parses"),
+            shaper: rustybuzz::Face::from_slice(bytes, 0).expect("the bundled font parses"),
         }
     }
 
@@ -74,14 +77,89 @@ impl Face {
     /// Width of `text` at `size` points in this face alone (advances only; kerning only ever
     /// narrows Noto's text).
     fn width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text
-            .chars()
+        let joined: Vec<char>;
+        let chars: &mut dyn Iterator<Item = char> = if arabic::needs_shaping(text) {
+            joined = arabic::shape(text).into_iter().map(|s| s.c).collect();
+            &mut joined.iter().copied()
+        } else {
+            &mut text.chars()
+        };
+        let units: u32 = chars
             .map(|c| {
                 let glyph = self.metrics.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
                 u32::from(self.metrics.glyph_hor_advance(glyph).unwrap_or(0))
             })
             .sum();
         units as f32 * size / f32::from(self.metrics.units_per_em())
+    }
+
+    /// The glyphs for a run with Arabic letters: each letter in its joining form (a presentation
+    /// form, see `arabic`), shaped right to left, each glyph carrying the range of the text it
+    /// stands for; and that text. krilla writes the text into the PDF's ToUnicode map (or as
+    /// ActualText where one glyph stands for different text in different places), so pdftotext,
+    /// search and copy give back the letters as they were typed, not the presentation forms
+    /// (krilla's `draw_text` given the substituted string would map the glyphs to those; they
+    /// would not match a search).
+    ///
+    /// The text is the run itself but for each glyph that stands for several characters (a
+    /// lam-alef, a letter with its marks), whose characters are written in visual order, right
+    /// to left: readers (poppler, pdf.js) spread such a glyph's characters left to right over
+    /// its width and then put a right-to-left line's characters in reading order one by one,
+    /// which would turn the ligature's "لا" into "ال" (سلام would come back as سالم) and put a
+    /// mark before its letter. In visual order, as every other glyph of the run is, each comes
+    /// back as typed.
+    fn joined(&self, run: &str) -> (Vec<KrillaGlyph>, String) {
+        let shaped = arabic::shape(run);
+        let mut drawn = String::with_capacity(run.len());
+        let mut starts = Vec::with_capacity(shaped.len()); // where each shaped character starts in `drawn`
+        for s in &shaped {
+            starts.push(drawn.len());
+            drawn.push(s.c);
+        }
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(&drawn);
+        buffer.guess_segment_properties();
+        let right_to_left = buffer.direction() == rustybuzz::Direction::RightToLeft;
+        let output = rustybuzz::shape(&self.shaper, &[], buffer);
+        // A glyph stands for the text of the characters of its cluster: from the cluster's
+        // start to the next cluster's (in logical order).
+        let mut clusters: Vec<u32> = output.glyph_infos().iter().map(|g| g.cluster).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        let em = f32::from(self.metrics.units_per_em());
+        let glyphs = output
+            .glyph_infos()
+            .iter()
+            .zip(output.glyph_positions())
+            .map(|(glyph, at)| {
+                let next = clusters.partition_point(|&c| c <= glyph.cluster);
+                let end = clusters.get(next).map_or(drawn.len(), |&c| c as usize);
+                let first = starts.partition_point(|&s| s < glyph.cluster as usize);
+                let last = starts.partition_point(|&s| s < end);
+                let covered = &shaped[first..last.max(first + 1)];
+                let from = covered.iter().map(|s| s.text.start).min().unwrap_or(0);
+                let to = covered.iter().map(|s| s.text.end).max().unwrap_or(0);
+                KrillaGlyph::new(
+                    GlyphId::new(glyph.glyph_id),
+                    at.x_advance as f32 / em,
+                    at.x_offset as f32 / em,
+                    at.y_offset as f32 / em,
+                    at.y_advance as f32 / em,
+                    from..to,
+                    None,
+                )
+            })
+            .collect::<Vec<KrillaGlyph>>();
+        let mut text = run.to_string();
+        if right_to_left {
+            let mut clusters: Vec<_> = glyphs.iter().map(|g| g.text_range.clone()).collect();
+            clusters.dedup();
+            for cluster in clusters {
+                let visual: String = run[cluster.clone()].chars().rev().collect();
+                text.replace_range(cluster, &visual);
+            }
+        }
+        (glyphs, text)
     }
 }
 
@@ -306,14 +384,15 @@ impl Pen<'_, '_> {
         self.surface.set_fill(Some(color(ink)));
         let mut x = x;
         for (face, run) in stack.runs(text) {
-            self.surface.draw_text(
-                Point::from_xy(x, y),
-                face.font.clone(),
-                size,
-                run,
-                false,
-                TextDirection::Auto,
-            );
+            let at = Point::from_xy(x, y);
+            if arabic::needs_shaping(run) {
+                let (glyphs, text) = face.joined(run);
+                self.surface
+                    .draw_glyphs(at, &glyphs, face.font.clone(), &text, size, false);
+            } else {
+                self.surface
+                    .draw_text(at, face.font.clone(), size, run, false, TextDirection::Auto);
+            }
             x += face.width(run, size);
         }
     }
@@ -764,6 +843,51 @@ mod tests {
         let runs = regular.runs("שיחה על המהדר · 3 people");
         assert_eq!(runs[0].1, "שיחה על המהדר");
         assert!(runs[1..].iter().all(|(f, _)| std::ptr::eq(*f, &fonts.regular)));
+    }
+
+    #[test]
+    fn arabic_is_drawn_in_joining_forms_that_stand_for_the_original_letters() {
+        let fonts = Fonts::new();
+        for form in arabic::all_forms() {
+            assert!(fonts.fallback.covers(form), "Unifont has no glyph for {form:?}");
+        }
+        // "Muhammad Ali" and "Pezhman": each glyph is a presentation form's, drawn right to left,
+        // and the glyphs' texts together are the original, each letter once.
+        for text in ["محمد علي", "پژمان", "سلام", "مُحَمَّد"] {
+            let (glyphs, _) = fonts.fallback.joined(text);
+            // (Letters only: the shaper puts a letter's marks in canonical order.)
+            let joined: Vec<u16> = arabic::shape(text)
+                .iter()
+                .filter(|s| !is_combining_mark(s.c))
+                .map(|s| fonts.fallback.metrics.glyph_index(s.c).unwrap().0)
+                .collect();
+            let marks: Vec<u16> = "\u{064E}\u{064F}\u{0651}"
+                .chars()
+                .map(|c| fonts.fallback.metrics.glyph_index(c).unwrap().0)
+                .collect();
+            let mut drawn: Vec<u16> = glyphs
+                .iter()
+                .map(|g| g.glyph_id.to_u32() as u16)
+                .filter(|g| !marks.contains(g))
+                .collect();
+            drawn.reverse();
+            assert_eq!(drawn, joined, "{text}");
+            let mut ranges: Vec<_> = glyphs.iter().map(|g| g.text_range.clone()).collect();
+            ranges.sort_by_key(|r| r.start);
+            ranges.dedup();
+            let back: String = ranges.iter().map(|r| &text[r.clone()]).collect();
+            assert_eq!(back, text);
+        }
+        // The lam-alef ligature is one glyph standing for both letters, written in visual order.
+        let (glyphs, text) = fonts.fallback.joined("سلام");
+        assert_eq!(glyphs.len(), 3);
+        assert_eq!(text, "سالم");
+        assert_eq!(&text[glyphs[1].text_range.clone()], "ال");
+        // Measured as drawn: the ligature, not the two letters.
+        let ligature = fonts.fallback.metrics.glyph_index('\u{FEFB}').unwrap();
+        let advance = f32::from(fonts.fallback.metrics.glyph_hor_advance(ligature).unwrap());
+        let em = f32::from(fonts.fallback.metrics.units_per_em());
+        assert_eq!(fonts.fallback.width("لا", 10.0), advance * 10.0 / em);
     }
 
     #[test]

@@ -170,3 +170,60 @@ fn titles_are_escaped() {
     assert!(html.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; co"));
     assert!(!html.contains("<script>"));
 }
+
+/// For each session of 30 minutes or less: whether its title is cut (its line's box reaches past
+/// the block's content box, or it has no height). With `?print` in the address the page's
+/// `@media print` rules are applied as screen rules first, which lays the page out as Chromium
+/// prints it (at a viewport as wide as A4 landscape inside the page margins).
+const SHORT_PROBE: &str = r#"<script>
+if (location.search.includes('print')) {
+  const rules = [];
+  for (const sheet of document.styleSheets) for (const rule of sheet.cssRules)
+    if (rule.media && rule.media.mediaText === 'print') for (const r of rule.cssRules) rules.push(r.cssText);
+  const style = document.createElement('style');
+  style.textContent = rules.join('\n');
+  document.head.appendChild(style);
+}
+const short = [...document.querySelectorAll('.session')].filter(e => {
+  const m = t => { const [h, mm] = t.split(':').map(Number); return h * 60 + mm; };
+  return m(e.dataset.end) - m(e.dataset.start) <= 30;
+});
+const cut = short.map(e => {
+  const box = e.getBoundingClientRect(), css = getComputedStyle(e);
+  const title = e.querySelector('.title').getBoundingClientRect();
+  const bottom = box.bottom - parseFloat(css.paddingBottom) - parseFloat(css.borderBottomWidth);
+  return { id: e.dataset.session, title: e.querySelector('.title').textContent,
+           top: title.top - box.top, bottom: title.bottom, limit: bottom, height: title.height };
+}).filter(t => t.height < 4 || t.bottom > t.limit + 0.5);
+const pre = document.createElement('pre');
+pre.id = 'probe';
+pre.textContent = JSON.stringify({ short: short.length, cut });
+document.body.appendChild(pre);
+</script>"#;
+
+#[test]
+fn a_half_hour_session_shows_its_title_on_screen_and_in_print() {
+    let sample = Sample::new();
+    sample.ok(&["add-room", "spare", "--name", "Spare Room", "--capacity", "20"]);
+    sample.ok(&[
+        "adhoc",
+        "A follow-up on everything the earlier session left open, with notes for the next",
+        "--day",
+        "sat",
+        "--at",
+        "10:00",
+        "--for",
+        "30",
+        "--room",
+        "spare",
+    ]);
+    let page = sample.data.parent().unwrap().join("timetable.html");
+    sample.ok(&["schedule", "--format", "html", "-o", page.to_str().unwrap()]);
+    // On a desktop, and printed on A4 landscape (297 mm less 2 x 10 mm margins, at 96 px per
+    // inch: 1047 px).
+    for (query, width, height) in [("", 1500, 1100), ("?print", 1047, 740)] {
+        let v = common::probe(&page, query, SHORT_PROBE, width, height);
+        assert!(v["short"].as_u64().unwrap() >= 4, "{v}");
+        assert_eq!(v["cut"], serde_json::json!([]), "titles cut {query} at {width}px");
+    }
+}

@@ -329,6 +329,142 @@ fn names_in_any_script_print_in_embedded_fonts_and_come_back_intact() {
     );
 }
 
+/// The box of `word` on `page`, from pdftotext -bbox (which gives right-to-left words in
+/// drawing order, so either order matches).
+fn word_box(pdf: &Path, page: usize, word: &str) -> [f64; 4] {
+    let reversed: String = word.chars().rev().collect();
+    let (found, _) = words(pdf, page);
+    found
+        .iter()
+        .find(|(w, _)| *w == word || *w == reversed)
+        .unwrap_or_else(|| panic!("no word {word} on page {page}: {found:?}"))
+        .1
+}
+
+/// How many times the ink of `word` (as pdftotext -bbox finds it on `page`) breaks off and
+/// starts again from left to right: the word rendered with pdftoppm at 4x, its box cut out, and
+/// every column with a dark pixel counted as ink. Letters drawn each on their own leave blank
+/// columns between them.
+fn ink_breaks(pdf: &Path, page: usize, word: &str) -> usize {
+    let b = word_box(pdf, page, word);
+    let scale = 4.0;
+    let (x, y) = ((b[0] * scale).floor(), (b[1] * scale).floor());
+    let (w, h) = ((b[2] * scale).ceil() - x, (b[3] * scale).ceil() - y);
+    let prefix = pdf.with_extension(format!("word{page}"));
+    let n = page.to_string();
+    let number = |v: f64| (v as i64).to_string();
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "288",
+            "-gray",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-x",
+            &number(x),
+            "-y",
+            &number(y),
+            "-W",
+            &number(w),
+            "-H",
+            &number(h),
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    // A binary PGM: "P5", width, height, maximum, then a byte per pixel.
+    let image = std::fs::read(prefix.with_extension(format!("word{page}.pgm"))).unwrap();
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let end = at + image[at..].iter().position(|b| b.is_ascii_whitespace()).unwrap();
+        fields.push(String::from_utf8_lossy(&image[at..end]).to_string());
+        at = end + 1;
+    }
+    let (width, height): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &image[at..];
+    let ink: Vec<bool> = (0..width)
+        .map(|x| (0..height).any(|y| pixels[y * width + x] < 128))
+        .collect();
+    let first = ink.iter().position(|&i| i).expect("the word has ink");
+    let last = ink.iter().rposition(|&i| i).unwrap();
+    (first..last).filter(|&x| !ink[x] && ink[x + 1]).count()
+}
+
+#[test]
+fn arabic_and_persian_names_print_joined_and_come_back_as_typed() {
+    let sample = Sample::new();
+    // "Muhammad Ali" (Arabic) and "Pezhman" (Persian: peh, jeh) as people, a title with a
+    // lam-alef ("Salam") and a room.
+    sample.ok(&["add-room", "qaa", "--name", "قاعة الاجتماعات", "--capacity", "9"]);
+    sample.ok(&[
+        "adhoc",
+        "لقاء سلام",
+        "--day",
+        "sat",
+        "--at",
+        "10:00",
+        "--for",
+        "60",
+        "--room",
+        "qaa",
+    ]);
+    let pdf = sample.data.parent().unwrap().join("arabic.pdf");
+    sample.ok(&[
+        "schedule",
+        "--day",
+        "sat",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    let text = reading_text(&pdf, 1);
+    for typed in ["لقاء سلام", "قاعة الاجتماعات"] {
+        assert!(text.contains(&squeeze(typed)), "'{typed}' is not intact in: {text}");
+    }
+    // Lam-alef is one glyph: "سلام" (seen, lam-alef, meem) is three glyphs wide where "لقاء"
+    // (lam, qaf, alef, hamza; no ligature) is four, in a face whose Arabic glyphs are all as
+    // wide.
+    let width = |word: &str| {
+        let b = word_box(&pdf, 1, word);
+        b[2] - b[0]
+    };
+    let (salam, liqa) = (width("سلام"), width("لقاء"));
+    assert!((salam * 4.0 - liqa * 3.0).abs() < 0.5, "سلام {salam} wide, لقاء {liqa}");
+    for (id, name) in [("muhammad", "محمد علي"), ("pezhman", "پژمان")] {
+        sample.ok(&["add-attendee", id, "--name", name, "--team", "lang"]);
+        sample.ok(&["join", "S002", id]);
+        let mine = sample.data.parent().unwrap().join(format!("{id}.pdf"));
+        sample.ok(&[
+            "schedule",
+            "--attendee",
+            id,
+            "--format",
+            "pdf",
+            "-o",
+            mine.to_str().unwrap(),
+        ]);
+        // pdftotext gives back the letters as typed, not the presentation forms drawn.
+        let text = reading_text(&mine, 1);
+        assert!(text.contains(&squeeze(name)), "'{name}' is not intact in: {text}");
+        assert!(
+            !text.chars().any(|c| ('\u{FB50}'..='\u{FEFF}').contains(&c)),
+            "presentation forms in: {text}"
+        );
+    }
+    // The letters join: Muhammad (initial meem, medial hah, medial meem, final dal) is one
+    // stroke; before, Unifont drew every letter on its own, with blank columns between them.
+    // (Only this word: in Unifont's pixel design some joined forms, such as seen's teeth, yeh's
+    // tail or a noon, leave blank columns of their own.)
+    let muhammad = sample.data.parent().unwrap().join("muhammad.pdf");
+    assert_eq!(ink_breaks(&muhammad, 1, "محمد"), 0, "محمد is not joined");
+}
+
 #[test]
 fn a_personal_pdf_is_one_page_with_each_of_the_persons_sessions() {
     let sample = Sample::new();
