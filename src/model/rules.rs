@@ -241,7 +241,7 @@ impl<'a> Index<'a> {
     /// participant list (a `check` problem) are counted as listed.
     pub fn attendance(&self, session: &Session, at: Option<(&str, Span)>) -> Vec<(&'a str, Drawn)> {
         let here = |person: &Attendee| match at {
-            Some((day, span)) => absence(self.event, person, day, span).is_none(),
+            Some((day, span)) => present(self.event, person, day, span),
             None => person.status != Status::Declined && !person.days.is_empty(),
         };
         let mut drawn: Vec<(&'a str, Drawn)> = Vec::new();
@@ -407,44 +407,62 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
 
 /// Whether a person is at the event for the whole of `span` on `day`.
 pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool {
-    absence(event, person, day, span).is_none()
+    why_absent(event, person, day, span).is_none()
+}
+
+/// Why a person cannot be at `span` on `day`, as a value (no text is built: `present` is asked
+/// for every person of every session by `check` and the planner).
+enum Absent {
+    Declined,
+    NotThatDay,
+    ArrivesAfter(Time),
+    LeavesBefore(Time),
+}
+
+fn why_absent(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<Absent> {
+    if person.status == Status::Declined {
+        return Some(Absent::Declined);
+    }
+    if !person.days.iter().any(|d| d == day) {
+        return Some(Absent::NotThatDay);
+    }
+    if let Some(arrives) = person.arrives
+        && span.start < arrives
+        && person.days.iter().min_by_key(|d| event.day_index(d)).is_some_and(|d| d == day)
+    {
+        return Some(Absent::ArrivesAfter(arrives));
+    }
+    if let Some(leaves) = person.leaves
+        && span.end > leaves
+        && person.days.iter().max_by_key(|d| event.day_index(d)).is_some_and(|d| d == day)
+    {
+        return Some(Absent::LeavesBefore(leaves));
+    }
+    None
 }
 
 /// Why a person cannot be at a session at `day`/`span`, or `None` when they can.
 pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<String> {
     let who = &person.handle;
-    if person.status == Status::Declined {
-        return Some(format!("{who} has declined the event"));
-    }
-    if !person.days.iter().any(|d| d == day) {
-        let days = if person.days.is_empty() {
-            "none".to_string()
-        } else {
-            person.days.join(", ")
-        };
-        return Some(format!("{who} is not at the event on {day} (their days: {days})"));
-    }
-    let first = person.days.iter().min_by_key(|d| event.day_index(d));
-    let last = person.days.iter().max_by_key(|d| event.day_index(d));
-    if let Some(arrives) = person.arrives
-        && first.is_some_and(|d| d == day)
-        && span.start < arrives
-    {
-        return Some(format!(
+    Some(match why_absent(event, person, day, span)? {
+        Absent::Declined => format!("{who} has declined the event"),
+        Absent::NotThatDay => {
+            let days = if person.days.is_empty() {
+                "none".to_string()
+            } else {
+                person.days.join(", ")
+            };
+            format!("{who} is not at the event on {day} (their days: {days})")
+        }
+        Absent::ArrivesAfter(arrives) => format!(
             "{who} arrives at {arrives} on {day}, after the start at {}",
             span.start
-        ));
-    }
-    if let Some(leaves) = person.leaves
-        && last.is_some_and(|d| d == day)
-        && span.end > leaves
-    {
-        return Some(format!(
+        ),
+        Absent::LeavesBefore(leaves) => format!(
             "{who} leaves at {leaves} on {day}, before the end at {}",
             span.end
-        ));
-    }
-    None
+        ),
+    })
 }
 
 /// Every hard rule `session` would break if it were at `at`, measured against all other

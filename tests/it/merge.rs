@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use allhands::model::{Attendee, Event, Participant, Status, Tie, Time};
-use allhands::plan::generate::{Spec, generate};
+use allhands::generate::{Spec, generate};
 use allhands::store::{self, FILES};
 use proptest::prelude::*;
 
