@@ -7,8 +7,8 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::rng::Rng;
 use crate::model::{Attendee, Day, Event, EventInfo, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time};
+use crate::rng::Rng;
 
 /// The size and seed of an event to generate.
 #[derive(Clone, Debug)]

@@ -256,4 +256,3 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration, f
     }
     listing
 }
-

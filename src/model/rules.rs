@@ -428,13 +428,21 @@ fn why_absent(event: &Event, person: &Attendee, day: &str, span: Span) -> Option
     }
     if let Some(arrives) = person.arrives
         && span.start < arrives
-        && person.days.iter().min_by_key(|d| event.day_index(d)).is_some_and(|d| d == day)
+        && person
+            .days
+            .iter()
+            .min_by_key(|d| event.day_index(d))
+            .is_some_and(|d| d == day)
     {
         return Some(Absent::ArrivesAfter(arrives));
     }
     if let Some(leaves) = person.leaves
         && span.end > leaves
-        && person.days.iter().max_by_key(|d| event.day_index(d)).is_some_and(|d| d == day)
+        && person
+            .days
+            .iter()
+            .max_by_key(|d| event.day_index(d))
+            .is_some_and(|d| d == day)
     {
         return Some(Absent::LeavesBefore(leaves));
     }
@@ -454,14 +462,10 @@ pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Optio
             };
             format!("{who} is not at the event on {day} (their days: {days})")
         }
-        Absent::ArrivesAfter(arrives) => format!(
-            "{who} arrives at {arrives} on {day}, after the start at {}",
-            span.start
-        ),
-        Absent::LeavesBefore(leaves) => format!(
-            "{who} leaves at {leaves} on {day}, before the end at {}",
-            span.end
-        ),
+        Absent::ArrivesAfter(arrives) => {
+            format!("{who} arrives at {arrives} on {day}, after the start at {}", span.start)
+        }
+        Absent::LeavesBefore(leaves) => format!("{who} leaves at {leaves} on {day}, before the end at {}", span.end),
     })
 }
 

@@ -231,8 +231,8 @@ fn seeded(seed: u64) -> Options {
 
 #[cfg(test)]
 mod tests {
-    use crate::generate::{Spec, generate};
     use super::*;
+    use crate::generate::{Spec, generate};
 
     fn small(seed: u64, sessions: usize) -> Event {
         generate(&Spec {
@@ -362,10 +362,10 @@ mod tests {
 /// sessions and preferences, on random events.
 #[cfg(test)]
 mod rules_tests {
-    use crate::generate::{Spec, generate};
-    use crate::rng::Rng;
     use super::*;
+    use crate::generate::{Spec, generate};
     use crate::model::{EVERYONE, Preference};
+    use crate::rng::Rng;
 
     /// A generated event with every kind of constraint sprinkled over it at random: plenaries,
     /// audience teams, days, not-before, not-after, preferences, kept-apart pairs, needed

@@ -52,7 +52,6 @@ impl<T: Copy> Lists<T> {
     pub fn of(&self, m: usize) -> &[T] {
         &self.items[self.start[m] as usize..self.start[m + 1] as usize]
     }
-
 }
 
 /// The rooms, ranked by capacity (smallest first, then by position in rooms.csv), as bitsets:
@@ -560,11 +559,8 @@ impl<'a> Problem<'a> {
             for k in 0..nk {
                 self.session_in_slot(m, k, &context, &presence, people, staying);
             }
-            self.candidates.push(
-                (0..nk as u32)
-                    .filter(|&k| self.allowed[m * nk + k as usize])
-                    .collect(),
-            );
+            self.candidates
+                .push((0..nk as u32).filter(|&k| self.allowed[m * nk + k as usize]).collect());
             ties_of.push(if plenary { Vec::new() } else { ties });
         }
         ties_of

@@ -794,7 +794,10 @@ fn greedy_rooms(p: &Problem<'_>, k: usize, here: &[usize]) -> Option<Vec<(usize,
     let mut stays = vec![false; here.len()];
     for (i, &m) in here.iter().enumerate() {
         let rank = p.home_room[m];
-        if rank != NONE && p.home[m] as usize == k && !taken[rank as usize] && p.rooms_for(m, k).any(|x| x == rank as usize)
+        if rank != NONE
+            && p.home[m] as usize == k
+            && !taken[rank as usize]
+            && p.rooms_for(m, k).any(|x| x == rank as usize)
         {
             taken[rank as usize] = true;
             stays[i] = true;
