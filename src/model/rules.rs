@@ -152,12 +152,9 @@ impl<'a> Index<'a> {
         // A repeated row (a `check` problem) ties nobody twice: the first one counts.
         for list in participants.values_mut() {
             if list.len() > 1 {
-                let mut seen: Vec<&str> = Vec::with_capacity(list.len());
-                list.retain(|p| {
-                    let new = !seen.contains(&p.handle.as_str());
-                    seen.push(&p.handle);
-                    new
-                });
+                let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+                seen.reserve(list.len());
+                list.retain(|p| seen.insert(p.handle.as_str()));
             }
         }
         let mut required_at: HashMap<&str, Vec<&Session>> = HashMap::default();

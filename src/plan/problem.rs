@@ -728,13 +728,20 @@ impl<'a> Problem<'a> {
         i64::from(self.home[m] != NONE && self.home[m] as usize != k)
     }
 
-    /// People `a` and `b` share, and whether they may never share a slot.
-    pub(super) fn pair(&self, a: u32, b: u32) -> (u32, bool) {
-        let list = self.neighbours.of(a as usize);
-        let people = list
-            .binary_search_by_key(&b, |nb| nb.other)
-            .map_or(0, |i| list[i].people);
-        (people, self.exclusive.of(a as usize).binary_search(&b).is_ok())
+    /// How many people `a` and `b` share (each a clash when they share a slot).
+    pub(super) fn shared(&self, a: u32, b: u32) -> u32 {
+        // The shorter list is the quicker search.
+        let (list, other) = {
+            let (la, lb) = (self.neighbours.of(a as usize), self.neighbours.of(b as usize));
+            if la.len() <= lb.len() { (la, b) } else { (lb, a) }
+        };
+        list.binary_search_by_key(&other, |nb| nb.other)
+            .map_or(0, |i| list[i].people)
+    }
+
+    /// Whether `a` and `b` may never share a slot.
+    pub(super) fn exclusive_pair(&self, a: u32, b: u32) -> bool {
+        self.exclusive.of(a as usize).binary_search(&b).is_ok()
     }
 
     /// Ranks of the rooms that seat `m` in slot `k` and are not taken by a session that stays,

@@ -513,26 +513,45 @@ impl Search<'_, '_> {
         if a == b || !p.allowed[t * nk + a as usize] || !p.allowed[m * nk + b as usize] {
             return;
         }
-        let (people, exclusive) = p.pair(m as u32, t as u32);
-        let exclusive = u16::from(exclusive);
-        if self.st.blocked[m * nk + b as usize] != exclusive || self.st.blocked[t * nk + a as usize] != exclusive {
+        let (mb, ta) = (m * nk + b as usize, t * nk + a as usize);
+        // `t` in `b` blocks `m` there (and `m` in `a` blocks `t`) exactly when the pair may
+        // never share a slot; anything else in the way rules the swap out.
+        let (blocked_m, blocked_t) = (self.st.blocked[mb], self.st.blocked[ta]);
+        if blocked_m != blocked_t || blocked_m > 1 || blocked_m == 1 && !p.exclusive_pair(m as u32, t as u32) {
             return;
         }
         if p.counting {
-            let (ma, mb) = (p.class[m * nk + a as usize], p.class[m * nk + b as usize]);
-            let (ta, tb) = (p.class[t * nk + a as usize], p.class[t * nk + b as usize]);
+            let (ma, mb) = (p.class[m * nk + a as usize], p.class[mb]);
+            let (ta, tb) = (p.class[ta], p.class[t * nk + b as usize]);
             if !self.st.slack_allows(p, b as usize, i32::from(tb), mb)
                 || !self.st.slack_allows(p, a as usize, i32::from(ma), ta)
             {
                 return;
             }
         }
-        let weight = i64::from(people) * p.clash;
-        let delta = self.st.cost_in(p, m, b) - weight + self.st.cost_in(p, t, a)
-            - weight
-            - self.st.cost_in(p, m, a)
-            - self.st.cost_in(p, t, b);
-        if self.accept(delta, temperature) {
+        // The people `m` and `t` share count in both of their sums now and in neither after
+        // the swap: at most the smaller of the two sums. Judge by that bound first and look
+        // the pair up only when it matters (the same random draw either way).
+        let apart =
+            self.st.cost_in(p, m, b) + self.st.cost_in(p, t, a) - self.st.cost_in(p, m, a) - self.st.cost_in(p, t, b);
+        let bound = i64::from(self.st.sum[mb].min(self.st.sum[ta]));
+        let lowest = apart - 2 * bound * p.clash;
+        let draw = if lowest > 0 {
+            let draw = self.rng.unit();
+            if draw >= exp_neg(lowest as f64 / temperature) {
+                return;
+            }
+            Some(draw)
+        } else {
+            None
+        };
+        let shared = if bound == 0 { 0 } else { p.shared(m as u32, t as u32) };
+        let delta = apart - 2 * i64::from(shared) * p.clash;
+        let accepted = match draw {
+            Some(draw) => draw < exp_neg(delta as f64 / temperature),
+            None => self.accept(delta, temperature),
+        };
+        if accepted {
             self.st.exchange(p, m, t, delta);
         }
     }
