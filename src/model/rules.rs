@@ -272,7 +272,7 @@ impl<'a> Index<'a> {
         }
         if drawn.len() > 1 {
             // Strongest reason first, then one entry per person (handles compare without case).
-            drawn.sort_by_cached_key(|(handle, how)| (handle.to_lowercase(), *how));
+            drawn.sort_by(|a, b| cmp_lowercase(a.0, b.0).then(a.1.cmp(&b.1)));
             drawn.dedup_by(|later, first| later.0.eq_ignore_ascii_case(first.0));
         }
         drawn
@@ -400,6 +400,16 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
         return Some(format!("leaves {l} is not after --arrives {a} on their only day"));
     }
     None
+}
+
+/// `a` and `b` ordered as their lower-case forms, without building them when both are ASCII
+/// (handles nearly always are).
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        let lower = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase());
+        return lower(a).cmp(lower(b));
+    }
+    a.to_lowercase().cmp(&b.to_lowercase())
 }
 
 /// Whether a person is at the event for the whole of `span` on `day`.
