@@ -406,8 +406,11 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
 /// (handles nearly always are).
 fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
-        let lower = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase());
-        return lower(a).cmp(lower(b));
+        let (a, b) = (
+            a.bytes().map(|c| c.to_ascii_lowercase()),
+            b.bytes().map(|c| c.to_ascii_lowercase()),
+        );
+        return a.cmp(b);
     }
     a.to_lowercase().cmp(&b.to_lowercase())
 }
