@@ -6,10 +6,12 @@
 pub mod cmd;
 pub mod error;
 pub mod formula;
+pub mod generate;
 pub mod import;
 pub mod model;
 pub mod plan;
 pub mod render;
+mod rng;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::value;
-use super::{Context, Moment, OutputArgs, Ui, day_arg, items, title, team, features, add_participants};
+use super::{Context, Moment, OutputArgs, Ui, add_participants, day_arg, features, items, team, title};
 use crate::error::{Error, Result};
 use crate::model::rules::{self, Conflict};
 use crate::model::{Event, Kind, Placement, Room, Session, Span, Time};
@@ -205,11 +205,7 @@ pub fn adhoc(ui: &Ui, ctx: &Context, args: AdhocArgs) -> Result<()> {
             .as_deref()
             .map(|r| event.find_room(r).map(|r| r.id.clone()))
             .transpose()?;
-        let (title, team, needs) = (
-            title(&args.title)?,
-            team(&args.team)?,
-            features(&args.needs)?,
-        );
+        let (title, team, needs) = (title(&args.title)?, team(&args.team)?, features(&args.needs)?);
         let id = event.next_session_id();
         let duration = args.duration;
         event.sessions.push(Session {

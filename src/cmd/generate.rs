@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{Context, Ui};
 use crate::error::Result;
-use crate::plan::generate::{Spec, generate};
+use crate::generate::{Spec, generate};
 use crate::store;
 
 /// Write a generated event (all sessions unscheduled) into a new data folder.

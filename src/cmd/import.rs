@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{Context, OutputArgs, Ui};
-use crate::import::columns::{Columns, map_columns};
 use crate::error::{Error, Result};
+use crate::import::columns::{Columns, map_columns};
 use crate::model::{Attendee, Event, Role, Status, Time, rules, validate_handle, validate_line};
 use crate::render::Listing;
 use crate::store;

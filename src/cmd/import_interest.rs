@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::{ImportFile, lines_cell};
-use crate::import::columns::{Columns, map_columns};
 use super::{Context, OutputArgs, Ui};
+use super::{ImportFile, lines_cell};
 use crate::error::Result;
+use crate::import::columns::{Columns, map_columns};
 use crate::import::interest::{self, Outcome, Response};
 use crate::import::quote;
 use crate::model::{Event, Tie};

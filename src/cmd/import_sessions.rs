@@ -4,10 +4,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{ImportFile, lines_cell};
-use crate::import::columns::{Columns, map_columns};
 use super::{Context, OutputArgs, Ui};
+use super::{ImportFile, lines_cell};
 use crate::error::{Error, Result};
+use crate::import::columns::{Columns, map_columns};
 use crate::import::github::{self, Issue, IssueList};
 use crate::import::proposal::{self, Action, Outcome};
 use crate::model::Event;

@@ -385,10 +385,17 @@ pub fn team(text: &str) -> Result<String> {
 
 /// Ties the people named by `--required`/`--interested` to a session (see
 /// [`Event::tie_people`]).
-pub fn add_participants(event: &mut Event, session: &str, required: &[String], interested: &[String]) -> Result<Vec<String>> {
+pub fn add_participants(
+    event: &mut Event,
+    session: &str,
+    required: &[String],
+    interested: &[String],
+) -> Result<Vec<String>> {
     let required = known_handles(event, &items(required))?;
     let interested = known_handles(event, &items(interested))?;
-    event.tie_people(session, &required, &interested).map_err(Error::refused)
+    event
+        .tie_people(session, &required, &interested)
+        .map_err(Error::refused)
 }
 
 /// Resolves a `--day` value.

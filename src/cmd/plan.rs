@@ -121,7 +121,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
 /// The planner places sessions at slot starts and treats slots as never overlapping: refuse
 /// slots that overlap or repeat instead of planning double bookings.
 fn refuse_unusable_slots(event: &Event) -> Result<()> {
-    let problems: Vec<String> = integrity::problems(event)
+    let problems: Vec<String> = integrity::slot_problems(event)
         .into_iter()
         .filter(|p| p.file == "slots.csv" && matches!(p.kind, "slots-overlap" | "duplicate-key"))
         .map(|p| format!("  slots.csv:{}: {}", p.line, p.message))

@@ -18,6 +18,17 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    fn new(kind: &'static str, file: &'static str, line: u64, message: String) -> Problem {
+        Problem {
+            kind,
+            file,
+            line,
+            message,
+        }
+    }
+}
+
 fn duplicates<K: Ord + std::fmt::Display>(
     found: &mut Vec<Problem>,
     file: &'static str,
@@ -107,6 +118,69 @@ impl std::fmt::Display for Pair<'_> {
     }
 }
 
+/// The problems of slots.csv alone (repeated slots, unknown days, outside opening hours,
+/// overlapping slots): what `plan` must refuse, without checking the whole event.
+pub fn slot_problems(event: &Event) -> Vec<Problem> {
+    let mut found = Vec::new();
+    slot_duplicates(&mut found, event);
+    slot_checks(&mut found, event);
+    found
+}
+
+fn slot_duplicates(found: &mut Vec<Problem>, event: &Event) {
+    duplicates(
+        found,
+        "slots.csv",
+        "slot",
+        event.slots.iter().map(|s| (format!("{} {}", s.day, s.start), s.line)),
+    );
+}
+
+fn slot_checks(found: &mut Vec<Problem>, event: &Event) {
+    // Slots: on a known day, inside its opening hours, not overlapping each other.
+    for (i, slot) in event.slots.iter().enumerate() {
+        let Some(day) = event.day(&slot.day) else {
+            found.push(Problem::new(
+                "unknown-day",
+                "slots.csv",
+                slot.line,
+                format!("slot on unknown day '{}'", slot.day),
+            ));
+            continue;
+        };
+        if !day.hours().contains(slot.span()) {
+            found.push(Problem::new(
+                "slot-outside-hours",
+                "slots.csv",
+                slot.line,
+                format!(
+                    "slot {} {} is outside {}'s opening hours {}",
+                    slot.day,
+                    slot.span(),
+                    day.day,
+                    day.hours()
+                ),
+            ));
+        }
+        for other in &event.slots[i + 1..] {
+            if other.day == slot.day && other.span().overlaps(slot.span()) && other.start != slot.start {
+                found.push(Problem::new(
+                    "slots-overlap",
+                    "slots.csv",
+                    other.line,
+                    format!(
+                        "slot {} {} overlaps slot {} (line {})",
+                        other.day,
+                        other.span(),
+                        slot.span(),
+                        slot.line
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 /// Every integrity problem in the event, in file order.
 pub fn problems(event: &Event) -> Vec<Problem> {
     let mut found = Vec::new();
@@ -123,12 +197,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         "day",
         event.days.iter().map(|d| (d.day.as_str(), d.line)),
     );
-    duplicates(
-        &mut found,
-        "slots.csv",
-        "slot",
-        event.slots.iter().map(|s| (format!("{} {}", s.day, s.start), s.line)),
-    );
+    slot_duplicates(&mut found, event);
     duplicates(
         &mut found,
         "attendees.csv",
@@ -197,48 +266,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         found.push(problem("shared-email", "attendees.csv", line, message));
     }
 
-    // Slots: on a known day, inside its opening hours, not overlapping each other.
-    for (i, slot) in event.slots.iter().enumerate() {
-        let Some(day) = event.day(&slot.day) else {
-            found.push(problem(
-                "unknown-day",
-                "slots.csv",
-                slot.line,
-                format!("slot on unknown day '{}'", slot.day),
-            ));
-            continue;
-        };
-        if !day.hours().contains(slot.span()) {
-            found.push(problem(
-                "slot-outside-hours",
-                "slots.csv",
-                slot.line,
-                format!(
-                    "slot {} {} is outside {}'s opening hours {}",
-                    slot.day,
-                    slot.span(),
-                    day.day,
-                    day.hours()
-                ),
-            ));
-        }
-        for other in &event.slots[i + 1..] {
-            if other.day == slot.day && other.span().overlaps(slot.span()) && other.start != slot.start {
-                found.push(problem(
-                    "slots-overlap",
-                    "slots.csv",
-                    other.line,
-                    format!(
-                        "slot {} {} overlaps slot {} (line {})",
-                        other.day,
-                        other.span(),
-                        slot.span(),
-                        slot.line
-                    ),
-                ));
-            }
-        }
-    }
+    slot_checks(&mut found, event);
 
     // People: at the event on at least one known day.
     for person in &event.attendees {

@@ -151,15 +151,10 @@ impl<'a> Index<'a> {
         }
         // A repeated row (a `check` problem) ties nobody twice: the first one counts.
         for list in participants.values_mut() {
-            let mut handles: Vec<&str> = list.iter().map(|p| p.handle.as_str()).collect();
-            handles.sort_unstable();
-            if handles.windows(2).any(|w| w[0] == w[1]) {
-                let mut seen: Vec<&str> = Vec::with_capacity(list.len());
-                list.retain(|p| {
-                    let new = !seen.contains(&p.handle.as_str());
-                    seen.push(&p.handle);
-                    new
-                });
+            if list.len() > 1 {
+                let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+                seen.reserve(list.len());
+                list.retain(|p| seen.insert(p.handle.as_str()));
             }
         }
         let mut required_at: HashMap<&str, Vec<&Session>> = HashMap::default();
@@ -281,7 +276,7 @@ impl<'a> Index<'a> {
         }
         if drawn.len() > 1 {
             // Strongest reason first, then one entry per person (handles compare without case).
-            drawn.sort_by(|(a, how_a), (b, how_b)| lower_cmp(a, b).then(how_a.cmp(how_b)));
+            drawn.sort_by(|a, b| cmp_lowercase(a.0, b.0).then(a.1.cmp(&b.1)));
             drawn.dedup_by(|later, first| later.0.eq_ignore_ascii_case(first.0));
         }
         drawn
@@ -411,30 +406,31 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
     None
 }
 
+/// `a` and `b` ordered as their lower-case forms, without building them when both are ASCII
+/// (handles nearly always are).
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        let (a, b) = (
+            a.bytes().map(|c| c.to_ascii_lowercase()),
+            b.bytes().map(|c| c.to_ascii_lowercase()),
+        );
+        return a.cmp(b);
+    }
+    a.to_lowercase().cmp(&b.to_lowercase())
+}
+
 /// Whether a person is at the event for the whole of `span` on `day`.
 pub fn present(event: &Event, person: &Attendee, day: &str, span: Span) -> bool {
     why_absent(event, person, day, span).is_none()
 }
 
-/// Orders two keys as their lower-case forms would order, without making them when both
-/// are ASCII (as handles nearly always are).
-fn lower_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-    } else {
-        a.to_lowercase().cmp(&b.to_lowercase())
-    }
-}
-
-/// Why a person is not there, found without writing a message (presence is asked for every
-/// person a session draws).
+/// Why a person cannot be at `span` on `day`, as a value (no text is built: `present` is asked
+/// for every person of every session by `check` and the planner).
 enum Absent {
     Declined,
-    OtherDays,
-    Arrives(Time),
-    Leaves(Time),
+    NotThatDay,
+    ArrivesAfter(Time),
+    LeavesBefore(Time),
 }
 
 fn why_absent(event: &Event, person: &Attendee, day: &str, span: Span) -> Option<Absent> {
@@ -442,24 +438,27 @@ fn why_absent(event: &Event, person: &Attendee, day: &str, span: Span) -> Option
         return Some(Absent::Declined);
     }
     if !person.days.iter().any(|d| d == day) {
-        return Some(Absent::OtherDays);
+        return Some(Absent::NotThatDay);
     }
-    if person.arrives.is_none() && person.leaves.is_none() {
-        return None;
-    }
-    let first = person.days.iter().min_by_key(|d| event.day_index(d));
-    let last = person.days.iter().max_by_key(|d| event.day_index(d));
     if let Some(arrives) = person.arrives
-        && first.is_some_and(|d| d == day)
         && span.start < arrives
+        && person
+            .days
+            .iter()
+            .min_by_key(|d| event.day_index(d))
+            .is_some_and(|d| d == day)
     {
-        return Some(Absent::Arrives(arrives));
+        return Some(Absent::ArrivesAfter(arrives));
     }
     if let Some(leaves) = person.leaves
-        && last.is_some_and(|d| d == day)
         && span.end > leaves
+        && person
+            .days
+            .iter()
+            .max_by_key(|d| event.day_index(d))
+            .is_some_and(|d| d == day)
     {
-        return Some(Absent::Leaves(leaves));
+        return Some(Absent::LeavesBefore(leaves));
     }
     None
 }
@@ -469,7 +468,7 @@ pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Optio
     let who = &person.handle;
     Some(match why_absent(event, person, day, span)? {
         Absent::Declined => format!("{who} has declined the event"),
-        Absent::OtherDays => {
+        Absent::NotThatDay => {
             let days = if person.days.is_empty() {
                 "none".to_string()
             } else {
@@ -477,8 +476,10 @@ pub fn absence(event: &Event, person: &Attendee, day: &str, span: Span) -> Optio
             };
             format!("{who} is not at the event on {day} (their days: {days})")
         }
-        Absent::Arrives(arrives) => format!("{who} arrives at {arrives} on {day}, after the start at {}", span.start),
-        Absent::Leaves(leaves) => format!("{who} leaves at {leaves} on {day}, before the end at {}", span.end),
+        Absent::ArrivesAfter(arrives) => {
+            format!("{who} arrives at {arrives} on {day}, after the start at {}", span.start)
+        }
+        Absent::LeavesBefore(leaves) => format!("{who} leaves at {leaves} on {day}, before the end at {}", span.end),
     })
 }
 

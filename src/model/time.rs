@@ -205,14 +205,6 @@ impl Zone {
     }
 }
 
-/// A zone reads as its name where text is wanted (`times in Europe/Amsterdam`).
-impl std::ops::Deref for Zone {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0.name()
-    }
-}
-
 impl fmt::Display for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

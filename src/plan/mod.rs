@@ -8,8 +8,7 @@
 //! Slots from `slots.csv` do not overlap, so two sessions clash exactly when they share a slot
 //! (or when one overlaps a session that stays where it is).
 
-pub mod generate;
-mod rng;
+mod problem;
 mod search;
 
 use std::time::Duration;
@@ -100,7 +99,7 @@ pub fn oversized(capacity: u32, seats: u32) -> bool {
 /// Plans the event. Sessions that are pinned, or already booked (unless `replan`), stay.
 pub fn plan(event: &Event, options: &Options) -> Outcome {
     let before = rules::Index::new(event);
-    let problem = search::Problem::new(event, &before, options.replan);
+    let problem = problem::Problem::new(event, &before, options.replan);
     let solution = search::anneal(&problem, options);
     let mut after = event.clone();
     let mut outcome = Outcome {
@@ -227,8 +226,8 @@ fn seeded(seed: u64) -> Options {
 
 #[cfg(test)]
 mod tests {
-    use super::generate::{Spec, generate};
     use super::*;
+    use crate::generate::{Spec, generate};
 
     fn small(seed: u64, sessions: usize) -> Event {
         generate(&Spec {
@@ -255,7 +254,7 @@ mod tests {
         for seed in 1..=40 {
             let event = small(seed, 6 + (seed as usize % 5));
             let index = rules::Index::new(&event);
-            let problem = search::Problem::new(&event, &index, false);
+            let problem = problem::Problem::new(&event, &index, false);
             let optimum = search::exhaustive(&problem);
             let options = seeded(seed);
             let found = search::anneal(&problem, &options);
@@ -358,10 +357,10 @@ mod tests {
 /// sessions and preferences, on random events.
 #[cfg(test)]
 mod rules_tests {
-    use super::generate::{Spec, generate};
-    use super::rng::Rng;
     use super::*;
+    use crate::generate::{Spec, generate};
     use crate::model::{EVERYONE, Preference};
+    use crate::rng::Rng;
 
     /// A generated event with every kind of constraint sprinkled over it at random: plenaries,
     /// audience teams, days, not-before, not-after, preferences, kept-apart pairs, needed

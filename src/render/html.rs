@@ -83,7 +83,7 @@ pub fn page_with_links(agenda: &Agenda<'_>, links: &[(&str, &str)]) -> String {
         "<p class=\"where\">{}{}times in {}</p>",
         escape(&info.location),
         if info.location.is_empty() { "" } else { " · " },
-        escape(&info.timezone)
+        escape(info.timezone.name())
     );
     if !links.is_empty() {
         let links: Vec<String> = links

@@ -511,7 +511,7 @@ fn footer(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, page: (f32, f32), footer: 
     if !info.location.is_empty() {
         left += &format!(" · {}", printable(&info.location));
     }
-    left += &format!(" · times in {}", printable(&info.timezone));
+    left += &format!(" · times in {}", printable(info.timezone.name()));
     let right = format!("{} · page {} of {}", printable(footer.version), number.0, number.1);
     let right_width = pen.fonts.regular().width(&right, 7.0);
     let left = pen

@@ -164,7 +164,7 @@ pub fn door_sign(agenda: &Agenda<'_>, room: &Room, day: &Day, version: &str) -> 
          </a> · <a class=\"noprint\" href=\"../rooms.html\">all rooms</a></footer>\n</body>\n</html>\n",
         day.opens,
         day.closes,
-        escape(&agenda.event.info.timezone),
+        escape(agenda.event.info.timezone.name()),
         escape(version)
     );
     out
@@ -308,7 +308,7 @@ pub fn changelog(event: &Event, history: &History) -> String {
         "<body>\n<h1>{}</h1>\n<p><a href=\"index.html\">Timetable</a> · <a href=\"now.html\">Now and next</a> · \
          times in {}</p>",
         escape(&title),
-        escape(&event.info.timezone)
+        escape(event.info.timezone.name())
     );
     let Some(last) = history.last() else {
         out.push_str("<p>Nothing is published yet: the timetable is a draft.</p>\n</body>\n</html>\n");

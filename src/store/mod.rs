@@ -594,7 +594,7 @@ mod tests {
     fn git_files_keep_what_is_there_and_add_what_is_missing() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(".gitignore"), "*.bak\n.allhands.lock").unwrap();
-        let spec = crate::plan::generate::Spec {
+        let spec = crate::generate::Spec {
             attendees: 3,
             sessions: 2,
             rooms: 1,
@@ -602,7 +602,7 @@ mod tests {
             slots_per_day: 1,
             seed: 1,
         };
-        create(dir.path(), &crate::plan::generate::generate(&spec)).unwrap();
+        create(dir.path(), &crate::generate::generate(&spec)).unwrap();
         assert_eq!(
             fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
             "*.bak\n.allhands.lock\n.allhands.journal\n.*.tmp\n"

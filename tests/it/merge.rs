@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use allhands::generate::{Spec, generate};
 use allhands::model::{Attendee, Event, Participant, Status, Tie, Time};
-use allhands::plan::generate::{Spec, generate};
 use allhands::store::{self, FILES};
 use proptest::prelude::*;
 

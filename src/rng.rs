@@ -1,5 +1,5 @@
 //! A small deterministic random number generator (SplitMix64), so a `--seed` gives the same
-//! plan on every machine and no dependency is needed for it.
+//! plan (and `generate` the same event) on every machine, with no dependency for it.
 
 pub struct Rng(u64);
 

@@ -1,4 +1,5 @@
-//! Realistic generated events of any size, for benchmarks and planner tests.
+//! Realistic generated events of any size, for `allhands generate`, benchmarks and planner
+//! tests. Not part of the planner: it makes events for it to plan.
 //!
 //! Interest is concentrated as at a real event: a few teams and a few sessions draw most
 //! people (Zipf-like weights), rooms range from 8 seats to halls, some required people are
@@ -6,8 +7,8 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::rng::Rng;
 use crate::model::{Attendee, Day, Event, EventInfo, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time};
+use crate::rng::Rng;
 
 /// The size and seed of an event to generate.
 #[derive(Clone, Debug)]
