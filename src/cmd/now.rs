@@ -44,10 +44,8 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     .people_header("now_title", "now")
     .people_header("next_title", "next")
     .people_header("next_start", "at");
-    listing.section(format!("{} {} at {at}", day.weekday_name(), day.date.format("%-d %B")));
-    let mut rooms: Vec<_> = event.rooms.iter().collect();
-    rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
-    for room in rooms {
+    listing.section(format!("{} at {at}", day.short_heading()));
+    for room in event.rooms_largest_first() {
         let here: Vec<_> = scheduled
             .iter()
             .filter(|(_, p)| p.day == day.day && p.room == room.id)

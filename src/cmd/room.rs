@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::value;
 use super::{Context, OutputArgs, Ui, day_arg, features, refuse_conflicts};
 use crate::error::{Error, Result};
-use crate::model::{Day, Event, Room, Span, rules, validate_key};
+use crate::model::{Day, Event, Room, Span, format_duration, rules, validate_key};
 use crate::render::{Listing, list_of};
 use crate::store::Parts;
 
@@ -208,16 +208,6 @@ pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
     ui.listing(&args.output, &listing)
 }
 
-fn sorted_rooms(event: &Event) -> Vec<&Room> {
-    let mut rooms: Vec<&Room> = event.rooms.iter().collect();
-    rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
-    rooms
-}
-
-fn hours(minutes: u32) -> String {
-    format!("{}:{:02}", minutes / 60, minutes % 60)
-}
-
 /// Every room with its hours booked on each day.
 fn overview(event: &Event) -> Listing {
     let mut columns = vec!["room", "name", "capacity", "features"];
@@ -231,7 +221,7 @@ fn overview(event: &Event) -> Listing {
     for (_, at) in event.scheduled() {
         *booked.entry((at.room, at.day)).or_insert(0) += at.span.minutes();
     }
-    for room in sorted_rooms(event) {
+    for room in event.rooms_largest_first() {
         let mut row = vec![
             json!(room.id),
             json!(room.name),
@@ -240,7 +230,7 @@ fn overview(event: &Event) -> Listing {
         ];
         for day in &event.days {
             let minutes = booked.get(&(room.id.as_str(), day.day.as_str())).copied().unwrap_or(0);
-            row.push(json!(hours(minutes)));
+            row.push(json!(format_duration(minutes)));
         }
         listing.push(row);
     }
@@ -272,20 +262,14 @@ pub fn free_spans(day: &Day, booked: &[Span]) -> Vec<Span> {
 fn allocation_grid(event: &Event, day: &Day) -> Listing {
     let mut listing = Listing::new(&["room", "sessions", "free"]);
     listing.row_lines = true;
-    listing.section(format!(
-        "{} {} ({}, open {})",
-        day.weekday_name(),
-        day.date.format("%-d %B %Y"),
-        day.day,
-        day.hours()
-    ));
+    listing.section(format!("{} ({}, open {})", day.heading(), day.day, day.hours()));
     listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
     let index = rules::Index::new(event);
     let mut by_room: HashMap<&str, Vec<_>> = HashMap::new();
     for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.day) {
         by_room.entry(at.room).or_default().push((s, at));
     }
-    for room in sorted_rooms(event) {
+    for room in event.rooms_largest_first() {
         let here: &[_] = by_room.get(room.id.as_str()).map_or(&[], Vec::as_slice);
         let sessions: Vec<String> = here
             .iter()
@@ -325,7 +309,7 @@ fn allocation_rows(event: &Event, day: &Day) -> Listing {
         "people",
     ]);
     let index = rules::Index::new(event);
-    let rooms = sorted_rooms(event);
+    let rooms = event.rooms_largest_first();
     let mut rows: Vec<(usize, Vec<Value>)> = Vec::new();
     for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.day) {
         let order = rooms.iter().position(|r| r.id == at.room).unwrap_or(usize::MAX);

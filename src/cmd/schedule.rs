@@ -390,7 +390,7 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         if current_day != Some(at.day) {
             current_day = Some(at.day);
             listing.section(match this_day {
-                Some(d) => format!("{} {}", d.weekday_name(), d.date.format("%-d %B %Y")),
+                Some(d) => d.heading(),
                 None => format!("{} (not in days.csv)", at.day),
             });
         }

@@ -33,8 +33,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let agenda = selection.agenda(&event);
     let version = schedule::version_line(&event, &history)?;
     let feeds = history.last().is_some();
-    let mut rooms: Vec<&Room> = event.rooms.iter().collect();
-    rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+    let rooms = event.rooms_largest_first();
     let mut days: Vec<&Day> = event.days.iter().collect();
     days.sort_by_key(|d| d.date);
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Context, OutputArgs, Ui};
 use crate::error::Result;
-use crate::model::{Event, Kind, Role, Status, rules};
+use crate::model::{Event, Kind, Role, Status, format_duration, rules};
 use crate::render::Listing;
 use crate::store::Parts;
 
@@ -82,20 +82,24 @@ fn listing(event: &Event) -> Listing {
 
     let scheduled = event.scheduled();
     for day in &event.days {
-        let open = day.hours().minutes() as usize;
-        listing.section(format!("Room use on {} (booked of {} open)", day.day, hours(open)));
+        let open = day.hours().minutes();
+        listing.section(format!(
+            "Room use on {} (booked of {} open)",
+            day.day,
+            format_duration(open)
+        ));
         for room in &event.rooms {
-            let booked: usize = scheduled
+            let booked: u32 = scheduled
                 .iter()
                 .filter(|(_, at)| at.day == day.day && at.room == room.id)
-                .map(|(_, at)| at.span.minutes() as usize)
+                .map(|(_, at)| at.span.minutes())
                 .sum();
             row(
                 &mut listing,
                 &format!("room use {}", day.day),
                 room.name.clone(),
-                json!(hours(booked)),
-                percent(booked, open),
+                json!(format_duration(booked)),
+                percent(booked as usize, open as usize),
             );
         }
     }
@@ -195,12 +199,4 @@ fn listing(event: &Event) -> Listing {
         Value::Null,
     );
     listing
-}
-
-/// `9 h`, `9 h 30`: hours booked, not a clock time.
-fn hours(minutes: usize) -> String {
-    match minutes % 60 {
-        0 => format!("{} h", minutes / 60),
-        m => format!("{} h {m:02}", minutes / 60),
-    }
 }

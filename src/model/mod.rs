@@ -149,6 +149,16 @@ impl Day {
     pub fn weekday_name(&self) -> String {
         self.date.format("%A").to_string()
     }
+
+    /// `Thursday 21 May 2026`: how every agenda, sign and page heads a day.
+    pub fn heading(&self) -> String {
+        self.date.format("%A %-d %B %Y").to_string()
+    }
+
+    /// `Thursday 21 May`, where the year goes without saying (a day's label on a board).
+    pub fn short_heading(&self) -> String {
+        self.date.format("%A %-d %B").to_string()
+    }
 }
 
 /// A block the planner may place sessions in (`slots.csv`).
@@ -517,6 +527,13 @@ pub struct Participant {
     pub extra: Extra,
 }
 
+impl Room {
+    /// Largest first, then by id: the order of rooms in every listing, timetable and board.
+    pub fn largest_first(a: &&Room, b: &&Room) -> std::cmp::Ordering {
+        b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id))
+    }
+}
+
 impl Participant {
     /// A new tie of a person to a session (not from a file: no line, no extra columns).
     pub fn new(session: &str, handle: &str, role: Tie) -> Participant {
@@ -543,6 +560,13 @@ pub struct Event {
 }
 
 impl Event {
+    /// Every room, largest first (see [`Room::largest_first`]).
+    pub fn rooms_largest_first(&self) -> Vec<&Room> {
+        let mut rooms: Vec<&Room> = self.rooms.iter().collect();
+        rooms.sort_by(Room::largest_first);
+        rooms
+    }
+
     /// Ties people (known handles) to a session; a person listed as both is required.
     /// Existing ties are updated (interested becomes required), never duplicated. A person who
     /// declined the event cannot be required anywhere, even at an unscheduled session. Returns

@@ -19,6 +19,35 @@ pub struct Item<'a> {
     pub role: Option<Tie>,
 }
 
+impl Item<'_> {
+    /// What a calendar entry or a frab abstract says of a session beyond its title: its team
+    /// and who is required.
+    pub fn summary_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.session.team.is_empty() {
+            lines.push(format!("Team: {}", self.session.team));
+        }
+        if !self.required.is_empty() {
+            lines.push(format!("Required: {}", self.required.join(", ")));
+        }
+        lines
+    }
+
+    /// The full description (calendars, frab): the summary, the owner's tie on a personal
+    /// agenda, then the session's id, kind and head count.
+    pub fn description_lines(&self) -> Vec<String> {
+        let mut lines = self.summary_lines();
+        if let Some(role) = self.role {
+            lines.push(format!("You are {role}"));
+        }
+        lines.push(format!(
+            "Session {} ({}), {} people",
+            self.session.id, self.session.kind, self.people
+        ));
+        lines
+    }
+}
+
 /// What an export shows: the event, a title, and the sessions in day, time, room order.
 pub struct Agenda<'a> {
     pub event: &'a Event,
@@ -73,7 +102,7 @@ impl<'a> Agenda<'a> {
                 rooms.push(item.room);
             }
         }
-        rooms.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+        rooms.sort_by(Room::largest_first);
         rooms
     }
 
@@ -101,15 +130,7 @@ impl<'a> Agenda<'a> {
 
     /// A short lowercase name for ids: "rust-all-hands-2026".
     pub fn slug(&self) -> String {
-        let mut slug = String::new();
-        for c in self.event.info.name.chars() {
-            if c.is_ascii_alphanumeric() {
-                slug.push(c.to_ascii_lowercase());
-            } else if !slug.ends_with('-') && !slug.is_empty() {
-                slug.push('-');
-            }
-        }
-        let slug = slug.trim_end_matches('-').to_string();
+        let slug = super::slug(&self.event.info.name, usize::MAX);
         if slug.is_empty() { "event".into() } else { slug }
     }
 }

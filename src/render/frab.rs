@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::agenda::{Agenda, Item};
-use crate::model::{Day, Kind, Time};
+use crate::model::{Day, Kind, Room, Time};
 
 /// The JSON schema these files follow (its `$id`).
 const SCHEMA_URL: &str = "https://c3voc.de/schedule/schema.json";
@@ -353,7 +353,7 @@ impl Schedule {
         let mut rooms: Vec<RoomInfo> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         let mut used: Vec<_> = agenda.items.iter().map(|i| i.room).collect();
-        used.sort_by(|a, b| b.capacity.cmp(&a.capacity).then_with(|| a.id.cmp(&b.id)));
+        used.sort_by(Room::largest_first);
         for room in used {
             if seen.insert(room.id.as_str()) {
                 rooms.push(RoomInfo {
@@ -369,18 +369,8 @@ impl Schedule {
             let guid = Uuid::new_v5(&ns.sessions, s.id.as_bytes());
             let id = ids.get(s.id.as_str()).copied().unwrap_or_else(|| hashed_id(&guid));
             let start = at(item.day, item.span.start);
-            let mut lines = Vec::new();
-            if !s.team.is_empty() {
-                lines.push(format!("Team: {}", s.team));
-            }
-            if !item.required.is_empty() {
-                lines.push(format!("Required: {}", item.required.join(", ")));
-            }
-            let abstract_ = lines.join("\n");
-            if let Some(role) = item.role {
-                lines.push(format!("You are {role}"));
-            }
-            lines.push(format!("Session {} ({}), {} people", s.id, s.kind, item.people));
+            let abstract_ = item.summary_lines().join("\n");
+            let lines = item.description_lines();
             EventOut {
                 guid: guid.to_string(),
                 id,
@@ -518,32 +508,11 @@ fn acronym(name: &str) -> String {
     }
 }
 
-/// Lowercase ASCII letters and digits with single `-` between words, at most `max` long
-/// (cut at a word boundary when there is one).
-fn slugify(text: &str, max: usize) -> String {
-    let mut slug = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    if slug.len() > max {
-        let cut_in_a_word = slug.as_bytes()[max] != b'-';
-        slug.truncate(max);
-        if cut_in_a_word && let Some(end) = slug.rfind('-') {
-            slug.truncate(end);
-        }
-    }
-    slug.trim_end_matches('-').to_string()
-}
-
 /// `rustallhands2026-12-const-traits-open-design-questions`: matches both the schema's
 /// `^[a-z0-9_-]+[a-z0-9]$` and the XSD's `[a-z0-9_]{4,}-[a-z0-9\-_]{4,}` (a title with fewer
 /// than two ASCII letters or digits gets `session` added).
 fn slug(acronym: &str, id: u32, title: &str) -> String {
-    let title = slugify(title, SLUG_TITLE_MAX);
+    let title = super::slug(title, SLUG_TITLE_MAX);
     let title = match title.len() {
         0 => "session".to_string(),
         1 => format!("{title}-session"),
@@ -658,9 +627,13 @@ mod tests {
             ),
             "rustallhands2026-28-leadership-council-q-a-what-does-the-council"
         );
-        assert_eq!(slugify("abcdef ghij", 6), "abcdef");
-        assert_eq!(slugify("abcdefghij", 6), "abcdef", "one long word is cut inside");
-        assert_eq!(slugify("abc defghij", 6), "abc");
+        assert_eq!(crate::render::slug("abcdef ghij", 6), "abcdef");
+        assert_eq!(
+            crate::render::slug("abcdefghij", 6),
+            "abcdef",
+            "one long word is cut inside"
+        );
+        assert_eq!(crate::render::slug("abc defghij", 6), "abc");
         let long = slug("rustallhands2026", 1, &"word ".repeat(40));
         assert!(long.len() <= "rustallhands2026-1-".len() + SLUG_TITLE_MAX, "{long}");
         assert!(!long.ends_with('-'));

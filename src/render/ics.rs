@@ -82,17 +82,7 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
     };
     for item in &agenda.items {
         let s = item.session;
-        let mut description = Vec::new();
-        if !s.team.is_empty() {
-            description.push(format!("Team: {}", s.team));
-        }
-        if !item.required.is_empty() {
-            description.push(format!("Required: {}", item.required.join(", ")));
-        }
-        if let Some(role) = item.role {
-            description.push(format!("You are {role}"));
-        }
-        description.push(format!("Session {} ({}), {} people", s.id, s.kind, item.people));
+        let description = item.description_lines();
         let mut event = Event::new();
         event
             .uid(&format!("{}@{slug}.allhands", s.id))

@@ -30,6 +30,27 @@ pub enum Format {
     Md,
 }
 
+/// A slug for ids and file names: lowercase ASCII letters and digits with single `-` between words, at most `max` long
+/// (cut at a word boundary when there is one).
+pub fn slug(text: &str, max: usize) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    if slug.len() > max {
+        let cut_in_a_word = slug.as_bytes()[max] != b'-';
+        slug.truncate(max);
+        if cut_in_a_word && let Some(end) = slug.rfind('-') {
+            slug.truncate(end);
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
 /// Below this many columns a grid of several columns is unreadable: rows are stacked instead.
 const NARROW: u16 = 55;
 

@@ -558,12 +558,7 @@ pub fn grid(agenda: &Agenda<'_>, days: &[&Day], paper: Paper, foot: &Footer<'_>)
 }
 
 fn grid_page(pen: &mut Pen<'_, '_>, agenda: &Agenda<'_>, day: &Day, (width, height): (f32, f32)) {
-    let heading = format!(
-        "{} · {} {}",
-        printable(&agenda.title),
-        day.weekday_name(),
-        day.date.format("%-d %B %Y")
-    );
+    let heading = format!("{} · {}", printable(&agenda.title), day.heading());
     let heading = pen.fonts.bold().clip(&heading, 15.0, width - 2.0 * MARGIN);
     pen.text(MARGIN, MARGIN + 12.0, &heading, 15.0, true, INK);
     pen.text(
@@ -767,14 +762,7 @@ pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>
             match block {
                 Block::Day(day) => {
                     y += size * 1.6 * LINE;
-                    pen.text(
-                        MARGIN,
-                        y - 2.0,
-                        &format!("{} {}", day.weekday_name(), day.date.format("%-d %B")),
-                        size * 1.4,
-                        true,
-                        INK,
-                    );
+                    pen.text(MARGIN, y - 2.0, &day.short_heading(), size * 1.4, true, INK);
                     pen.line((MARGIN, y + 1.0), (width - MARGIN, y + 1.0), 0.4, (200, 200, 200));
                     y += 4.0;
                 }

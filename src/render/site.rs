@@ -111,7 +111,7 @@ pub fn door_sign(agenda: &Agenda<'_>, room: &Room, day: &Day, version: &str) -> 
         .sum();
     let scale = (15.0 / lines.max(1.0)).clamp(0.4, 1.0);
     let mut out = String::new();
-    let when = format!("{} {}", day.weekday_name(), day.date.format("%-d %B %Y"));
+    let when = day.heading();
     head(&mut out, &format!("{} · {when}", room.name), SIGN_STYLE);
     let _ = write!(
         out,
@@ -425,7 +425,7 @@ pub fn board(agenda: &Agenda<'_>, rooms: &[&Room]) -> String {
         "event": info.name,
         "timezone": info.timezone.name(),
         "days": agenda.event.days.iter().map(|d| json!({
-            "day": d.day, "date": d.date.to_string(), "label": format!("{} {}", d.weekday_name(), d.date.format("%-d %B")),
+            "day": d.day, "date": d.date.to_string(), "label": d.short_heading(),
             "opens": time(d.opens), "closes": time(d.closes),
         })).collect::<Vec<_>>(),
         "rooms": rooms.iter().map(|r| json!({"id": r.id, "name": r.name, "capacity": r.capacity})).collect::<Vec<_>>(),

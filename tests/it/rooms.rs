@@ -58,7 +58,7 @@ fn add_room_the_documented_example_writes_one_sorted_line() {
     let listed = rows(&sample.ok(&["rooms", "--format", "csv"]));
     let blue = listed.iter().find(|r| r["room"] == "blue").unwrap();
     assert_eq!(blue["capacity"], "12");
-    assert_eq!(blue["thu"], "0:00");
+    assert_eq!(blue["thu"], "0m");
 }
 
 #[test]
@@ -363,7 +363,12 @@ fn rooms_overview_lists_every_room_with_hours_per_day() {
                 .sum();
             assert_eq!(
                 row[day],
-                format!("{}:{:02}", total / 60, total % 60),
+                // Hours as every duration is shown: 1h30, 2h, 45m, 0m.
+                match (total / 60, total % 60) {
+                    (0, m) => format!("{m}m"),
+                    (h, 0) => format!("{h}h"),
+                    (h, m) => format!("{h}h{m:02}"),
+                },
                 "{} on {day}",
                 row["room"]
             );

@@ -96,7 +96,7 @@ fn stats_counts_people_rooms_sessions_and_clashes() {
     assert_eq!(get("sessions", "scheduled")["value"], 54);
     assert_eq!(get("sessions", "not scheduled")["value"], 12);
     // Main Hall on Thursday: S001, 09:30-11:00, of 9 open hours.
-    assert_eq!(get("room use thu", "Main Hall")["value"], "1 h 30");
+    assert_eq!(get("room use thu", "Main Hall")["value"], "1h30");
     assert_eq!(get("room use thu", "Main Hall")["share"], 16.7);
     assert_eq!(get("clashes", "hard-rule conflicts")["value"], 0);
     // Everyone `check --clashes` lists misses a session they want; the worst off misses most.
