@@ -272,7 +272,7 @@ fn main() {
         parse.as_secs_f64() * 1000.0
     );
     let day = Store::open(&stress).and_then(|s| s.load()).expect("load").days[0]
-        .day
+        .id
         .clone();
     let read_only: [(&str, Vec<&str>); 7] = [
         ("schedule", vec!["schedule"]),

@@ -75,7 +75,7 @@ pub fn generate(spec: &Spec) -> Event {
             (0..spec.slots_per_day).filter_map(move |k| {
                 let start = opens.plus(60 * k as u32)?;
                 Some(Slot {
-                    day: d.day.clone(),
+                    day: d.id.clone(),
                     start,
                     end: start.plus(60)?,
                     line: 0,
@@ -116,7 +116,7 @@ pub fn generate(spec: &Spec) -> Event {
         })
         .collect();
 
-    let day_ids: Vec<String> = days.iter().map(|d| d.day.clone()).collect();
+    let day_ids: Vec<String> = days.iter().map(|d| d.id.clone()).collect();
     let noon = Time::hm(12, 0).expect("valid");
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); TEAMS.len()];
     let attendees: Vec<Attendee> = (0..spec.attendees)
@@ -212,7 +212,7 @@ pub fn generate(spec: &Spec) -> Event {
             participants.push(Participant {
                 session: id.clone(),
                 handle: attendees[who].handle.clone(),
-                role: if n < required { Tie::Required } else { Tie::Interested },
+                tie: if n < required { Tie::Required } else { Tie::Interested },
                 line: 0,
                 extra: Default::default(),
             });

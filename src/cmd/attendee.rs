@@ -141,20 +141,20 @@ fn teams(event: &Event, values: &[String]) -> Result<Vec<String>> {
 /// Resolves `--days thu,friday` to day ids in event order; no value means every day.
 fn days(event: &Event, values: &[String]) -> Result<Vec<String>> {
     let mut days: Vec<String> = if values.is_empty() {
-        event.days.iter().map(|d| d.day.clone()).collect()
+        event.days.iter().map(|d| d.id.clone()).collect()
     } else {
         items(values)
             .iter()
             .map(|v| {
                 event
                     .find_day(v)
-                    .map(|d| d.day.clone())
+                    .map(|d| d.id.clone())
                     .map_err(|m| Error::refused(format!("--days: {m}")))
             })
             .collect::<Result<_>>()?
     };
     if days.is_empty() {
-        let valid: Vec<&str> = event.days.iter().map(|d| d.day.as_str()).collect();
+        let valid: Vec<&str> = event.days.iter().map(|d| d.id.as_str()).collect();
         return Err(Error::refused(if valid.is_empty() {
             "--days: the event has no days yet; add them to days.csv first".into()
         } else {
@@ -226,7 +226,7 @@ pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
             .team
             .as_ref()
             .is_none_or(|t| a.teams.iter().any(|x| crate::model::same_key(x, t)))
-            && day.is_none_or(|d| a.days.contains(&d.day))
+            && day.is_none_or(|d| a.days.contains(&d.id))
             && args.status.is_none_or(|s| a.status == s)
             && args.role.is_none_or(|r| a.role == r);
         if !keep {
@@ -345,7 +345,7 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
         let required: Vec<&str> = event
             .participants
             .iter()
-            .filter(|p| p.handle == person.handle && p.role == Tie::Required)
+            .filter(|p| p.handle == person.handle && p.tie == Tie::Required)
             .map(|p| p.session.as_str())
             .collect();
         refuse_conflicts(
@@ -378,7 +378,7 @@ pub fn remove(ui: &Ui, ctx: &Context, args: RemoveArgs) -> Result<()> {
         let required: Vec<String> = event
             .participants
             .iter()
-            .filter(|p| p.handle == handle && p.role == Tie::Required)
+            .filter(|p| p.handle == handle && p.tie == Tie::Required)
             .map(|p| event.session(&p.session).map_or(p.session.clone(), |s| s.label()))
             .collect();
         if !required.is_empty() && !args.force {

@@ -34,7 +34,7 @@ pub struct BookArgs {
 pub fn book(ui: &Ui, ctx: &Context, args: BookArgs) -> Result<()> {
     let (session, from, now) = ctx.store()?.update(|event| {
         let session = event.find_session(&args.session)?.clone();
-        let day = day_arg(event, &args.day)?.day.clone();
+        let day = day_arg(event, &args.day)?.id.clone();
         let start = args.at;
         let room = args
             .room
@@ -199,7 +199,7 @@ pub struct AdhocArgs {
 pub fn adhoc(ui: &Ui, ctx: &Context, args: AdhocArgs) -> Result<()> {
     let (session, at) = ctx.store()?.update(|event| {
         let (day, start) = args.moment.resolve(event)?;
-        let day = day.day.clone();
+        let day = day.id.clone();
         let room = args
             .room
             .as_deref()
@@ -280,7 +280,7 @@ pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
         .ok_or_else(|| {
             Error::refused(format!(
                 "{start} for {duration} min is outside {}'s opening hours {}",
-                day.day,
+                day.id,
                 day.hours()
             ))
         })?;
@@ -291,14 +291,14 @@ pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
         .collect();
     rooms.sort_by(|a, b| a.capacity.cmp(&b.capacity).then_with(|| a.id.cmp(&b.id)));
     let mut listing = Listing::new(&["room", "name", "capacity", "features", "free_until"]).align_right(&["capacity"]);
-    listing.section(format!("Free on {} {span}{}", day.day, requirements(args.size, &needs)));
+    listing.section(format!("Free on {} {span}{}", day.id, requirements(args.size, &needs)));
     listing.empty_message = format!(
         "no room is free on {} {span}{}",
-        day.day,
+        day.id,
         requirements(args.size, &needs)
     );
     for room in rooms {
-        let booked = event.busy_spans(&day.day, &room.id);
+        let booked = event.busy_spans(&day.id, &room.id);
         if booked.iter().any(|b| b.overlaps(span)) {
             continue;
         }

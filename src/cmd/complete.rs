@@ -85,7 +85,7 @@ pub fn sessions() -> ArgValueCompleter {
 
 pub fn days() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
-        candidates(current, |e| e.days.iter().map(|d| (d.day.clone(), d.label())).collect())
+        candidates(current, |e| e.days.iter().map(|d| (d.id.clone(), d.label())).collect())
     })
 }
 

@@ -63,7 +63,7 @@ pub fn add_day(ui: &Ui, ctx: &Context, args: AddDayArgs) -> Result<()> {
     let (day, slots) = ctx.store()?.update(|event| {
         let (opens, closes) = hours(args.opens, args.closes)?;
         if let Some(same) = event.days.iter().find(|d| d.date == args.date) {
-            return Err(Error::refused(format!("{} is already day {}", args.date, same.day)));
+            return Err(Error::refused(format!("{} is already day {}", args.date, same.id)));
         }
         let id = match &args.id {
             Some(id) => {
@@ -86,7 +86,7 @@ pub fn add_day(ui: &Ui, ctx: &Context, args: AddDayArgs) -> Result<()> {
     })?;
     ui.status(format!(
         "Added {} ({}, open {}) with {} slot{}{}",
-        day.day,
+        day.id,
         day.date,
         day.hours(),
         slots.len(),
@@ -134,17 +134,17 @@ pub fn edit_day(ui: &Ui, ctx: &Context, args: EditDayArgs) -> Result<()> {
         let mut day = old.clone();
         let (opens, closes) = hours(args.opens.unwrap_or(old.opens), args.closes.unwrap_or(old.closes))?;
         (day.opens, day.closes) = (opens, closes);
-        *event.days.iter_mut().find(|d| d.day == day.day).expect("found above") = day.clone();
+        *event.days.iter_mut().find(|d| d.id == day.id).expect("found above") = day.clone();
         let outside: Vec<String> = event
             .slots
             .iter()
-            .filter(|s| s.day == day.day && !day.hours().contains(s.span()))
+            .filter(|s| s.day == day.id && !day.hours().contains(s.span()))
             .map(|s| s.span().to_string())
             .collect();
         if !outside.is_empty() {
             return Err(Error::refused(format!(
                 "cannot change {}: slots {} would be outside {}; remove them first (`allhands remove-slot`)",
-                day.day,
+                day.id,
                 outside.join(", "),
                 day.hours()
             )));
@@ -152,16 +152,16 @@ pub fn edit_day(ui: &Ui, ctx: &Context, args: EditDayArgs) -> Result<()> {
         let on_day: Vec<&str> = before
             .sessions
             .iter()
-            .filter(|s| s.day.as_deref() == Some(day.day.as_str()))
+            .filter(|s| s.day.as_deref() == Some(day.id.as_str()))
             .map(|s| s.id.as_str())
             .collect();
         refuse_conflicts(
-            &format!("change {}", day.day),
+            &format!("change {}", day.id),
             &rules::new_conflicts(&before, event, &on_day),
         )?;
         Ok((old, day))
     })?;
-    ui.changed(&format!("day {}", day.day), &old, &day)
+    ui.changed(&format!("day {}", day.id), &old, &day)
 }
 
 /// Add a slot the planner may place sessions in.
@@ -186,7 +186,7 @@ pub fn add_slot(ui: &Ui, ctx: &Context, args: AddSlotArgs) -> Result<()> {
         if end <= start {
             return Err(Error::refused(format!("--end {end} is not after --start {start}")));
         }
-        let slot = Slot::new(day.day.clone(), start, end);
+        let slot = Slot::new(day.id.clone(), start, end);
         event.slots.push(slot.clone());
         refuse_slot_problems(event, &slot)?;
         Ok(slot)
@@ -221,7 +221,7 @@ pub struct RemoveSlotArgs {
 
 pub fn remove_slot(ui: &Ui, ctx: &Context, args: RemoveSlotArgs) -> Result<()> {
     let slot = ctx.store()?.update(|event| {
-        let day = day_arg(event, &args.day)?.day.clone();
+        let day = day_arg(event, &args.day)?.id.clone();
         let start = args.start;
         let position = event.slots.iter().position(|s| s.day == day && s.start == start);
         let Some(position) = position else {

@@ -114,7 +114,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         for p in event
             .participants
             .iter()
-            .filter(|p| p.role == crate::model::Tie::Required)
+            .filter(|p| p.tie == crate::model::Tie::Required)
         {
             required_of.entry(p.handle.clone()).or_default().push(p.session.clone());
         }
@@ -367,7 +367,7 @@ fn merge(
             format!("handle '{handle}' looks like the existing handle '{alike}'; not added"),
         ));
     }
-    let all_days: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
+    let all_days: Vec<String> = event.days.iter().map(|d| d.id.clone()).collect();
     match existing {
         Some(i) => {
             let person = &mut event.attendees[i];

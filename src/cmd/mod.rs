@@ -469,7 +469,7 @@ fn day_and_time<'a>(event: &'a Event, day: Option<&str>, at: Option<Time>) -> Re
     let day = match day {
         Some(text) => day_arg(event, text)?,
         None => event.days.iter().find(|d| d.date == today).ok_or_else(|| {
-            let days: Vec<String> = event.days.iter().map(|d| format!("{} ({})", d.day, d.date)).collect();
+            let days: Vec<String> = event.days.iter().map(|d| format!("{} ({})", d.id, d.date)).collect();
             Error::refused(format!(
                 "today ({today} in {}) is not a day of the event; give --day (valid: {})",
                 event.info.timezone,

@@ -48,7 +48,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     for room in event.rooms_largest_first() {
         let here: Vec<_> = scheduled
             .iter()
-            .filter(|(_, p)| p.day == day.day && p.room == room.id)
+            .filter(|(_, p)| p.day == day.id && p.room == room.id)
             .collect();
         let current = here.iter().find(|(_, p)| p.span.contains_time(at));
         let next = here.iter().find(|(_, p)| p.span.start > at);
@@ -70,30 +70,30 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         // After closing: say so, and what the next day starts with.
         listing
             .footer
-            .push(format!("{} is over (closed at {})", day.day, day.closes));
+            .push(format!("{} is over (closed at {})", day.id, day.closes));
         let next_day = event.days.iter().filter(|d| d.date > day.date).min_by_key(|d| d.date);
         match next_day {
             Some(next) => {
                 let first = scheduled
                     .iter()
-                    .filter(|(_, p)| p.day == next.day)
+                    .filter(|(_, p)| p.day == next.id)
                     .min_by_key(|(s, p)| (p.span.start, s.id.as_str()));
                 listing.footer.push(match first {
                     Some((s, p)) => format!(
                         "next: {} opens at {}; first {} at {} in {}",
-                        next.day,
+                        next.id,
                         next.opens,
                         s.label(),
                         p.span.start,
                         event.room_name(p.room)
                     ),
-                    None => format!("next: {} opens at {}; nothing is scheduled yet", next.day, next.opens),
+                    None => format!("next: {} opens at {}; nothing is scheduled yet", next.id, next.opens),
                 });
             }
             None => listing.footer.push("that was the last day of the event".into()),
         }
     } else if !day.hours().contains_time(at) {
-        listing.footer.push(format!("{} is open {}", day.day, day.hours()));
+        listing.footer.push(format!("{} is open {}", day.id, day.hours()));
     }
     ui.listing(&args.output, &listing)
 }

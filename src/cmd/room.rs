@@ -211,7 +211,7 @@ pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
 /// Every room with its hours booked on each day.
 fn overview(event: &Event) -> Listing {
     let mut columns = vec!["room", "name", "capacity", "features"];
-    let day_columns: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
+    let day_columns: Vec<String> = event.days.iter().map(|d| d.id.clone()).collect();
     columns.extend(day_columns.iter().map(String::as_str));
     let mut right = vec!["capacity"];
     right.extend(day_columns.iter().map(String::as_str));
@@ -229,7 +229,7 @@ fn overview(event: &Event) -> Listing {
             list_of(&room.features),
         ];
         for day in &event.days {
-            let minutes = booked.get(&(room.id.as_str(), day.day.as_str())).copied().unwrap_or(0);
+            let minutes = booked.get(&(room.id.as_str(), day.id.as_str())).copied().unwrap_or(0);
             row.push(json!(format_duration(minutes)));
         }
         listing.push(row);
@@ -262,11 +262,11 @@ pub fn free_spans(day: &Day, booked: &[Span]) -> Vec<Span> {
 fn allocation_grid(event: &Event, day: &Day) -> Listing {
     let mut listing = Listing::new(&["room", "sessions", "free"]);
     listing.row_lines = true;
-    listing.section(format!("{} ({}, open {})", day.heading(), day.day, day.hours()));
+    listing.section(format!("{} ({}, open {})", day.heading(), day.id, day.hours()));
     listing.empty_message = "no rooms yet: add one with `allhands add-room`".into();
     let index = rules::Index::new(event);
     let mut by_room: HashMap<&str, Vec<_>> = HashMap::new();
-    for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.day) {
+    for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.id) {
         by_room.entry(at.room).or_default().push((s, at));
     }
     for room in event.rooms_largest_first() {
@@ -275,7 +275,7 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
             .iter()
             .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
             .collect();
-        let free: Vec<String> = free_spans(day, &event.busy_spans(&day.day, &room.id))
+        let free: Vec<String> = free_spans(day, &event.busy_spans(&day.id, &room.id))
             .iter()
             .map(Span::to_string)
             .collect();
@@ -290,7 +290,7 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
     let count: usize = by_room.values().map(Vec::len).sum();
     listing
         .footer
-        .push(format!("{count} sessions on {}; (n) = people expected", day.day));
+        .push(format!("{count} sessions on {}; (n) = people expected", day.id));
     listing
 }
 
@@ -311,13 +311,13 @@ fn allocation_rows(event: &Event, day: &Day) -> Listing {
     let index = rules::Index::new(event);
     let rooms = event.rooms_largest_first();
     let mut rows: Vec<(usize, Vec<Value>)> = Vec::new();
-    for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.day) {
+    for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.id) {
         let order = rooms.iter().position(|r| r.id == at.room).unwrap_or(usize::MAX);
         let capacity = event.room(at.room).map(|r| json!(r.capacity)).unwrap_or(Value::Null);
         rows.push((
             order,
             vec![
-                json!(day.day),
+                json!(day.id),
                 json!(at.room),
                 json!(event.room_name(at.room)),
                 capacity,

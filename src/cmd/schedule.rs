@@ -275,7 +275,7 @@ impl<'a> Selection<'a> {
                     required: index
                         .participants(&s.id)
                         .iter()
-                        .filter(|p| p.role == Tie::Required)
+                        .filter(|p| p.tie == Tie::Required)
                         .map(|p| p.handle.as_str())
                         .collect(),
                     people: index.headcount(s),
@@ -328,7 +328,7 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
         .scheduled()
         .into_iter()
         .filter(|(s, at)| {
-            day.is_none_or(|d| d.day == at.day)
+            day.is_none_or(|d| d.id == at.day)
                 && room.is_none_or(|r| r.id == at.room)
                 && args.team.as_ref().is_none_or(|t| &s.team == t)
                 && (person.is_none() || ties.contains_key(s.id.as_str()))
@@ -338,7 +338,7 @@ pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
         sessions,
         person,
         ties,
-        day: day.map(|d| d.day.as_str()),
+        day: day.map(|d| d.id.as_str()),
         room: room.map(|r| r.id.as_str()),
         team: args.team.clone(),
     })

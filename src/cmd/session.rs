@@ -98,7 +98,7 @@ impl Wishes {
         if let Some(values) = &self.days {
             let mut days = items(values)
                 .iter()
-                .map(|d| day_arg(event, d).map(|day| day.day.clone()))
+                .map(|d| day_arg(event, d).map(|day| day.id.clone()))
                 .collect::<Result<Vec<_>>>()
                 .map_err(|e| Error::refused(format!("--days: {}", e.to_string().trim_start_matches("--day: "))))?;
             event.sort_days(&mut days);
@@ -191,7 +191,7 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
         event.sessions.push(session.clone());
         add_participants(event, &id, &args.required, &args.interested)?;
         let people = event.participants_of(&id).count();
-        let required = event.participants_of(&id).filter(|p| p.role == Tie::Required).count();
+        let required = event.participants_of(&id).filter(|p| p.tie == Tie::Required).count();
         Ok((session, people, required))
     })?;
     ui.status(format!(
@@ -296,7 +296,7 @@ pub fn edit(ui: &Ui, ctx: &Context, args: EditArgs) -> Result<()> {
         }
         session.pinned = (session.pinned || args.pin) && !args.unpin;
         if let Some(day) = &args.day {
-            session.day = Some(day_arg(event, day)?.day.clone());
+            session.day = Some(day_arg(event, day)?.id.clone());
         }
         if let Some(at) = args.at {
             session.start = Some(at);

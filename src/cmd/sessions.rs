@@ -91,7 +91,7 @@ fn list(event: &Event, args: &Args) -> Result<Listing> {
     });
     for s in sessions {
         let at = s.placement();
-        let keep = day.is_none_or(|d| at.is_some_and(|p| p.day == d.day))
+        let keep = day.is_none_or(|d| at.is_some_and(|p| p.day == d.id))
             && room.is_none_or(|r| at.is_some_and(|p| p.room == r.id))
             && team.is_none_or(|t| crate::model::same_key(&s.team, t) || s.draws_team(t))
             && (person.is_none() || tied.iter().any(|(t, _)| t.id == s.id))
@@ -186,7 +186,7 @@ fn one(event: &Event, session: &Session) -> Listing {
         .participants(&session.id)
         .iter()
         .map(|p| {
-            let how = match p.role {
+            let how = match p.tie {
                 crate::model::Tie::Required => Drawn::Required,
                 crate::model::Tie::Interested => Drawn::Interested,
             };

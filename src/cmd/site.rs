@@ -50,11 +50,11 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let mut signs: BTreeMap<(&str, &str), PathBuf> = BTreeMap::new();
     for room in &rooms {
         for day in &days {
-            let path = names.path_with("rooms", &format!("{}-{}", room.id, day.day), "html");
-            signs.insert((room.id.as_str(), day.day.as_str()), path);
+            let path = names.path_with("rooms", &format!("{}-{}", room.id, day.id), "html");
+            signs.insert((room.id.as_str(), day.id.as_str()), path);
         }
     }
-    let sign_href = |room: &Room, day: &Day| signs[&(room.id.as_str(), day.day.as_str())].display().to_string();
+    let sign_href = |room: &Room, day: &Day| signs[&(room.id.as_str(), day.id.as_str())].display().to_string();
     let mut pages: Vec<(PathBuf, String)> = vec![
         (PathBuf::from("index.html"), html::page_with_links(&agenda, &links)),
         (PathBuf::from("now.html"), site::board(&agenda, &rooms)),
@@ -66,7 +66,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     ];
     for room in &rooms {
         for day in &days {
-            let path = signs[&(room.id.as_str(), day.day.as_str())].clone();
+            let path = signs[&(room.id.as_str(), day.id.as_str())].clone();
             pages.push((path, site::door_sign(&agenda, room, day, &version)));
         }
     }

@@ -57,11 +57,11 @@ fn listing(event: &Event) -> Listing {
         .filter(|a| a.status != Status::Declined)
         .collect();
     for day in &event.days {
-        let n = coming.iter().filter(|a| a.days.contains(&day.day)).count();
+        let n = coming.iter().filter(|a| a.days.contains(&day.id)).count();
         row(
             &mut listing,
             "day",
-            format!("on {} (not declined)", day.day),
+            format!("on {} (not declined)", day.id),
             json!(n),
             percent(n, coming.len()),
         );
@@ -85,18 +85,18 @@ fn listing(event: &Event) -> Listing {
         let open = day.hours().minutes();
         listing.section(format!(
             "Room use on {} (booked of {} open)",
-            day.day,
+            day.id,
             format_duration(open)
         ));
         for room in &event.rooms {
             let booked: u32 = scheduled
                 .iter()
-                .filter(|(_, at)| at.day == day.day && at.room == room.id)
+                .filter(|(_, at)| at.day == day.id && at.room == room.id)
                 .map(|(_, at)| at.span.minutes())
                 .sum();
             row(
                 &mut listing,
-                &format!("room use {}", day.day),
+                &format!("room use {}", day.id),
                 room.name.clone(),
                 json!(format_duration(booked)),
                 percent(booked as usize, open as usize),

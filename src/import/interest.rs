@@ -227,7 +227,7 @@ fn answer(event: &mut Event, handle: &str, response: &Response, out: &mut Outcom
     let mut removed = Vec::new();
     event.participants.retain(|p| {
         let gone =
-            p.handle == handle && from_form(p) && !wanted.iter().any(|(id, tie)| *id == p.session && *tie == p.role);
+            p.handle == handle && from_form(p) && !wanted.iter().any(|(id, tie)| *id == p.session && *tie == p.tie);
         if gone && !wanted.iter().any(|(id, _)| *id == p.session) {
             removed.push(p.session.clone());
         }
@@ -243,7 +243,7 @@ fn answer(event: &mut Event, handle: &str, response: &Response, out: &mut Outcom
             .iter()
             .find(|p| p.session == id && p.handle == handle)
         {
-            if !from_form(existing) && tie == Tie::Required && existing.role == Tie::Interested {
+            if !from_form(existing) && tie == Tie::Required && existing.tie == Tie::Interested {
                 out.notes.push(Note::guess(format!(
                     "{id}: kept as interested, as the organizers set it (the form says must attend)"
                 )));
@@ -262,7 +262,7 @@ fn answer(event: &mut Event, handle: &str, response: &Response, out: &mut Outcom
         event.participants.push(Participant {
             session: id.clone(),
             handle: handle.to_string(),
-            role: tie,
+            tie,
             line: 0,
             extra: [(SOURCE_COLUMN.to_string(), FORM.to_string())].into(),
         });
@@ -270,7 +270,7 @@ fn answer(event: &mut Event, handle: &str, response: &Response, out: &mut Outcom
             let mut conflicts = rules::new_conflicts(&snapshot, event, &[&id]);
             if !conflicts.is_empty() && tie == Tie::Required {
                 let why = conflicts[0].to_string();
-                event.participants.last_mut().expect("just added").role = Tie::Interested;
+                event.participants.last_mut().expect("just added").tie = Tie::Interested;
                 tie = Tie::Interested;
                 conflicts = rules::new_conflicts(&snapshot, event, &[&id]);
                 out.notes

@@ -263,7 +263,7 @@ fn apply(event: &mut Event, existing: Option<usize>, title: &str, source: &str, 
             event.participants.push(Participant {
                 session: session.id.clone(),
                 handle: person.clone(),
-                role: Tie::Required,
+                tie: Tie::Required,
                 line: 0,
                 extra: Default::default(),
             });
@@ -318,7 +318,7 @@ fn required_people<'a>(event: &'a Event, session: &str, named: &[String]) -> Vec
     let mut people: Vec<&Attendee> = event
         .participants
         .iter()
-        .filter(|p| p.session == session && p.role == Tie::Required)
+        .filter(|p| p.session == session && p.tie == Tie::Required)
         .filter_map(|p| event.attendee(&p.handle))
         .collect();
     people.extend(named.iter().filter_map(|h| event.attendee(h)));

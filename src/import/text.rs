@@ -36,12 +36,12 @@ impl Blocks {
         for day in event
             .days
             .iter()
-            .filter(|d| days.is_empty() || days.iter().any(|x| x.eq_ignore_ascii_case(&d.day)))
+            .filter(|d| days.is_empty() || days.iter().any(|x| x.eq_ignore_ascii_case(&d.id)))
         {
             let mut slots: Vec<Span> = event
                 .slots
                 .iter()
-                .filter(|s| s.day == day.day)
+                .filter(|s| s.day == day.id)
                 .map(|s| s.span())
                 .collect();
             slots.sort();
@@ -544,7 +544,7 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
             {
                 Some(day) => {
                     is_only |= !negated && only_near(clause, m.range());
-                    days.push((day.day.clone(), negated));
+                    days.push((day.id.clone(), negated));
                 }
                 None => {
                     if !unknown_days.contains(&prefix) {
@@ -631,7 +631,7 @@ fn when(description: &str, event: &Event, r: &mut Reading) {
     // Days: the only / alternative days, else every day but the excluded ones.
     let mut days: Vec<String> = match (only.is_empty(), not.is_empty()) {
         (false, _) => only,
-        (true, false) => event.days.iter().map(|d| d.day.clone()).collect(),
+        (true, false) => event.days.iter().map(|d| d.id.clone()).collect(),
         (true, true) => Vec::new(),
     };
     days.retain(|d| !not.contains(d));
@@ -846,7 +846,7 @@ mod tests {
             .iter()
             .flat_map(|d| {
                 [(9, 30, 11, 0), (11, 30, 13, 0), (14, 0, 15, 30)]
-                    .map(|(a, b, c, e)| Slot::new(d.day.clone(), Time::at(a, b), Time::at(c, e)))
+                    .map(|(a, b, c, e)| Slot::new(d.id.clone(), Time::at(a, b), Time::at(c, e)))
             })
             .collect();
         Event::new(

@@ -114,13 +114,13 @@ fn short(index: &Index<'_>, session: &Session, c: &Conflict) -> String {
 fn slot_list(event: &Event, slots: &[&Slot]) -> String {
     let mut parts = Vec::new();
     for day in &event.days {
-        let of_day = event.slots.iter().filter(|s| s.day == day.day).count();
-        let here: Vec<&&Slot> = slots.iter().filter(|s| s.day == day.day).collect();
+        let of_day = event.slots.iter().filter(|s| s.day == day.id).count();
+        let here: Vec<&&Slot> = slots.iter().filter(|s| s.day == day.id).collect();
         if here.is_empty() {
             continue;
         }
         if here.len() == of_day && of_day > 1 {
-            parts.push(day.day.clone());
+            parts.push(day.id.clone());
         } else {
             parts.extend(here.iter().map(|s| format!("{} {}", s.day, s.start)));
         }

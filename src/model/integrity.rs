@@ -157,7 +157,7 @@ fn slot_checks(found: &mut Vec<Problem>, event: &Event) {
                     "slot {} {} is outside {}'s opening hours {}",
                     slot.day,
                     slot.span(),
-                    day.day,
+                    day.id,
                     day.hours()
                 ),
             ));
@@ -195,7 +195,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         &mut found,
         "days.csv",
         "day",
-        event.days.iter().map(|d| (d.day.as_str(), d.line)),
+        event.days.iter().map(|d| (d.id.as_str(), d.line)),
     );
     slot_duplicates(&mut found, event);
     duplicates(
@@ -224,7 +224,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
     );
 
     // Two days on one date would put two sessions in one room at the same moment.
-    let dates = event.days.iter().map(|d| (d.date, d.day.as_str(), d.line));
+    let dates = event.days.iter().map(|d| (d.date, d.id.as_str(), d.line));
     for (date, (day, line), (first, first_line)) in shared(dates) {
         let message =
             format!("day '{day}' has the date {date} of day '{first}' (line {first_line}): one date, one day");

@@ -66,7 +66,7 @@ impl Event {
     pub fn find_day(&self, input: &str) -> Result<&Day, NotFound> {
         let text = input.trim().to_lowercase();
         let found = self.days.iter().enumerate().find(|(i, d)| {
-            d.day.to_lowercase() == text
+            d.id.to_lowercase() == text
                 || d.date.to_string() == text
                 || d.weekday_name().to_lowercase() == text
                 || d.date.format("%a").to_string().to_lowercase() == text
@@ -78,7 +78,7 @@ impl Event {
         let mut not_found = unknown(
             "day",
             input,
-            self.days.iter().map(|d| d.day.as_str()),
+            self.days.iter().map(|d| d.id.as_str()),
             "add one to days.csv",
         );
         if !self.days.is_empty() {
@@ -89,7 +89,7 @@ impl Event {
                 .map(|(i, d)| {
                     format!(
                         "{} = {} = {} = {}",
-                        d.day,
+                        d.id,
                         d.weekday_name().to_lowercase(),
                         d.date,
                         i + 1
@@ -165,20 +165,20 @@ impl Event {
     pub fn days_from_answer(&self, answer: &str) -> Result<Vec<String>, String> {
         let lower = answer.trim().to_lowercase();
         if ["both days", "all days", "all", "both", "every day", "all three days"].contains(&lower.as_str()) {
-            return Ok(self.days.iter().map(|d| d.day.clone()).collect());
+            return Ok(self.days.iter().map(|d| d.id.clone()).collect());
         }
         let mut days = Vec::new();
         // "Tue 13 Oct, Wed 14 Oct" and "Tuesday, Wednesday" both split on commas, but a comma
         // inside one date ("Tue, 13 Oct") must not: try the whole answer first.
         if let Ok(day) = self.find_day(&lower) {
-            return Ok(vec![day.day.clone()]);
+            return Ok(vec![day.id.clone()]);
         }
         for item in lower.split([';', ',']).flat_map(|part| part.split(" and ")) {
             let item = item.trim();
             if item.is_empty() {
                 continue;
             }
-            days.push(self.find_day(item).map_err(|e| e.to_string())?.day.clone());
+            days.push(self.find_day(item).map_err(|e| e.to_string())?.id.clone());
         }
         if days.is_empty() {
             return Err("no day chosen".into());
@@ -298,7 +298,7 @@ impl Event {
     pub fn find_preference(&self, text: &str) -> Result<Preference, String> {
         match Preference::parse(text)? {
             Preference::Day(day) => Ok(Preference::Day(
-                self.find_day(&day).map_err(|e| e.to_string())?.day.clone(),
+                self.find_day(&day).map_err(|e| e.to_string())?.id.clone(),
             )),
             other => Ok(other),
         }

@@ -102,8 +102,9 @@ pub struct EventInfo {
 /// One day of the event (`days.csv`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Day {
-    /// Short name used everywhere else, e.g. `thu`.
-    pub day: String,
+    /// Short name used everywhere else, e.g. `thu` (the `day` column).
+    #[serde(rename = "day")]
+    pub id: String,
     pub date: NaiveDate,
     pub opens: Time,
     pub closes: Time,
@@ -114,12 +115,10 @@ pub struct Day {
 }
 
 impl Day {
-    /// The id a new day gets: its weekday (`thu`) when the event is at most a week long, so
-    /// ids stay unique, else its position (`d9`).
-    /// A day made by allhands (not read from a file).
-    pub fn new(day: String, date: NaiveDate, opens: Time, closes: Time) -> Day {
+    /// A day made by allhands (not read from a file): its id (`thu`), date and opening hours.
+    pub fn new(id: String, date: NaiveDate, opens: Time, closes: Time) -> Day {
         Day {
-            day,
+            id,
             date,
             opens,
             closes,
@@ -223,7 +222,7 @@ impl Grid {
                 // A block that would cross lunch starts after it instead.
                 Some(lunch) => start = lunch.end.max(start),
                 None => {
-                    slots.push(Slot::new(day.day.clone(), start, end));
+                    slots.push(Slot::new(day.id.clone(), start, end));
                     match end.plus(self.pause) {
                         Some(next) => start = next,
                         None => break,
@@ -520,7 +519,9 @@ impl Session {
 pub struct Participant {
     pub session: String,
     pub handle: String,
-    pub role: Tie,
+    /// Required or interested (the `role` column).
+    #[serde(rename = "role")]
+    pub tie: Tie,
     #[serde(skip)]
     pub line: u64,
     #[serde(skip)]
@@ -536,11 +537,11 @@ impl Room {
 
 impl Participant {
     /// A new tie of a person to a session (not from a file: no line, no extra columns).
-    pub fn new(session: &str, handle: &str, role: Tie) -> Participant {
+    pub fn new(session: &str, handle: &str, tie: Tie) -> Participant {
         Participant {
             session: session.to_string(),
             handle: handle.to_string(),
-            role,
+            tie,
             line: 0,
             extra: Extra::default(),
         }
@@ -600,8 +601,8 @@ impl Event {
                 .iter_mut()
                 .find(|p| p.session == session && p.handle == *handle)
             {
-                Some(p) if p.role == Tie::Interested && role == Tie::Required => {
-                    p.role = role;
+                Some(p) if p.tie == Tie::Interested && role == Tie::Required => {
+                    p.tie = role;
                     changed.push(handle.clone());
                 }
                 Some(_) => {}
@@ -628,12 +629,12 @@ impl Event {
     }
 
     pub fn day(&self, id: &str) -> Option<&Day> {
-        self.days.iter().find(|d| d.day == id)
+        self.days.iter().find(|d| d.id == id)
     }
 
     /// Position of a day in the event (0 for the first), for sorting by date.
     pub fn day_index(&self, id: &str) -> usize {
-        self.days.iter().position(|d| d.day == id).unwrap_or(usize::MAX)
+        self.days.iter().position(|d| d.id == id).unwrap_or(usize::MAX)
     }
 
     pub fn attendee(&self, handle: &str) -> Option<&Attendee> {

@@ -79,11 +79,7 @@ impl Entry {
     /// `session` as it is now; `ties` are its participants.
     fn of(session: &Session, ties: &[&Participant]) -> Entry {
         let handles = |tie: Tie| {
-            let mut handles: Vec<String> = ties
-                .iter()
-                .filter(|p| p.role == tie)
-                .map(|p| p.handle.clone())
-                .collect();
+            let mut handles: Vec<String> = ties.iter().filter(|p| p.tie == tie).map(|p| p.handle.clone()).collect();
             handles.sort();
             handles.dedup();
             handles
@@ -358,7 +354,7 @@ fn as_event(schedule: &Schedule, base: &Event, ids: &[&str]) -> Event {
             participants.extend(handles.iter().map(|handle| Participant {
                 session: id.to_string(),
                 handle: handle.clone(),
-                role,
+                tie: role,
                 line: 0,
                 extra: Extra::new(),
             }));

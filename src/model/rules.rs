@@ -162,7 +162,7 @@ impl<'a> Index<'a> {
             // The first of a repeated id is the session (see above); skip the others.
             let first = sessions.get(s.id.as_str()).is_some_and(|f| std::ptr::eq(*f, s));
             for p in participants.get(s.id.as_str()).filter(|_| first).into_iter().flatten() {
-                if p.role == Tie::Required {
+                if p.tie == Tie::Required {
                     required_at.entry(p.handle.as_str()).or_default().push(s);
                 }
             }
@@ -247,7 +247,7 @@ impl<'a> Index<'a> {
         };
         let mut drawn: Vec<(&'a str, Drawn)> = Vec::new();
         for p in self.participants(&session.id) {
-            let how = match p.role {
+            let how = match p.tie {
                 Tie::Required => Drawn::Required,
                 Tie::Interested => Drawn::Interested,
             };
@@ -354,7 +354,7 @@ pub fn sessions_of<'a>(event: &'a Event, person: &Attendee) -> Vec<(&'a Session,
         .filter(|p| p.handle.eq_ignore_ascii_case(&person.handle))
     {
         if let Some(s) = event.session(&p.session) {
-            let how = match p.role {
+            let how = match p.tie {
                 Tie::Required => Drawn::Required,
                 Tie::Interested => Drawn::Interested,
             };
@@ -384,7 +384,7 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
     {
         return Some(format!(
             "arrives {t} is outside {}'s opening hours {} (their first day)",
-            day.day,
+            day.id,
             day.hours()
         ));
     }
@@ -393,7 +393,7 @@ pub fn presence_problem(event: &Event, person: &Attendee) -> Option<String> {
     {
         return Some(format!(
             "leaves {t} is outside {}'s opening hours {} (their last day)",
-            day.day,
+            day.id,
             day.hours()
         ));
     }
@@ -533,7 +533,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
             format!(
                 "{label} at {} is outside {}'s opening hours {}",
                 at.span,
-                day.day,
+                day.id,
                 day.hours()
             ),
         ),
@@ -564,7 +564,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
     for p in index
         .participants(&session.id)
         .iter()
-        .filter(|p| p.role == Tie::Required)
+        .filter(|p| p.tie == Tie::Required)
     {
         let Some(person) = index.attendee(&p.handle) else {
             continue;
@@ -745,12 +745,7 @@ pub fn clashes(event: &Event) -> Vec<Clash> {
 /// [`clashes`] with an index already built.
 pub fn clashes_in(index: &Index<'_>) -> Vec<Clash> {
     let event = index.event;
-    let day_order: HashMap<&str, usize> = event
-        .days
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.day.as_str(), i))
-        .collect();
+    let day_order: HashMap<&str, usize> = event.days.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     // One sorted list of (person, day, start, session) instead of a map per person: at
     // conference size this is most of `check`'s work.
     let mut ties: Vec<(&str, usize, Placement<'_>, &str, Drawn)> = Vec::new();
@@ -815,7 +810,7 @@ pub fn away(index: &Index<'_>) -> Vec<Away> {
         let mut wanting: Vec<(&Attendee, Drawn)> = index
             .participants(&s.id)
             .iter()
-            .filter(|p| p.role == Tie::Interested)
+            .filter(|p| p.tie == Tie::Interested)
             .filter_map(|p| Some((index.attendee(&p.handle)?, Drawn::Interested)))
             .collect();
         for team in &s.audience {
@@ -873,7 +868,7 @@ pub fn missing_time(zone: chrono_tz::Tz, date: chrono::NaiveDate, span: Span) ->
 pub fn never_possible(event: &Event, session: &Session, required: &[&Attendee]) -> Option<String> {
     let mut why = Vec::new();
     for day in &event.days {
-        if !session.days.is_empty() && !session.days.iter().any(|d| super::same_key(d, &day.day)) {
+        if !session.days.is_empty() && !session.days.iter().any(|d| super::same_key(d, &day.id)) {
             continue;
         }
         let mut start = session.not_before.map_or(day.opens, |t| t.max(day.opens));
@@ -882,22 +877,22 @@ pub fn never_possible(event: &Event, session: &Session, required: &[&Attendee]) 
         for person in required {
             let first = person.days.iter().min_by_key(|d| event.day_index(d));
             let last = person.days.iter().max_by_key(|d| event.day_index(d));
-            if person.status == Status::Declined || !person.days.contains(&day.day) {
+            if person.status == Status::Declined || !person.days.contains(&day.id) {
                 away = Some(format!("{} is not there", person.handle));
                 break;
             }
-            if let Some(arrives) = person.arrives.filter(|_| first.is_some_and(|d| *d == day.day)) {
+            if let Some(arrives) = person.arrives.filter(|_| first.is_some_and(|d| *d == day.id)) {
                 start = start.max(arrives);
             }
-            if let Some(leaves) = person.leaves.filter(|_| last.is_some_and(|d| *d == day.day)) {
+            if let Some(leaves) = person.leaves.filter(|_| last.is_some_and(|d| *d == day.id)) {
                 end = end.min(leaves);
             }
         }
         match away {
-            Some(reason) => why.push(format!("{}: {reason}", day.day)),
+            Some(reason) => why.push(format!("{}: {reason}", day.id)),
             None if end.minutes() >= start.minutes() + session.duration => return None,
-            None if end <= start => why.push(format!("{}: no time left", day.day)),
-            None => why.push(format!("{}: only {} free", day.day, Span::new(start, end))),
+            None if end <= start => why.push(format!("{}: no time left", day.id)),
+            None => why.push(format!("{}: only {} free", day.id, Span::new(start, end))),
         }
     }
     if why.is_empty() {

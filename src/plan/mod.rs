@@ -8,7 +8,7 @@
 //! Slots from `slots.csv` do not overlap, so two sessions clash exactly when they share a slot
 //! (or when one overlaps a session that stays where it is).
 
-mod problem;
+mod instance;
 mod search;
 
 use std::time::Duration;
@@ -38,7 +38,7 @@ impl Default for Options {
 
 /// A session the planner placed (or moved, with `--replan`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placement {
+pub struct PlannedSession {
     pub session: String,
     pub day: String,
     pub start: Time,
@@ -60,7 +60,7 @@ pub struct Unplaced {
 /// What the planner did.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
-    pub placed: Vec<Placement>,
+    pub placed: Vec<PlannedSession>,
     pub unplaced: Vec<Unplaced>,
     /// Attendee clashes before and after (as `check` counts them).
     pub clashes_before: usize,
@@ -99,7 +99,7 @@ pub fn oversized(capacity: u32, seats: u32) -> bool {
 /// Plans the event. Sessions that are pinned, or already booked (unless `replan`), stay.
 pub fn plan(event: &Event, options: &Options) -> Outcome {
     let before = rules::Index::new(event);
-    let problem = problem::Problem::new(event, &before, options.replan);
+    let problem = instance::Instance::new(event, &before, options.replan);
     let solution = search::anneal(&problem, options);
     let mut after = event.clone();
     let mut outcome = Outcome {
@@ -121,7 +121,7 @@ pub fn plan(event: &Event, options: &Options) -> Outcome {
                 if unchanged {
                     continue;
                 }
-                outcome.placed.push(Placement {
+                outcome.placed.push(PlannedSession {
                     session: s.id.clone(),
                     day: slot.day.clone(),
                     start: slot.start,
@@ -254,7 +254,7 @@ mod tests {
         for seed in 1..=40 {
             let event = small(seed, 6 + (seed as usize % 5));
             let index = rules::Index::new(&event);
-            let problem = problem::Problem::new(&event, &index, false);
+            let problem = instance::Instance::new(&event, &index, false);
             let optimum = search::exhaustive(&problem);
             let options = seeded(seed);
             let found = search::anneal(&problem, &options);
@@ -336,7 +336,7 @@ mod tests {
         );
         // A session whose required person is never there lists why for each slot.
         let mut event = small(2, 4);
-        event.sessions[0].days = vec![event.days[0].day.clone()];
+        event.sessions[0].days = vec![event.days[0].id.clone()];
         event.sessions[0].not_before = Some(crate::model::Time::at(23, 0));
         let outcome = plan(&event, &Options::default());
         let slots = &outcome.unplaced[0].slots;
@@ -347,7 +347,7 @@ mod tests {
         assert!(
             slots
                 .iter()
-                .any(|l| l.ends_with(&format!("may only be on {}", event.days[0].day))),
+                .any(|l| l.ends_with(&format!("may only be on {}", event.days[0].id))),
             "{slots:?}"
         );
     }
@@ -378,7 +378,7 @@ mod rules_tests {
         // Some sessions booked (and some of those pinned) where a first plan put them.
         let first = plan(&event, &seeded(seed));
         first.apply(&mut event);
-        let days: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
+        let days: Vec<String> = event.days.iter().map(|d| d.id.clone()).collect();
         let teams: Vec<String> = event.attendees.iter().flat_map(|a| a.teams.clone()).collect();
         let ids: Vec<String> = event.sessions.iter().map(|s| s.id.clone()).collect();
         for s in &mut event.sessions {
@@ -481,7 +481,7 @@ mod rules_tests {
         }
         for (i, a) in event.attendees.iter_mut().enumerate() {
             a.teams = vec![if i < 6 { "lang" } else { "compiler" }.into()];
-            a.days = event.days.iter().map(|d| d.day.clone()).collect();
+            a.days = event.days.iter().map(|d| d.id.clone()).collect();
             a.arrives = None;
             a.leaves = None;
         }
@@ -535,7 +535,7 @@ mod rules_tests {
     fn keeps_days_times_and_apart_and_meets_a_preference_when_it_can() {
         for seed in 1..=10 {
             let mut event = tiny(4);
-            let last = event.days[0].day.clone();
+            let last = event.days[0].id.clone();
             add(&mut event, "M", &[]);
             add(&mut event, "N", &[]);
             add(&mut event, "O", &[]);

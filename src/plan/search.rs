@@ -1,4 +1,4 @@
-//! The search behind `plan`: simulated annealing over the tables of a [`Problem`], where every
+//! The search behind `plan`: simulated annealing over the tables of an [`Instance`], where every
 //! neighbour is scored in constant time.
 //!
 //! The search keeps, per session and slot, how many people the sessions now in that slot share
@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use super::Options;
-use super::problem::{NONE, Problem};
+use super::instance::{Instance, NONE};
 use crate::rng::Rng;
 
 /// An unplaced session costs more than any number of clashes.
@@ -51,7 +51,7 @@ struct State {
 
 impl State {
     /// Nothing placed yet.
-    fn empty(p: &Problem<'_>) -> State {
+    fn empty(p: &Instance<'_>) -> State {
         let (n, nk, nr) = (p.movable.len(), p.nk(), p.rooms.count());
         State {
             slot_of: vec![NONE; n],
@@ -82,7 +82,7 @@ impl State {
     }
 
     /// What `m` costs in slot `k` against the plan as it is (`NONE`: unplaced).
-    fn cost_in(&self, p: &Problem<'_>, m: usize, k: u32) -> i64 {
+    fn cost_in(&self, p: &Instance<'_>, m: usize, k: u32) -> i64 {
         if k == NONE {
             return UNPLACED;
         }
@@ -90,7 +90,7 @@ impl State {
         p.fixed[i] + i64::from(self.sum[i]) * p.clash
     }
 
-    fn free_of_exclusive(&self, p: &Problem<'_>, m: usize, k: u32) -> bool {
+    fn free_of_exclusive(&self, p: &Instance<'_>, m: usize, k: u32) -> bool {
         self.blocked[m * p.nk() + k as usize] == 0
     }
 
@@ -107,7 +107,7 @@ impl State {
 
     /// Puts `m` (unplaced) into slot `k`'s bookkeeping: sums, exclusions, members. Rooms and
     /// cost are the caller's.
-    fn enter(&mut self, p: &Problem<'_>, m: usize, k: u32) {
+    fn enter(&mut self, p: &Instance<'_>, m: usize, k: u32) {
         let nk = p.nk();
         self.set_slot(m, k);
         self.position[m] = self.members[k as usize].len() as u32;
@@ -126,7 +126,7 @@ impl State {
         self.mark(p, m);
     }
 
-    fn leave(&mut self, p: &Problem<'_>, m: usize) {
+    fn leave(&mut self, p: &Instance<'_>, m: usize) {
         let nk = p.nk();
         let k = self.slot_of[m] as usize;
         self.set_slot(m, NONE);
@@ -155,7 +155,7 @@ impl State {
 
     /// Moves placed `m` from its slot to `to` in the bookkeeping (rooms and cost are the
     /// caller's): one walk over its neighbours for both slots.
-    fn shift(&mut self, p: &Problem<'_>, m: usize, to: u32) {
+    fn shift(&mut self, p: &Instance<'_>, m: usize, to: u32) {
         let nk = p.nk();
         let from = self.slot_of[m];
         self.drop_member(m, from as usize);
@@ -182,7 +182,7 @@ impl State {
     }
 
     /// Keeps `costly` up to date for `m`: the placed sessions that cost something where they are.
-    fn mark(&mut self, p: &Problem<'_>, m: usize) {
+    fn mark(&mut self, p: &Instance<'_>, m: usize) {
         let k = self.slot_of[m];
         let costly = k != NONE && self.cost_in(p, m, k) > 0;
         let listed = self.costly_at[m] != NONE;
@@ -201,7 +201,7 @@ impl State {
 
     /// Counting: whether slot `k` has room for one more session of `class` after one of
     /// `out` (or none: `out` = -1) leaves.
-    fn slack_allows(&self, p: &Problem<'_>, k: usize, out: i32, class: u16) -> bool {
+    fn slack_allows(&self, p: &Instance<'_>, k: usize, out: i32, class: u16) -> bool {
         let nc = p.capacities.len();
         let class = class as usize;
         if class >= nc {
@@ -211,20 +211,20 @@ impl State {
         from > class || self.slack[k * nc + from..=k * nc + class].iter().all(|&s| s >= 1)
     }
 
-    fn slack_add(&mut self, p: &Problem<'_>, k: usize, class: u16, by: i32) {
+    fn slack_add(&mut self, p: &Instance<'_>, k: usize, class: u16, by: i32) {
         let nc = p.capacities.len();
         for s in &mut self.slack[k * nc..=k * nc + class as usize] {
             *s -= by;
         }
     }
 
-    fn seat(&mut self, p: &Problem<'_>, m: usize, k: usize, rank: usize) {
+    fn seat(&mut self, p: &Instance<'_>, m: usize, k: usize, rank: usize) {
         self.occupant[k * p.rooms.count() + rank] = m as u32;
         self.taken[k * p.rooms.words + rank / 64] |= 1 << (rank % 64);
         self.room_of[m] = rank as u32;
     }
 
-    fn unseat(&mut self, p: &Problem<'_>, m: usize, k: usize) {
+    fn unseat(&mut self, p: &Instance<'_>, m: usize, k: usize) {
         let rank = self.room_of[m] as usize;
         self.occupant[k * p.rooms.count() + rank] = NONE;
         self.taken[k * p.rooms.words + rank / 64] &= !(1 << (rank % 64));
@@ -232,7 +232,7 @@ impl State {
     }
 
     /// Gives `m` a room in slot `k`, if the slot's rooms allow; changes nothing when they do not.
-    fn take_room(&mut self, p: &Problem<'_>, m: usize, k: usize) -> bool {
+    fn take_room(&mut self, p: &Instance<'_>, m: usize, k: usize) -> bool {
         if p.counting {
             let class = p.class[m * p.nk() + k];
             if !self.slack_allows(p, k, -1, class) {
@@ -256,7 +256,7 @@ impl State {
         self.augment(p, m, k)
     }
 
-    fn augment(&mut self, p: &Problem<'_>, m: usize, k: usize) -> bool {
+    fn augment(&mut self, p: &Instance<'_>, m: usize, k: usize) -> bool {
         let nr = p.rooms.count();
         let mut from = p.rooms.first_seating(p.seats[m * p.nk() + k]);
         while let Some(rank) = p.rooms.next(m, k, from, None) {
@@ -274,7 +274,7 @@ impl State {
         false
     }
 
-    fn give_up_room(&mut self, p: &Problem<'_>, m: usize, k: usize) {
+    fn give_up_room(&mut self, p: &Instance<'_>, m: usize, k: usize) {
         if p.counting {
             self.slack_add(p, k, p.class[m * p.nk() + k], -1);
         } else {
@@ -283,7 +283,7 @@ impl State {
     }
 
     /// Places unplaced `m` in slot `k` if its rooms and exclusions allow; updates the cost.
-    fn place(&mut self, p: &Problem<'_>, m: usize, k: u32) -> bool {
+    fn place(&mut self, p: &Instance<'_>, m: usize, k: u32) -> bool {
         if !self.free_of_exclusive(p, m, k) || !self.take_room(p, m, k as usize) {
             return false;
         }
@@ -294,7 +294,7 @@ impl State {
     }
 
     /// Takes `m` out of its slot; updates the cost.
-    fn unplace(&mut self, p: &Problem<'_>, m: usize) {
+    fn unplace(&mut self, p: &Instance<'_>, m: usize) {
         let k = self.slot_of[m];
         self.cost += UNPLACED - self.cost_in(p, m, k);
         self.give_up_room(p, m, k as usize);
@@ -303,7 +303,7 @@ impl State {
     }
 
     /// Moves placed `m` to slot `to` if rooms and exclusions there allow (cost updated).
-    fn relocate(&mut self, p: &Problem<'_>, m: usize, to: u32) -> bool {
+    fn relocate(&mut self, p: &Instance<'_>, m: usize, to: u32) -> bool {
         let from = self.slot_of[m];
         if !self.free_of_exclusive(p, m, to) {
             return false;
@@ -329,7 +329,7 @@ impl State {
 
     /// Exchanges the slots of placed `m` and `t` (their exclusions allow it, checked by the
     /// caller) if the rooms allow; `delta` is the change in cost.
-    fn exchange(&mut self, p: &Problem<'_>, m: usize, t: usize, delta: i64) -> bool {
+    fn exchange(&mut self, p: &Instance<'_>, m: usize, t: usize, delta: i64) -> bool {
         let (a, b) = (self.slot_of[m] as usize, self.slot_of[t] as usize);
         if p.counting {
             // The caller checked the slack of both slots.
@@ -359,7 +359,7 @@ impl State {
     }
 
     #[cfg(debug_assertions)]
-    fn total_cost(&self, p: &Problem<'_>) -> i64 {
+    fn total_cost(&self, p: &Instance<'_>) -> i64 {
         let nk = p.nk();
         (0..p.movable.len())
             .map(|m| {
@@ -393,7 +393,7 @@ pub struct Solution {
 /// The start: with `--replan`, every session where it is booked (where the rules still allow),
 /// so the search never ends worse than the plan it was given; then the rest greedily, hardest
 /// first, each into its cheapest slot with a room.
-fn initial(p: &Problem<'_>) -> State {
+fn initial(p: &Instance<'_>) -> State {
     let n = p.movable.len();
     let mut st = State::empty(p);
     for m in 0..n {
@@ -432,14 +432,14 @@ fn initial(p: &Problem<'_>) -> State {
 /// How much search a problem gets by default: proportional to its neighbourhood (sessions times
 /// slots), within bounds so small events are solved for sure and huge ones stay fast. Counted
 /// in moves tried, so the same seed gives the same plan on any machine.
-fn default_budget(p: &Problem<'_>) -> u64 {
+fn default_budget(p: &Instance<'_>) -> u64 {
     let neighbourhood = p.candidates.iter().map(|c| c.len() as u64).sum::<u64>();
     (neighbourhood * 1500).clamp(200_000, 3_500_000)
 }
 
 /// The annealing: the plan, the moves, and the best plan seen.
 struct Search<'p, 'e> {
-    p: &'p Problem<'e>,
+    p: &'p Instance<'e>,
     st: State,
     rng: Rng,
     /// Sessions with at least one candidate slot.
@@ -682,7 +682,7 @@ impl Search<'_, '_> {
 }
 
 /// Rebuilds a plan from its slots (each one had rooms and no exclusion when it was recorded).
-fn rebuild(p: &Problem<'_>, slots: &[u32]) -> State {
+fn rebuild(p: &Instance<'_>, slots: &[u32]) -> State {
     let mut st = State::empty(p);
     for (m, &k) in slots.iter().enumerate() {
         if k != NONE {
@@ -721,7 +721,7 @@ const ROUNDS: u64 = 4;
 /// Simulated annealing in rounds: each round cools from hot to cold, starting from the best
 /// plan so far (the first round hotter: later ones reheat less, to search near the best). It
 /// stops when the move budget is spent or, with a time limit, when time is up.
-pub fn anneal(p: &Problem<'_>, options: &Options) -> Solution {
+pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
     let st = initial(p);
     let placeable: Vec<u32> = (0..p.movable.len() as u32)
         .filter(|&m| !p.candidates[m as usize].is_empty())
@@ -763,7 +763,7 @@ pub fn anneal(p: &Problem<'_>, options: &Options) -> Solution {
 /// Final rooms, per slot: biggest session first into the smallest free room that seats it (with
 /// `--replan`, a session still in its booked slot keeps its room when it can), so few sessions
 /// sit in halls; where that greedy pass fails, a matching by augmenting paths.
-fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
+fn finish(p: &Instance<'_>, best: &State, moves: u64) -> Solution {
     let (n, nk, nr) = (p.movable.len(), p.nk(), p.rooms.count());
     let mut ranks: Vec<Option<(usize, usize)>> = vec![None; n];
     let mut matching: Option<State> = None;
@@ -807,7 +807,7 @@ fn finish(p: &Problem<'_>, best: &State, moves: u64) -> Solution {
 
 /// Rooms for slot `k`'s sessions (biggest first), each the smallest free one that seats it, a
 /// session in its booked slot keeping its room; `None` when that greedy pass fails.
-fn greedy_rooms(p: &Problem<'_>, k: usize, here: &[usize]) -> Option<Vec<(usize, usize)>> {
+fn greedy_rooms(p: &Instance<'_>, k: usize, here: &[usize]) -> Option<Vec<(usize, usize)>> {
     let mut taken = vec![false; p.rooms.count()];
     let mut greedy = Vec::with_capacity(here.len());
     let mut stays = vec![false; here.len()];
@@ -837,7 +837,7 @@ fn greedy_rooms(p: &Problem<'_>, k: usize, here: &[usize]) -> Option<Vec<(usize,
 #[cfg(test)]
 /// The least cost over every possible plan, by branch and bound (small events only: it is
 /// exponential). Used to prove that the annealing finds the optimum.
-pub fn exhaustive(p: &Problem<'_>) -> i64 {
+pub fn exhaustive(p: &Instance<'_>) -> i64 {
     let n = p.movable.len();
     let mut st = State::empty(p);
     let mut order: Vec<usize> = (0..n).collect();
@@ -849,7 +849,7 @@ pub fn exhaustive(p: &Problem<'_>) -> i64 {
 }
 
 #[cfg(test)]
-fn branch(p: &Problem<'_>, st: &mut State, order: &[usize], depth: usize, best: &mut i64) {
+fn branch(p: &Instance<'_>, st: &mut State, order: &[usize], depth: usize, best: &mut i64) {
     let undecided = (order.len() - depth) as i64 * UNPLACED;
     if st.cost - undecided >= *best {
         return;

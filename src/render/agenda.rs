@@ -63,7 +63,7 @@ impl<'a> Agenda<'a> {
             .event
             .days
             .iter()
-            .filter(|d| self.items.iter().any(|i| i.day.day == d.day))
+            .filter(|d| self.items.iter().any(|i| i.day.id == d.id))
             .collect();
         days.sort_by_key(|d| d.date);
         days
@@ -71,7 +71,7 @@ impl<'a> Agenda<'a> {
 
     /// The sessions on `day`, in agenda order.
     pub fn items_on(&self, day: &Day) -> Vec<&Item<'a>> {
-        self.items.iter().filter(|i| i.day.day == day.day).collect()
+        self.items.iter().filter(|i| i.day.id == day.id).collect()
     }
 
     /// The hours a timetable of `day` shows, as minutes after midnight: from the earlier of
@@ -97,7 +97,7 @@ impl<'a> Agenda<'a> {
     /// The rooms used on `day`, largest first (the timetable's columns).
     pub fn rooms_on(&self, day: &Day) -> Vec<&'a Room> {
         let mut rooms: Vec<&Room> = Vec::new();
-        for item in self.items.iter().filter(|i| i.day.day == day.day) {
+        for item in self.items.iter().filter(|i| i.day.id == day.id) {
             if !rooms.iter().any(|r| r.id == item.room.id) {
                 rooms.push(item.room);
             }

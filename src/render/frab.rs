@@ -404,7 +404,7 @@ impl Schedule {
             .iter()
             .enumerate()
             .map(|(n, day)| {
-                let items: Vec<&Item<'_>> = agenda.items.iter().filter(|i| i.day.day == day.day).collect();
+                let items: Vec<&Item<'_>> = agenda.items.iter().filter(|i| i.day.id == day.id).collect();
                 // A day runs from opening to closing, or longer if a session lies outside.
                 let first = items.iter().map(|i| i.span.start).fold(day.opens, Time::min);
                 let last = items.iter().map(|i| i.span.end).fold(day.closes, Time::max);

@@ -98,12 +98,7 @@ pub fn page_with_links(agenda: &Agenda<'_>, links: &[(&str, &str)]) -> String {
     }
     out.push_str("<nav>");
     for day in &days {
-        let _ = write!(
-            out,
-            "<a href=\"#day-{}\">{}</a>",
-            escape(&day.day),
-            escape(&day.label())
-        );
+        let _ = write!(out, "<a href=\"#day-{}\">{}</a>", escape(&day.id), escape(&day.label()));
     }
     out.push_str("</nav>\n");
     for day in days {
@@ -124,7 +119,7 @@ fn day_section(out: &mut String, agenda: &Agenda<'_>, day: &Day) {
         "<section id=\"day-{id}\">\n<h2>{weekday} {date}</h2>\n<div class=\"scroll\">\n\
          <div class=\"grid\" style=\"grid-template-columns: 3.5rem repeat({cols}, var(--room)); \
          grid-template-rows: auto repeat({rows}, var(--row));\">",
-        id = escape(&day.day),
+        id = escape(&day.id),
         weekday = day.weekday_name(),
         date = day.date.format("%-d %B %Y"),
         cols = rooms.len(),
@@ -178,7 +173,7 @@ fn day_section(out: &mut String, agenda: &Agenda<'_>, day: &Day) {
             classes = classes.join(" "),
             id = escape(&s.id),
             room = escape(&item.room.id),
-            day = escape(&day.day),
+            day = escape(&day.id),
             start = item.span.start,
             end = item.span.end,
             r1 = row(item.span.start),

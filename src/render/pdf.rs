@@ -693,7 +693,7 @@ pub fn personal(agenda: &Agenda<'_>, name: &str, paper: Paper, foot: &Footer<'_>
         for day in &days {
             needed += day_height(size);
             blocks.push(Block::Day(day));
-            for item in agenda.items.iter().filter(|i| i.day.day == day.day) {
+            for item in agenda.items.iter().filter(|i| i.day.id == day.id) {
                 let fitted = fit(
                     &fonts,
                     &printable(&item.session.title),

@@ -99,7 +99,7 @@ pub fn door_sign(agenda: &Agenda<'_>, room: &Room, day: &Day, version: &str) -> 
         .into_iter()
         .filter(|i| i.room.id == room.id)
         .collect();
-    let rows = rows(&items, &agenda.event.busy_spans(&day.day, &room.id), day);
+    let rows = rows(&items, &agenda.event.busy_spans(&day.id, &room.id), day);
     // About how many lines the list takes printed (a title wraps at ~40 characters), against the
     // ~14 that fit a page at full size.
     let lines: f32 = rows
@@ -206,7 +206,7 @@ pub fn sign_list(agenda: &Agenda<'_>, rooms: &[&Room], days: &[&Day], path: impl
             let count = agenda
                 .items
                 .iter()
-                .filter(|i| i.day.day == day.day && i.room.id == room.id)
+                .filter(|i| i.day.id == day.id && i.room.id == room.id)
                 .count();
             let _ = write!(
                 out,
@@ -425,7 +425,7 @@ pub fn board(agenda: &Agenda<'_>, rooms: &[&Room]) -> String {
         "event": info.name,
         "timezone": info.timezone.name(),
         "days": agenda.event.days.iter().map(|d| json!({
-            "day": d.day, "date": d.date.to_string(), "label": d.short_heading(),
+            "day": d.id, "date": d.date.to_string(), "label": d.short_heading(),
             "opens": time(d.opens), "closes": time(d.closes),
         })).collect::<Vec<_>>(),
         "rooms": rooms.iter().map(|r| json!({"id": r.id, "name": r.name, "capacity": r.capacity})).collect::<Vec<_>>(),

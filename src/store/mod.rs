@@ -465,7 +465,7 @@ fn serialise(
     headers: &HashMap<&'static str, table::Layout>,
     which: [bool; 7],
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let day_order: Vec<String> = event.days.iter().map(|d| d.day.clone()).collect();
+    let day_order: Vec<String> = event.days.iter().map(|d| d.id.clone()).collect();
     let mut files = Vec::new();
     for (i, name) in FILES.into_iter().enumerate().filter(|(i, _)| which[*i]) {
         let bytes = match i {

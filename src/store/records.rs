@@ -164,7 +164,7 @@ impl Record for Day {
         let (opens, closes) = (row.parse("opens", Time::parse)?, row.parse("closes", Time::parse)?);
         ordered(row, opens, closes, "closes")?;
         Ok(Day {
-            day: lower(row.parse("day", key("day"))?),
+            id: lower(row.parse("day", key("day"))?),
             date: row.parse("date", date)?,
             opens,
             closes,
@@ -174,7 +174,7 @@ impl Record for Day {
     }
     fn cell(&self, column: &str) -> String {
         match column {
-            "day" => self.day.clone(),
+            "day" => self.id.clone(),
             "date" => self.date.to_string(),
             "opens" => self.opens.to_string(),
             "closes" => self.closes.to_string(),
@@ -185,7 +185,7 @@ impl Record for Day {
         &self.extra
     }
     fn sort_key(&self) -> Vec<String> {
-        vec![self.date.to_string(), self.day.clone()]
+        vec![self.date.to_string(), self.id.clone()]
     }
 }
 
@@ -408,7 +408,7 @@ impl Record for Participant {
         Ok(Participant {
             session: row.parse("session", key("session id"))?,
             handle: row.parse("handle", key("handle"))?,
-            role: row.parse("role", Tie::parse)?,
+            tie: row.parse("role", Tie::parse)?,
             line: row.line(),
             extra: row.extra(),
         })
@@ -417,7 +417,7 @@ impl Record for Participant {
         match column {
             "session" => self.session.clone(),
             "handle" => self.handle.clone(),
-            "role" => self.role.to_string(),
+            "role" => self.tie.to_string(),
             _ => extra_cell(&self.extra, column),
         }
     }

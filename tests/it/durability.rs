@@ -349,7 +349,7 @@ fn a_writer_killed_at_any_moment_leaves_before_or_after() {
                 .participants
                 .iter()
                 .filter(|p| p.session == session)
-                .map(|p| (p.handle.as_str(), p.role))
+                .map(|p| (p.handle.as_str(), p.tie))
                 .collect();
             ties.sort_by_key(|t| t.0);
             let expected: Vec<(&str, Tie)> = if made {

@@ -499,7 +499,7 @@ fn build(
         .into_iter()
         .zip(&day_keys)
         .map(|((_, date, (opens, closes)), day)| Day {
-            day: day.clone(),
+            id: day.clone(),
             date,
             opens,
             closes,
@@ -604,7 +604,7 @@ fn build(
             .map(|(s, h, role)| Participant {
                 session: s.get(&session_ids).clone(),
                 handle: h.get(&handles).clone(),
-                role,
+                tie: role,
                 line: 0,
                 extra: Extra::new(),
             })
@@ -631,7 +631,7 @@ fn build(
 /// The event with every table in one order and no line numbers, to compare contents.
 fn normalised(event: Event) -> Event {
     let mut event = common::without_line_numbers(event);
-    event.days.sort_by(|a, b| a.day.cmp(&b.day));
+    event.days.sort_by(|a, b| a.id.cmp(&b.id));
     event.slots.sort_by(|a, b| (&a.day, a.start).cmp(&(&b.day, b.start)));
     event.attendees.sort_by(|a, b| a.handle.cmp(&b.handle));
     event.rooms.sort_by(|a, b| a.id.cmp(&b.id));

@@ -553,7 +553,7 @@ fn apply(event: &mut Event, edit: &Edit) {
             }
         }
         Edit::Book(i, v) => {
-            let day = event.days[v as usize % event.days.len()].day.clone();
+            let day = event.days[v as usize % event.days.len()].id.clone();
             let room = event.rooms[v as usize % event.rooms.len()].id.clone();
             if let Some(s) = event.sessions.get_mut(i % sessions) {
                 s.day = Some(day);
@@ -578,7 +578,7 @@ fn apply(event: &mut Event, edit: &Edit) {
                 let tie = Participant {
                     session: session.id.clone(),
                     handle: person.handle.clone(),
-                    role: Tie::Interested,
+                    tie: Tie::Interested,
                     line: 0,
                     extra: Default::default(),
                 };

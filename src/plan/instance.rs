@@ -1,4 +1,4 @@
-//! The event reduced once to flat, dense tables for the search ([`Problem`]).
+//! The event reduced once to flat, dense tables for the search ([`Instance`]).
 //!
 //! Slots never overlap (`plan` refuses slots that do), so two planned sessions overlap exactly
 //! when they share a slot. Everything the rules say about a session in a slot is therefore known
@@ -110,7 +110,7 @@ impl Rooms {
 }
 
 /// The event, reduced to what the search needs.
-pub struct Problem<'a> {
+pub struct Instance<'a> {
     pub event: &'a Event,
     pub slots: Vec<SlotInfo>,
     /// Indices into `event.sessions` of the sessions the planner may place.
@@ -267,7 +267,7 @@ impl<'a> People<'a> {
                 Some(&i) => i,
                 None => *self.unknown.entry(p.handle.as_str()).or_insert(next),
             };
-            let wants = if p.role == Tie::Required {
+            let wants = if p.tie == Tie::Required {
                 Wants::Required
             } else {
                 Wants::Wants
@@ -395,8 +395,8 @@ fn rank_rooms(event: &Event, slots: usize, room_free: &[bool]) -> Rooms {
     }
 }
 
-impl<'a> Problem<'a> {
-    pub fn new(event: &'a Event, index: &'a rules::Index<'a>, replan: bool) -> Problem<'a> {
+impl<'a> Instance<'a> {
+    pub fn new(event: &'a Event, index: &'a rules::Index<'a>, replan: bool) -> Instance<'a> {
         let slots = usable_slots(event);
         let nk = slots.len();
         // The first of a repeated id is the session (a `check` problem), as in `rules::Index`.
@@ -457,7 +457,7 @@ impl<'a> Problem<'a> {
         let wishes = movable.iter().filter(|&&i| event.sessions[i].prefer.is_some()).count() as i64;
         let missed = preference * (wishes + 1);
         let clash = 8 * missed;
-        let mut problem = Problem {
+        let mut problem = Instance {
             event,
             slots,
             movable,
