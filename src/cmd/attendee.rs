@@ -62,21 +62,19 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
         validate_handle(&args.handle).map_err(Error::refused)?;
         let existing = event.attendees.iter().map(|a| (a.handle.as_str(), a.line));
         super::refuse_look_alike("handle", "attendees.csv", &args.handle, existing)?;
-        let mut person = Attendee {
-            handle: args.handle.clone(),
-            name: non_empty("--name", &args.name)?,
+        let person = Attendee {
             email: email(event, &args.handle, &args.email)?,
-            role: args.role,
             teams: teams(event, &args.teams)?,
-            days: Vec::new(),
-            arrives: None,
-            leaves: None,
-            status: args.status,
-            line: 0,
-            extra: Default::default(),
+            days: days(event, &args.days)?,
+            arrives: args.arrives,
+            leaves: args.leaves,
+            ..Attendee::new(
+                args.handle.clone(),
+                non_empty("--name", &args.name)?,
+                args.role,
+                args.status,
+            )
         };
-        person.days = days(event, &args.days)?;
-        (person.arrives, person.leaves) = (args.arrives, args.leaves);
         check_presence(event, &person)?;
         event.attendees.push(person.clone());
         Ok(person)

@@ -443,17 +443,17 @@ fn merge(
                 }
             };
             let person = Attendee {
-                handle,
-                name,
                 email: row.email.unwrap_or_default(),
-                role: row.role.unwrap_or(defaults.0),
                 teams: row.teams.unwrap_or_default(),
                 days: row.days.unwrap_or(all_days),
                 arrives: row.arrives.flatten(),
                 leaves: row.leaves.flatten(),
-                status: row.status.unwrap_or(defaults.1),
-                line: 0,
-                extra: Default::default(),
+                ..Attendee::new(
+                    handle,
+                    name,
+                    row.role.unwrap_or(defaults.0),
+                    row.status.unwrap_or(defaults.1),
+                )
             };
             seen.insert(person.handle.to_lowercase(), line);
             let outcome = Outcome {

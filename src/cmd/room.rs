@@ -45,14 +45,12 @@ pub fn add(ui: &Ui, ctx: &Context, args: AddArgs) -> Result<()> {
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .unwrap_or(&args.id);
-        let room = Room {
-            id: args.id.clone(),
-            name: name.to_string(),
-            capacity: args.capacity,
-            features: features(&args.features)?,
-            line: 0,
-            extra: Default::default(),
-        };
+        let room = Room::new(
+            args.id.clone(),
+            name.to_string(),
+            args.capacity,
+            features(&args.features)?,
+        );
         event.rooms.push(room.clone());
         Ok(room)
     })?;

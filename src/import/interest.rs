@@ -260,11 +260,8 @@ fn answer(event: &mut Event, handle: &str, response: &Response, out: &mut Outcom
         }
         let snapshot = session.is_scheduled().then(|| event.clone());
         event.participants.push(Participant {
-            session: id.clone(),
-            handle: handle.to_string(),
-            tie,
-            line: 0,
             extra: [(SOURCE_COLUMN.to_string(), FORM.to_string())].into(),
+            ..Participant::new(&id, handle, tie)
         });
         if let Some(snapshot) = snapshot {
             let mut conflicts = rules::new_conflicts(&snapshot, event, &[&id]);

@@ -260,13 +260,9 @@ fn apply(event: &mut Event, existing: Option<usize>, title: &str, source: &str, 
             .iter()
             .any(|p| p.session == session.id && p.handle == *person)
         {
-            event.participants.push(Participant {
-                session: session.id.clone(),
-                handle: person.clone(),
-                tie: Tie::Required,
-                line: 0,
-                extra: Default::default(),
-            });
+            event
+                .participants
+                .push(Participant::new(&session.id, person, Tie::Required));
             added_ties.push(person.clone());
         }
     }

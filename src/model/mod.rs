@@ -257,6 +257,25 @@ pub struct Attendee {
     pub extra: Extra,
 }
 
+impl Attendee {
+    /// A person added by allhands (not read from a file): no email, teams, days or times yet.
+    pub fn new(handle: String, name: String, role: Role, status: Status) -> Attendee {
+        Attendee {
+            handle,
+            name,
+            email: String::new(),
+            role,
+            teams: Vec::new(),
+            days: Vec::new(),
+            arrives: None,
+            leaves: None,
+            status,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+}
+
 /// A meeting room (`rooms.csv`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Room {
@@ -271,6 +290,18 @@ pub struct Room {
 }
 
 impl Room {
+    /// A room added by allhands (not read from a file: no line, no extra columns).
+    pub fn new(id: String, name: String, capacity: u32, features: Vec<String>) -> Room {
+        Room {
+            id,
+            name,
+            capacity,
+            features,
+            line: 0,
+            extra: Extra::new(),
+        }
+    }
+
     /// Whether the room has every feature needed (features compare without case).
     pub fn has_features(&self, needs: &[String]) -> bool {
         needs.iter().all(|n| self.has_feature(n))
