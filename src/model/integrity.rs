@@ -181,79 +181,56 @@ fn slot_checks(found: &mut Vec<Problem>, event: &Event) {
     }
 }
 
-/// Every integrity problem in the event, in file order.
+/// Every integrity problem in the event, a check per file (`check` orders them by file and
+/// line).
 pub fn problems(event: &Event) -> Vec<Problem> {
     let mut found = Vec::new();
-    let problem = |kind, file, line, message: String| Problem {
-        kind,
-        file,
-        line,
-        message,
-    };
+    day_problems(&mut found, event);
+    found.extend(slot_problems(event));
+    attendee_problems(&mut found, event);
+    room_problems(&mut found, event);
+    session_problems(&mut found, event);
+    participant_problems(&mut found, event);
+    found
+}
 
+/// days.csv: one id and one date per day.
+fn day_problems(found: &mut Vec<Problem>, event: &Event) {
     duplicates(
-        &mut found,
+        found,
         "days.csv",
         "day",
         event.days.iter().map(|d| (d.id.as_str(), d.line)),
     );
-    slot_duplicates(&mut found, event);
-    duplicates(
-        &mut found,
-        "attendees.csv",
-        "handle",
-        event.attendees.iter().map(|a| (a.handle.as_str(), a.line)),
-    );
-    duplicates(
-        &mut found,
-        "rooms.csv",
-        "room",
-        event.rooms.iter().map(|r| (r.id.as_str(), r.line)),
-    );
-    duplicates(
-        &mut found,
-        "sessions.csv",
-        "session",
-        event.sessions.iter().map(|s| (s.id.as_str(), s.line)),
-    );
-    duplicates(
-        &mut found,
-        "participants.csv",
-        "participant",
-        event.participants.iter().map(|p| (Pair(&p.session, &p.handle), p.line)),
-    );
-
     // Two days on one date would put two sessions in one room at the same moment.
     let dates = event.days.iter().map(|d| (d.date, d.id.as_str(), d.line));
     for (date, (day, line), (first, first_line)) in shared(dates) {
         let message =
             format!("day '{day}' has the date {date} of day '{first}' (line {first_line}): one date, one day");
-        found.push(problem("duplicate-date", "days.csv", line, message));
+        found.push(Problem::new("duplicate-date", "days.csv", line, message));
     }
+}
 
+/// attendees.csv: one record per GitHub username, nobody mistakable for another, one email
+/// per person, at the event on known days.
+fn attendee_problems(found: &mut Vec<Problem>, event: &Event) {
+    duplicates(
+        found,
+        "attendees.csv",
+        "handle",
+        event.attendees.iter().map(|a| (a.handle.as_str(), a.line)),
+    );
     // Handles are GitHub usernames: never an email address or any other text.
     for a in &event.attendees {
         if let Err(message) = identity::validate_handle(&a.handle) {
-            found.push(problem("bad-handle", "attendees.csv", a.line, message));
+            found.push(Problem::new("bad-handle", "attendees.csv", a.line, message));
         }
     }
     look_alikes(
-        &mut found,
+        found,
         "attendees.csv",
         "handle",
         event.attendees.iter().map(|a| (a.handle.clone(), a.line)),
-    );
-    look_alikes(
-        &mut found,
-        "rooms.csv",
-        "room",
-        event.rooms.iter().map(|r| (r.id.clone(), r.line)),
-    );
-    look_alikes(
-        &mut found,
-        "sessions.csv",
-        "session",
-        event.sessions.iter().map(|s| (s.id.clone(), s.line)),
     );
     // One email, two people: a form row that updated the wrong person, or a duplicate.
     let emails = event
@@ -263,15 +240,13 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         .map(|a| (a.email.trim().to_lowercase(), a.handle.as_str(), a.line));
     for (_, (handle, line), (first, first_line)) in shared(emails) {
         let message = format!("'{handle}' has the email of '{first}' (line {first_line})");
-        found.push(problem("shared-email", "attendees.csv", line, message));
+        found.push(Problem::new("shared-email", "attendees.csv", line, message));
     }
-
-    slot_checks(&mut found, event);
 
     // People: at the event on at least one known day.
     for person in &event.attendees {
         if person.days.is_empty() {
-            found.push(problem(
+            found.push(Problem::new(
                 "no-days",
                 "attendees.csv",
                 person.line,
@@ -279,7 +254,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
             ));
         }
         for day in person.days.iter().filter(|d| event.day(d).is_none()) {
-            found.push(problem(
+            found.push(Problem::new(
                 "unknown-day",
                 "attendees.csv",
                 person.line,
@@ -287,12 +262,44 @@ pub fn problems(event: &Event) -> Vec<Problem> {
             ));
         }
     }
+}
 
+/// rooms.csv: one record per id, none mistakable for another.
+fn room_problems(found: &mut Vec<Problem>, event: &Event) {
+    duplicates(
+        found,
+        "rooms.csv",
+        "room",
+        event.rooms.iter().map(|r| (r.id.as_str(), r.line)),
+    );
+    look_alikes(
+        found,
+        "rooms.csv",
+        "room",
+        event.rooms.iter().map(|r| (r.id.clone(), r.line)),
+    );
+}
+
+/// sessions.csv: one record per id, none mistakable for another, placed fully or not at all,
+/// able to fit a slot, and naming only teams, days and sessions that exist.
+fn session_problems(found: &mut Vec<Problem>, event: &Event) {
+    duplicates(
+        found,
+        "sessions.csv",
+        "session",
+        event.sessions.iter().map(|s| (s.id.as_str(), s.line)),
+    );
+    look_alikes(
+        found,
+        "sessions.csv",
+        "session",
+        event.sessions.iter().map(|s| (s.id.clone(), s.line)),
+    );
     // Sessions: fully placed or not at all; able to fit some slot.
     let longest_slot = event.slots.iter().map(|s| s.span().minutes()).max();
     for session in &event.sessions {
         if session.is_partly_scheduled() {
-            found.push(problem(
+            found.push(Problem::new(
                 "partly-scheduled",
                 "sessions.csv",
                 session.line,
@@ -306,7 +313,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
             && !session.is_scheduled()
             && session.duration > longest
         {
-            found.push(problem(
+            found.push(Problem::new(
                 "longer-than-slots",
                 "sessions.csv",
                 session.line,
@@ -327,7 +334,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
         .collect();
     let ids: HashSet<String> = event.sessions.iter().map(|s| s.id.to_lowercase()).collect();
     for session in &event.sessions {
-        let mut report = |kind, message: String| found.push(problem(kind, "sessions.csv", session.line, message));
+        let mut report = |kind, message: String| found.push(Problem::new(kind, "sessions.csv", session.line, message));
         for team in session
             .audience
             .iter()
@@ -378,13 +385,22 @@ pub fn problems(event: &Event) -> Vec<Problem> {
             }
         }
     }
+}
 
+/// participants.csv: one tie per person and session, to a known session and person.
+fn participant_problems(found: &mut Vec<Problem>, event: &Event) {
+    duplicates(
+        found,
+        "participants.csv",
+        "participant",
+        event.participants.iter().map(|p| (Pair(&p.session, &p.handle), p.line)),
+    );
     // Participants: a known session and a known person.
     let sessions: HashSet<&str> = event.sessions.iter().map(|s| s.id.as_str()).collect();
     let people: HashSet<&str> = event.attendees.iter().map(|a| a.handle.as_str()).collect();
     for p in &event.participants {
         if !sessions.contains(p.session.as_str()) {
-            found.push(problem(
+            found.push(Problem::new(
                 "unknown-session",
                 "participants.csv",
                 p.line,
@@ -392,7 +408,7 @@ pub fn problems(event: &Event) -> Vec<Problem> {
             ));
         }
         if !people.contains(p.handle.as_str()) {
-            found.push(problem(
+            found.push(Problem::new(
                 "unknown-attendee",
                 "participants.csv",
                 p.line,
@@ -400,7 +416,6 @@ pub fn problems(event: &Event) -> Vec<Problem> {
             ));
         }
     }
-    found
 }
 
 #[cfg(test)]
