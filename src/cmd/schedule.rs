@@ -16,6 +16,22 @@ use crate::render::agenda::{Agenda, Item};
 use crate::render::pdf::{self, Paper};
 use crate::render::{Listing, frab, html, ics};
 
+/// `--paper`'s values; render's [`Paper`] stays free of clap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    A3,
+}
+
+impl From<PaperArg> for Paper {
+    fn from(paper: PaperArg) -> Paper {
+        match paper {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::A3 => Paper::A3,
+        }
+    }
+}
+
 /// The formats the agenda can be printed in: the listing ones and the exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScheduleFormat {
@@ -66,8 +82,8 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Paper for --format pdf (the grid is landscape, a personal list portrait)
-    #[arg(long, value_enum, default_value_t = Paper::A4)]
-    pub paper: Paper,
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    pub paper: PaperArg,
 }
 
 impl Args {
@@ -80,7 +96,7 @@ impl Args {
             team: None,
             format: ScheduleFormat::Html,
             output: None,
-            paper: Paper::A4,
+            paper: PaperArg::A4,
         }
     }
 }
@@ -126,13 +142,13 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         let version = version_line(event, &history)?;
         let footer = pdf::Footer { version: &version };
         let bytes = if let Some(person) = selection.person {
-            pdf::personal(&agenda, &person.name, args.paper, &footer)
+            pdf::personal(&agenda, &person.name, args.paper.into(), &footer)
         } else {
             let days: Vec<&Day> = match &args.day {
                 Some(day) => vec![day_arg(event, day)?],
                 None => event.days.iter().collect(),
             };
-            pdf::grid(&agenda, &days, args.paper, &footer)
+            pdf::grid(&agenda, &days, args.paper.into(), &footer)
         }
         .map_err(Error::refused)?;
         return ui.output(Some(path), &bytes);

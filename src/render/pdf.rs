@@ -21,7 +21,7 @@ use super::arabic;
 use crate::model::{Day, Kind, Time};
 
 /// Paper size; the grid is printed landscape, the personal list portrait.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Paper {
     #[default]
     A4,
