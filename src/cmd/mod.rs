@@ -419,10 +419,7 @@ pub fn features(values: &[String]) -> Result<Vec<String>> {
 pub fn items(values: &[String]) -> Vec<String> {
     values
         .iter()
-        .flat_map(|v| v.split([',', ';']))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
+        .flat_map(|v| model::split_typed_list(v, &[',', ';']))
         .collect()
 }
 

@@ -173,12 +173,11 @@ impl Event {
         if let Ok(day) = self.find_day(&lower) {
             return Ok(vec![day.id.clone()]);
         }
-        for item in lower.split([';', ',']).flat_map(|part| part.split(" and ")) {
-            let item = item.trim();
-            if item.is_empty() {
-                continue;
-            }
-            days.push(self.find_day(item).map_err(|e| e.to_string())?.id.clone());
+        let items = super::split_typed_list(&lower, &[';', ','])
+            .into_iter()
+            .flat_map(|part| super::split_typed_list(&part.replace(" and ", ";"), &[';']));
+        for item in items {
+            days.push(self.find_day(&item).map_err(|e| e.to_string())?.id.clone());
         }
         if days.is_empty() {
             return Err("no day chosen".into());

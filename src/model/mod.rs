@@ -795,7 +795,13 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 /// Splits a `;` list cell into its items, trimmed, empty items dropped.
 pub fn split_list(cell: &str) -> Vec<String> {
-    cell.split(';')
+    split_typed_list(cell, &[';'])
+}
+
+/// Splits a list on any of `separators` into its items, trimmed, empty items dropped: the one
+/// list splitter behind `;` cells, `--team a,b;c` flags and form answers.
+pub fn split_typed_list(text: &str, separators: &[char]) -> Vec<String> {
+    text.split(separators)
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
