@@ -103,78 +103,13 @@ struct Outcome {
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let (header, rows) = store::read_foreign_csv(&args.file)?;
     let fields = map_columns(&header, &args.maps, &ATTENDEE_COLUMNS)?;
-    let file = args.file.display().to_string();
-    let apply = |event: &mut Event| -> Result<Vec<Outcome>> {
-        let mut outcomes = Vec::new();
-        let mut problems = Vec::new();
-        // Lines of this file that added or updated each handle, for repeated responses.
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        // Sessions each person is required at: an update to them must not strand one.
-        let mut required_of: HashMap<String, Vec<String>> = HashMap::new();
-        for p in event
-            .participants
-            .iter()
-            .filter(|p| p.tie == crate::model::Tie::Required)
-        {
-            required_of.entry(p.handle.clone()).or_default().push(p.session.clone());
-        }
-        for (line, cells) in &rows {
-            let get = |field: &str| -> (&str, &str) {
-                fields.iter().position(|f| *f == Some(field)).map_or(("", ""), |i| {
-                    (header[i].as_str(), cells.get(i).map_or("", |c| c.as_str()))
-                })
-            };
-            // A merge refuses by field; the report names the form's column for it.
-            let merged = person_from_row(event, &get).and_then(|row| {
-                merge(event, row, *line, (args.role, args.status), &mut seen)
-                    .map_err(|(field, message)| (get(&field).0.to_string(), message))
-            });
-            match merged {
-                Err((column, message)) => {
-                    let place = if column.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" column '{column}':")
-                    };
-                    problems.push(format!("{file}:{line}:{place} {message}"));
-                    outcomes.push(Outcome {
-                        line: *line,
-                        handle: get("handle").1.to_string(),
-                        name: get("name").1.to_string(),
-                        action: "skipped",
-                        detail: message,
-                    });
-                }
-                Ok((outcome, at, previous)) => {
-                    match still_valid(event, at, previous.as_ref(), &required_of) {
-                        Ok(()) => outcomes.push(outcome),
-                        Err(why) => {
-                            // Undo just this row: the person as they were, or not at all.
-                            match previous {
-                                Some(person) => event.attendees[at] = person,
-                                None => drop(event.attendees.remove(at)),
-                            }
-                            let message = format!("not applied: {why}");
-                            problems.push(format!("{file}:{line}: {message}"));
-                            outcomes.push(Outcome {
-                                action: "skipped",
-                                detail: message,
-                                ..outcome
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        if !problems.is_empty() && !args.skip_invalid {
-            return Err(Error::refused(format!(
-                "{} invalid row(s); nothing imported (fix them, or use --skip-invalid):\n  {}",
-                problems.len(),
-                problems.join("\n  ")
-            )));
-        }
-        Ok(outcomes)
+    let form = Form {
+        file: args.file.display().to_string(),
+        header: &header,
+        fields: &fields,
+        rows: &rows,
     };
+    let apply = |event: &mut Event| import_rows(event, &form, &args);
     let outcomes = if args.dry_run {
         let mut event = ctx.load()?;
         apply(&mut event)?
@@ -182,6 +117,96 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         ctx.store()?.update(apply)?
     };
     ui.listing(&args.output, &summary(&outcomes, args.dry_run, &header, &fields))
+}
+
+/// A form read and its columns mapped: what the rows are imported from.
+struct Form<'a> {
+    file: String,
+    header: &'a [String],
+    fields: &'a [Option<&'static str>],
+    rows: &'a [(u64, Vec<String>)],
+}
+
+/// Imports every row: parse it into a person (`person_from_row`), merge it into the event
+/// (`merge`), then check the event still holds (`still_valid`), undoing a row that breaks it.
+/// Any invalid row fails the whole import unless `--skip-invalid`.
+fn import_rows(event: &mut Event, form: &Form<'_>, args: &Args) -> Result<Vec<Outcome>> {
+    let (file, header, fields, rows) = (&form.file, form.header, form.fields, form.rows);
+    let mut outcomes = Vec::new();
+    let mut problems = Vec::new();
+    // Lines of this file that added or updated each handle, for repeated responses.
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    // Sessions each person is required at: an update to them must not strand one.
+    let required_of = required_sessions_of(event);
+    for (line, cells) in rows {
+        let get = |field: &str| -> (&str, &str) {
+            fields.iter().position(|f| *f == Some(field)).map_or(("", ""), |i| {
+                (header[i].as_str(), cells.get(i).map_or("", |c| c.as_str()))
+            })
+        };
+        // A merge refuses by field; the report names the form's column for it.
+        let merged = person_from_row(event, &get).and_then(|row| {
+            merge(event, row, *line, (args.role, args.status), &mut seen)
+                .map_err(|(field, message)| (get(&field).0.to_string(), message))
+        });
+        match merged {
+            Err((column, message)) => {
+                let place = if column.is_empty() {
+                    String::new()
+                } else {
+                    format!(" column '{column}':")
+                };
+                problems.push(format!("{file}:{line}:{place} {message}"));
+                outcomes.push(Outcome {
+                    line: *line,
+                    handle: get("handle").1.to_string(),
+                    name: get("name").1.to_string(),
+                    action: "skipped",
+                    detail: message,
+                });
+            }
+            Ok((outcome, at, previous)) => {
+                match still_valid(event, at, previous.as_ref(), &required_of) {
+                    Ok(()) => outcomes.push(outcome),
+                    Err(why) => {
+                        // Undo just this row: the person as they were, or not at all.
+                        match previous {
+                            Some(person) => event.attendees[at] = person,
+                            None => drop(event.attendees.remove(at)),
+                        }
+                        let message = format!("not applied: {why}");
+                        problems.push(format!("{file}:{line}: {message}"));
+                        outcomes.push(Outcome {
+                            action: "skipped",
+                            detail: message,
+                            ..outcome
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if !problems.is_empty() && !args.skip_invalid {
+        return Err(Error::refused(format!(
+            "{} invalid row(s); nothing imported (fix them, or use --skip-invalid):\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )));
+    }
+    Ok(outcomes)
+}
+
+/// The sessions each person is required at.
+fn required_sessions_of(event: &Event) -> HashMap<String, Vec<String>> {
+    let mut required_of: HashMap<String, Vec<String>> = HashMap::new();
+    for p in event
+        .participants
+        .iter()
+        .filter(|p| p.tie == crate::model::Tie::Required)
+    {
+        required_of.entry(p.handle.clone()).or_default().push(p.session.clone());
+    }
+    required_of
 }
 
 const ATTENDEE_COLUMNS: Columns = Columns {
