@@ -196,9 +196,9 @@ pub fn add_slot(ui: &Ui, ctx: &Context, args: AddSlotArgs) -> Result<()> {
 
 /// The integrity problems a new slot brings (outside opening hours, overlapping another).
 fn refuse_slot_problems(event: &Event, slot: &Slot) -> Result<()> {
-    let problems: Vec<String> = integrity::problems(event)
+    let problems: Vec<String> = integrity::slot_problems(event)
         .into_iter()
-        .filter(|p| p.file == "slots.csv" && p.message.contains(&slot.span().to_string()))
+        .filter(|p| p.message.contains(&slot.span().to_string()))
         .map(|p| p.message)
         .collect();
     match problems.as_slice() {

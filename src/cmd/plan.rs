@@ -123,7 +123,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
 fn refuse_unusable_slots(event: &Event) -> Result<()> {
     let problems: Vec<String> = integrity::slot_problems(event)
         .into_iter()
-        .filter(|p| p.file == "slots.csv" && matches!(p.kind, "slots-overlap" | "duplicate-key"))
+        .filter(|p| matches!(p.kind, "slots-overlap" | "duplicate-key"))
         .map(|p| format!("  slots.csv:{}: {}", p.line, p.message))
         .collect();
     if problems.is_empty() {

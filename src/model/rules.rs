@@ -134,8 +134,6 @@ pub struct Index<'a> {
     on_day: HashMap<&'a str, Vec<&'a Session>>,
     /// Per session id (lower-cased): the sessions it is kept apart from, either way round.
     apart: HashMap<String, Vec<&'a Session>>,
-    /// The event's time zone.
-    zone: chrono_tz::Tz,
 }
 
 impl<'a> Index<'a> {
@@ -230,7 +228,6 @@ impl<'a> Index<'a> {
             plenaries,
             on_day,
             apart,
-            zone: event.info.timezone.tz(),
         }
     }
 
@@ -517,7 +514,7 @@ pub fn conflicts_at(index: &Index<'_>, session: &Session, at: Placement<'_>) -> 
                 at.span.start, session.duration
             ),
         ),
-        Some(day) if let Some(gap) = missing_time(index.zone, day.date, at.span) => add(
+        Some(day) if let Some(gap) = missing_time(event.info.timezone.tz(), day.date, at.span) => add(
             Rule::OpeningHours,
             None,
             None,

@@ -310,15 +310,14 @@ struct Staying<'a> {
 /// The slots the planner may use: within opening hours, at times that exist (not in a skipped
 /// DST hour).
 fn usable_slots(event: &Event) -> Vec<SlotInfo> {
-    let zone = Some(event.info.timezone.tz());
+    let zone = event.info.timezone.tz();
     event
         .slots
         .iter()
         .filter(|s| {
-            event.day(&s.day).is_some_and(|d| {
-                d.hours().contains(s.span())
-                    && zone.is_none_or(|zone| rules::missing_time(zone, d.date, s.span()).is_none())
-            })
+            event
+                .day(&s.day)
+                .is_some_and(|d| d.hours().contains(s.span()) && rules::missing_time(zone, d.date, s.span()).is_none())
         })
         .map(|s| SlotInfo {
             day: s.day.clone(),
