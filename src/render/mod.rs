@@ -11,8 +11,12 @@ pub mod pdf;
 pub mod site;
 pub mod visible;
 
-use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, ContentLineStyle, LineStyle, Table,
+    TableStyle, Width, presets,
+};
 use serde_json::{Map, Value};
+use unicode_width::UnicodeWidthStr;
 
 use crate::formula::guard;
 pub use visible::{visible, visible_line};
@@ -222,14 +226,40 @@ impl Listing {
                     format!("{heading}\n")
                 };
             }
-            let mut table = Table::new();
             let style = if self.row_lines {
                 presets::UTF8_FULL
             } else {
                 presets::UTF8_FULL_CONDENSED
-            };
+            }
+            .with_rounded_corners();
+            let header: Vec<String> = shown
+                .iter()
+                .map(|&i| visible_line(&cut(self.header_for_people(i))).into_owned())
+                .collect();
+            let rows: Vec<Vec<String>> = section
+                .rows
+                .iter()
+                .map(|row| {
+                    shown
+                        .iter()
+                        .map(|&i| visible(&cut(&text(&row[i], ", "))).into_owned())
+                        .collect()
+                })
+                .collect();
+            let right: Vec<bool> = shown
+                .iter()
+                .map(|&i| self.right_aligned.contains(&self.columns[i]))
+                .collect();
+            if !terminal.color
+                && let Some(drawn) = one_line_table(style, &header, &rows, &right, terminal.width)
+            {
+                out += &drawn;
+                out.push('\n');
+                continue;
+            }
+            let mut table = Table::new();
             table
-                .load_style(style.with_rounded_corners())
+                .load_style(style)
                 .set_content_arrangement(ContentArrangement::Dynamic)
                 .set_width(terminal.width);
             if terminal.color {
@@ -237,18 +267,18 @@ impl Listing {
             } else {
                 table.force_no_tty();
             }
-            table.set_header(shown.iter().map(|&i| {
-                let cell = Cell::new(visible_line(&cut(self.header_for_people(i))));
+            table.set_header(header.into_iter().map(|h| {
+                let cell = Cell::new(h);
                 if terminal.color {
                     cell.add_attribute(Attribute::Bold)
                 } else {
                     cell
                 }
             }));
-            for row in &section.rows {
-                table.add_row(shown.iter().map(|&i| {
-                    let cell = Cell::new(visible(&cut(&text(&row[i], ", "))));
-                    if self.right_aligned.contains(&self.columns[i]) {
+            for row in rows {
+                table.add_row(row.into_iter().zip(&right).map(|(text, &right)| {
+                    let cell = Cell::new(text);
+                    if right {
                         cell.set_alignment(CellAlignment::Right)
                     } else {
                         cell
@@ -493,6 +523,83 @@ pub fn opt<T: ToString>(value: Option<T>) -> Value {
     value.map_or(Value::Null, |v| Value::String(v.to_string()))
 }
 
+/// The table comfy_table draws for `style` when every cell fits on one line at its full width,
+/// drawn directly; `None` when something would wrap (comfy_table then lays it out).
+///
+/// Written by hand because comfy_table's layout pass costs about 25,000 instructions a row
+/// whatever the content, most of `attendees`' time on a folder of 10,000 people; a table that
+/// fits needs no layout at all. The test `one_line_tables_match_comfy_table` holds the two equal.
+fn one_line_table(
+    style: TableStyle,
+    header: &[String],
+    rows: &[Vec<String>],
+    right_aligned: &[bool],
+    width: u16,
+) -> Option<String> {
+    let cells = || std::iter::once(header).chain(rows.iter().map(Vec::as_slice));
+    if cells().flatten().any(|cell| cell.contains('\n')) {
+        return None;
+    }
+    let mut widths = vec![0usize; header.len()];
+    for row in cells() {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.width());
+        }
+    }
+    // Each column: one space either side; borders: one character each side and between.
+    let total: usize = widths.iter().map(|w| w + 2).sum::<usize>() + widths.len() + 1;
+    if total > usize::from(width) {
+        return None;
+    }
+    let rule = |line: LineStyle| -> Option<String> {
+        let (left, fill, junction, right) = (line.left?, line.fill?, line.junction?, line.right?);
+        let mut drawn = String::from(left);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                drawn.push(junction);
+            }
+            drawn.extend(std::iter::repeat_n(fill, w + 2));
+        }
+        drawn.push(right);
+        Some(drawn)
+    };
+    let content = |line: ContentLineStyle, row: &[String], align: bool| -> Option<String> {
+        let (left, junction, right) = (line.left?, line.junction?, line.right?);
+        let mut drawn = String::from(left);
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                drawn.push(junction);
+            }
+            let pad = w - cell.width();
+            let right_aligned = align && right_aligned[i];
+            drawn.push(' ');
+            if right_aligned {
+                drawn.extend(std::iter::repeat_n(' ', pad));
+            }
+            drawn.push_str(cell);
+            if !right_aligned {
+                drawn.extend(std::iter::repeat_n(' ', pad));
+            }
+            drawn.push(' ');
+        }
+        drawn.push(right);
+        Some(drawn)
+    };
+    let mut lines = vec![
+        rule(style.top_border)?,
+        content(style.header_lines, header, false)?,
+        rule(style.header_separator)?,
+    ];
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 && style.row_separator != LineStyle::none() {
+            lines.push(rule(style.row_separator)?);
+        }
+        lines.push(content(style.content_lines, row, true)?);
+    }
+    lines.push(rule(style.bottom_border)?);
+    Some(lines.join("\n"))
+}
+
 /// A list cell.
 pub fn list_of(items: &[String]) -> Value {
     Value::Array(items.iter().cloned().map(Value::String).collect())
@@ -541,6 +648,68 @@ mod tests {
         assert_eq!(wrap("aaa bbb ccc", 7), "aaa bbb\nccc");
         assert_eq!(wrap("a verylongword b", 5), "a\nverylongword\nb");
         assert_eq!(wrap("  aa bb cc", 7), "  aa bb\n  cc");
+    }
+
+    /// comfy_table's drawing of the same cells, as `table` would ask for it.
+    fn comfy(style: TableStyle, header: &[String], rows: &[Vec<String>], right: &[bool], width: u16) -> String {
+        let mut table = Table::new();
+        table
+            .load_style(style)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .force_no_tty()
+            .set_header(header.iter().map(Cell::new));
+        for row in rows {
+            table.add_row(row.iter().zip(right).map(|(text, &right)| {
+                let cell = Cell::new(text);
+                if right {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            }));
+        }
+        table.to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_line_tables_match_comfy_table(
+            columns in 1usize..5,
+            cells in proptest::collection::vec("[a-z0-9 éü漢字,.:-]{0,12}", 1..40),
+            right in proptest::collection::vec(proptest::bool::ANY, 5),
+            row_lines in proptest::bool::ANY,
+            width in 10u16..120,
+        ) {
+            let style = if row_lines { presets::UTF8_FULL } else { presets::UTF8_FULL_CONDENSED }
+                .with_rounded_corners();
+            let header: Vec<String> = (0..columns).map(|i| format!("column {i}")).collect();
+            let rows: Vec<Vec<String>> = cells.chunks(columns)
+                .filter(|chunk| chunk.len() == columns)
+                .map(<[String]>::to_vec)
+                .collect();
+            let right = &right[..columns];
+            if let Some(drawn) = one_line_table(style, &header, &rows, right, width) {
+                proptest::prop_assert_eq!(drawn, comfy(style, &header, &rows, right, width));
+            }
+            // On a terminal wide enough, every such table takes the direct path.
+            let drawn = one_line_table(style, &header, &rows, right, 500);
+            proptest::prop_assert_eq!(drawn, Some(comfy(style, &header, &rows, right, 500)));
+        }
+    }
+
+    #[test]
+    fn one_line_tables_are_drawn_until_the_width_is_exceeded() {
+        let style = presets::UTF8_FULL_CONDENSED.with_rounded_corners();
+        let header = vec!["name".to_string(), "n".to_string()];
+        let rows = vec![vec!["Zoë 漢字".to_string(), "12".to_string()]];
+        // "│ Zoë 漢字 ┆ n  │": 8 + 2, 2 + 2, three borders.
+        let drawn = one_line_table(style, &header, &rows, &[false, true], 17).expect("fits in 17");
+        assert_eq!(drawn, comfy(style, &header, &rows, &[false, true], 17));
+        assert_eq!(drawn.lines().nth(3), Some("│ Zoë 漢字 ┆ 12 │"));
+        assert_eq!(one_line_table(style, &header, &rows, &[false, true], 16), None);
+        let multi_line = vec![vec!["a\nb".to_string(), "1".to_string()]];
+        assert_eq!(one_line_table(style, &header, &multi_line, &[false, true], 80), None);
     }
 
     #[test]
