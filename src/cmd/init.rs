@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{Days, NaiveDate};
 
 use super::value;
-use super::{Context, Ui};
+use super::{Context, GridArgs, Ui};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, EventInfo, Slot, Time, Zone};
 use crate::store::{self, Store};
@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long, default_value = "17:30", value_name = "HH:MM", value_parser = value::time)]
     pub closes: Time,
     #[command(flatten)]
-    pub grid: super::day::GridArgs,
+    pub grid: GridArgs,
 }
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {

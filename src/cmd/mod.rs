@@ -40,9 +40,10 @@ use clap::Parser;
 
 use crate::error::{Error, Result};
 use crate::model::publish::{History, Schedule, calendar_history};
-use crate::model::{self, Day, Event, Time, selection};
+use crate::model::{self, Day, Event, Grid, Span, Time, selection};
 use crate::render::{Format, ics};
 use crate::store::{self, Store};
+use value::Setting;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -431,6 +432,37 @@ pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
         (Some(at), _) => Ok(at),
         (None, Some(last)) => Ok(last.published_at),
         (None, None) => Ok(Utc::now()),
+    }
+}
+
+/// How to lay out a day's slots (shared by `init` and `add-day`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GridArgs {
+    /// Length of each slot: 90, 90m, 1h30
+    #[arg(long, value_name = "DURATION", default_value = "90", value_parser = value::duration, allow_negative_numbers = true)]
+    pub block: u32,
+    /// Time between two slots: 30, 15m, or 0
+    #[arg(long, value_name = "DURATION", default_value = "30", value_parser = value::duration_or_zero, allow_negative_numbers = true)]
+    pub pause: u32,
+    /// A lunch break no slot crosses: HH:MM-HH:MM, or "none"
+    #[arg(long, value_name = "HH:MM-HH:MM", default_value = "12:30-13:30", value_parser = value::span_or_none)]
+    pub lunch: Setting<Span>,
+    /// Make no slots (add them with `allhands add-slot`)
+    #[arg(long)]
+    pub no_slots: bool,
+}
+
+impl GridArgs {
+    /// The grid asked for, or `None` with --no-slots.
+    pub fn grid(&self) -> Result<Option<Grid>> {
+        if self.no_slots {
+            return Ok(None);
+        }
+        Ok(Some(Grid {
+            block: self.block,
+            pause: self.pause,
+            lunch: self.lunch.into_option(),
+        }))
     }
 }
 
