@@ -3,41 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::value::{self, Setting};
-use super::{Context, Ui, day_arg, refuse_conflicts};
+use super::value;
+use super::{Context, GridArgs, Ui, day_arg, refuse_conflicts};
 use crate::error::{Error, Result};
-use crate::model::{Day, Event, Grid, Slot, Span, Time, integrity, rules};
-
-/// How to lay out a day's slots (shared by `init` and `add-day`).
-#[derive(Debug, Clone, clap::Args)]
-pub struct GridArgs {
-    /// Length of each slot: 90, 90m, 1h30
-    #[arg(long, value_name = "DURATION", default_value = "90", value_parser = value::duration, allow_negative_numbers = true)]
-    pub block: u32,
-    /// Time between two slots: 30, 15m, or 0
-    #[arg(long, value_name = "DURATION", default_value = "30", value_parser = value::duration_or_zero, allow_negative_numbers = true)]
-    pub pause: u32,
-    /// A lunch break no slot crosses: HH:MM-HH:MM, or "none"
-    #[arg(long, value_name = "HH:MM-HH:MM", default_value = "12:30-13:30", value_parser = value::span_or_none)]
-    pub lunch: Setting<Span>,
-    /// Make no slots (add them with `allhands add-slot`)
-    #[arg(long)]
-    pub no_slots: bool,
-}
-
-impl GridArgs {
-    /// The grid asked for, or `None` with --no-slots.
-    pub fn grid(&self) -> Result<Option<Grid>> {
-        if self.no_slots {
-            return Ok(None);
-        }
-        Ok(Some(Grid {
-            block: self.block,
-            pause: self.pause,
-            lunch: self.lunch.into_option(),
-        }))
-    }
-}
+use crate::model::{Day, Event, Slot, Time, integrity, rules};
 
 /// Add a day to the event, with a grid of slots.
 #[derive(Debug, clap::Args)]

@@ -1,11 +1,11 @@
 //! `init`: create a data folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 
 use super::value;
-use super::{Context, Ui};
+use super::{Context, GridArgs, Ui};
 use crate::error::{Error, Result};
 use crate::model::{Day, Event, EventInfo, Slot, Time, Zone};
 use crate::store::{self, Store};
@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long, default_value = "17:30", value_name = "HH:MM", value_parser = value::time)]
     pub closes: Time,
     #[command(flatten)]
-    pub grid: super::day::GridArgs,
+    pub grid: GridArgs,
 }
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
@@ -54,7 +54,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
             "Created {} with the Rust All Hands 2026 sample. Try `allhands --data-dir {} schedule`.\n{}",
             dir.display(),
             dir.display(),
-            super::merge::setup_if_in_repository(&dir)
+            git_merges(&dir)
         ));
     }
     let timezone = Zone::parse(&args.timezone).map_err(|m| Error::refused(format!("--timezone: {m}")))?;
@@ -140,8 +140,24 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         "  allhands{data} add-session \"Kick-off\" --plenary --duration 60"
     ));
     lines.push(format!("  allhands{data} plan"));
-    lines.push(super::merge::setup_if_in_repository(&dir));
+    lines.push(git_merges(&dir));
     ui.status(lines.join("\n"))
+}
+
+/// Sets up git merges when the new folder is inside a repository, and says what happened (a
+/// problem here does not undo the new folder: it says how to retry).
+fn git_merges(dir: &Path) -> String {
+    match store::git::set_up(dir) {
+        Ok(Some(_)) => "Git merges its files record by record (see `allhands git-setup --help`).".into(),
+        Ok(None) => format!(
+            "To share it through git: `git init`, then `allhands git-setup {}`.",
+            dir.display()
+        ),
+        Err(e) => format!(
+            "Git merges are not set up: {e}\nFix that, then run `allhands git-setup {}`.",
+            dir.display()
+        ),
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

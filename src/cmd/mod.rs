@@ -30,6 +30,7 @@ pub mod value;
 
 pub use ui::Ui;
 
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
@@ -38,10 +39,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use clap::Parser;
 
 use crate::error::{Error, Result};
-use crate::model::publish::History;
-use crate::model::{self, Day, Event, Time};
-use crate::render::Format;
+use crate::model::publish::{History, Schedule, calendar_history};
+use crate::model::{self, Day, Event, Grid, Span, Time, selection};
+use crate::render::{Format, ics};
 use crate::store::{self, Store};
+use value::Setting;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -313,6 +315,97 @@ pub fn outside_data(dir: &Path, data: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Writes the calendar feeds ([`ics::feeds`]) into `dir`, for `export feeds` and `export
+/// site`: only the files whose bytes change, and says which feeds it no longer writes.
+pub fn write_feeds(ui: &Ui, ctx: &Context, dir: &Path, personal: bool) -> Result<()> {
+    let store = ctx.store()?;
+    let folders = ["", "rooms", "teams", "people"].map(|f| dir.join(f));
+    for folder in &folders {
+        outside_data(folder, store.dir())?;
+    }
+    let (event, history) = store.load_with_history()?;
+    let Some(last) = history.last() else {
+        return Err(Error::refused(
+            "nothing is published yet: `allhands publish` first, so that subscribed calendars get versions they \
+             can update from",
+        ));
+    };
+    let stamp = calendar_stamp(&history)?;
+    let current = Schedule::current(&event);
+    let revisions = calendar_history(&history, &current, stamp);
+    let unpublished = model::publish::changes(&history.schedule(last.number), &current).len();
+    let feeds = ics::feeds(&event, &revisions.withdrawn, personal);
+
+    let index = model::rules::Index::new(&event);
+    let (mut written, mut unchanged) = (0, 0);
+    for feed in &feeds {
+        let selection = selection::select(&event, feed.filter);
+        let text = ics::calendar_of(&event, &index, &selection, &revisions, stamp);
+        let path = dir.join(&feed.path);
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
+        }
+        ui.output(Some(&path), text.as_bytes())?;
+        written += 1;
+    }
+    let teams = feeds.iter().filter(|f| f.filter.team.is_some()).count();
+    let personal = if personal {
+        format!(
+            ", {} people",
+            feeds.iter().filter(|f| f.filter.person.is_some()).count()
+        )
+    } else {
+        String::new()
+    };
+    ui.status(format!(
+        "{} feeds in {} ({written} written, {unchanged} unchanged): all.ics, {} rooms, {teams} teams{personal}; \
+         events as of version {}.",
+        feeds.len(),
+        dir.display(),
+        event.rooms.len(),
+        last.number
+    ))?;
+    // Feeds written before that this export no longer writes (a room removed, say) would go
+    // stale on the server: say so, but leave them (the folder may hold other files).
+    let wanted: BTreeSet<PathBuf> = feeds.iter().map(|feed| dir.join(&feed.path)).collect();
+    let mut stale: Vec<String> = Vec::new();
+    for folder in &folders[1..] {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "ics") && !wanted.contains(&path) {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    stale.sort();
+    if !stale.is_empty() {
+        let shown = match stale.len() {
+            n if n > 3 => format!("{} and {} more feeds are", stale[..3].join(", "), n - 3),
+            1 => format!("{} is", stale[0]),
+            _ => format!("{} are", stale.join(", ")),
+        };
+        ui.status(format!(
+            "Note: {shown} no longer written (no room, team or person of that name, or no --personal); \
+             remove them from the server if no one should subscribe any more."
+        ))?;
+    }
+    if unpublished > 0 {
+        ui.status(format!(
+            "Note: {unpublished} change{} since version {} {} not published yet but already in the feeds; \
+             `allhands publish` records {}.",
+            if unpublished == 1 { "" } else { "s" },
+            last.number,
+            if unpublished == 1 { "is" } else { "are" },
+            if unpublished == 1 { "it" } else { "them" },
+        ))?;
+    }
+    Ok(())
+}
+
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC), when set: the time for reproducible files.
 pub fn source_date_epoch() -> Result<Option<DateTime<Utc>>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
@@ -339,6 +432,37 @@ pub fn calendar_stamp(history: &History) -> Result<DateTime<Utc>> {
         (Some(at), _) => Ok(at),
         (None, Some(last)) => Ok(last.published_at),
         (None, None) => Ok(Utc::now()),
+    }
+}
+
+/// How to lay out a day's slots (shared by `init` and `add-day`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GridArgs {
+    /// Length of each slot: 90, 90m, 1h30
+    #[arg(long, value_name = "DURATION", default_value = "90", value_parser = value::duration, allow_negative_numbers = true)]
+    pub block: u32,
+    /// Time between two slots: 30, 15m, or 0
+    #[arg(long, value_name = "DURATION", default_value = "30", value_parser = value::duration_or_zero, allow_negative_numbers = true)]
+    pub pause: u32,
+    /// A lunch break no slot crosses: HH:MM-HH:MM, or "none"
+    #[arg(long, value_name = "HH:MM-HH:MM", default_value = "12:30-13:30", value_parser = value::span_or_none)]
+    pub lunch: Setting<Span>,
+    /// Make no slots (add them with `allhands add-slot`)
+    #[arg(long)]
+    pub no_slots: bool,
+}
+
+impl GridArgs {
+    /// The grid asked for, or `None` with --no-slots.
+    pub fn grid(&self) -> Result<Option<Grid>> {
+        if self.no_slots {
+            return Ok(None);
+        }
+        Ok(Some(Grid {
+            block: self.block,
+            pause: self.pause,
+            lunch: self.lunch.into_option(),
+        }))
     }
 }
 

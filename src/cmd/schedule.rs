@@ -1,18 +1,17 @@
 //! `schedule`: the agenda, grouped by day then time, as a table or any export.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{Context, FormatArg, OutputArgs, Ui, day_arg};
+use super::{Context, FormatArg, OutputArgs, Ui, calendar_stamp, day_arg, now_utc};
 use crate::error::{Error, Result};
-use crate::model::publish::{self, CalendarHistory, History, Schedule, Withdrawn};
+use crate::model::publish::{self, History, Schedule};
 use crate::model::rules::{self, Drawn};
-use crate::model::{Attendee, Day, Event, Placement, Session, Tie, same_key};
-use crate::render::agenda::{Agenda, Item};
+use crate::model::selection::{self, Filter, Selection};
+use crate::model::{Day, Event};
+use crate::render::agenda::Agenda;
 use crate::render::pdf::{self, Paper};
 use crate::render::{Listing, frab, html, ics};
 
@@ -86,21 +85,6 @@ pub struct Args {
     pub paper: PaperArg,
 }
 
-impl Args {
-    /// No filters: the whole agenda.
-    pub fn everything() -> Args {
-        Args {
-            day: None,
-            attendee: None,
-            room: None,
-            team: None,
-            format: ScheduleFormat::Html,
-            output: None,
-            paper: PaperArg::A4,
-        }
-    }
-}
-
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     // `-o -` is standard output: fine for a pipe, never for a terminal.
     let to_terminal = |path: &PathBuf| path.as_os_str() == "-" && std::io::stdout().is_terminal();
@@ -118,7 +102,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     };
     // Kept until the process exits (see `Context::load_to_read`).
     let event: &'static Event = Box::leak(Box::new(event));
-    let selection = select(event, &args)?;
+    let selection = selection::select(event, filter(event, &args)?);
     let listing_format = match args.format {
         ScheduleFormat::Table => Some(FormatArg::Table),
         ScheduleFormat::Csv => Some(FormatArg::Csv),
@@ -137,9 +121,10 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     if listing_format.is_some() {
         return ui.listing(&output, &listing(event, &selection, &args));
     }
-    let agenda = selection.agenda(event);
+    let index = rules::Index::new(event);
+    let agenda = Agenda::of(event, &index, &selection);
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
-        let version = version_line(event, &history)?;
+        let version = publish::version_line(event, &history, now_utc()?);
         let footer = pdf::Footer { version: &version };
         let bytes = if let Some(person) = selection.person {
             pdf::personal(&agenda, &person.name, args.paper.into(), &footer)
@@ -155,9 +140,9 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     }
     let text = match args.format {
         ScheduleFormat::Ics => {
-            let stamp = super::calendar_stamp(&history)?;
+            let stamp = calendar_stamp(&history)?;
             let revisions = publish::calendar_history(&history, &Schedule::current(event), stamp);
-            calendar(event, &rules::Index::new(event), &selection, &revisions, stamp)
+            ics::calendar_of(event, &index, &selection, &revisions, stamp)
         }
         ScheduleFormat::FrabJson => frab::json(&agenda),
         ScheduleFormat::FrabXml => frab::xml(&agenda),
@@ -168,195 +153,14 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     ui.output(output.output.as_deref(), text.as_bytes())
 }
 
-/// What a printout (the PDF, a door sign) says about its version: the published version it
-/// shows and when that was published; a draft when the schedule has changed since (how many
-/// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
-/// shows, so two printouts can be told apart). Never a version number that was not published.
-pub fn version_line(event: &Event, history: &History) -> Result<String> {
-    let zone = event.info.timezone.tz();
-    let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
-    let made = local(super::now_utc()?);
-    let current = Schedule::current(event);
-    let Some(last) = history.last() else {
-        let mut state = String::new();
-        let scheduled = event.scheduled();
-        for (s, at) in &scheduled {
-            state += &format!("{}\t{}\t{}\t{}\t{}\n", s.id, at.day, at.span, at.room, s.title);
-        }
-        let fingerprint = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, state.as_bytes())
-            .simple()
-            .to_string();
-        return Ok(format!(
-            "draft, not published · schedule {} ({} sessions placed) · made {made}",
-            &fingerprint[..8],
-            scheduled.len()
-        ));
-    };
-    let pending = publish::changes(&history.schedule(last.number), &current).len();
-    Ok(if pending == 0 {
-        format!("version {}, published {}", last.number, local(last.published_at))
-    } else {
-        format!(
-            "draft: version {} (published {}) and {pending} change{} not published yet · made {made}",
-            last.number,
-            local(last.published_at),
-            if pending == 1 { "" } else { "s" }
-        )
-    })
-}
-
-/// The selection as an iCalendar file: its sessions with their revisions, and the sessions it
-/// would show that were taken off the agenda since an earlier version, as cancelled.
-pub fn calendar<'a>(
-    event: &'a Event,
-    index: &rules::Index<'a>,
-    selection: &Selection<'a>,
-    history: &CalendarHistory,
-    stamp: DateTime<Utc>,
-) -> String {
-    let cancelled = history
-        .withdrawn
-        .iter()
-        .filter(|w| selection.shows_withdrawn(w))
-        .filter_map(|w| {
-            let place = w.entry.place.as_ref()?;
-            Some(ics::Cancelled {
-                session: &w.session,
-                title: &w.entry.title,
-                day: event.day(&place.day)?,
-                span: place.span(),
-                room: event.room_name(&place.room),
-                revision: w.revision,
-            })
-        })
-        .collect();
-    let updates = ics::Updates {
-        stamp,
-        revisions: &history.revisions,
-        cancelled,
-    };
-    ics::calendar(&selection.agenda_in(event, index), &updates)
-}
-
-/// The sessions the filters pick, and the person whose agenda it is.
-pub struct Selection<'a> {
-    pub sessions: Vec<(&'a Session, Placement<'a>)>,
-    pub person: Option<&'a Attendee>,
-    /// The person's tie to each of their sessions: listed, or through a team or a plenary.
-    pub ties: HashMap<&'a str, Drawn>,
-    /// The filters, to pick sessions that are no longer on the agenda the same way.
-    pub day: Option<&'a str>,
-    pub room: Option<&'a str>,
-    pub team: Option<String>,
-}
-
-impl<'a> Selection<'a> {
-    /// Whether a session taken off the agenda would be shown, as it was when last on it.
-    pub fn shows_withdrawn(&self, withdrawn: &Withdrawn) -> bool {
-        let entry = &withdrawn.entry;
-        let Some(place) = &entry.place else {
-            return false;
-        };
-        // Tied as `rules::sessions_of` ties people: listed, through a team, or a plenary.
-        let tied = |p: &Attendee| {
-            let listed = |handles: &[String]| handles.iter().any(|h| h.eq_ignore_ascii_case(&p.handle));
-            listed(&entry.required)
-                || listed(&entry.interested)
-                || entry
-                    .audience
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(crate::model::EVERYONE) || p.teams.iter().any(|m| same_key(m, t)))
-        };
-        self.day.is_none_or(|d| d == place.day)
-            && self.room.is_none_or(|r| r == place.room)
-            && self.team.as_ref().is_none_or(|t| *t == entry.team)
-            && self.person.is_none_or(tied)
-    }
-
-    pub fn agenda(&self, event: &'a Event) -> Agenda<'a> {
-        self.agenda_in(event, &rules::Index::new(event))
-    }
-
-    /// [`Selection::agenda`] with the event's index already built (for many agendas at once).
-    pub fn agenda_in(&self, event: &'a Event, index: &rules::Index<'a>) -> Agenda<'a> {
-        let items = self
-            .sessions
-            .iter()
-            .filter_map(|(s, at)| {
-                Some(Item {
-                    session: s,
-                    day: event.day(at.day)?,
-                    span: at.span,
-                    room: event.room(at.room)?,
-                    required: index
-                        .participants(&s.id)
-                        .iter()
-                        .filter(|p| p.tie == Tie::Required)
-                        .map(|p| p.handle.as_str())
-                        .collect(),
-                    people: index.headcount(s),
-                    role: self.ties.get(s.id.as_str()).map(|d| match d {
-                        Drawn::Required => Tie::Required,
-                        _ => Tie::Interested,
-                    }),
-                })
-            })
-            .collect();
-        let title = match self.person {
-            Some(p) => format!("{}: {}", event.info.name, p.handle),
-            None => event.info.name.clone(),
-        };
-        Agenda { event, title, items }
-    }
-}
-
-/// Checks the filters and picks the scheduled sessions they match, in agenda order.
-pub fn select<'a>(event: &'a Event, args: &Args) -> Result<Selection<'a>> {
-    let day = args.day.as_deref().map(|d| day_arg(event, d)).transpose()?;
-    let person = args.attendee.as_deref().map(|h| event.find_attendee(h)).transpose()?;
-    let room = args.room.as_deref().map(|r| event.find_room(r)).transpose()?;
-    if let Some(team) = &args.team
-        && !event.sessions.iter().any(|s| &s.team == team)
-    {
-        let mut teams: Vec<&str> = event
-            .sessions
-            .iter()
-            .map(|s| s.team.as_str())
-            .filter(|t| !t.is_empty())
-            .collect();
-        teams.sort();
-        teams.dedup();
-        let hint = crate::model::did_you_mean(team, teams.iter().copied()).map(|t| format!(" (did you mean '{t}'?)"));
-        return Err(Error::refused(format!(
-            "no session belongs to team '{team}'{}; teams: {}",
-            hint.unwrap_or_default(),
-            teams.join(", ")
-        )));
-    }
-    let ties: HashMap<&str, Drawn> = match person {
-        Some(p) => rules::sessions_of(event, p)
-            .into_iter()
-            .map(|(s, how)| (s.id.as_str(), how))
-            .collect(),
-        None => HashMap::new(),
-    };
-    let sessions = event
-        .scheduled()
-        .into_iter()
-        .filter(|(s, at)| {
-            day.is_none_or(|d| d.id == at.day)
-                && room.is_none_or(|r| r.id == at.room)
-                && args.team.as_ref().is_none_or(|t| &s.team == t)
-                && (person.is_none() || ties.contains_key(s.id.as_str()))
-        })
-        .collect();
-    Ok(Selection {
-        sessions,
-        person,
-        ties,
-        day: day.map(|d| d.id.as_str()),
-        room: room.map(|r| r.id.as_str()),
-        team: args.team.clone(),
+/// Resolves the filters given (a day, a person, a room, a team, in that order: the first
+/// unknown one is refused).
+fn filter<'a>(event: &'a Event, args: &Args) -> Result<Filter<'a>> {
+    Ok(Filter {
+        day: args.day.as_deref().map(|d| day_arg(event, d)).transpose()?,
+        person: args.attendee.as_deref().map(|h| event.find_attendee(h)).transpose()?,
+        room: args.room.as_deref().map(|r| event.find_room(r)).transpose()?,
+        team: args.team.as_deref().map(|t| event.find_session_team(t)).transpose()?,
     })
 }
 

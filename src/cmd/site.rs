@@ -1,14 +1,17 @@
 //! `export site DIR`: the static site for the venue: the timetable, a door sign per room and
 //! day, the lobby board, the changelog of published versions, each a self-contained page (a USB
-//! stick or GitHub Pages will do), and the calendar feeds (`export feeds`) in DIR/feeds.
+//! stick or GitHub Pages will do), and the calendar feeds (`export feeds`, through
+//! [`super::write_feeds`]) in DIR/feeds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{Context, Ui, export, outside_data, schedule};
+use super::{Context, Ui, now_utc, outside_data, write_feeds};
 use crate::error::{Error, Result};
-use crate::model::{Day, Room};
-use crate::render::{html, site};
+use crate::model::selection::{self, Filter};
+use crate::model::{Day, Room, publish, rules};
+use crate::render::agenda::Agenda;
+use crate::render::{FileNames, html, site};
 
 /// Write the static site for the venue into DIR.
 #[derive(Debug, clap::Args)]
@@ -29,9 +32,9 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let store = ctx.store()?;
     outside_data(&args.dir, store.dir())?;
     let (event, history) = store.load_with_history()?;
-    let selection = schedule::select(&event, &schedule::Args::everything())?;
-    let agenda = selection.agenda(&event);
-    let version = schedule::version_line(&event, &history)?;
+    let selection = selection::select(&event, Filter::default());
+    let agenda = Agenda::of(&event, &rules::Index::new(&event), &selection);
+    let version = publish::version_line(&event, &history, now_utc()?);
     let feeds = history.last().is_some();
     let rooms = event.rooms_largest_first();
     let mut days: Vec<&Day> = event.days.iter().collect();
@@ -46,7 +49,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         links.push(("feeds/all.ics", "Calendar (all sessions)"));
     }
     // Door signs at rooms/ROOM-DAY.html, named as the feeds are: safe and never the same twice.
-    let mut names = export::FileNames::default();
+    let mut names = FileNames::default();
     let mut signs: BTreeMap<(&str, &str), PathBuf> = BTreeMap::new();
     for room in &rooms {
         for day in &days {
@@ -88,11 +91,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     if !feeds {
         return ui.status("No calendar feeds yet: nothing is published (`allhands publish`, then export again).");
     }
-    let feeds = export::FeedsArgs {
-        dir: args.dir.join("feeds"),
-        personal: false,
-    };
-    export::feeds(ui, ctx, feeds)
+    write_feeds(ui, ctx, &args.dir.join("feeds"), false)
 }
 
 /// Removes door signs left from rooms or days that are gone, so the folder shows only today's.

@@ -284,6 +284,36 @@ impl Event {
         })
     }
 
+    /// A team some session belongs to, exactly as typed (sessions keep their team as given).
+    pub fn find_session_team(&self, team: &str) -> Result<&str, NotFound> {
+        if let Some(session) = self.sessions.iter().find(|s| s.team == team) {
+            return Ok(&session.team);
+        }
+        let mut teams: Vec<&str> = self
+            .sessions
+            .iter()
+            .map(|s| s.team.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        teams.sort();
+        teams.dedup();
+        let suggestion = did_you_mean(team, teams.iter().copied()).map(str::to_string);
+        let message = format!(
+            "no session belongs to team '{team}'{}; teams: {}",
+            suggestion
+                .as_ref()
+                .map(|t| format!(" (did you mean '{t}'?)"))
+                .unwrap_or_default(),
+            teams.join(", ")
+        );
+        Err(NotFound {
+            what: "team",
+            input: team.to_string(),
+            suggestion,
+            message,
+        })
+    }
+
     /// An audience team as the data spells it, or [`EVERYONE`] for a plenary.
     pub fn find_audience(&self, team: &str) -> Result<String, NotFound> {
         if team.trim().eq_ignore_ascii_case(EVERYONE) {

@@ -10,6 +10,7 @@ pub mod integrity;
 mod lookup;
 pub use lookup::NotFound;
 pub mod rules;
+pub mod selection;
 mod time;
 
 use std::cmp::Ordering;

@@ -430,6 +430,44 @@ pub fn affected(event: &Event, before: &Schedule, after: &Schedule, changes: &[C
         .collect()
 }
 
+/// What a printout (the PDF, a door sign) says about its version: the published version it
+/// shows and when that was published; a draft when the schedule has changed since (how many
+/// changes), or when nothing is published yet (then named by a fingerprint of the schedule it
+/// shows, so two printouts can be told apart). Never a version number that was not published.
+/// `made` is when the printout is made, shown on a draft.
+pub fn version_line(event: &Event, history: &History, made: DateTime<Utc>) -> String {
+    let zone = event.info.timezone.tz();
+    let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%-d %b %Y %H:%M").to_string();
+    let made = local(made);
+    let current = Schedule::current(event);
+    let Some(last) = history.last() else {
+        let mut state = String::new();
+        let scheduled = event.scheduled();
+        for (s, at) in &scheduled {
+            state += &format!("{}\t{}\t{}\t{}\t{}\n", s.id, at.day, at.span, at.room, s.title);
+        }
+        let fingerprint = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, state.as_bytes())
+            .simple()
+            .to_string();
+        return format!(
+            "draft, not published · schedule {} ({} sessions placed) · made {made}",
+            &fingerprint[..8],
+            scheduled.len()
+        );
+    };
+    let pending = changes(&history.schedule(last.number), &current).len();
+    if pending == 0 {
+        format!("version {}, published {}", last.number, local(last.published_at))
+    } else {
+        format!(
+            "draft: version {} (published {}) and {pending} change{} not published yet · made {made}",
+            last.number,
+            local(last.published_at),
+            if pending == 1 { "" } else { "s" }
+        )
+    }
+}
+
 /// A session's revision for calendars: SEQUENCE and LAST-MODIFIED.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Revision {

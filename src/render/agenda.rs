@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
+use crate::model::rules::{self, Drawn};
+use crate::model::selection::Selection;
 use crate::model::{Day, Event, Room, Session, Span, Tie, Time};
 
 /// One scheduled session on the agenda.
@@ -57,6 +59,40 @@ pub struct Agenda<'a> {
 }
 
 impl<'a> Agenda<'a> {
+    /// The agenda of a selection: its sessions with their day, room and required people (from
+    /// the event's `index`), titled by the event, or by the event and the person for a personal
+    /// agenda.
+    pub fn of(event: &'a Event, index: &rules::Index<'a>, selection: &Selection<'a>) -> Agenda<'a> {
+        let items = selection
+            .sessions
+            .iter()
+            .filter_map(|(s, at)| {
+                Some(Item {
+                    session: s,
+                    day: event.day(at.day)?,
+                    span: at.span,
+                    room: event.room(at.room)?,
+                    required: index
+                        .participants(&s.id)
+                        .iter()
+                        .filter(|p| p.tie == Tie::Required)
+                        .map(|p| p.handle.as_str())
+                        .collect(),
+                    people: index.headcount(s),
+                    role: selection.ties.get(s.id.as_str()).map(|d| match d {
+                        Drawn::Required => Tie::Required,
+                        _ => Tie::Interested,
+                    }),
+                })
+            })
+            .collect();
+        let title = match selection.person {
+            Some(p) => format!("{}: {}", event.info.name, p.handle),
+            None => event.info.name.clone(),
+        };
+        Agenda { event, title, items }
+    }
+
     /// The days that have sessions on this agenda, in event order.
     pub fn days(&self) -> Vec<&'a Day> {
         let mut days: Vec<&Day> = self

@@ -10,14 +10,18 @@
 //! that changed it, and a session taken off the agenda stays in the feed as STATUS:CANCELLED
 //! (under the same UID, with a higher SEQUENCE) so that subscribed calendars drop it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
+use super::FileNames;
 use super::agenda::Agenda;
-use crate::model::publish::Revision;
-use crate::model::{Day, Span};
+use crate::model::publish::{CalendarHistory, Revision, Withdrawn};
+use crate::model::rules;
+use crate::model::selection::{Filter, Selection};
+use crate::model::{self, Day, Span, Status};
 
 /// What a calendar needs beyond the agenda to update subscribers: computed from the published
 /// versions by the caller (this module reads no files).
@@ -116,6 +120,87 @@ pub fn calendar(agenda: &Agenda<'_>, updates: &Updates<'_>) -> String {
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+/// A selection as an iCalendar file: its sessions with their revisions, and the sessions it
+/// would show that were taken off the agenda since an earlier version, as cancelled.
+pub fn calendar_of<'a>(
+    event: &'a model::Event,
+    index: &rules::Index<'a>,
+    selection: &Selection<'a>,
+    history: &CalendarHistory,
+    stamp: DateTime<Utc>,
+) -> String {
+    let cancelled = history
+        .withdrawn
+        .iter()
+        .filter(|w| selection.shows_withdrawn(w))
+        .filter_map(|w| {
+            let place = w.entry.place.as_ref()?;
+            Some(Cancelled {
+                session: &w.session,
+                title: &w.entry.title,
+                day: event.day(&place.day)?,
+                span: place.span(),
+                room: event.room_name(&place.room),
+                revision: w.revision,
+            })
+        })
+        .collect();
+    let updates = Updates {
+        stamp,
+        revisions: &history.revisions,
+        cancelled,
+    };
+    calendar(&Agenda::of(event, index, selection), &updates)
+}
+
+/// One calendar feed to serve: its file, relative to the feeds folder, and what it shows.
+pub struct Feed<'a> {
+    pub path: PathBuf,
+    pub filter: Filter<'a>,
+}
+
+/// The feeds of an event: `all.ics`; `rooms/ROOM.ics` for every room; `teams/TEAM.ics` for
+/// every team with sessions now or with a session `withdrawn` since a published version (its
+/// subscribers still need the cancellation); with `personal`, `people/HANDLE.ics` for every
+/// attendee who has not declined. Named by [`FileNames`]: safe, and never the same twice.
+pub fn feeds<'a>(event: &'a model::Event, withdrawn: &'a [Withdrawn], personal: bool) -> Vec<Feed<'a>> {
+    let feed = |path: PathBuf, filter: Filter<'a>| Feed { path, filter };
+    let mut feeds = vec![feed(PathBuf::from("all.ics"), Filter::default())];
+    let mut names = FileNames::default();
+    for room in &event.rooms {
+        let filter = Filter {
+            room: Some(room),
+            ..Filter::default()
+        };
+        feeds.push(feed(names.path("rooms", &room.id), filter));
+    }
+    let teams: BTreeSet<&str> = event
+        .sessions
+        .iter()
+        .map(|s| s.team.as_str())
+        .chain(withdrawn.iter().map(|w| w.entry.team.as_str()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    for team in teams {
+        let filter = Filter {
+            team: Some(team),
+            ..Filter::default()
+        };
+        feeds.push(feed(names.path("teams", team), filter));
+    }
+    if personal {
+        for person in event.attendees.iter().filter(|a| a.status != Status::Declined) {
+            // With a handle twice (a `check` problem) the first record wins, as in look-ups.
+            let filter = Filter {
+                person: event.attendee(&person.handle).or(Some(person)),
+                ..Filter::default()
+            };
+            feeds.push(feed(names.path("people", &person.handle), filter));
+        }
+    }
+    feeds
 }
 
 /// The most characters of one text property: the icalendar crate folds lines in time

@@ -1,5 +1,6 @@
 //! Output: a [`Listing`] printed as a table for people, or as csv, json or markdown for
-//! programs and chat. Nothing here reads files or knows about commands.
+//! programs and chat; and [`FileNames`] for the files of an export. Nothing here reads files
+//! or knows about commands.
 
 pub mod agenda;
 mod arabic;
@@ -10,6 +11,9 @@ pub mod ics;
 pub mod pdf;
 pub mod site;
 pub mod visible;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use comfy_table::{
     Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, ContentLineStyle, LineStyle, Table,
@@ -53,6 +57,42 @@ pub fn slug(text: &str, max: usize) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
+}
+
+/// File names for feeds and door signs named after ids: only letters, digits, `-` and `_` (an
+/// id such as `../x` must not leave the folder), each name used once per folder.
+#[derive(Default)]
+pub struct FileNames {
+    used: BTreeSet<PathBuf>,
+}
+
+impl FileNames {
+    /// `FOLDER/ID.ics`, made safe and unique.
+    pub fn path(&mut self, folder: &str, id: &str) -> PathBuf {
+        self.path_with(folder, id, "ics")
+    }
+
+    /// `FOLDER/ID.EXTENSION`, made safe and unique.
+    pub fn path_with(&mut self, folder: &str, id: &str, extension: &str) -> PathBuf {
+        let safe: String = id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let safe = if safe.is_empty() { "_".to_string() } else { safe };
+        let mut candidate = Path::new(folder).join(format!("{safe}.{extension}"));
+        let mut n = 2;
+        while !self.used.insert(candidate.clone()) {
+            candidate = Path::new(folder).join(format!("{safe}-{n}.{extension}"));
+            n += 1;
+        }
+        candidate
+    }
 }
 
 /// Below this many columns a grid of several columns is unreadable: rows are stacked instead.
@@ -616,6 +656,24 @@ mod tests {
         l.push(vec![json!("thu"), json!("=HYPERLINK(\"x\")"), json!(3)]);
         l.push(vec![json!("thu"), json!("a | b"), json!(["x", "y"])]);
         l
+    }
+
+    #[test]
+    fn file_names_stay_in_their_folder_and_never_repeat() {
+        let mut names = FileNames::default();
+        assert_eq!(
+            names.path("rooms", "../etc/passwd"),
+            Path::new("rooms/___etc_passwd.ics")
+        );
+        assert_eq!(
+            names.path_with("rooms", "zaal-é", "html"),
+            Path::new("rooms/zaal-_.html")
+        );
+        assert_eq!(
+            names.path_with("rooms", "zaal-è", "html"),
+            Path::new("rooms/zaal-_-2.html")
+        );
+        assert_eq!(names.path("teams", ""), Path::new("teams/_.ics"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! A change that fails (the closure returns an error) writes nothing.
 
 mod atomic;
+pub mod git;
 pub mod merge;
 mod records;
 pub mod sample;
@@ -14,6 +15,7 @@ mod table;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -75,6 +77,69 @@ pub fn owns(file: &Path) -> bool {
         || lower.starts_with(".allhands")
         || (lower.starts_with('.') && lower.ends_with(".tmp"));
     owned && folder.join("event.csv").is_file()
+}
+
+/// Writes a file outside the data (`-o FILE`, an export, a git hook): a regular file or a new
+/// path is replaced atomically (temp file beside it, fsync, rename); a symlink, FIFO or device
+/// is written through, as every Unix tool does. A file a data folder's store owns is refused.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let shown = path.display();
+    // What the path names in the end, through symlinks.
+    let resolved = fs::canonicalize(path).ok().or_else(|| {
+        let folder = fs::canonicalize(parent_folder(path)).ok()?;
+        Some(folder.join(path.file_name()?))
+    });
+    if owns(path) || resolved.as_deref().is_some_and(owns) {
+        return Err(Error::refused(format!(
+            "-o {shown}: that is a file of an allhands data folder; writing there would replace the data"
+        ))
+        .with_hint("write the output outside the data folder, e.g. -o agenda.csv"));
+    }
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            Err(Error::refused(format!("-o {shown}: is a folder")).with_hint("give a file name"))
+        }
+        Ok(meta) if !meta.is_file() => fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(Error::io(path)),
+        _ => replace_file(path, bytes),
+    }
+}
+
+fn parent_folder(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Replaces a regular file (or makes a new one) atomically. The temp name (`.NAME.PID-N.part`)
+/// never matches the store's `.NAME.tmp`, so neither can take or remove the other's file.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_folder(path);
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::refused(format!("-o {}: not a file name", path.display())))?;
+    let mut n = 0u32;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(".{}.{}-{n}.part", name.to_string_lossy(), std::process::id()));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(Error::io(path)(e)),
+        }
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(Error::io(path))
 }
 
 /// Keeps the lock, journal and temp files out of the organizers' git history.
