@@ -2,6 +2,26 @@
 
 use super::{Attendee, Day, EVERYONE, Event, Preference, Room, Session};
 
+/// An unknown team, with the closest of `teams` if one is close: `nobody` says where it was
+/// looked for ("no session belongs to team").
+fn team_not_found(team: &str, teams: &[&str], nobody: &str) -> NotFound {
+    let suggestion = did_you_mean(team, teams.iter().copied()).map(str::to_string);
+    let message = format!(
+        "{nobody} '{team}'{}; teams: {}",
+        suggestion
+            .as_ref()
+            .map(|t| format!(" (did you mean '{t}'?)"))
+            .unwrap_or_default(),
+        teams.join(", ")
+    );
+    NotFound {
+        what: "team",
+        input: team.to_string(),
+        suggestion,
+        message,
+    }
+}
+
 /// The choice closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(input: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();
@@ -267,21 +287,7 @@ impl Event {
         if let Some(found) = all.iter().find(|t| t.to_lowercase() == folded) {
             return Ok(found);
         }
-        let suggestion = did_you_mean(team, all.iter().copied()).map(str::to_string);
-        let message = format!(
-            "no attendee is on team '{team}'{}; teams: {}",
-            suggestion
-                .as_ref()
-                .map(|t| format!(" (did you mean '{t}'?)"))
-                .unwrap_or_default(),
-            all.join(", ")
-        );
-        Err(NotFound {
-            what: "team",
-            input: team.to_string(),
-            suggestion,
-            message,
-        })
+        Err(team_not_found(team, &all, "no attendee is on team"))
     }
 
     /// A team some session belongs to, exactly as typed (sessions keep their team as given).
@@ -297,21 +303,7 @@ impl Event {
             .collect();
         teams.sort();
         teams.dedup();
-        let suggestion = did_you_mean(team, teams.iter().copied()).map(str::to_string);
-        let message = format!(
-            "no session belongs to team '{team}'{}; teams: {}",
-            suggestion
-                .as_ref()
-                .map(|t| format!(" (did you mean '{t}'?)"))
-                .unwrap_or_default(),
-            teams.join(", ")
-        );
-        Err(NotFound {
-            what: "team",
-            input: team.to_string(),
-            suggestion,
-            message,
-        })
+        Err(team_not_found(team, &teams, "no session belongs to team"))
     }
 
     /// An audience team as the data spells it, or [`EVERYONE`] for a plenary.
