@@ -81,6 +81,11 @@ fn listing(event: &Event) -> Listing {
     }
 
     let scheduled = event.scheduled();
+    // Minutes booked per (day, room), in one pass over the schedule.
+    let mut booked_in: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
+    for (_, at) in &scheduled {
+        *booked_in.entry((at.day, at.room)).or_default() += at.span.minutes();
+    }
     for day in &event.days {
         let open = day.hours().minutes();
         listing.section(format!(
@@ -89,11 +94,10 @@ fn listing(event: &Event) -> Listing {
             format_duration(open)
         ));
         for room in &event.rooms {
-            let booked: u32 = scheduled
-                .iter()
-                .filter(|(_, at)| at.day == day.id && at.room == room.id)
-                .map(|(_, at)| at.span.minutes())
-                .sum();
+            let booked = booked_in
+                .get(&(day.id.as_str(), room.id.as_str()))
+                .copied()
+                .unwrap_or(0);
             row(
                 &mut listing,
                 &format!("room use {}", day.id),

@@ -29,14 +29,22 @@ impl Problem {
     }
 }
 
-fn duplicates<K: Ord + std::fmt::Display>(
+fn duplicates<K: Ord + std::hash::Hash + std::fmt::Display>(
     found: &mut Vec<Problem>,
     file: &'static str,
     what: &str,
-    keys: impl Iterator<Item = (K, u64)>,
+    keys: impl Iterator<Item = (K, u64)> + Clone,
 ) {
-    // Sorting finds repeats in one pass (participants.csv can be 100k rows).
-    let mut keys: Vec<(K, u64)> = keys.collect();
+    // Counting by hash finds the repeated keys in one pass (participants.csv can be 100k
+    // rows); only their records are sorted, to report them in key order.
+    let mut seen: rustc_hash::FxHashMap<K, u32> = rustc_hash::FxHashMap::default();
+    for (key, _) in keys.clone() {
+        *seen.entry(key).or_default() += 1;
+    }
+    if seen.values().all(|&n| n == 1) {
+        return;
+    }
+    let mut keys: Vec<(K, u64)> = keys.filter(|(k, _)| seen.get(k).is_some_and(|&n| n > 1)).collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     // Equal keys sit together, the first line first: report each later one against it.
     let mut first = 0;
@@ -109,7 +117,7 @@ fn shared<'a, V: Ord + Clone>(items: impl Iterator<Item = (V, &'a str, u64)>) ->
 }
 
 /// A two-part key (`S012 alice`), compared without building a string.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+#[derive(PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Pair<'a>(&'a str, &'a str);
 
 impl std::fmt::Display for Pair<'_> {
