@@ -1,7 +1,7 @@
 //! Integrity problems: what makes the data inconsistent regardless of the schedule's rules
 //! (duplicate keys, references to nothing, slots that make no sense, people with no days).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::Serialize;
 
@@ -38,6 +38,7 @@ fn duplicates<K: Ord + std::hash::Hash + std::fmt::Display>(
     // Counting by hash finds the repeated keys in one pass (participants.csv can be 100k
     // rows); only their records are sorted, to report them in key order.
     let mut seen: rustc_hash::FxHashMap<K, u32> = rustc_hash::FxHashMap::default();
+    seen.reserve(keys.size_hint().0);
     for (key, _) in keys.clone() {
         *seen.entry(key).or_default() += 1;
     }
