@@ -392,8 +392,34 @@ impl Store {
     }
 
     fn read_parts(&self, lock: &atomic::Lock, parts: Parts) -> Result<Loaded> {
-        let mut headers = HashMap::new();
-        let info: Vec<EventInfo> = self.read_file(lock, &mut headers)?;
+        // participants.csv, the largest file by far, is read on a second core meanwhile. Its
+        // result is looked at last, so a folder with several bad files reports the same first
+        // problem as reading them in order would.
+        std::thread::scope(|scope| {
+            let participants = scope.spawn(|| {
+                let mut headers = HashMap::new();
+                let records = self.read_if(parts.participants, lock, &mut headers);
+                records.map(|records| (records, headers))
+            });
+            let mut headers = HashMap::new();
+            let event = self.read_others(lock, parts, &mut headers);
+            let participants = participants.join().expect("reading participants.csv does not panic");
+            let mut event = event?;
+            let (records, participant_headers) = participants?;
+            event.participants = records;
+            headers.extend(participant_headers);
+            Ok(Loaded { event, headers })
+        })
+    }
+
+    /// Every file but participants.csv, in order, into an event without participants.
+    fn read_others(
+        &self,
+        lock: &atomic::Lock,
+        parts: Parts,
+        headers: &mut HashMap<&'static str, table::Layout>,
+    ) -> Result<Event> {
+        let info: Vec<EventInfo> = self.read_file(lock, headers)?;
         let info = match <[EventInfo; 1]>::try_from(info) {
             Ok([info]) => info,
             Err(rows) => {
@@ -406,19 +432,16 @@ impl Store {
             }
         };
         // Days in date order, whatever the file's order: "first day" means the earliest.
-        let mut days: Vec<crate::model::Day> = self.read_file(lock, &mut headers)?;
+        let mut days: Vec<crate::model::Day> = self.read_file(lock, headers)?;
         days.sort_by_key(|d| d.date);
-        Ok(Loaded {
-            event: Event {
-                info,
-                days,
-                slots: self.read_file(lock, &mut headers)?,
-                attendees: self.read_if(parts.attendees, lock, &mut headers)?,
-                rooms: self.read_if(parts.rooms, lock, &mut headers)?,
-                sessions: self.read_if(parts.sessions, lock, &mut headers)?,
-                participants: self.read_if(parts.participants, lock, &mut headers)?,
-            },
-            headers,
+        Ok(Event {
+            info,
+            days,
+            slots: self.read_file(lock, headers)?,
+            attendees: self.read_if(parts.attendees, lock, headers)?,
+            rooms: self.read_if(parts.rooms, lock, headers)?,
+            sessions: self.read_if(parts.sessions, lock, headers)?,
+            participants: Vec::new(),
         })
     }
 
