@@ -42,8 +42,14 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     }
     // One index for the hard rules and the soft figures.
     let index = rules::Index::new(event);
-    let findings = findings(event, &index);
-    let soft = SoftFigures::of(event, &index);
+    // The problems and the soft figures share nothing but the index: on 10,000 people each
+    // takes about as long as the other, so they are found on both cores.
+    let (findings, soft) = std::thread::scope(|scope| {
+        let problems = scope.spawn(|| (integrity::problems(event), rules::all_conflicts_in(&index)));
+        let soft = SoftFigures::of(event, &index);
+        let (integrity, conflicts) = problems.join().expect("the checks do not panic");
+        (findings(event, integrity, conflicts), soft)
+    });
     let problems = findings.len();
     if args.output.format() == Format::Table {
         let width = ui.terminal(args.output.output.as_deref()).width;
@@ -63,13 +69,13 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     Ok(())
 }
 
-fn findings(event: &Event, index: &rules::Index<'_>) -> Vec<Finding> {
+fn findings(event: &Event, integrity: Vec<integrity::Problem>, conflicts: Vec<rules::Conflict>) -> Vec<Finding> {
     // With a repeated id the first row is the session (as everywhere else).
     let mut lines: HashMap<&str, u64> = HashMap::new();
     for s in &event.sessions {
         lines.entry(s.id.as_str()).or_insert(s.line);
     }
-    let mut all: Vec<Finding> = integrity::problems(event)
+    let mut all: Vec<Finding> = integrity
         .into_iter()
         .map(|p| Finding {
             severity: "integrity",
@@ -81,7 +87,7 @@ fn findings(event: &Event, index: &rules::Index<'_>) -> Vec<Finding> {
             message: p.message,
         })
         .collect();
-    for c in rules::all_conflicts_in(index) {
+    for c in conflicts {
         let place = event.session(&c.session).and_then(|s| s.placement());
         // Say which session, unless the message already does.
         let prefix = place
