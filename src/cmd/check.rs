@@ -125,8 +125,7 @@ struct SoftFigures {
 
 impl SoftFigures {
     fn of(event: &Event, index: &rules::Index<'_>) -> SoftFigures {
-        let clashes = rules::clashes_in(index);
-        let away = rules::away(index);
+        let (clashes, away) = rules::missed(index);
         let unmet = rules::preferences_unmet(event)
             .into_iter()
             .map(|s| {
@@ -304,8 +303,9 @@ fn listing(findings: &[Finding], soft: &SoftFigures, for_people: bool) -> Listin
 /// which other session (or because they are not there), and how they are tied to each.
 fn missed_listing(event: &Event) -> Listing {
     let index = rules::Index::new(event);
+    let (clashes, away) = rules::missed(&index);
     let mut rows: Vec<(String, String, String, String, String)> = Vec::new();
-    for c in rules::clashes_in(&index) {
+    for c in clashes {
         rows.push((
             c.handle.clone(),
             c.first.clone(),
@@ -314,7 +314,7 @@ fn missed_listing(event: &Event) -> Listing {
             c.second_tie.as_str().into(),
         ));
     }
-    for a in rules::away(&index) {
+    for a in away {
         rows.push((a.handle, a.session, a.tie.as_str().into(), String::new(), a.reason));
     }
     rows.sort();

@@ -145,8 +145,7 @@ fn listing(event: &Event) -> Listing {
     );
 
     let index = rules::Index::new(event);
-    let clashes = rules::clashes_in(&index);
-    let away = rules::away(&index);
+    let (clashes, away) = rules::missed(&index);
     // Sessions missed per person: one per clash (of two overlapping sessions they can see at
     // most one) and one per wanted session at a time they are not there.
     let mut per_person: BTreeMap<&str, usize> = BTreeMap::new();
