@@ -253,7 +253,30 @@ impl Listing {
             out += &visible(&self.empty_message);
             out.push('\n');
         }
-        for section in self.sections.iter().filter(|s| !s.rows.is_empty()) {
+        let sections: Vec<&Section> = self.sections.iter().filter(|s| !s.rows.is_empty()).collect();
+        // Sections are laid out independently: with thousands of rows (a day of a large
+        // event each) the later half is drawn on the second core.
+        let rows: usize = sections.iter().map(|s| s.rows.len()).sum();
+        let half = sections.len() / 2;
+        let tables: Vec<String> = if rows >= 2000 && half > 0 {
+            std::thread::scope(|scope| {
+                let later = scope.spawn(|| {
+                    (sections[half..].iter())
+                        .map(|s| self.section_table(s, &shown, terminal))
+                        .collect::<Vec<_>>()
+                });
+                let mut tables: Vec<String> = (sections[..half].iter())
+                    .map(|s| self.section_table(s, &shown, terminal))
+                    .collect();
+                tables.extend(later.join().expect("drawing a table does not panic"));
+                tables
+            })
+        } else {
+            (sections.iter())
+                .map(|s| self.section_table(s, &shown, terminal))
+                .collect()
+        };
+        for (section, table) in sections.iter().zip(tables) {
             if let Some(heading) = &section.heading {
                 if !out.is_empty() {
                     out.push('\n');
@@ -266,91 +289,7 @@ impl Listing {
                     format!("{heading}\n")
                 };
             }
-            let style = if self.row_lines {
-                presets::UTF8_FULL
-            } else {
-                presets::UTF8_FULL_CONDENSED
-            }
-            .with_rounded_corners();
-            let header: Vec<String> = shown
-                .iter()
-                .map(|&i| visible_line(&cut(self.header_for_people(i))).into_owned())
-                .collect();
-            let rows: Vec<Vec<String>> = section
-                .rows
-                .iter()
-                .map(|row| {
-                    shown
-                        .iter()
-                        .map(|&i| visible(&cut(&text(&row[i], ", "))).into_owned())
-                        .collect()
-                })
-                .collect();
-            let right: Vec<bool> = shown
-                .iter()
-                .map(|&i| self.right_aligned.contains(&self.columns[i]))
-                .collect();
-            if !terminal.color
-                && let Some(drawn) = one_line_table(style, &header, &rows, &right, terminal.width)
-            {
-                out += &drawn;
-                out.push('\n');
-                continue;
-            }
-            let mut table = Table::new();
-            table
-                .load_style(style)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(terminal.width);
-            if terminal.color {
-                table.enforce_styling();
-            } else {
-                table.force_no_tty();
-            }
-            table.set_header(header.into_iter().map(|h| {
-                let cell = Cell::new(h);
-                if terminal.color {
-                    cell.add_attribute(Attribute::Bold)
-                } else {
-                    cell
-                }
-            }));
-            for row in rows {
-                table.add_row(row.into_iter().zip(&right).map(|(text, &right)| {
-                    let cell = Cell::new(text);
-                    if right {
-                        cell.set_alignment(CellAlignment::Right)
-                    } else {
-                        cell
-                    }
-                }));
-            }
-            // Give the wide column 40% when it needs it, so titles do not wrap word by word.
-            let wide_needs = |pos: usize| table.column_max_content_widths()[pos] > terminal.width * 2 / 5;
-            if let Some(pos) = self
-                .wide
-                .as_ref()
-                .and_then(|w| shown.iter().position(|&i| self.columns[i] == *w))
-                && wide_needs(pos)
-                && let Some(column) = table.column_mut(pos)
-            {
-                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
-            }
-            // Unbroken columns keep their width only while they leave the others a third of the
-            // line; else the others would be squeezed to a letter per line.
-            let widths = table.column_max_content_widths();
-            let unbroken: Vec<usize> = (0..shown.len())
-                .filter(|&pos| self.unbroken.contains(&self.columns[shown[pos]]))
-                .collect();
-            let unbroken_width: usize = unbroken.iter().map(|&pos| usize::from(widths[pos]) + 3).sum();
-            if unbroken_width <= usize::from(terminal.width) * 2 / 3 {
-                for pos in unbroken {
-                    if let Some(column) = table.column_mut(pos) {
-                        column.set_constraint(ColumnConstraint::ContentWidth);
-                    }
-                }
-            }
-            out += &table.to_string();
+            out += &table;
             out.push('\n');
         }
         for line in &self.footer {
@@ -358,6 +297,93 @@ impl Listing {
             out.push('\n');
         }
         out
+    }
+
+    /// One section's rows as a table (without its heading, without a final newline).
+    fn section_table(&self, section: &Section, shown: &[usize], terminal: Terminal) -> String {
+        let style = if self.row_lines {
+            presets::UTF8_FULL
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        }
+        .with_rounded_corners();
+        let header: Vec<String> = shown
+            .iter()
+            .map(|&i| visible_line(&cut(self.header_for_people(i))).into_owned())
+            .collect();
+        let rows: Vec<Vec<String>> = section
+            .rows
+            .iter()
+            .map(|row| {
+                shown
+                    .iter()
+                    .map(|&i| visible(&cut(&text(&row[i], ", "))).into_owned())
+                    .collect()
+            })
+            .collect();
+        let right: Vec<bool> = shown
+            .iter()
+            .map(|&i| self.right_aligned.contains(&self.columns[i]))
+            .collect();
+        if !terminal.color
+            && let Some(drawn) = one_line_table(style, &header, &rows, &right, terminal.width)
+        {
+            return drawn;
+        }
+        let mut table = Table::new();
+        table
+            .load_style(style)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(terminal.width);
+        if terminal.color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        table.set_header(header.into_iter().map(|h| {
+            let cell = Cell::new(h);
+            if terminal.color {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
+        for row in rows {
+            table.add_row(row.into_iter().zip(&right).map(|(text, &right)| {
+                let cell = Cell::new(text);
+                if right {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            }));
+        }
+        // Give the wide column 40% when it needs it, so titles do not wrap word by word.
+        let wide_needs = |pos: usize| table.column_max_content_widths()[pos] > terminal.width * 2 / 5;
+        if let Some(pos) = self
+            .wide
+            .as_ref()
+            .and_then(|w| shown.iter().position(|&i| self.columns[i] == *w))
+            && wide_needs(pos)
+            && let Some(column) = table.column_mut(pos)
+        {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
+        }
+        // Unbroken columns keep their width only while they leave the others a third of the
+        // line; else the others would be squeezed to a letter per line.
+        let widths = table.column_max_content_widths();
+        let unbroken: Vec<usize> = (0..shown.len())
+            .filter(|&pos| self.unbroken.contains(&self.columns[shown[pos]]))
+            .collect();
+        let unbroken_width: usize = unbroken.iter().map(|&pos| usize::from(widths[pos]) + 3).sum();
+        if unbroken_width <= usize::from(terminal.width) * 2 / 3 {
+            for pos in unbroken {
+                if let Some(column) = table.column_mut(pos) {
+                    column.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+        }
+        table.to_string()
     }
 
     /// For a terminal too narrow for a grid: each row as `header: value` lines, rows apart.
