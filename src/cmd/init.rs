@@ -31,10 +31,10 @@ pub struct Args {
     #[arg(long, default_value = "Europe/Amsterdam")]
     pub timezone: String,
     /// First day, YYYY-MM-DD
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = value::date)]
     pub from: Option<NaiveDate>,
     /// Last day, YYYY-MM-DD [default: --from]
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = value::date)]
     pub to: Option<NaiveDate>,
     /// When each day opens (HH:MM)
     #[arg(long, default_value = "09:00", value_name = "HH:MM", value_parser = value::time)]

@@ -4,6 +4,11 @@
 
 use crate::model::{self, Span, Time};
 
+/// A date, `YYYY-MM-DD`.
+pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::model::parse_date(text)
+}
+
 /// `HH:MM`, 00:00 to 24:00.
 pub fn time(text: &str) -> Result<Time, String> {
     Time::parse(text)

@@ -318,9 +318,21 @@ impl Event {
     /// resolved to the event's day id.
     pub fn find_preference(&self, text: &str) -> Result<Preference, String> {
         match Preference::parse(text)? {
-            Preference::Day(day) => Ok(Preference::Day(
-                self.find_day(&day).map_err(|e| e.to_string())?.id.clone(),
-            )),
+            Preference::Day(day) => match self.find_day(&day) {
+                Ok(found) => Ok(Preference::Day(found.id.clone())),
+                Err(_) => {
+                    let mut valid = vec!["morning", "afternoon"];
+                    valid.extend(self.days.iter().map(|d| d.id.as_str()));
+                    let guess = did_you_mean(text.trim(), valid.iter().copied())
+                        .map(|g| format!(" (did you mean '{g}'?)"))
+                        .unwrap_or_default();
+                    Err(format!(
+                        "'{}' is neither a part of the day nor a day of the event{guess} (valid: {})",
+                        text.trim(),
+                        valid.join(", ")
+                    ))
+                }
+            },
             other => Ok(other),
         }
     }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 pub use identity::{handle_from, key_form, look_alike, validate_handle};
 pub use lookup::did_you_mean;
-pub use time::{Span, Time, Zone, format_duration, parse_duration};
+pub use time::{Span, Time, Zone, format_duration, parse_date, parse_duration};
 
 /// Columns a file had that allhands does not know; kept so they survive a rewrite.
 pub type Extra = BTreeMap<String, String>;

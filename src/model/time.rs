@@ -130,6 +130,12 @@ impl fmt::Display for Span {
     }
 }
 
+/// Parses a calendar date written `YYYY-MM-DD`, as days.csv and `init --from` have it.
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date (valid: YYYY-MM-DD, e.g. 2026-05-21)"))
+}
+
 /// Parses a duration: `90`, `90m`, `1h`, `1h30`, `1h30m`, `1:30`. Returns minutes (> 0).
 pub fn parse_duration(text: &str) -> Result<u32, String> {
     let text = text.trim();

@@ -1,6 +1,6 @@
 //! How each kind of record maps to its CSV file: schema, parsing with validation, writing.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
 use crate::error::Result;
@@ -87,11 +87,6 @@ fn day_keys(cell: &str) -> Result<Vec<String>, String> {
     Ok(keys("day")(cell)?.into_iter().map(lower).collect())
 }
 
-fn date(cell: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(cell, "%Y-%m-%d")
-        .map_err(|_| format!("'{cell}' is not a date (valid: YYYY-MM-DD, e.g. 2026-05-21)"))
-}
-
 fn count(what: &'static str) -> impl Fn(&str) -> Result<u32, String> {
     move |cell| {
         cell.parse::<u32>()
@@ -165,7 +160,7 @@ impl Record for Day {
         ordered(row, opens, closes, "closes")?;
         Ok(Day {
             id: lower(row.parse("day", key("day"))?),
-            date: row.parse("date", date)?,
+            date: row.parse("date", crate::model::parse_date)?,
             opens,
             closes,
             line: row.line(),

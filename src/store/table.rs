@@ -299,8 +299,15 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
             Err(e) => {
                 let line = e.position().map(|p| lines.line_at(p.byte()));
                 let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("has {len} fields, but the header has {expected_len}")
+                    csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
+                        match pos.as_ref().and_then(|p| field_running_on(text, p.byte(), delimiter)) {
+                            Some(end) => format!(
+                                "a quoted field opened on this line runs on to line {} (a stray or \
+                                 missing \"?), so the row has {len} fields where the header has {expected_len}",
+                                lines.line_at(end)
+                            ),
+                            None => format!("has {len} fields, but the header has {expected_len}"),
+                        }
                     }
                     _ => e.to_string(),
                 };
@@ -448,6 +455,23 @@ fn conflict_marker(text: &str) -> Option<u64> {
         })
     };
     text.lines().position(marker).map(|i| i as u64 + 1)
+}
+
+/// Where the record starting at byte `start` ends, when one of its fields (being quoted) runs
+/// over a line end: a quote that opened a field by mistake pairs up with one lines later.
+fn field_running_on(text: &str, start: u64, delimiter: u8) -> Option<u64> {
+    let rest = text.get(usize::try_from(start).ok()?..)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(rest.as_bytes());
+    let mut record = csv::StringRecord::new();
+    reader.read_record(&mut record).ok()?;
+    let spans_lines = record.iter().any(|field| field.contains(['\n', '\r']));
+    // The last byte of the record, before the line end that closes it.
+    let end = start + reader.position().byte().saturating_sub(2);
+    spans_lines.then_some(end)
 }
 
 /// The line on which a never-closed quoted field starts, if any. Only quotes matter, so the

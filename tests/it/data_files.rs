@@ -317,10 +317,8 @@ fn a_row_with_the_wrong_number_of_fields_is_refused() {
 #[test]
 fn an_unbalanced_quote_is_refused_at_its_line() {
     // In a file with later quoted fields the stray quote pairs up with one of them; the
-    // error must still point at the line where it happened.
-    // REPORTED (not fixed here, src/ is not this change's): the place is right, but the message
-    // says "has 10 fields, but the header has 9" where the rooms.csv case says what is really
-    // wrong (a quoted field opened on this line); a reader would look for an extra comma.
+    // error must still point at the line where it happened, and say it is a quote (not an
+    // extra comma) and where the runaway field ends.
     insta::assert_snapshot!(
         [
             refused_edit("rooms.csv", 5, ",Janskerk", ",\"Janskerk"),

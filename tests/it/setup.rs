@@ -147,9 +147,7 @@ fn init_of_more_than_a_week_numbers_the_days() {
 #[test]
 fn init_refuses_bad_options_and_creates_nothing() {
     let bad = Sample::empty("bad");
-    // REPORTED (not fixed here): `--from 2026-02-30` gets clap's and chrono's "input is out of
-    // range" instead of the house style of every other bad date, "'2026-02-30' is not a date
-    // (valid: YYYY-MM-DD, e.g. 2026-05-21)".
+    // A date that does not exist gets the message every bad date gets, with the valid form.
     insta::assert_snapshot!(bad.transcript(&[
         &["init", "--to", "2026-05-23"],
         &["init", "--from", "2026-05-23", "--to", "2026-05-21"],
