@@ -430,18 +430,28 @@ fn initial(p: &Instance<'_>) -> State {
 }
 
 /// Per chain, moves per (session, candidate slot) of the problem, and the bounds of that.
-const MOVES_PER_CANDIDATE: u64 = 1200;
+const MOVES_PER_CANDIDATE: u64 = 2000;
 const MIN_MOVES: u64 = 200_000;
 const MAX_MOVES: u64 = 2_800_000;
+/// Per chain, at most this many moves times the mean number of sessions a session shares
+/// people with.
+const MAX_WORK: u64 = 250_000_000;
 /// One step in this many is an ejection, even for a placed session.
 const EJECT_ONE_IN: usize = 64;
 
 /// How much search a problem gets by default: proportional to its neighbourhood (sessions times
-/// slots), within bounds so small events are solved for sure and huge ones stay fast. Counted
+/// slots), within bounds so small events are solved for sure and huge ones stay fast, and
+/// fewer where sessions share people with many others (a move taken walks that list). Counted
 /// in moves tried, so the same seed gives the same plan on any machine.
 fn default_budget(p: &Instance<'_>) -> u64 {
+    let n = p.movable.len().max(1) as u64;
     let neighbourhood = p.candidates.iter().map(|c| c.len() as u64).sum::<u64>();
-    (neighbourhood * MOVES_PER_CANDIDATE).clamp(MIN_MOVES, MAX_MOVES)
+    let degree = (0..p.movable.len())
+        .map(|m| p.neighbours.of(m).len() as u64)
+        .sum::<u64>()
+        / n;
+    let most = (MAX_WORK / degree.max(1)).min(MAX_MOVES);
+    (neighbourhood * MOVES_PER_CANDIDATE).clamp(MIN_MOVES, most.max(MIN_MOVES))
 }
 
 /// The annealing: the plan, the moves, and the best plan seen.
@@ -451,6 +461,8 @@ struct Search<'p, 'e> {
     rng: Rng,
     /// Sessions with at least one candidate slot.
     placeable: Vec<u32>,
+    /// e^-x at x = i / CHANCE_STEPS, for x below CHANCE_CUT.
+    chances: Vec<f64>,
     /// Undo log of the ejection move: (session, slot it was in).
     log: Vec<(u32, u32)>,
     /// The best plan so far: each session's slot, its cost and how many it leaves unplaced.
@@ -460,13 +472,21 @@ struct Search<'p, 'e> {
 }
 
 impl Search<'_, '_> {
-    fn accept(&mut self, delta: i64, temperature: f64) -> bool {
-        delta <= 0 || self.rng.unit() < exp_neg(delta as f64 / temperature)
+    /// Whether to take a step that changes the cost by `delta` at inverse temperature `beta`.
+    fn accept(&mut self, delta: i64, beta: f64) -> bool {
+        delta <= 0 || self.rng.unit() < self.chance(delta as f64 * beta)
+    }
+
+    /// About e^-x (x >= 0), from a table: the annealing needs no more precision than that,
+    /// and a lookup is many times faster than the series on every uphill step.
+    fn chance(&self, x: f64) -> f64 {
+        let at = (x * CHANCE_STEPS) as usize;
+        self.chances.get(at).copied().unwrap_or(0.0)
     }
 
     /// One step: a random session to another of its candidate slots (a move where it fits
     /// there, else a swap with a session of that slot), or for an unplaced session an ejection.
-    fn step(&mut self, temperature: f64) {
+    fn step(&mut self, beta: f64) {
         let p = self.p;
         let nk = p.nk();
         let costly = &self.st.costly;
@@ -481,7 +501,7 @@ impl Search<'_, '_> {
         if from == NONE || self.rng.below(EJECT_ONE_IN) == 0 {
             let to = candidates[self.rng.below(candidates.len())];
             if from != to {
-                self.eject(m, to, temperature);
+                self.eject(m, to, beta);
             }
             return;
         }
@@ -499,7 +519,7 @@ impl Search<'_, '_> {
             1 => {
                 let st = &self.st;
                 if let Some(&t) = p.exclusive.of(m).iter().find(|&&t| st.slot_of[t as usize] == to) {
-                    self.swap(m, t as usize, temperature);
+                    self.swap(m, t as usize, beta);
                 }
                 return;
             }
@@ -509,7 +529,7 @@ impl Search<'_, '_> {
         }
         let fits_here = !p.counting || self.st.slack_allows(p, to as usize, -1, p.class[m * nk + to as usize]);
         if fits_here && self.rng.below(2) == 0 {
-            self.relocate(m, to, temperature);
+            self.relocate(m, to, beta);
             return;
         }
         // A partner that may go to `m`'s slot: a few tries.
@@ -520,23 +540,23 @@ impl Search<'_, '_> {
         for _ in 0..SWAP_TRIES {
             let t = members[self.rng.below(members.len())] as usize;
             if p.allowed[t * nk + from as usize] && self.st.blocked[t * nk + from as usize] == 0 {
-                self.swap(m, t, temperature);
+                self.swap(m, t, beta);
                 return;
             }
         }
     }
 
     /// Moves placed `m` to slot `to`, if the annealing accepts and the rooms allow.
-    fn relocate(&mut self, m: usize, to: u32, temperature: f64) {
+    fn relocate(&mut self, m: usize, to: u32, beta: f64) {
         let (p, from) = (self.p, self.st.slot_of[m]);
         let delta = self.st.cost_in(p, m, to) - self.st.cost_in(p, m, from);
-        if self.accept(delta, temperature) {
+        if self.accept(delta, beta) {
             self.st.relocate(p, m, to);
         }
     }
 
     /// Exchanges the slots of placed `m` and `t`, if the rules allow and the annealing accepts.
-    fn swap(&mut self, m: usize, t: usize, temperature: f64) {
+    fn swap(&mut self, m: usize, t: usize, beta: f64) {
         let (p, nk) = (self.p, self.p.nk());
         let (a, b) = (self.st.slot_of[m], self.st.slot_of[t]);
         if a == b || !p.allowed[t * nk + a as usize] || !p.allowed[m * nk + b as usize] {
@@ -567,7 +587,7 @@ impl Search<'_, '_> {
         let lowest = apart - 2 * bound * p.clash;
         let draw = if lowest > 0 {
             let draw = self.rng.unit();
-            if draw >= exp_neg(lowest as f64 / temperature) {
+            if draw >= self.chance(lowest as f64 * beta) {
                 return;
             }
             Some(draw)
@@ -577,8 +597,8 @@ impl Search<'_, '_> {
         let shared = if bound == 0 { 0 } else { p.shared(m as u32, t as u32) };
         let delta = apart - 2 * i64::from(shared) * p.clash;
         let accepted = match draw {
-            Some(draw) => draw < exp_neg(delta as f64 / temperature),
-            None => self.accept(delta, temperature),
+            Some(draw) => draw < self.chance(delta as f64 * beta),
+            None => self.accept(delta, beta),
         };
         if accepted {
             self.st.exchange(p, m, t, delta);
@@ -588,7 +608,7 @@ impl Search<'_, '_> {
     /// `m` takes slot `to`, pushing out whatever stands in its way there (sessions it may not
     /// share the slot with, then if rooms are short a random one); each pushed-out session
     /// goes to its cheapest slot that still has room, or stays unplaced.
-    fn eject(&mut self, m: usize, to: u32, temperature: f64) {
+    fn eject(&mut self, m: usize, to: u32, beta: f64) {
         let p = self.p;
         let before = self.st.cost;
         self.log.clear();
@@ -623,7 +643,7 @@ impl Search<'_, '_> {
                     self.log.push((u as u32, NONE));
                 }
             }
-            if self.accept(self.st.cost - before, temperature) {
+            if self.accept(self.st.cost - before, beta) {
                 return;
             }
         }
@@ -696,14 +716,16 @@ impl Search<'_, '_> {
         }
         let per_stage = (moves / stages).max(1);
         let mut temperature = hot;
+        let mut beta = 1.0 / temperature;
         for i in 0..moves {
             if i % per_stage == 0 && i > 0 {
                 temperature *= COOLING;
+                beta = 1.0 / temperature;
             }
             if i % 1024 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
                 return (i, false);
             }
-            self.step(temperature);
+            self.step(beta);
             self.keep_if_best();
         }
         #[cfg(debug_assertions)]
@@ -739,6 +761,10 @@ fn exp_neg(x: f64) -> f64 {
     poly * f64::from_bits(((1023 - whole as i64) as u64) << 52)
 }
 
+/// The table of e^-x: steps per unit of x, and the x from which a step is never taken
+/// (e^-16 is about one in nine million).
+const CHANCE_STEPS: f64 = 64.0;
+const CHANCE_CUT: f64 = 16.0;
 /// Draws of a swap partner before a step gives up.
 const SWAP_TRIES: usize = 3;
 /// How the temperature falls within a round: by this factor per stage.
@@ -768,6 +794,9 @@ pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
     if placeable.is_empty() || p.nk() < 2 && st.unplaced == 0 {
         return finish(p, &st, 0);
     }
+    let chances: Vec<f64> = (0..(CHANCE_CUT * CHANCE_STEPS) as usize)
+        .map(|i| exp_neg(i as f64 / CHANCE_STEPS))
+        .collect();
     let mut chains: Vec<Search<'_, '_>> = (0..CHAINS)
         .map(|c| Search {
             p,
@@ -782,6 +811,7 @@ pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
             rng: Rng::new(options.seed ^ (c as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)),
             placeable: placeable.clone(),
             log: Vec::new(),
+            chances: chances.clone(),
         })
         .collect();
     let (mut best, mut best_cost, mut best_unplaced) = (st.slot_of.clone(), st.cost, st.unplaced);
