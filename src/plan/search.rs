@@ -435,7 +435,7 @@ const MIN_MOVES: u64 = 200_000;
 const MAX_MOVES: u64 = 2_800_000;
 /// Per chain, at most this many moves times the mean number of sessions a session shares
 /// people with.
-const MAX_WORK: u64 = 250_000_000;
+const MAX_WORK: u64 = 350_000_000;
 /// One step in this many is an ejection, even for a placed session.
 const EJECT_ONE_IN: usize = 64;
 
