@@ -3,7 +3,8 @@
 //!
 //! The search keeps, per session and slot, how many people the sessions now in that slot share
 //! with it, so a move's change in cost is two lookups and a swap's four. A move that is taken
-//! walks the moved session's neighbours once, updating both slots' sums together.
+//! walks the moved session's neighbours once, updating both slots' sums together. Two chains
+//! search side by side, each in its own thread, and meet between rounds of cooling.
 
 use std::time::Instant;
 
