@@ -2,9 +2,11 @@
 //! `rooms.csv`, never breaking a hard rule, with as few attendee clashes as it can find.
 //!
 //! Pure: an [`Event`] in, [`Outcome`] out. The search is simulated annealing over time slots
-//! (move one session, or swap two), each move scored by an incremental clash delta; rooms are
-//! kept as a bipartite matching per slot, repaired with one augmenting path per move, and
-//! finally re-assigned smallest-fitting-room-first so few sessions sit in rooms far too big.
+//! (move one session, swap two, or let one push others out), each move scored by an incremental
+//! clash delta, on two chains in two threads that meet between rounds (the plan depends on the
+//! seed only); rooms are checked per slot by counting or kept as a bipartite matching repaired
+//! by augmenting paths, and finally re-assigned smallest-fitting-room-first so few sessions sit
+//! in rooms far too big.
 //! Slots from `slots.csv` do not overlap, so two sessions clash exactly when they share a slot
 //! (or when one overlaps a session that stays where it is).
 

@@ -3,7 +3,8 @@
 //!
 //! The search keeps, per session and slot, how many people the sessions now in that slot share
 //! with it, so a move's change in cost is two lookups and a swap's four. A move that is taken
-//! walks the moved session's neighbours once, updating both slots' sums together.
+//! walks the moved session's neighbours once, updating both slots' sums together. Two chains
+//! search side by side, each in its own thread, and meet between rounds of cooling.
 
 use std::time::Instant;
 
@@ -429,12 +430,29 @@ fn initial(p: &Instance<'_>) -> State {
     st
 }
 
+/// Per chain, moves per (session, candidate slot) of the problem, and the bounds of that.
+const MOVES_PER_CANDIDATE: u64 = 2000;
+const MIN_MOVES: u64 = 200_000;
+const MAX_MOVES: u64 = 2_800_000;
+/// Per chain, at most this many moves times the mean number of sessions a session shares
+/// people with.
+const MAX_WORK: u64 = 350_000_000;
+/// One step in this many is an ejection, even for a placed session.
+const EJECT_ONE_IN: usize = 64;
+
 /// How much search a problem gets by default: proportional to its neighbourhood (sessions times
-/// slots), within bounds so small events are solved for sure and huge ones stay fast. Counted
+/// slots), within bounds so small events are solved for sure and huge ones stay fast, and
+/// fewer where sessions share people with many others (a move taken walks that list). Counted
 /// in moves tried, so the same seed gives the same plan on any machine.
 fn default_budget(p: &Instance<'_>) -> u64 {
+    let n = p.movable.len().max(1) as u64;
     let neighbourhood = p.candidates.iter().map(|c| c.len() as u64).sum::<u64>();
-    (neighbourhood * 1500).clamp(200_000, 3_500_000)
+    let degree = (0..p.movable.len())
+        .map(|m| p.neighbours.of(m).len() as u64)
+        .sum::<u64>()
+        / n;
+    let most = (MAX_WORK / degree.max(1)).min(MAX_MOVES);
+    (neighbourhood * MOVES_PER_CANDIDATE).clamp(MIN_MOVES, most.max(MIN_MOVES))
 }
 
 /// The annealing: the plan, the moves, and the best plan seen.
@@ -444,6 +462,8 @@ struct Search<'p, 'e> {
     rng: Rng,
     /// Sessions with at least one candidate slot.
     placeable: Vec<u32>,
+    /// e^-x at x = i / CHANCE_STEPS, for x below CHANCE_CUT.
+    chances: Vec<f64>,
     /// Undo log of the ejection move: (session, slot it was in).
     log: Vec<(u32, u32)>,
     /// The best plan so far: each session's slot, its cost and how many it leaves unplaced.
@@ -453,14 +473,23 @@ struct Search<'p, 'e> {
 }
 
 impl Search<'_, '_> {
-    fn accept(&mut self, delta: i64, temperature: f64) -> bool {
-        delta <= 0 || self.rng.unit() < exp_neg(delta as f64 / temperature)
+    /// Whether to take a step that changes the cost by `delta` at inverse temperature `beta`.
+    fn accept(&mut self, delta: i64, beta: f64) -> bool {
+        delta <= 0 || self.rng.unit() < self.chance(delta as f64 * beta)
     }
 
-    /// One step: a random session to a random candidate slot (a move where it fits there, else
-    /// a swap with a session of that slot), or a swap, or for an unplaced session an ejection.
-    fn step(&mut self, temperature: f64) {
+    /// About e^-x (x >= 0), from a table: the annealing needs no more precision than that,
+    /// and a lookup is many times faster than the series on every uphill step.
+    fn chance(&self, x: f64) -> f64 {
+        let at = (x * CHANCE_STEPS) as usize;
+        self.chances.get(at).copied().unwrap_or(0.0)
+    }
+
+    /// One step: a random session to another of its candidate slots (a move where it fits
+    /// there, else a swap with a session of that slot), or for an unplaced session an ejection.
+    fn step(&mut self, beta: f64) {
         let p = self.p;
+        let nk = p.nk();
         let costly = &self.st.costly;
         // Half the steps start from a session that costs something where it is.
         let m = if !costly.is_empty() && self.rng.below(2) == 0 {
@@ -469,45 +498,66 @@ impl Search<'_, '_> {
             self.placeable[self.rng.below(self.placeable.len())] as usize
         };
         let candidates = &p.candidates[m];
-        let to = candidates[self.rng.below(candidates.len())];
         let from = self.st.slot_of[m];
-        if from == NONE || self.rng.below(64) == 0 {
+        if from == NONE || self.rng.below(EJECT_ONE_IN) == 0 {
+            let to = candidates[self.rng.below(candidates.len())];
             if from != to {
-                self.eject(m, to, temperature);
+                self.eject(m, to, beta);
             }
             return;
         }
-        if from == to {
+        // Another slot than its own, which is one of its candidates: draw from the others.
+        if candidates.len() < 2 {
             return;
         }
-        let movable_here = self.st.free_of_exclusive(p, m, to)
-            && (!p.counting
-                || self
-                    .st
-                    .slack_allows(p, to as usize, -1, p.class[m * p.nk() + to as usize]));
-        if movable_here && self.rng.below(2) == 0 {
-            self.relocate(m, to, temperature);
+        let mut to = candidates[self.rng.below(candidates.len() - 1)];
+        if to == from {
+            to = candidates[candidates.len() - 1];
+        }
+        match self.st.blocked[m * nk + to as usize] {
+            0 => {}
+            // One session there it may never share a slot with: trade places with it.
+            1 => {
+                let st = &self.st;
+                if let Some(&t) = p.exclusive.of(m).iter().find(|&&t| st.slot_of[t as usize] == to) {
+                    self.swap(m, t as usize, beta);
+                }
+                return;
+            }
+            _ => {
+                return;
+            }
+        }
+        let fits_here = !p.counting || self.st.slack_allows(p, to as usize, -1, p.class[m * nk + to as usize]);
+        if fits_here && self.rng.below(2) == 0 {
+            self.relocate(m, to, beta);
             return;
         }
+        // A partner that may go to `m`'s slot: a few tries.
         let members = &self.st.members[to as usize];
         if members.is_empty() {
             return;
         }
-        let t = members[self.rng.below(members.len())] as usize;
-        self.swap(m, t, temperature);
+        for _ in 0..SWAP_TRIES {
+            let t = members[self.rng.below(members.len())] as usize;
+            if p.allowed[t * nk + from as usize] && self.st.blocked[t * nk + from as usize] == 0 {
+                self.swap(m, t, beta);
+                return;
+            }
+        }
     }
 
     /// Moves placed `m` to slot `to`, if the annealing accepts and the rooms allow.
-    fn relocate(&mut self, m: usize, to: u32, temperature: f64) {
+    fn relocate(&mut self, m: usize, to: u32, beta: f64) {
         let (p, from) = (self.p, self.st.slot_of[m]);
         let delta = self.st.cost_in(p, m, to) - self.st.cost_in(p, m, from);
-        if self.accept(delta, temperature) {
+        if self.accept(delta, beta) {
             self.st.relocate(p, m, to);
         }
     }
 
     /// Exchanges the slots of placed `m` and `t`, if the rules allow and the annealing accepts.
-    fn swap(&mut self, m: usize, t: usize, temperature: f64) {
+    fn swap(&mut self, m: usize, t: usize, beta: f64) {
         let (p, nk) = (self.p, self.p.nk());
         let (a, b) = (self.st.slot_of[m], self.st.slot_of[t]);
         if a == b || !p.allowed[t * nk + a as usize] || !p.allowed[m * nk + b as usize] {
@@ -538,7 +588,7 @@ impl Search<'_, '_> {
         let lowest = apart - 2 * bound * p.clash;
         let draw = if lowest > 0 {
             let draw = self.rng.unit();
-            if draw >= exp_neg(lowest as f64 / temperature) {
+            if draw >= self.chance(lowest as f64 * beta) {
                 return;
             }
             Some(draw)
@@ -548,8 +598,8 @@ impl Search<'_, '_> {
         let shared = if bound == 0 { 0 } else { p.shared(m as u32, t as u32) };
         let delta = apart - 2 * i64::from(shared) * p.clash;
         let accepted = match draw {
-            Some(draw) => draw < exp_neg(delta as f64 / temperature),
-            None => self.accept(delta, temperature),
+            Some(draw) => draw < self.chance(delta as f64 * beta),
+            None => self.accept(delta, beta),
         };
         if accepted {
             self.st.exchange(p, m, t, delta);
@@ -559,7 +609,7 @@ impl Search<'_, '_> {
     /// `m` takes slot `to`, pushing out whatever stands in its way there (sessions it may not
     /// share the slot with, then if rooms are short a random one); each pushed-out session
     /// goes to its cheapest slot that still has room, or stays unplaced.
-    fn eject(&mut self, m: usize, to: u32, temperature: f64) {
+    fn eject(&mut self, m: usize, to: u32, beta: f64) {
         let p = self.p;
         let before = self.st.cost;
         self.log.clear();
@@ -594,7 +644,7 @@ impl Search<'_, '_> {
                     self.log.push((u as u32, NONE));
                 }
             }
-            if self.accept(self.st.cost - before, temperature) {
+            if self.accept(self.st.cost - before, beta) {
                 return;
             }
         }
@@ -649,9 +699,11 @@ impl Search<'_, '_> {
         (self.best_cost, self.best_unplaced) = (self.st.cost, self.st.unplaced);
     }
 
-    /// Starts again from the best plan so far.
-    fn restart(&mut self) {
-        self.st = rebuild(self.p, &self.best);
+    /// Starts again from `best`, the best plan of every chain so far.
+    fn restart(&mut self, best: &[u32], cost: i64, unplaced: usize) {
+        self.best.copy_from_slice(best);
+        (self.best_cost, self.best_unplaced) = (cost, unplaced);
+        self.st = rebuild(self.p, best);
     }
 
     /// One round of cooling from `hot` to `cold` over `moves` steps; false when the time limit
@@ -665,14 +717,16 @@ impl Search<'_, '_> {
         }
         let per_stage = (moves / stages).max(1);
         let mut temperature = hot;
+        let mut beta = 1.0 / temperature;
         for i in 0..moves {
             if i % per_stage == 0 && i > 0 {
                 temperature *= COOLING;
+                beta = 1.0 / temperature;
             }
             if i % 1024 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
                 return (i, false);
             }
-            self.step(temperature);
+            self.step(beta);
             self.keep_if_best();
         }
         #[cfg(debug_assertions)]
@@ -701,12 +755,19 @@ fn exp_neg(x: f64) -> f64 {
         return 0.0;
     }
     let y = x * std::f64::consts::LOG2_E;
-    let whole = y.floor();
+    // Truncation is the floor here (y >= 0), and needs no call into libm.
+    let whole = (y as u32) as f64;
     let t = (y - whole) * std::f64::consts::LN_2; // in [0, ln 2)
     let poly = 1.0 - t * (1.0 - t / 2.0 * (1.0 - t / 3.0 * (1.0 - t / 4.0 * (1.0 - t / 5.0 * (1.0 - t / 6.0)))));
     poly * f64::from_bits(((1023 - whole as i64) as u64) << 52)
 }
 
+/// The table of e^-x: steps per unit of x, and the x from which a step is never taken
+/// (e^-16 is about one in nine million).
+const CHANCE_STEPS: f64 = 64.0;
+const CHANCE_CUT: f64 = 16.0;
+/// Draws of a swap partner before a step gives up.
+const SWAP_TRIES: usize = 3;
 /// How the temperature falls within a round: by this factor per stage.
 const COOLING: f64 = 0.96;
 /// Temperatures, in clashes: the first round starts hot enough to leave the greedy start's
@@ -715,12 +776,17 @@ const COOLING: f64 = 0.96;
 const FIRST_HOT: f64 = 0.8;
 const REHEAT: f64 = 0.8;
 const COLD: f64 = 0.04;
+/// Chains searching side by side, one thread each.
+const CHAINS: usize = 2;
 /// Rounds of cooling the default budget is spread over.
 const ROUNDS: u64 = 4;
 
-/// Simulated annealing in rounds: each round cools from hot to cold, starting from the best
-/// plan so far (the first round hotter: later ones reheat less, to search near the best). It
-/// stops when the move budget is spent or, with a time limit, when time is up.
+/// Simulated annealing in rounds, on `CHAINS` chains at once (one thread each): every round
+/// each chain cools from hot to cold, starting from the best plan so far, with random draws of
+/// its own; the best plan any chain found (the first chain's on a tie) is where all start the
+/// next round. Chains meet only between rounds and each does a fixed number of moves, so the
+/// plan depends on the seed alone, never on which thread was faster. It stops when the move
+/// budget is spent or, with a time limit, when time is up.
 pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
     let st = initial(p);
     let placeable: Vec<u32> = (0..p.movable.len() as u32)
@@ -729,35 +795,65 @@ pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
     if placeable.is_empty() || p.nk() < 2 && st.unplaced == 0 {
         return finish(p, &st, 0);
     }
-    let mut search = Search {
-        p,
-        best: st.slot_of.clone(),
-        best_cost: st.cost,
-        best_unplaced: st.unplaced,
-        st,
-        rng: Rng::new(options.seed),
-        placeable,
-        log: Vec::new(),
-    };
-    search.st.trail = Some(Vec::new());
+    let chances: Vec<f64> = (0..(CHANCE_CUT * CHANCE_STEPS) as usize)
+        .map(|i| exp_neg(i as f64 / CHANCE_STEPS))
+        .collect();
+    let mut chains: Vec<Search<'_, '_>> = (0..CHAINS)
+        .map(|c| Search {
+            p,
+            best: st.slot_of.clone(),
+            best_cost: st.cost,
+            best_unplaced: st.unplaced,
+            st: State {
+                trail: Some(Vec::new()),
+                ..st.clone()
+            },
+            // Chain 0 draws as a single chain with this seed would.
+            rng: Rng::new(options.seed ^ (c as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)),
+            placeable: placeable.clone(),
+            log: Vec::new(),
+            chances: chances.clone(),
+        })
+        .collect();
+    let (mut best, mut best_cost, mut best_unplaced) = (st.slot_of.clone(), st.cost, st.unplaced);
     let deadline = options.time_limit.map(|limit| Instant::now() + limit);
-    let per_round = default_budget(p) / ROUNDS;
+    let rounds = ROUNDS;
+    let per_round = default_budget(p) / rounds;
     let mut moves = 0u64;
     // Temperatures in clashes: hot enough to leave a local optimum, cold enough to settle.
     let clash = p.clash as f64;
+    let cold = COLD * clash;
     for round in 0.. {
         if round > 0 {
-            search.restart();
+            for chain in &mut chains {
+                chain.restart(&best, best_cost, best_unplaced);
+            }
         }
         let hot = if round == 0 { FIRST_HOT } else { REHEAT } * clash;
-        let (done, in_time) = search.round(hot, COLD * clash, per_round, deadline);
-        moves += done;
-        let perfect = search.best_unplaced == 0 && search.best_cost == 0;
-        if !in_time || perfect || deadline.is_none() && round + 1 >= ROUNDS {
+        let ran: Vec<(u64, bool)> = std::thread::scope(|scope| {
+            let (first, others) = chains.split_first_mut().expect("at least one chain");
+            let others: Vec<_> = others
+                .iter_mut()
+                .map(|chain| scope.spawn(move || chain.round(hot, cold, per_round, deadline)))
+                .collect();
+            let mut ran = vec![first.round(hot, cold, per_round, deadline)];
+            ran.extend(others.into_iter().map(|h| h.join().expect("a search thread panicked")));
+            ran
+        });
+        moves += ran.iter().map(|r| r.0).sum::<u64>();
+        for chain in &chains {
+            if chain.best_cost < best_cost {
+                best.copy_from_slice(&chain.best);
+                (best_cost, best_unplaced) = (chain.best_cost, chain.best_unplaced);
+            }
+        }
+        let in_time = ran.iter().all(|r| r.1);
+        let perfect = best_unplaced == 0 && best_cost == 0;
+        if !in_time || perfect || deadline.is_none() && round + 1 >= rounds {
             break;
         }
     }
-    finish(p, &rebuild(p, &search.best), moves)
+    finish(p, &rebuild(p, &best), moves)
 }
 
 /// Final rooms, per slot: biggest session first into the smallest free room that seats it (with
