@@ -575,6 +575,10 @@ pub const CELL_LIMIT: usize = 300;
 
 /// `text` cut to [`CELL_LIMIT`] characters, saying how much was left out.
 pub fn cut(text: &str) -> std::borrow::Cow<'_, str> {
+    // No more bytes than the limit, so no more characters.
+    if text.len() <= CELL_LIMIT {
+        return text.into();
+    }
     match text.char_indices().nth(CELL_LIMIT) {
         None => text.into(),
         Some((at, _)) => {

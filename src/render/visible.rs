@@ -23,7 +23,8 @@ pub fn acts(c: char) -> bool {
 
 /// `text` with every character that [`acts`] written as a visible escape; line breaks stay.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c != '\n' && acts(c)) {
+    // Printable ASCII, the usual cell, is checked byte by byte without decoding.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) || !text.chars().any(|c| c != '\n' && acts(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
