@@ -477,9 +477,18 @@ impl<'a> Instance<'a> {
             missed,
             preference,
         };
-        let ties_of = problem.session_tables(index, &mut people, &staying);
-        problem.pairs(index, &people, &ties_of);
+        let position = problem.positions();
+        let ties_of = problem.session_tables(index, &mut people, &staying, &position);
+        problem.pairs(index, &people, &ties_of, &position);
         problem
+    }
+
+    /// Each movable session's number, by id.
+    fn positions(&self) -> FxHashMap<&'a str, u32> {
+        let event = self.event;
+        (self.movable.iter().enumerate())
+            .map(|(m, &i)| (event.sessions[i].id.as_str(), m as u32))
+            .collect()
     }
 
     pub(super) fn nk(&self) -> usize {
@@ -494,14 +503,9 @@ impl<'a> Instance<'a> {
         index: &rules::Index<'a>,
         people: &mut People<'a>,
         staying: &Staying<'a>,
+        position: &FxHashMap<&'a str, u32>,
     ) -> Vec<Vec<(usize, Wants)>> {
         let (event, n, nk) = (self.event, self.movable.len(), self.nk());
-        let position: FxHashMap<&str, u32> = self
-            .movable
-            .iter()
-            .enumerate()
-            .map(|(m, &i)| (event.sessions[i].id.as_str(), m as u32))
-            .collect();
         let mut presence = Presence::new(event);
         // Per length: how many attendees are there in each slot (a plenary's seats).
         let mut everyone: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -651,14 +655,14 @@ impl<'a> Instance<'a> {
 
     /// Pairs of movable sessions: kept apart, a plenary and any other, or sharing a required
     /// person, never share a slot; sharing people costs a clash per person tied to both.
-    fn pairs(&mut self, index: &rules::Index<'_>, people: &People<'_>, ties_of: &[Vec<(usize, Wants)>]) {
+    fn pairs(
+        &mut self,
+        index: &rules::Index<'_>,
+        people: &People<'_>,
+        ties_of: &[Vec<(usize, Wants)>],
+        position: &FxHashMap<&'a str, u32>,
+    ) {
         let (event, n) = (self.event, self.movable.len());
-        let position: FxHashMap<&str, u32> = self
-            .movable
-            .iter()
-            .enumerate()
-            .map(|(m, &i)| (event.sessions[i].id.as_str(), m as u32))
-            .collect();
         let mut exclusive: Vec<(u32, u32)> = Vec::new();
         let plenaries: Vec<u32> = (0..n as u32)
             .filter(|&m| event.sessions[self.movable[m as usize]].is_plenary())
