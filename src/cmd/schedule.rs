@@ -126,7 +126,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     if let (ScheduleFormat::Pdf, Some(path)) = (args.format, &args.output) {
         let version = publish::version_line(event, &history, now_utc()?);
         let footer = pdf::Footer { version: &version };
-        let bytes = if let Some(person) = selection.person {
+        let bytes = if let Some(person) = selection.filter.person {
             pdf::personal(&agenda, &person.name, args.paper.into(), &footer)
         } else {
             let days: Vec<&Day> = match &args.day {
@@ -166,7 +166,7 @@ fn filter<'a>(event: &'a Event, args: &Args) -> Result<Filter<'a>> {
 
 /// The agenda as a listing: one section per day, sessions by start time then room.
 fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
-    let person = selection.person;
+    let person = selection.filter.person;
     let mut columns = vec![
         "day",
         "date",

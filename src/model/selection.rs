@@ -20,16 +20,13 @@ pub struct Filter<'a> {
     pub person: Option<&'a Attendee>,
 }
 
-/// The sessions a [`Filter`] picks, and the person whose agenda it is.
+/// The sessions a [`Filter`] picks, and the filter (its person is whose agenda it is).
 pub struct Selection<'a> {
     pub sessions: Vec<(&'a Session, Placement<'a>)>,
-    pub person: Option<&'a Attendee>,
+    /// The filter, also to pick sessions that are no longer on the agenda the same way.
+    pub filter: Filter<'a>,
     /// The person's tie to each of their sessions: listed, or through a team or a plenary.
     pub ties: HashMap<&'a str, Drawn>,
-    /// The filters, to pick sessions that are no longer on the agenda the same way.
-    pub day: Option<&'a str>,
-    pub room: Option<&'a str>,
-    pub team: Option<&'a str>,
 }
 
 /// The scheduled sessions the filter matches, in agenda order.
@@ -57,14 +54,7 @@ pub fn select<'a>(event: &'a Event, filter: Filter<'a>) -> Selection<'a> {
                 && (person.is_none() || ties.contains_key(s.id.as_str()))
         })
         .collect();
-    Selection {
-        sessions,
-        person,
-        ties,
-        day: day.map(|d| d.id.as_str()),
-        room: room.map(|r| r.id.as_str()),
-        team,
-    }
+    Selection { sessions, filter, ties }
 }
 
 impl Selection<'_> {
@@ -84,9 +74,10 @@ impl Selection<'_> {
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(EVERYONE) || p.teams.iter().any(|m| same_key(m, t)))
         };
-        self.day.is_none_or(|d| d == place.day)
-            && self.room.is_none_or(|r| r == place.room)
-            && self.team.is_none_or(|t| t == entry.team)
-            && self.person.is_none_or(tied)
+        let filter = &self.filter;
+        filter.day.is_none_or(|d| d.id == place.day)
+            && filter.room.is_none_or(|r| r.id == place.room)
+            && filter.team.is_none_or(|t| t == entry.team)
+            && filter.person.is_none_or(tied)
     }
 }

@@ -86,7 +86,7 @@ impl<'a> Agenda<'a> {
                 })
             })
             .collect();
-        let title = match selection.person {
+        let title = match selection.filter.person {
             Some(p) => format!("{}: {}", event.info.name, p.handle),
             None => event.info.name.clone(),
         };
