@@ -202,18 +202,10 @@ fn read_side<T: Record>(path: &Path, label: &str, bytes: &[u8]) -> Result<Side<T
     }
     // Errors name the side: "data/rooms.csv (theirs):4: column capacity: ...".
     let named = PathBuf::from(format!("{} ({label})", path.display()));
-    let rows = table::parse(&named, bytes, &T::SCHEMA)?;
-    let records = table::records(&named, &rows, &T::SCHEMA, T::from_row)?;
+    let (records, layout) = table::read(&named, bytes, &T::SCHEMA, T::from_row)?;
     Ok(Side {
         records,
-        layout: Some(Layout {
-            header: rows.header,
-            raw_header: rows.raw_header,
-            crlf: rows.crlf,
-            cr: rows.cr,
-            bom: rows.bom,
-            delimiter: rows.delimiter,
-        }),
+        layout: Some(layout),
     })
 }
 

@@ -478,18 +478,7 @@ impl Store {
             },
             _ => Error::io(&path)(e),
         })?;
-        let rows = table::parse(&path, &bytes, &T::SCHEMA)?;
-        // The rows hold their own copy of the cells: the file's bytes can go.
-        drop(bytes);
-        let records = table::records(&path, &rows, &T::SCHEMA, T::from_row)?;
-        let layout = table::Layout {
-            header: rows.header,
-            raw_header: rows.raw_header,
-            crlf: rows.crlf,
-            cr: rows.cr,
-            delimiter: rows.delimiter,
-            bom: rows.bom,
-        };
+        let (records, layout) = table::read(&path, &bytes, &T::SCHEMA, T::from_row)?;
         headers.insert(T::SCHEMA.file, layout);
         Ok(records)
     }

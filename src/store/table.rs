@@ -55,20 +55,13 @@ impl Cells {
     }
 }
 
-/// A file's rows as read, with the header as it was (to write columns back in that order).
+/// A file's rows as read, with the header as it was (for a CSV file from elsewhere, whose
+/// columns are not a data file's).
 pub struct Rows {
-    /// Column names, normalised (lower case, `_` for spaces) to find columns by.
+    /// Column names, normalised (lower case, `_` for spaces).
     pub header: Vec<String>,
-    /// The header cells as the file has them, written back as they were.
+    /// The header cells as the file has them.
     pub raw_header: Vec<String>,
-    /// How the file was saved, to write it back the same way (a spreadsheet on Windows
-    /// saves CRLF and a BOM; keeping them keeps a one-record change a one-line diff).
-    pub crlf: bool,
-    /// Lines end with CR alone (old Mac "CSV"): written back so too.
-    pub cr: bool,
-    pub bom: bool,
-    /// The field separator the file uses (`,`, or `;` or tab), kept when writing it back.
-    pub delimiter: u8,
     /// Each row's line.
     pub lines: Vec<u64>,
     /// Every row's cells, trimmed, `header.len()` per row.
@@ -123,9 +116,15 @@ pub struct Row<'a> {
     path: &'a Path,
     line: u64,
     columns: &'a Columns<'a>,
-    cells: &'a Cells,
-    /// The index in `cells` of this row's first cell.
-    first: usize,
+    cells: Source<'a>,
+}
+
+/// Where a row's cells are.
+enum Source<'a> {
+    /// In rows read before (from `first` on).
+    Cells { cells: &'a Cells, first: usize },
+    /// In the record just read, untrimmed.
+    Record(&'a csv::StringRecord),
 }
 
 impl<'a> Row<'a> {
@@ -136,8 +135,7 @@ impl<'a> Row<'a> {
             path,
             line,
             columns,
-            cells,
-            first: 0,
+            cells: Source::Cells { cells, first: 0 },
         }
     }
 
@@ -146,10 +144,13 @@ impl<'a> Row<'a> {
     }
 
     fn cell(&self, i: usize) -> &'a str {
-        if i < self.columns.header.len() && self.first + i < self.cells.len() {
-            unguard(self.cells.get(self.first + i))
-        } else {
-            ""
+        if i >= self.columns.header.len() {
+            return "";
+        }
+        match self.cells {
+            Source::Cells { cells, first } if first + i < cells.len() => unguard(cells.get(first + i)),
+            Source::Cells { .. } => "",
+            Source::Record(record) => unguard(trimmed(record.get(i).unwrap_or(""))),
         }
     }
 
@@ -221,164 +222,266 @@ pub fn column_name(cell: &str) -> String {
 
 /// Reads a CSV file's bytes into rows, checking encoding, quoting, field counts and header.
 pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
-    let file_error = |line: Option<u64>, message: String| Error::Data {
-        file: path.to_path_buf(),
-        line,
-        column: None,
-        message,
-    };
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(file_error(
-            Some(1),
-            "is UTF-16, not UTF-8 (save the file as \"CSV UTF-8\", or convert it: \
-             iconv -f UTF-16 -t UTF-8 FILE > NEW.csv)"
-                .into(),
-        ));
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-            return Err(file_error(
-                Some(line),
-                "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
-            ));
-        }
-    };
-    let bom = text.starts_with('\u{feff}');
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // The first line end says how the file ends its lines: CRLF, LF, or (old Mac "CSV") CR.
-    let first_end = text.find(['\r', '\n']).map(|i| &text.as_bytes()[i..]);
-    let crlf = first_end.is_some_and(|end| end.starts_with(b"\r\n"));
-    let cr = first_end.is_some_and(|end| end[0] == b'\r' && !crlf);
-    let delimiter = delimiter(text);
-    if text.trim().is_empty() {
-        return Err(file_error(
-            None,
-            format!("is empty; expected a header row: {}", schema.columns.join(",")),
-        ));
-    }
-    if let Some(line) = conflict_marker(text) {
-        return Err(file_error(
-            Some(line),
-            "an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
-             delete the other and the marker lines, then `git add` the file"
-                .into(),
-        ));
-    }
-    if let Some(line) = unclosed_quote(text, delimiter) {
-        return Err(file_error(
-            Some(line),
-            "a quoted field opened on this line is never closed (unbalanced \")".into(),
-        ));
-    }
-
-    // csv's own line numbers drift on CRLF files, so lines are counted from byte offsets.
-    let mut lines = LineCounter::new(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let mut header: Option<Vec<String>> = None;
-    let mut raw_header: Vec<String> = Vec::new();
-    let mut lines_of_rows = Vec::new();
+    let mut scanner = Scanner::new(path, bytes, schema)?;
+    let mut lines = Vec::new();
     let mut cells = Cells {
-        text: String::with_capacity(text.len()),
-        ends: Vec::new(),
+        text: String::with_capacity(bytes.len()),
+        ends: Vec::with_capacity(scanner.header.len() * scanner.rows_at_most),
     };
-    // One record, reused for every row; its cells are copied, trimmed, into `cells`.
     let mut record = csv::StringRecord::new();
-    // The columns without a name in the header, and whether some row has a value in one.
-    let mut unnamed: Vec<usize> = Vec::new();
-    let mut unnamed_used: Vec<usize> = Vec::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| lines.line_at(p.byte()));
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
-                        match pos.as_ref().and_then(|p| field_running_on(text, p.byte(), delimiter)) {
-                            Some(end) => format!(
-                                "a quoted field opened on this line runs on to line {} (a stray or \
-                                 missing \"?), so the row has {len} fields where the header has {expected_len}",
-                                lines.line_at(end)
-                            ),
-                            None => format!("has {len} fields, but the header has {expected_len}"),
-                        }
-                    }
-                    _ => e.to_string(),
-                };
-                return Err(file_error(line, message));
-            }
-        }
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        let Some(header) = &header else {
-            let names: Vec<String> = record.iter().map(column_name).collect();
-            unnamed = (0..names.len()).filter(|&i| names[i].is_empty()).collect();
-            header = Some(names);
-            raw_header = record.iter().map(|c| c.trim().to_string()).collect();
-            // A row a line, but for fields with line breaks: room for every cell at once.
-            let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-            cells.ends.reserve(record.len() * rows.min(1 << 22));
-            continue;
-        };
-        debug_assert_eq!(record.len(), header.len());
-        let (text_len, cells_len) = (cells.text.len(), cells.ends.len());
+    while let Some(line) = scanner.next_row(&mut record)? {
         record.iter().for_each(|c| cells.push(trimmed(c)));
-        // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
-        if cells.text.len() == text_len {
-            cells.ends.truncate(cells_len);
-            continue;
-        }
-        // Reported once the whole file has been read, as header problems.
-        unnamed.retain(|&i| {
-            let used = !cells.get(cells_len + i).is_empty();
-            if used {
-                unnamed_used.push(i);
-            }
-            !used
-        });
-        lines_of_rows.push(line);
+        lines.push(line);
     }
-    let header = header.unwrap_or_default();
-    let mut seen = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        if name.is_empty() && unnamed_used.contains(&i) {
-            return Err(file_error(
-                Some(1),
-                format!("column {} has no name in the header", i + 1),
-            ));
-        }
-        if seen.insert(name.as_str(), i).is_some() && !name.is_empty() {
-            return Err(file_error(
-                Some(1),
-                format!("column {name} appears twice in the header"),
-            ));
-        }
-    }
-    for column in schema.required {
-        if !header.iter().any(|h| h == column) {
-            return Err(Error::Data {
-                file: path.to_path_buf(),
-                line: Some(1),
-                column: Some(column.to_string()),
-                message: format!("missing from the header (needed: {})", schema.required.join(", ")),
-            });
-        }
-    }
+    let layout = scanner.finish()?;
     Ok(Rows {
-        header,
-        raw_header,
-        crlf,
-        cr,
-        bom,
-        delimiter,
-        lines: lines_of_rows,
+        header: layout.header,
+        raw_header: layout.raw_header,
+        lines,
         cells,
     })
+}
+
+/// Reads a CSV file's bytes straight into records with `build`, with the same checks and the
+/// same first problem as [`parse`] then [`records`], but without keeping a copy of the cells:
+/// a data file is read this way on every command, and at 80,000 rows the copy was the larger
+/// part of the memory a read touched.
+pub fn read<T>(
+    path: &Path,
+    bytes: &[u8],
+    schema: &Schema,
+    build: impl Fn(&Row<'_>) -> Result<T>,
+) -> Result<(Vec<T>, Layout)> {
+    let mut scanner = Scanner::new(path, bytes, schema)?;
+    let header = scanner.header.clone();
+    let columns = Columns::new(&header, schema.columns);
+    let mut records = Vec::with_capacity(scanner.rows_at_most);
+    // A problem in a record is reported after the file's structural and header problems, as
+    // when the rows were read first: the rest of the file is still scanned for those.
+    let mut first_problem = None;
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = scanner.next_row(&mut record)? {
+        if first_problem.is_some() {
+            continue;
+        }
+        let row = Row {
+            path,
+            line,
+            columns: &columns,
+            cells: Source::Record(&record),
+        };
+        match build(&row) {
+            Ok(built) => records.push(built),
+            Err(problem) => first_problem = Some(problem),
+        }
+    }
+    let layout = scanner.finish()?;
+    match first_problem {
+        Some(problem) => Err(problem),
+        None => Ok((records, layout)),
+    }
+}
+
+/// One CSV file read row by row: its encoding, quoting and conflict markers checked first,
+/// its header read, then each data row with its line; [`Scanner::finish`] checks the header
+/// against what the rows held.
+struct Scanner<'a> {
+    path: &'a Path,
+    schema: &'a Schema,
+    text: &'a str,
+    reader: csv::Reader<&'a [u8]>,
+    lines: LineCounter<'a>,
+    delimiter: u8,
+    crlf: bool,
+    cr: bool,
+    bom: bool,
+    /// Column names, normalised (see [`column_name`]).
+    header: Vec<String>,
+    raw_header: Vec<String>,
+    /// A row a line, but for fields with line breaks: the most rows the file can have.
+    rows_at_most: usize,
+    /// The columns without a name in the header, and those some row has a value in.
+    unnamed: Vec<usize>,
+    unnamed_used: Vec<usize>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(path: &'a Path, bytes: &'a [u8], schema: &'a Schema) -> Result<Scanner<'a>> {
+        let file_error = |line: Option<u64>, message: String| Error::Data {
+            file: path.to_path_buf(),
+            line,
+            column: None,
+            message,
+        };
+        if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            return Err(file_error(
+                Some(1),
+                "is UTF-16, not UTF-8 (save the file as \"CSV UTF-8\", or convert it: \
+                 iconv -f UTF-16 -t UTF-8 FILE > NEW.csv)"
+                    .into(),
+            ));
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(file_error(
+                    Some(line),
+                    "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
+                ));
+            }
+        };
+        let bom = text.starts_with('\u{feff}');
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // The first line end says how the file ends its lines: CRLF, LF, or (old Mac "CSV") CR.
+        let first_end = text.find(['\r', '\n']).map(|i| &text.as_bytes()[i..]);
+        let crlf = first_end.is_some_and(|end| end.starts_with(b"\r\n"));
+        let cr = first_end.is_some_and(|end| end[0] == b'\r' && !crlf);
+        let delimiter = delimiter(text);
+        if text.trim().is_empty() {
+            return Err(file_error(
+                None,
+                format!("is empty; expected a header row: {}", schema.columns.join(",")),
+            ));
+        }
+        if let Some(line) = conflict_marker(text) {
+            return Err(file_error(
+                Some(line),
+                "an unresolved git merge conflict (<<<<<<< ours ... >>>>>>> theirs): keep the right line, \
+                 delete the other and the marker lines, then `git add` the file"
+                    .into(),
+            ));
+        }
+        if let Some(line) = unclosed_quote(text, delimiter) {
+            return Err(file_error(
+                Some(line),
+                "a quoted field opened on this line is never closed (unbalanced \")".into(),
+            ));
+        }
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let mut scanner = Scanner {
+            path,
+            schema,
+            text,
+            reader,
+            // csv's own line numbers drift on CRLF files, so lines are counted from byte offsets.
+            lines: LineCounter::new(text),
+            delimiter,
+            crlf,
+            cr,
+            bom,
+            header: Vec::new(),
+            raw_header: Vec::new(),
+            rows_at_most: 0,
+            unnamed: Vec::new(),
+            unnamed_used: Vec::new(),
+        };
+        let mut record = csv::StringRecord::new();
+        if scanner.read(&mut record)? {
+            scanner.header = record.iter().map(column_name).collect();
+            scanner.raw_header = record.iter().map(|c| c.trim().to_string()).collect();
+            scanner.unnamed = (0..scanner.header.len())
+                .filter(|&i| scanner.header[i].is_empty())
+                .collect();
+            scanner.rows_at_most = memchr::memchr_iter(b'\n', text.as_bytes()).count().min(1 << 22);
+        }
+        Ok(scanner)
+    }
+
+    /// The next record of the file, as csv reads it; `false` at the end.
+    fn read(&mut self, record: &mut csv::StringRecord) -> Result<bool> {
+        self.reader.read_record(record).map_err(|e| {
+            let line = e.position().map(|p| self.lines.line_at(p.byte()));
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
+                    match pos
+                        .as_ref()
+                        .and_then(|p| field_running_on(self.text, p.byte(), self.delimiter))
+                    {
+                        Some(end) => format!(
+                            "a quoted field opened on this line runs on to line {} (a stray or \
+                             missing \"?), so the row has {len} fields where the header has {expected_len}",
+                            self.lines.line_at(end)
+                        ),
+                        None => format!("has {len} fields, but the header has {expected_len}"),
+                    }
+                }
+                _ => e.to_string(),
+            };
+            Error::Data {
+                file: self.path.to_path_buf(),
+                line,
+                column: None,
+                message,
+            }
+        })
+    }
+
+    /// The next data row into `record` (cells untrimmed), and its line; `None` at the end.
+    fn next_row(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>> {
+        loop {
+            if !self.read(record)? {
+                return Ok(None);
+            }
+            // A spreadsheet often saves trailing blank rows as a line of commas: skip those.
+            if record.iter().all(|c| trimmed(c).is_empty()) {
+                continue;
+            }
+            // Reported once the whole file has been read, as header problems.
+            let used = &mut self.unnamed_used;
+            self.unnamed.retain(|&i| {
+                let value = record.get(i).is_some_and(|c| !trimmed(c).is_empty());
+                if value {
+                    used.push(i);
+                }
+                !value
+            });
+            return Ok(Some(record.position().map_or(0, |p| self.lines.line_at(p.byte()))));
+        }
+    }
+
+    /// Checks the header against the rows read (a column without a name that holds values,
+    /// a name twice, a required column missing) and gives the file's layout.
+    fn finish(self) -> Result<Layout> {
+        let header_error = |column: Option<String>, message: String| Error::Data {
+            file: self.path.to_path_buf(),
+            line: Some(1),
+            column,
+            message,
+        };
+        let mut seen = HashMap::new();
+        for (i, name) in self.header.iter().enumerate() {
+            if name.is_empty() && self.unnamed_used.contains(&i) {
+                return Err(header_error(
+                    None,
+                    format!("column {} has no name in the header", i + 1),
+                ));
+            }
+            if seen.insert(name.as_str(), i).is_some() && !name.is_empty() {
+                return Err(header_error(None, format!("column {name} appears twice in the header")));
+            }
+        }
+        for column in self.schema.required {
+            if !self.header.iter().any(|h| h == column) {
+                return Err(header_error(
+                    Some(column.to_string()),
+                    format!("missing from the header (needed: {})", self.schema.required.join(", ")),
+                ));
+            }
+        }
+        Ok(Layout {
+            header: self.header,
+            raw_header: self.raw_header,
+            crlf: self.crlf,
+            cr: self.cr,
+            bom: self.bom,
+            delimiter: self.delimiter,
+        })
+    }
 }
 
 /// The field separator, from the header line: a comma, or the semicolon (Excel in Dutch or
@@ -493,24 +596,6 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
         }
     }
     opened.map(|quote| LineCounter::new(text).line_at(quote as u64))
-}
-
-/// Turns every row into a record with `build`.
-pub fn records<T>(path: &Path, rows: &Rows, schema: &Schema, build: impl Fn(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
-    let columns = Columns::new(&rows.header, schema.columns);
-    let width = rows.header.len();
-    // Sized once: a growing vector of 75,000 records would copy them over and over.
-    let mut records = Vec::with_capacity(rows.lines.len());
-    for (i, &line) in rows.lines.iter().enumerate() {
-        records.push(build(&Row {
-            path,
-            line,
-            columns: &columns,
-            cells: &rows.cells,
-            first: i * width,
-        })?);
-    }
-    Ok(records)
 }
 
 /// The header to write: the columns as the file had them, then any known ones it lacked.
