@@ -83,6 +83,8 @@ pub struct Columns<'a> {
     known: &'static [&'static str],
     index: Vec<Option<usize>>,
     unknown: Vec<usize>,
+    /// The known column after the one last looked up (see [`Columns::position`]).
+    next: std::cell::Cell<usize>,
 }
 
 impl<'a> Columns<'a> {
@@ -94,18 +96,26 @@ impl<'a> Columns<'a> {
             unknown: (0..header.len())
                 .filter(|&i| !known.contains(&header[i].as_str()))
                 .collect(),
+            next: std::cell::Cell::new(0),
         }
     }
 
     /// The position in the file of `column`.
     fn position(&self, column: &str) -> Option<usize> {
-        // A few known names: compared by length and first byte before their text.
         let name = column.as_bytes();
-        match (self.known.iter()).position(|k| {
-            let k = k.as_bytes();
-            k.len() == name.len() && k.first() == name.first() && k == name
-        }) {
-            Some(k) => self.index[k],
+        let same = |k: &&str| k.len() == name.len() && k.as_bytes() == name;
+        // Records are built reading their columns in the order allhands writes them, so the
+        // known column after the last one asked for is nearly always the one asked for now.
+        let next = self.next.get();
+        let known = match self.known.get(next) {
+            Some(k) if same(k) => Some(next),
+            _ => self.known.iter().position(same),
+        };
+        match known {
+            Some(k) => {
+                self.next.set(k + 1);
+                self.index[k]
+            }
             None => self.header.iter().position(|h| h == column),
         }
     }
@@ -211,6 +221,7 @@ impl<'a> Row<'a> {
 fn trimmed(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        (None, _) => cell,
         _ => cell.trim(),
     }
 }
@@ -508,8 +519,7 @@ struct LineCounter<'a> {
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
         let text = text.as_bytes();
-        let cr_alone = text.contains(&b'\r')
-            && (text.iter().enumerate()).any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
+        let cr_alone = memchr::memchr_iter(b'\r', text).any(|i| text.get(i + 1) != Some(&b'\n'));
         LineCounter {
             text,
             offset: 0,
@@ -531,7 +541,7 @@ impl<'a> LineCounter<'a> {
                 .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
                 .count()
         } else {
-            text[self.offset..byte].iter().filter(|&&b| b == b'\n').count()
+            memchr::memchr_iter(b'\n', &text[self.offset..byte]).count()
         };
         self.line += ends as u64;
         self.offset = byte;
@@ -541,15 +551,8 @@ impl<'a> LineCounter<'a> {
 
 /// The first line of a git conflict block left in the file, if any.
 fn conflict_marker(text: &str) -> Option<u64> {
-    // `<` is rare in data: looked for byte-wise, the marker only where one is.
-    let mut from = 0;
-    loop {
-        let at = from + text[from..].find('<')?;
-        if text[at..].starts_with("<<<<<<<") {
-            break;
-        }
-        from = at + 1;
-    }
+    // A marker is rare: the text is searched for one before it is read line by line.
+    memchr::memmem::find(text.as_bytes(), b"<<<<<<<")?;
     let marker = |line: &str| {
         let line = line.trim_end_matches('\r');
         ["<<<<<<<", "=======", ">>>>>>>"].iter().any(|m| {
@@ -582,7 +585,7 @@ fn field_running_on(text: &str, start: u64, delimiter: u8) -> Option<u64> {
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
     let bytes = text.as_bytes();
     let (mut at, mut opened) = (0, None);
-    while let Some(found) = text[at..].find('"') {
+    while let Some(found) = memchr::memchr(b'"', &bytes[at..]) {
         let quote = at + found;
         at = quote + 1;
         match opened {
