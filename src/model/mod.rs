@@ -801,7 +801,12 @@ pub fn split_list(cell: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut items = Vec::with_capacity(memchr::memchr_iter(b';', cell.as_bytes()).count() + 1);
-    items.extend(cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string));
+    items.extend(
+        cell.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    );
     items
 }
 

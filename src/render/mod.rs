@@ -6,6 +6,7 @@ pub mod agenda;
 mod arabic;
 pub mod changes;
 pub mod frab;
+mod grid;
 pub mod html;
 pub mod ics;
 pub mod pdf;
@@ -15,14 +16,9 @@ pub mod visible;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use comfy_table::{
-    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, ContentLineStyle, LineStyle, Table,
-    TableStyle, Width, presets,
-};
-use serde_json::{Map, Value};
-use unicode_width::UnicodeWidthStr;
-
 use crate::formula::guard;
+use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
+use serde_json::{Map, Value};
 pub use visible::{visible, visible_line};
 
 /// How a listing is printed.
@@ -325,65 +321,38 @@ impl Listing {
             .iter()
             .map(|&i| self.right_aligned.contains(&self.columns[i]))
             .collect();
+        let max = grid::max_content_widths(&header, &rows);
+        let width = usize::from(terminal.width);
+        // Give the wide column 40% when it needs it, so titles do not wrap word by word.
+        let at_least_percent: Vec<(usize, u16)> = (self.wide.as_ref())
+            .and_then(|w| shown.iter().position(|&i| self.columns[i] == *w))
+            .filter(|&pos| max[pos] > width * 2 / 5)
+            .map(|pos| (pos, 40))
+            .into_iter()
+            .collect();
+        // Unbroken columns keep their width only while they leave the others a third of the
+        // line; else the others would be squeezed to a letter per line.
+        let mut content_width: Vec<usize> = (0..shown.len())
+            .filter(|&pos| self.unbroken.contains(&self.columns[shown[pos]]))
+            .collect();
+        if content_width.iter().map(|&pos| max[pos] + 3).sum::<usize>() > width * 2 / 3 {
+            content_width.clear();
+        }
+        let grid = grid::Grid {
+            style,
+            header: &header,
+            rows: &rows,
+            right_aligned: &right,
+            width: terminal.width,
+            at_least_percent: &at_least_percent,
+            content_width: &content_width,
+        };
         if !terminal.color
-            && let Some(drawn) = one_line_table(style, &header, &rows, &right, terminal.width)
+            && let Some(drawn) = grid.draw()
         {
             return drawn;
         }
-        let mut table = Table::new();
-        table
-            .load_style(style)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(terminal.width);
-        if terminal.color {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
-        }
-        table.set_header(header.into_iter().map(|h| {
-            let cell = Cell::new(h);
-            if terminal.color {
-                cell.add_attribute(Attribute::Bold)
-            } else {
-                cell
-            }
-        }));
-        for row in rows {
-            table.add_row(row.into_iter().zip(&right).map(|(text, &right)| {
-                let cell = Cell::new(text);
-                if right {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
-                }
-            }));
-        }
-        // Give the wide column 40% when it needs it, so titles do not wrap word by word.
-        let wide_needs = |pos: usize| table.column_max_content_widths()[pos] > terminal.width * 2 / 5;
-        if let Some(pos) = self
-            .wide
-            .as_ref()
-            .and_then(|w| shown.iter().position(|&i| self.columns[i] == *w))
-            && wide_needs(pos)
-            && let Some(column) = table.column_mut(pos)
-        {
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(40)));
-        }
-        // Unbroken columns keep their width only while they leave the others a third of the
-        // line; else the others would be squeezed to a letter per line.
-        let widths = table.column_max_content_widths();
-        let unbroken: Vec<usize> = (0..shown.len())
-            .filter(|&pos| self.unbroken.contains(&self.columns[shown[pos]]))
-            .collect();
-        let unbroken_width: usize = unbroken.iter().map(|&pos| usize::from(widths[pos]) + 3).sum();
-        if unbroken_width <= usize::from(terminal.width) * 2 / 3 {
-            for pos in unbroken {
-                if let Some(column) = table.column_mut(pos) {
-                    column.set_constraint(ColumnConstraint::ContentWidth);
-                }
-            }
-        }
-        table.to_string()
+        comfy_table(&grid, terminal.color)
     }
 
     /// For a terminal too narrow for a grid: each row as `header: value` lines, rows apart.
@@ -593,81 +562,48 @@ pub fn opt<T: ToString>(value: Option<T>) -> Value {
     value.map_or(Value::Null, |v| Value::String(v.to_string()))
 }
 
-/// The table comfy_table draws for `style` when every cell fits on one line at its full width,
-/// drawn directly; `None` when something would wrap (comfy_table then lays it out).
-///
-/// Written by hand because comfy_table's layout pass costs about 25,000 instructions a row
-/// whatever the content, most of `attendees`' time on a folder of 10,000 people; a table that
-/// fits needs no layout at all. The test `one_line_tables_match_comfy_table` holds the two equal.
-fn one_line_table(
-    style: TableStyle,
-    header: &[String],
-    rows: &[Vec<String>],
-    right_aligned: &[bool],
-    width: u16,
-) -> Option<String> {
-    let cells = || std::iter::once(header).chain(rows.iter().map(Vec::as_slice));
-    if cells().flatten().any(|cell| cell.contains('\n')) {
-        return None;
+/// A grid drawn by comfy_table: with a bold header on a terminal that shows colours (the
+/// plain ones are drawn by [`grid::Grid::draw`], to the same characters).
+fn comfy_table(grid: &grid::Grid<'_>, bold_header: bool) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(grid.style)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(grid.width);
+    if bold_header {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
     }
-    let mut widths = vec![0usize; header.len()];
-    for row in cells() {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.width());
+    table.set_header(grid.header.iter().map(|h| {
+        let cell = Cell::new(h);
+        if bold_header {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
+    for row in grid.rows {
+        table.add_row(row.iter().zip(grid.right_aligned).map(|(text, &right)| {
+            let cell = Cell::new(text);
+            if right {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+    }
+    for &(pos, percent) in grid.at_least_percent {
+        if let Some(column) = table.column_mut(pos) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(percent)));
         }
     }
-    // Each column: one space either side; borders: one character each side and between.
-    let total: usize = widths.iter().map(|w| w + 2).sum::<usize>() + widths.len() + 1;
-    if total > usize::from(width) {
-        return None;
+    for &pos in grid.content_width {
+        if let Some(column) = table.column_mut(pos) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
     }
-    let rule = |line: LineStyle| -> Option<String> {
-        let (left, fill, junction, right) = (line.left?, line.fill?, line.junction?, line.right?);
-        let mut drawn = String::from(left);
-        for (i, w) in widths.iter().enumerate() {
-            if i > 0 {
-                drawn.push(junction);
-            }
-            drawn.extend(std::iter::repeat_n(fill, w + 2));
-        }
-        drawn.push(right);
-        Some(drawn)
-    };
-    let content = |line: ContentLineStyle, row: &[String], align: bool| -> Option<String> {
-        let (left, junction, right) = (line.left?, line.junction?, line.right?);
-        let mut drawn = String::from(left);
-        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                drawn.push(junction);
-            }
-            let pad = w - cell.width();
-            let right_aligned = align && right_aligned[i];
-            drawn.push(' ');
-            if right_aligned {
-                drawn.extend(std::iter::repeat_n(' ', pad));
-            }
-            drawn.push_str(cell);
-            if !right_aligned {
-                drawn.extend(std::iter::repeat_n(' ', pad));
-            }
-            drawn.push(' ');
-        }
-        drawn.push(right);
-        Some(drawn)
-    };
-    let mut lines = vec![
-        rule(style.top_border)?,
-        content(style.header_lines, header, false)?,
-        rule(style.header_separator)?,
-    ];
-    for (n, row) in rows.iter().enumerate() {
-        if n > 0 && style.row_separator != LineStyle::none() {
-            lines.push(rule(style.row_separator)?);
-        }
-        lines.push(content(style.content_lines, row, true)?);
-    }
-    lines.push(rule(style.bottom_border)?);
-    Some(lines.join("\n"))
+    table.to_string()
 }
 
 /// A list cell.
@@ -678,7 +614,9 @@ pub fn list_of(items: &[String]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use comfy_table::TableStyle;
     use serde_json::json;
+    use unicode_width::UnicodeWidthStr;
 
     fn sample() -> Listing {
         let mut l = Listing::new(&["day", "title", "people"]).hide_for_people(&["day"]);
@@ -738,36 +676,39 @@ mod tests {
         assert_eq!(wrap("  aa bb cc", 7), "  aa bb\n  cc");
     }
 
-    /// comfy_table's drawing of the same cells, as `table` would ask for it.
-    fn comfy(style: TableStyle, header: &[String], rows: &[Vec<String>], right: &[bool], width: u16) -> String {
-        let mut table = Table::new();
-        table
-            .load_style(style)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(width)
-            .force_no_tty()
-            .set_header(header.iter().map(Cell::new));
-        for row in rows {
-            table.add_row(row.iter().zip(right).map(|(text, &right)| {
-                let cell = Cell::new(text);
-                if right {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
-                }
-            }));
+    /// A grid of `columns` columns from a flat list of cells, as a listing would ask for it.
+    fn grid<'a>(
+        style: TableStyle,
+        header: &'a [String],
+        rows: &'a [Vec<String>],
+        right: &'a [bool],
+        width: u16,
+        constraints: (&'a [(usize, u16)], &'a [usize]),
+    ) -> grid::Grid<'a> {
+        grid::Grid {
+            style,
+            header,
+            rows,
+            right_aligned: right,
+            width,
+            at_least_percent: constraints.0,
+            content_width: constraints.1,
         }
-        table.to_string()
     }
 
     proptest::proptest! {
         #[test]
-        fn one_line_tables_match_comfy_table(
-            columns in 1usize..5,
-            cells in proptest::collection::vec("[a-z0-9 éü漢字,.:-]{0,12}", 1..40),
-            right in proptest::collection::vec(proptest::bool::ANY, 5),
+        fn grids_match_comfy_table(
+            columns in 1usize..6,
+            cells in proptest::collection::vec(
+                "([a-z0-9éü漢字,.:-]{0,14}( |\n)?){0,4}|[a-zA-Z0-9]{20,45}",
+                1..36,
+            ),
+            right in proptest::collection::vec(proptest::bool::ANY, 6),
             row_lines in proptest::bool::ANY,
-            width in 10u16..120,
+            width in 8u16..130,
+            wide in proptest::option::of((0usize..6, 10u16..60)),
+            unbroken in proptest::collection::vec(0usize..6, 0..3),
         ) {
             let style = if row_lines { presets::UTF8_FULL } else { presets::UTF8_FULL_CONDENSED }
                 .with_rounded_corners();
@@ -777,27 +718,29 @@ mod tests {
                 .map(<[String]>::to_vec)
                 .collect();
             let right = &right[..columns];
-            if let Some(drawn) = one_line_table(style, &header, &rows, right, width) {
-                proptest::prop_assert_eq!(drawn, comfy(style, &header, &rows, right, width));
-            }
-            // On a terminal wide enough, every such table takes the direct path.
-            let drawn = one_line_table(style, &header, &rows, right, 500);
-            proptest::prop_assert_eq!(drawn, Some(comfy(style, &header, &rows, right, 500)));
+            let wide: Vec<(usize, u16)> = wide.filter(|(c, _)| *c < columns).into_iter().collect();
+            let unbroken: Vec<usize> = unbroken.into_iter().filter(|&c| c < columns).collect();
+            let grid = grid(style, &header, &rows, right, width, (&wide, &unbroken));
+            proptest::prop_assert_eq!(grid.draw(), Some(comfy_table(&grid, false)));
         }
     }
 
     #[test]
-    fn one_line_tables_are_drawn_until_the_width_is_exceeded() {
-        let style = presets::UTF8_FULL_CONDENSED.with_rounded_corners();
-        let header = vec!["name".to_string(), "n".to_string()];
-        let rows = vec![vec!["Zoë 漢字".to_string(), "12".to_string()]];
-        // "│ Zoë 漢字 ┆ n  │": 8 + 2, 2 + 2, three borders.
-        let drawn = one_line_table(style, &header, &rows, &[false, true], 17).expect("fits in 17");
-        assert_eq!(drawn, comfy(style, &header, &rows, &[false, true], 17));
-        assert_eq!(drawn.lines().nth(3), Some("│ Zoë 漢字 ┆ 12 │"));
-        assert_eq!(one_line_table(style, &header, &rows, &[false, true], 16), None);
-        let multi_line = vec![vec!["a\nb".to_string(), "1".to_string()]];
-        assert_eq!(one_line_table(style, &header, &multi_line, &[false, true], 80), None);
+    fn grids_wrap_long_cells_as_comfy_table_does() {
+        let style = presets::UTF8_FULL.with_rounded_corners();
+        let header = vec!["title".to_string(), "n".to_string()];
+        let rows = vec![
+            vec![
+                "Async closures and what they need from the trait solver\n  lang".to_string(),
+                "12".to_string(),
+            ],
+            vec!["Zoë 漢字 verylongwordthatmustbecut".to_string(), "3".to_string()],
+        ];
+        let grid = grid(style, &header, &rows, &[false, true], 30, (&[(0, 40)], &[1]));
+        let drawn = grid.draw().expect("a full style");
+        assert_eq!(drawn, comfy_table(&grid, false));
+        assert!(drawn.lines().all(|line| line.width() <= 30), "{drawn}");
+        assert_eq!(drawn.lines().nth(3), Some("│ Async closures and    ┆ 12 │"));
     }
 
     #[test]
