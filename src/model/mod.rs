@@ -796,17 +796,25 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 /// Splits a `;` list cell into its items, trimmed, empty items dropped.
 pub fn split_list(cell: &str) -> Vec<String> {
-    // Every attendee row has two lists: split on the one byte, into a vector of the right size.
+    // Every attendee row has two lists: split on the one byte, into a vector of the right size,
+    // items trimmed without decoding them when they have no space around them.
     if cell.is_empty() {
         return Vec::new();
     }
-    let mut items = Vec::with_capacity(memchr::memchr_iter(b';', cell.as_bytes()).count() + 1);
-    items.extend(
-        cell.split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-    );
+    let bytes = cell.as_bytes();
+    let mut items = Vec::with_capacity(memchr::memchr_iter(b';', bytes).count() + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b';', bytes).chain([bytes.len()]) {
+        let item = &cell[start..end];
+        let item = match (item.as_bytes().first(), item.as_bytes().last()) {
+            (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => item,
+            _ => item.trim(),
+        };
+        if !item.is_empty() {
+            items.push(item.to_string());
+        }
+        start = end + 1;
+    }
     items
 }
 

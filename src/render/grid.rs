@@ -236,6 +236,27 @@ impl Grid<'_> {
             style.junction.unwrap_or(' '),
             style.right.unwrap_or(' '),
         );
+        let right_aligned = |column: usize| align && self.right_aligned.get(column).copied().unwrap_or(false);
+        let padded = |out: &mut String, line: &str, width: usize, right: bool| {
+            let pad = width.saturating_sub(text_width(line));
+            let (before, after) = if right { (pad, 0) } else { (0, pad) };
+            out.extend(repeat_n(' ', 1 + before));
+            out.push_str(line);
+            out.extend(repeat_n(' ', after + 1));
+        };
+        // Most rows are one line that fits: drawn without splitting their cells.
+        if (cells.iter().zip(widths)).all(|(cell, &width)| !cell.contains('\n') && text_width(cell) <= width) {
+            out.push(left);
+            for (column, (cell, &width)) in cells.iter().zip(widths).enumerate() {
+                if column > 0 {
+                    out.push(junction);
+                }
+                padded(out, cell, width, right_aligned(column));
+            }
+            out.push(right);
+            out.push('\n');
+            return;
+        }
         let lines: Vec<Vec<std::borrow::Cow<'_, str>>> = (cells.iter().zip(widths))
             .map(|(cell, &width)| {
                 let mut lines = Vec::new();
@@ -257,14 +278,7 @@ impl Grid<'_> {
                     out.push(junction);
                 }
                 match cell.get(n) {
-                    Some(line) => {
-                        let pad = width.saturating_sub(text_width(line));
-                        let right = align && self.right_aligned.get(column).copied().unwrap_or(false);
-                        let (before, after) = if right { (pad, 0) } else { (0, pad) };
-                        out.extend(repeat_n(' ', 1 + before));
-                        out.push_str(line);
-                        out.extend(repeat_n(' ', after + 1));
-                    }
+                    Some(line) => padded(out, line, width, right_aligned(column)),
                     None => out.extend(repeat_n(' ', width + PADDING)),
                 }
             }
