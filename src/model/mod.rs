@@ -865,6 +865,18 @@ fn control_name(c: char) -> String {
     format!("U+{:04X}{name}", c as u32)
 }
 
+/// The bytes of the usual key: ASCII letters and digits, `-`, `_` and `.` (a table, as every
+/// handle and id of every participant row is checked).
+const PLAIN_KEY_BYTE: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        plain[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'-' | b'_' | b'.');
+        b += 1;
+    }
+    plain
+};
+
 /// Checks a key (handle, room id, session id, team, feature): no spaces, no `;` or `,`.
 pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     if key.is_empty() {
@@ -872,11 +884,7 @@ pub fn validate_key(what: &str, key: &str) -> Result<(), String> {
     }
     // The usual key, letters, digits, `-`, `_` and `.` after a letter or digit, is valid
     // without decoding it.
-    if key.as_bytes()[0].is_ascii_alphanumeric()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    if key.as_bytes()[0].is_ascii_alphanumeric() && key.bytes().all(|b| PLAIN_KEY_BYTE[usize::from(b)]) {
         return Ok(());
     }
     if let Some(c) = key
