@@ -223,7 +223,7 @@ pub struct Context {
 
 impl Context {
     pub fn store(&self) -> Result<Store> {
-        Store::open(&self.data_dir)
+        Ok(Store::open(&self.data_dir)?.for_one_command())
     }
 
     pub fn load(&self) -> Result<Event> {

@@ -240,6 +240,8 @@ impl Parts {
 /// A data folder on disk.
 pub struct Store {
     dir: PathBuf,
+    /// The process exits after this store's command (see [`Store::for_one_command`]).
+    one_command: bool,
 }
 
 /// What was loaded: the event, and each file's header as it was (to keep column order).
@@ -260,7 +262,20 @@ impl Store {
                 dir.join("event.csv").display()
             )));
         }
-        Ok(Store { dir })
+        Ok(Store {
+            dir,
+            one_command: false,
+        })
+    }
+
+    /// The store of a command-line run, which exits when its command is done: what an update
+    /// loaded and changed is left for the exit to free, not freed string by string (for
+    /// 10,000 people that is an eighth of a write's time).
+    pub fn for_one_command(self) -> Store {
+        Store {
+            one_command: true,
+            ..self
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -288,6 +303,9 @@ impl Store {
         let result = change(&mut event)?;
         let files = changed_files(&loaded, &mut event);
         atomic::commit(&self.dir, &files)?;
+        if self.one_command {
+            std::mem::forget((loaded, event, files));
+        }
         Ok(result)
     }
 
