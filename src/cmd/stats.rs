@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::check::Runs;
 use super::{Context, OutputArgs, Ui};
 use crate::error::Result;
 use crate::model::{Event, Kind, Role, Status, format_duration, rules};
@@ -147,15 +148,13 @@ fn listing(event: &Event) -> Listing {
     let index = rules::Index::new(event);
     let (clashes, away) = rules::missed(&index);
     // Sessions missed per person: one per clash (of two overlapping sessions they can see at
-    // most one) and one per wanted session at a time they are not there.
-    let mut per_person: BTreeMap<&str, usize> = BTreeMap::new();
-    for handle in clashes
-        .iter()
-        .map(|c| c.handle.as_str())
-        .chain(away.iter().map(|a| a.handle.as_str()))
-    {
-        *per_person.entry(handle).or_insert(0) += 1;
-    }
+    // most one) and one per wanted session at a time they are not there. Both lists are
+    // sorted by handle: a stable sort merges them.
+    let mut missing: Vec<&str> = Vec::with_capacity(clashes.len() + away.len());
+    missing.extend(clashes.iter().map(|c| c.handle.as_str()));
+    missing.extend(away.iter().map(|a| a.handle()));
+    missing.sort();
+    let per_person = Runs::of(missing.into_iter());
     listing.section("Clashes and missed sessions");
     row(
         &mut listing,
@@ -175,10 +174,10 @@ fn listing(event: &Event) -> Listing {
         &mut listing,
         "clashes",
         "attendees who miss a session they want".into(),
-        json!(per_person.len()),
-        percent(per_person.len(), people),
+        json!(per_person.people),
+        percent(per_person.people, people),
     );
-    if let Some((who, n)) = per_person.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
+    if let Some((who, n)) = per_person.most {
         row(
             &mut listing,
             "clashes",
