@@ -450,12 +450,11 @@ impl<'a> Instance<'a> {
             .collect();
         // Clashes first, then sessions missed for being away, then preferences, then moves.
         // A preference outweighs every move together, a missed session every preference; a
-        // clash weighs eight missed sessions (not all of them: that would leave no room below
-        // the cost of an unplaced session on a big event).
+        // clash is weighed once the tables show how many clashes and missed sessions there can
+        // be (`weigh_clashes`).
         let preference = n as i64 + 1;
         let wishes = movable.iter().filter(|&&i| event.sessions[i].prefer.is_some()).count() as i64;
         let missed = preference * (wishes + 1);
-        let clash = 8 * missed;
         let mut problem = Instance {
             event,
             slots,
@@ -473,14 +472,41 @@ impl<'a> Instance<'a> {
             exclusive: Lists::from_sorted(n, std::iter::empty()),
             home,
             home_room,
-            clash,
+            clash: 0,
             missed,
             preference,
         };
         let position = problem.positions();
-        let ties_of = problem.session_tables(index, &mut people, &staying, &position);
+        let (ties_of, counts) = problem.session_tables(index, &mut people, &staying, &position);
         problem.pairs(index, &people, &ties_of, &position);
+        problem.weigh_clashes(&counts);
         problem
+    }
+
+    /// Sets what a clash costs and adds the clashes and missed sessions of `counts` to each
+    /// session's own cost per slot. A clash outweighs every missed session together where the
+    /// cost of the worst plan still stays far below that of one unplaced session, so the search
+    /// never trades a clash for missed sessions; on events too big for that it weighs eight
+    /// missed sessions.
+    fn weigh_clashes(&mut self, counts: &[SlotCounts]) {
+        let nk = self.nk();
+        let worst = |count: fn(&SlotCounts) -> u32| -> i64 {
+            counts
+                .chunks(nk.max(1))
+                .map(|row| row.iter().map(count).max().unwrap_or(0) as i64)
+                .sum()
+        };
+        let most_missed = worst(|c| c.missed);
+        let shared: i64 = (0..self.movable.len())
+            .flat_map(|m| self.neighbours.of(m))
+            .map(|nb| i64::from(nb.people))
+            .sum();
+        let most_clashes = worst(|c| c.clashes) + shared / 2;
+        let room = super::search::UNPLACED / 4 / (most_clashes + 1);
+        self.clash = (self.missed * (most_missed + 1)).min(room).max(8 * self.missed);
+        for (fixed, c) in self.fixed.iter_mut().zip(counts) {
+            *fixed += i64::from(c.missed) * self.missed + i64::from(c.clashes) * self.clash;
+        }
     }
 
     /// Each movable session's number, by id.
@@ -504,7 +530,7 @@ impl<'a> Instance<'a> {
         people: &mut People<'a>,
         staying: &Staying<'a>,
         position: &FxHashMap<&'a str, u32>,
-    ) -> Vec<Vec<(usize, Wants)>> {
+    ) -> (Vec<Vec<(usize, Wants)>>, Vec<SlotCounts>) {
         let (event, n, nk) = (self.event, self.movable.len(), self.nk());
         let mut presence = Presence::new(event);
         // Per length: how many attendees are there in each slot (a plenary's seats).
@@ -512,6 +538,7 @@ impl<'a> Instance<'a> {
         let words = self.rooms.words;
         self.rooms.fits = vec![0; n * words];
         let mut ties_of = Vec::with_capacity(n);
+        let mut counts = vec![SlotCounts::default(); n * nk];
         for m in 0..n {
             let session = &event.sessions[self.movable[m]];
             let ties = people.tied(session);
@@ -560,16 +587,17 @@ impl<'a> Instance<'a> {
                 everyone: everyone.get(&session.duration).map(Vec::as_slice),
             };
             for k in 0..nk {
-                self.session_in_slot(m, k, &context, &presence, people, staying);
+                counts[m * nk + k] = self.session_in_slot(m, k, &context, &presence, people, staying);
             }
             self.candidates
                 .push((0..nk as u32).filter(|&k| self.allowed[m * nk + k as usize]).collect());
             ties_of.push(if plenary { Vec::new() } else { ties });
         }
-        ties_of
+        (ties_of, counts)
     }
 
-    /// Whether session `m` may go in slot `k`, and what it costs and needs there.
+    /// Whether session `m` may go in slot `k`, and what it costs and needs there: its cost
+    /// but for clashes and missed sessions, which it returns to be weighed later.
     fn session_in_slot(
         &mut self,
         m: usize,
@@ -578,7 +606,7 @@ impl<'a> Instance<'a> {
         presence: &Presence,
         people: &People<'_>,
         staying: &Staying<'_>,
-    ) {
+    ) -> SlotCounts {
         let SessionContext {
             session,
             largest,
@@ -590,8 +618,9 @@ impl<'a> Instance<'a> {
         } = *context;
         let (event, nk) = (self.event, self.nk());
         let slot = &self.slots[k];
+        let mut counts = SlotCounts::default();
         let Some(span) = slot.span_for(session.duration) else {
-            return;
+            return counts;
         };
         let plenary = session.is_plenary();
         let overlaps = |list: &[(&str, Span)]| list.iter().any(|(d, s)| *d == slot.day && s.overlaps(span));
@@ -615,7 +644,7 @@ impl<'a> Instance<'a> {
                 allowed &= there;
             } else if !there && !declined && !plenary {
                 // Wants it but is away then: a missed session.
-                cost += self.missed;
+                counts.missed += 1;
             }
             everybody += u32::from(wants == Wants::Required || !declined);
             there_then += u32::from(wants == Wants::Required || there);
@@ -624,7 +653,7 @@ impl<'a> Instance<'a> {
             }
             for &(day, other, other_required) in staying.of.get(person).map_or(&[][..], Vec::as_slice) {
                 if day == slot.day && other.overlaps(span) {
-                    cost += self.clash;
+                    counts.clashes += 1;
                     allowed &= !(wants == Wants::Required && other_required);
                 }
             }
@@ -651,6 +680,7 @@ impl<'a> Instance<'a> {
         {
             self.counting = false;
         }
+        counts
     }
 
     /// Pairs of movable sessions: kept apart, a plenary and any other, or sharing a required
@@ -789,6 +819,14 @@ impl<'a> Instance<'a> {
         }
         "every slot it could use is full, or holds a session with one of its required people".into()
     }
+}
+
+/// A session's clashes with sessions that stay, and sessions it makes people miss for being
+/// away, in one slot.
+#[derive(Clone, Copy, Default)]
+struct SlotCounts {
+    clashes: u32,
+    missed: u32,
 }
 
 /// What `session_in_slot` needs to know of a session, worked out once for all its slots.

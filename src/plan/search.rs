@@ -3,8 +3,11 @@
 //!
 //! The search keeps, per session and slot, how many people the sessions now in that slot share
 //! with it, so a move's change in cost is two lookups and a swap's four. A move that is taken
-//! walks the moved session's neighbours once, updating both slots' sums together. Two chains
-//! search side by side, each in its own thread, and meet between rounds of cooling.
+//! walks the moved session's neighbours once, updating both slots' sums together. A step
+//! proposes the cheaper of two random slots for its session. Two chains search side by side,
+//! each in its own thread, and meet between rounds of cooling; a last short round at
+//! temperatures far below a clash settles what weighs less (missed sessions, preferences,
+//! moves).
 
 use std::time::Instant;
 
@@ -438,8 +441,8 @@ const MAX_MOVES: u64 = 2_800_000;
 /// people with: on 10,000 people and 3,000 sessions (about 200 each) that still allows the
 /// full 2.8 million moves, about 0.7 s; the benchmark events never come near it.
 const MAX_WORK: u64 = 550_000_000;
-/// One step in this many is an ejection, even for a placed session.
-const EJECT_ONE_IN: usize = 64;
+/// One step in 64 is an ejection, even for a placed session (six bits of a draw all zero).
+const EJECT_MASK: u64 = 63;
 
 /// How much search a problem gets by default: proportional to its neighbourhood (sessions times
 /// slots), within bounds so small events are solved for sure and huge ones stay fast, and
@@ -492,15 +495,18 @@ impl Search<'_, '_> {
         let p = self.p;
         let nk = p.nk();
         let costly = &self.st.costly;
+        // One draw picks the session and, with the low bits that picking leaves out, flips
+        // the step's coins.
+        let draw = self.rng.next_u64();
         // Half the steps start from a session that costs something where it is.
-        let m = if !costly.is_empty() && self.rng.below(2) == 0 {
-            costly[self.rng.below(costly.len())] as usize
+        let m = if !costly.is_empty() && draw & 1 == 0 {
+            costly[index(draw, costly.len())] as usize
         } else {
-            self.placeable[self.rng.below(self.placeable.len())] as usize
+            self.placeable[index(draw, self.placeable.len())] as usize
         };
         let candidates = &p.candidates[m];
         let from = self.st.slot_of[m];
-        if from == NONE || self.rng.below(EJECT_ONE_IN) == 0 {
+        if from == NONE || (draw >> 1) & EJECT_MASK == 0 {
             let to = candidates[self.rng.below(candidates.len())];
             if from != to {
                 self.eject(m, to, beta);
@@ -515,12 +521,22 @@ impl Search<'_, '_> {
         if to == from {
             to = candidates[candidates.len() - 1];
         }
+        // The cheaper of two such slots: proposals that are mostly refused waste the steps.
+        let mut other = candidates[self.rng.below(candidates.len() - 1)];
+        if other == from {
+            other = candidates[candidates.len() - 1];
+        }
+        if self.st.cost_in(p, m, other) < self.st.cost_in(p, m, to) {
+            to = other;
+        }
         match self.st.blocked[m * nk + to as usize] {
             0 => {}
             // One session there it may never share a slot with: trade places with it.
             1 => {
                 let st = &self.st;
-                if let Some(&t) = p.exclusive.of(m).iter().find(|&&t| st.slot_of[t as usize] == to) {
+                if let Some(&t) = p.exclusive.of(m).iter().find(|&&t| st.slot_of[t as usize] == to)
+                    && self.swappable(m, t as usize)
+                {
                     self.swap(m, t as usize, beta);
                 }
                 return;
@@ -530,18 +546,18 @@ impl Search<'_, '_> {
             }
         }
         let fits_here = !p.counting || self.st.slack_allows(p, to as usize, -1, p.class[m * nk + to as usize]);
-        if fits_here && self.rng.below(2) == 0 {
+        if fits_here && (draw >> 7) & 1 == 0 {
             self.relocate(m, to, beta);
             return;
         }
-        // A partner that may go to `m`'s slot: a few tries.
-        let members = &self.st.members[to as usize];
-        if members.is_empty() {
+        // A partner it may trade slots with: a few tries.
+        let members = self.st.members[to as usize].len();
+        if members == 0 {
             return;
         }
         for _ in 0..SWAP_TRIES {
-            let t = members[self.rng.below(members.len())] as usize;
-            if p.allowed[t * nk + from as usize] && self.st.blocked[t * nk + from as usize] == 0 {
+            let t = self.st.members[to as usize][self.rng.below(members)] as usize;
+            if self.swappable(m, t) {
                 self.swap(m, t, beta);
                 return;
             }
@@ -557,29 +573,32 @@ impl Search<'_, '_> {
         }
     }
 
-    /// Exchanges the slots of placed `m` and `t`, if the rules allow and the annealing accepts.
-    fn swap(&mut self, m: usize, t: usize, beta: f64) {
+    /// Whether placed `m` and `t` may trade slots: each allowed in the other's, nothing but
+    /// each other in the way there, and (counting) rooms for both.
+    fn swappable(&self, m: usize, t: usize) -> bool {
         let (p, nk) = (self.p, self.p.nk());
-        let (a, b) = (self.st.slot_of[m], self.st.slot_of[t]);
-        if a == b || !p.allowed[t * nk + a as usize] || !p.allowed[m * nk + b as usize] {
-            return;
+        let (a, b) = (self.st.slot_of[m] as usize, self.st.slot_of[t] as usize);
+        let (mb, ta) = (m * nk + b, t * nk + a);
+        if a == b || !p.allowed[ta] || !p.allowed[mb] {
+            return false;
         }
-        let (mb, ta) = (m * nk + b as usize, t * nk + a as usize);
         // `t` in `b` blocks `m` there (and `m` in `a` blocks `t`) exactly when the pair may
         // never share a slot; anything else in the way rules the swap out.
         let (blocked_m, blocked_t) = (self.st.blocked[mb], self.st.blocked[ta]);
         if blocked_m != blocked_t || blocked_m > 1 || blocked_m == 1 && !p.exclusive_pair(m as u32, t as u32) {
-            return;
+            return false;
         }
-        if p.counting {
-            let (ma, mb) = (p.class[m * nk + a as usize], p.class[mb]);
-            let (ta, tb) = (p.class[ta], p.class[t * nk + b as usize]);
-            if !self.st.slack_allows(p, b as usize, i32::from(tb), mb)
-                || !self.st.slack_allows(p, a as usize, i32::from(ma), ta)
-            {
-                return;
-            }
-        }
+        !p.counting
+            || self.st.slack_allows(p, b, i32::from(p.class[t * nk + b]), p.class[mb])
+                && self.st.slack_allows(p, a, i32::from(p.class[m * nk + a]), p.class[ta])
+    }
+
+    /// Exchanges the slots of placed `m` and `t` (`swappable`), if the annealing accepts and
+    /// (matching) the rooms allow.
+    fn swap(&mut self, m: usize, t: usize, beta: f64) {
+        let (p, nk) = (self.p, self.p.nk());
+        let (a, b) = (self.st.slot_of[m], self.st.slot_of[t]);
+        let (mb, ta) = (m * nk + b as usize, t * nk + a as usize);
         // The people `m` and `t` share count in both of their sums now and in neither after
         // the swap: at most the smaller of the two sums. Judge by that bound first and look
         // the pair up only when it matters (the same random draw either way).
@@ -718,22 +737,35 @@ impl Search<'_, '_> {
         }
         let per_stage = (moves / stages).max(1);
         let mut temperature = hot;
-        let mut beta = 1.0 / temperature;
-        for i in 0..moves {
-            if i % per_stage == 0 && i > 0 {
+        let mut done = 0;
+        while done < moves {
+            if done > 0 {
                 temperature *= COOLING;
-                beta = 1.0 / temperature;
             }
-            if i % 1024 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
-                return (i, false);
+            let beta = 1.0 / temperature;
+            let stage_end = (done + per_stage).min(moves);
+            // The clock is read once per 1024 steps at most, and only with a time limit.
+            while done < stage_end {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return (done, false);
+                }
+                let chunk_end = (done + 1024).min(stage_end);
+                for _ in done..chunk_end {
+                    self.step(beta);
+                    self.keep_if_best();
+                }
+                done = chunk_end;
             }
-            self.step(beta);
-            self.keep_if_best();
         }
         #[cfg(debug_assertions)]
         debug_assert_eq!(self.st.total_cost(self.p), self.st.cost);
         (moves, true)
     }
+}
+
+/// A number in `0..n` from the high 53 bits of a random draw, as `Rng::below` makes it.
+fn index(draw: u64, n: usize) -> usize {
+    (((draw >> 11) as u128 * n as u128) >> 53) as usize
 }
 
 /// Rebuilds a plan from its slots (each one had rooms and no exclusion when it was recorded).
@@ -777,6 +809,9 @@ const COOLING: f64 = 0.96;
 const FIRST_HOT: f64 = 0.8;
 const REHEAT: f64 = 0.8;
 const COLD: f64 = 0.04;
+/// The last round, in missed sessions, and its length as a share of a round's.
+const POLISH_HOT: f64 = 1.0;
+const POLISH_SHARE: u64 = 4;
 /// Chains searching side by side, one thread each.
 const CHAINS: usize = 2;
 /// Rounds of cooling the default budget is spread over.
@@ -816,7 +851,6 @@ pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
             chances: chances.clone(),
         })
         .collect();
-    let (mut best, mut best_cost, mut best_unplaced) = (st.slot_of.clone(), st.cost, st.unplaced);
     let deadline = options.time_limit.map(|limit| Instant::now() + limit);
     let rounds = ROUNDS;
     let per_round = default_budget(p) / rounds;
@@ -825,36 +859,62 @@ pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
     let clash = p.clash as f64;
     let cold = COLD * clash;
     for round in 0.. {
-        if round > 0 {
-            for chain in &mut chains {
-                chain.restart(&best, best_cost, best_unplaced);
-            }
-        }
         let hot = if round == 0 { FIRST_HOT } else { REHEAT } * clash;
-        let ran: Vec<(u64, bool)> = std::thread::scope(|scope| {
-            let (first, others) = chains.split_first_mut().expect("at least one chain");
-            let others: Vec<_> = others
-                .iter_mut()
-                .map(|chain| scope.spawn(move || chain.round(hot, cold, per_round, deadline)))
-                .collect();
-            let mut ran = vec![first.round(hot, cold, per_round, deadline)];
-            ran.extend(others.into_iter().map(|h| h.join().expect("a search thread panicked")));
-            ran
-        });
-        moves += ran.iter().map(|r| r.0).sum::<u64>();
-        for chain in &chains {
-            if chain.best_cost < best_cost {
-                best.copy_from_slice(&chain.best);
-                (best_cost, best_unplaced) = (chain.best_cost, chain.best_unplaced);
-            }
-        }
-        let in_time = ran.iter().all(|r| r.1);
-        let perfect = best_unplaced == 0 && best_cost == 0;
+        let (ran, in_time) = round_of_chains(&mut chains, hot, cold, per_round, deadline);
+        moves += ran;
+        let best = &chains[0];
+        let perfect = best.best_unplaced == 0 && best.best_cost == 0;
         if !in_time || perfect || deadline.is_none() && round + 1 >= rounds {
             break;
         }
     }
-    finish(p, &rebuild(p, &best), moves)
+    // A last short round far below a clash, for what weighs less: missed sessions,
+    // preferences, moves (the rounds above treat those as all but free). Not cut short by a
+    // time limit: it is a small fixed amount of work.
+    if chains[0].best_cost > 0 {
+        let missed = p.missed as f64;
+        let polish = per_round / POLISH_SHARE;
+        moves += round_of_chains(&mut chains, POLISH_HOT * missed, COLD * missed, polish, None).0;
+    }
+    finish(p, &rebuild(p, &chains[0].best), moves)
+}
+
+/// One round of every chain side by side, one thread each; then all start again from the best
+/// plan any of them found (the first chain's on a tie). Returns the moves tried and whether
+/// all finished in time.
+fn round_of_chains(
+    chains: &mut [Search<'_, '_>],
+    hot: f64,
+    cold: f64,
+    length: u64,
+    deadline: Option<Instant>,
+) -> (u64, bool) {
+    let ran: Vec<(u64, bool)> = std::thread::scope(|scope| {
+        let (first, others) = chains.split_first_mut().expect("at least one chain");
+        let others: Vec<_> = others
+            .iter_mut()
+            .map(|chain| scope.spawn(move || chain.round(hot, cold, length, deadline)))
+            .collect();
+        let mut ran = vec![first.round(hot, cold, length, deadline)];
+        ran.extend(others.into_iter().map(|h| h.join().expect("a search thread panicked")));
+        ran
+    });
+    let winner = (1..chains.len()).fold(0, |w, c| {
+        if chains[c].best_cost < chains[w].best_cost {
+            c
+        } else {
+            w
+        }
+    });
+    let (best, cost, unplaced) = (
+        chains[winner].best.clone(),
+        chains[winner].best_cost,
+        chains[winner].best_unplaced,
+    );
+    for chain in chains.iter_mut() {
+        chain.restart(&best, cost, unplaced);
+    }
+    (ran.iter().map(|r| r.0).sum(), ran.iter().all(|r| r.1))
 }
 
 /// Final rooms, per slot: biggest session first into the smallest free room that seats it (with
