@@ -123,67 +123,21 @@ impl Grid<'_> {
             remaining_columns: 0,
         };
         state.remaining_columns = state.widths.iter().filter(|w| w.is_none()).count();
-        if state.remaining_columns > 0 {
-            // Lower boundaries that the average would not give.
-            let mut again = true;
-            while again {
-                again = false;
-                for column in 0..columns {
-                    if state.widths[column].is_some() {
-                        continue;
-                    }
-                    let Some(min) = self.at_least(column, borders) else {
-                        continue;
-                    };
-                    if state.average() >= min {
-                        continue;
-                    }
-                    if !state.fix(column, min.saturating_sub(PADDING).max(1)) {
-                        break;
-                    }
-                    again = true;
-                }
-            }
-        }
+        // Lower boundaries that the average would not give.
+        state.fix_in_passes(false, |state, column| {
+            let min = self.at_least(column, borders)?;
+            (state.average() < min).then(|| min.saturating_sub(PADDING).max(1))
+        });
         // Columns whose content fits in the average space keep their content's width.
-        let mut found = true;
-        while found {
-            found = false;
-            if state.remaining_columns == 0 || state.average() == 0 {
-                break;
-            }
-            for (column, &max_width) in max.iter().enumerate() {
-                if state.widths[column].is_some() {
-                    continue;
-                }
-                if max_width <= state.average() {
-                    if !state.fix(column, max_width) {
-                        break;
-                    }
-                    found = true;
-                }
-            }
-        }
+        state.fix_in_passes(true, |state, column| {
+            (max[column] <= state.average()).then_some(max[column])
+        });
         // Columns whose wrapped content would leave room: as wide as their longest wrapped line.
-        if state.remaining_columns > 0 {
-            let mut found = true;
-            while found {
-                found = false;
-                for column in 0..columns {
-                    if state.widths[column].is_some() {
-                        continue;
-                    }
-                    let average = state.average();
-                    let longest = self.longest_line_after_split(average, column);
-                    if average.saturating_sub(longest) >= 3 {
-                        if !state.fix(column, longest) {
-                            break;
-                        }
-                        found = true;
-                    }
-                }
-            }
-        }
+        state.fix_in_passes(false, |state, column| {
+            let average = state.average();
+            let longest = self.longest_line_after_split(average, column);
+            (average.saturating_sub(longest) >= 3).then_some(longest)
+        });
         if state.remaining_columns > 0 {
             // The rest share what is left evenly, the first ones a column more.
             let remaining = state.remaining_width.max(state.remaining_columns);
@@ -298,6 +252,27 @@ struct State {
 impl State {
     fn average(&self) -> usize {
         self.remaining_width.checked_div(self.remaining_columns).unwrap_or(0)
+    }
+
+    /// comfy_table's passes over the undecided columns, in order, each fixed at the width
+    /// `width` gives it (if any), until a pass fixes none or no column is left; with `need_space`,
+    /// also once no space is left to share.
+    fn fix_in_passes(&mut self, need_space: bool, mut width: impl FnMut(&State, usize) -> Option<usize>) {
+        let mut fixed = true;
+        while fixed && self.remaining_columns > 0 && !(need_space && self.average() == 0) {
+            fixed = false;
+            for column in 0..self.widths.len() {
+                if self.widths[column].is_some() {
+                    continue;
+                }
+                if let Some(decided) = width(self, column) {
+                    fixed = true;
+                    if !self.fix(column, decided) {
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /// Decides a column; whether any are left.
