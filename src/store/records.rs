@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 /// A record type stored in one CSV file of the data folder.
-pub trait Record: Sized + Clone + PartialEq + Send {
+pub trait Record: Sized + Clone + PartialEq {
     const SCHEMA: Schema;
     fn from_row(row: &Row<'_>) -> Result<Self>;
     /// The cell for a known column; unknown columns come from `extra()`.

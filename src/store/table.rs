@@ -259,46 +259,15 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
 /// same first problem as [`parse`] then [`records`], but without keeping a copy of the cells:
 /// a data file is read this way on every command, and at 80,000 rows the copy was the larger
 /// part of the memory a read touched.
-pub fn read<T: Send>(
+pub fn read<T>(
     path: &Path,
     bytes: &[u8],
     schema: &Schema,
-    build: impl Fn(&Row<'_>) -> Result<T> + Sync,
+    build: impl Fn(&Row<'_>) -> Result<T>,
 ) -> Result<(Vec<T>, Layout)> {
-    let scanner = Scanner::new(path, bytes, schema)?;
+    let mut scanner = Scanner::new(path, bytes, schema)?;
     let header = scanner.header.clone();
     let columns = Columns::new(&header, schema.columns);
-    // A large file is read in two parts on two cores, split at a record boundary: the first
-    // part's problems come first, as they would reading it in order.
-    let halves = match scanner.split_point() {
-        Some(at) => {
-            let (first, second) = (
-                scanner.part(scanner.data_start, at),
-                scanner.part(at, scanner.text.len()),
-            );
-            std::thread::scope(|scope| {
-                let later = scope.spawn(|| records(second, &Columns::new(&header, schema.columns), &build));
-                let earlier = records(first, &columns, &build);
-                let later = later.join().expect("reading records does not panic");
-                Ok::<_, Error>([earlier?, later?])
-            })?
-        }
-        None => return finish_records(records(scanner, &columns, &build)?, None),
-    };
-    let [earlier, later] = halves;
-    finish_records(earlier, Some(later))
-}
-
-/// What one part of a file gave: its records (up to the first record that could not be built,
-/// and that problem), and the scanner, to check the header against what the rows held.
-type Part<'a, T> = (Vec<T>, Option<Error>, Scanner<'a>);
-
-/// Every row of a scanner's part into a record with `build`.
-fn records<'a, T>(
-    mut scanner: Scanner<'a>,
-    columns: &Columns<'_>,
-    build: impl Fn(&Row<'_>) -> Result<T>,
-) -> Result<Part<'a, T>> {
     let mut records = Vec::with_capacity(scanner.rows_at_most);
     // A problem in a record is reported after the file's structural and header problems, as
     // when the rows were read first: the rest of the file is still scanned for those.
@@ -309,9 +278,9 @@ fn records<'a, T>(
             continue;
         }
         let row = Row {
-            path: scanner.path,
+            path,
             line,
-            columns,
+            columns: &columns,
             cells: Source::Record(&record),
         };
         match build(&row) {
@@ -319,21 +288,8 @@ fn records<'a, T>(
             Err(problem) => first_problem = Some(problem),
         }
     }
-    Ok((records, first_problem, scanner))
-}
-
-/// The records of a file read in one part or two, after checking its header.
-fn finish_records<T>(first: Part<'_, T>, second: Option<Part<'_, T>>) -> Result<(Vec<T>, Layout)> {
-    let (mut records, mut problem, mut scanner) = first;
-    if let Some((later, later_problem, later_scanner)) = second {
-        scanner.unnamed_used.extend(later_scanner.unnamed_used);
-        problem = problem.or(later_problem);
-        if problem.is_none() {
-            records.extend(later);
-        }
-    }
     let layout = scanner.finish()?;
-    match problem {
+    match first_problem {
         Some(problem) => Err(problem),
         None => Ok((records, layout)),
     }
@@ -345,13 +301,8 @@ fn finish_records<T>(first: Part<'_, T>, second: Option<Part<'_, T>>) -> Result<
 struct Scanner<'a> {
     path: &'a Path,
     schema: &'a Schema,
-    /// The whole file's text (after any BOM).
     text: &'a str,
-    /// A reader of the text from `base` on (to the end of this part).
     reader: csv::Reader<&'a [u8]>,
-    base: u64,
-    /// Where the first row below the header starts.
-    data_start: usize,
     lines: LineCounter<'a>,
     delimiter: u8,
     crlf: bool,
@@ -420,13 +371,16 @@ impl<'a> Scanner<'a> {
                 "a quoted field opened on this line is never closed (unbalanced \")".into(),
             ));
         }
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter)
+            .flexible(false)
+            .from_reader(text.as_bytes());
         let mut scanner = Scanner {
             path,
             schema,
             text,
-            reader: csv_reader(text.as_bytes(), delimiter),
-            base: 0,
-            data_start: 0,
+            reader,
             // csv's own line numbers drift on CRLF files, so lines are counted from byte offsets.
             lines: LineCounter::new(text),
             delimiter,
@@ -448,87 +402,36 @@ impl<'a> Scanner<'a> {
                 .collect();
             scanner.rows_at_most = memchr::memchr_iter(b'\n', text.as_bytes()).count().min(1 << 22);
         }
-        scanner.data_start = usize::try_from(scanner.reader.position().byte()).unwrap_or(text.len());
         Ok(scanner)
     }
 
-    /// Where to split a large file into two parts: the first line end past its middle that
-    /// is not inside a quoted field; `None` for a file small enough to read in one go.
-    fn split_point(&self) -> Option<usize> {
-        // Below this, a second thread costs more than it saves.
-        const WORTH_SPLITTING: usize = 256 * 1024;
-        let bytes = self.text.as_bytes();
-        if bytes.len() - self.data_start < WORTH_SPLITTING {
-            return None;
-        }
-        let middle = self.data_start + (bytes.len() - self.data_start) / 2;
-        // Outside a quoted field the quotes so far are even (`""` inside one counts two).
-        let mut quotes = memchr::memchr_iter(b'"', &bytes[..middle]).count();
-        let mut from = middle;
-        for end in memchr::memchr_iter(b'\n', &bytes[middle..]).map(|i| middle + i) {
-            quotes += memchr::memchr_iter(b'"', &bytes[from..end]).count();
-            from = end;
-            if quotes.is_multiple_of(2) {
-                return Some(end + 1).filter(|&at| at < bytes.len());
-            }
-        }
-        None
-    }
-
-    /// A scanner of the rows in `from..to` (a record boundary each), under this header.
-    fn part(&self, from: usize, to: usize) -> Scanner<'a> {
-        let text = self.text;
-        Scanner {
-            path: self.path,
-            schema: self.schema,
-            text,
-            reader: csv_reader(&text.as_bytes()[from..to], self.delimiter),
-            base: from as u64,
-            data_start: from,
-            lines: LineCounter::new(text),
-            delimiter: self.delimiter,
-            crlf: self.crlf,
-            cr: self.cr,
-            bom: self.bom,
-            header: self.header.clone(),
-            raw_header: self.raw_header.clone(),
-            rows_at_most: memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]).count() + 1,
-            unnamed: self.unnamed.clone(),
-            unnamed_used: Vec::new(),
-        }
-    }
-
-    /// The next record of the file, as csv reads it; `false` at the end. Past the header, a
-    /// row must have as many fields as the header.
+    /// The next record of the file, as csv reads it; `false` at the end.
     fn read(&mut self, record: &mut csv::StringRecord) -> Result<bool> {
-        let read = self.reader.read_record(record).map_err(|e| {
-            let line = e.position().map(|p| self.lines.line_at(self.base + p.byte()));
+        self.reader.read_record(record).map_err(|e| {
+            let line = e.position().map(|p| self.lines.line_at(p.byte()));
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
+                    match pos
+                        .as_ref()
+                        .and_then(|p| field_running_on(self.text, p.byte(), self.delimiter))
+                    {
+                        Some(end) => format!(
+                            "a quoted field opened on this line runs on to line {} (a stray or \
+                             missing \"?), so the row has {len} fields where the header has {expected_len}",
+                            self.lines.line_at(end)
+                        ),
+                        None => format!("has {len} fields, but the header has {expected_len}"),
+                    }
+                }
+                _ => e.to_string(),
+            };
             Error::Data {
                 file: self.path.to_path_buf(),
                 line,
                 column: None,
-                message: e.to_string(),
-            }
-        })?;
-        if read && !self.header.is_empty() && record.len() != self.header.len() {
-            let at = self.base + record.position().map_or(0, |p| p.byte());
-            let (expected, found) = (self.header.len(), record.len());
-            let message = match field_running_on(self.text, at, self.delimiter) {
-                Some(end) => format!(
-                    "a quoted field opened on this line runs on to line {} (a stray or missing \"?), \
-                     so the row has {found} fields where the header has {expected}",
-                    self.lines.line_at(end)
-                ),
-                None => format!("has {found} fields, but the header has {expected}"),
-            };
-            return Err(Error::Data {
-                file: self.path.to_path_buf(),
-                line: Some(self.lines.line_at(at)),
                 message,
-                column: None,
-            });
-        }
-        Ok(read)
+            }
+        })
     }
 
     /// The next data row into `record` (cells untrimmed), and its line; `None` at the end.
@@ -550,11 +453,7 @@ impl<'a> Scanner<'a> {
                 }
                 !value
             });
-            return Ok(Some(
-                record
-                    .position()
-                    .map_or(0, |p| self.lines.line_at(self.base + p.byte())),
-            ));
+            return Ok(Some(record.position().map_or(0, |p| self.lines.line_at(p.byte()))));
         }
     }
 
@@ -596,16 +495,6 @@ impl<'a> Scanner<'a> {
             delimiter: self.delimiter,
         })
     }
-}
-
-/// A reader of CSV records (the header too) without a header of its own: field counts are
-/// checked against the file's header by [`Scanner::read`].
-fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(bytes)
 }
 
 /// The field separator, from the header line: a comma, or the semicolon (Excel in Dutch or
@@ -837,81 +726,6 @@ mod tests {
 
     fn rows(text: &str) -> Result<Rows> {
         parse(Path::new("t.csv"), text.as_bytes(), &SCHEMA)
-    }
-
-    /// A file large enough to be read in two parts: CRLF, quoted fields with line breaks and
-    /// quotes, a blank row; `bad` puts a problem on row `at`.
-    fn large_file(bad: Option<(&str, usize)>) -> String {
-        let mut text = String::from("id,name,notes\r\n");
-        for i in 0..20_000 {
-            let row = match bad {
-                Some((row, at)) if at == i => row.to_string(),
-                _ if i % 97 == 0 => format!("r{i},\"Doe, \"\"J\"\"\",\"two\r\nlines\"\r\n"),
-                _ if i % 1001 == 0 => ",,\r\n".to_string(),
-                _ => format!("r{i},Name {i},\r\n"),
-            };
-            text.push_str(&row);
-        }
-        text
-    }
-
-    /// `read`'s records, as `(line, id, name, notes)`.
-    fn read_all(text: &str) -> Result<Vec<(u64, String, String, String)>> {
-        let build = |row: &Row<'_>| -> Result<(u64, String, String, String)> {
-            let id = row.required("id")?.to_string();
-            Ok((
-                row.line(),
-                id,
-                row.get("name").to_string(),
-                row.get("notes").to_string(),
-            ))
-        };
-        read(Path::new("t.csv"), text.as_bytes(), &SCHEMA, build).map(|(records, _)| records)
-    }
-
-    #[test]
-    fn a_large_file_read_in_two_parts_gives_what_one_part_gives() {
-        let text = large_file(None);
-        let scanner = Scanner::new(Path::new("t.csv"), text.as_bytes(), &SCHEMA).unwrap();
-        assert!(scanner.split_point().is_some(), "large enough to split");
-        let rows = rows(&text).unwrap();
-        let records = read_all(&text).unwrap();
-        assert_eq!(records.len(), rows.lines.len());
-        for (i, (line, id, name, notes)) in records.iter().enumerate() {
-            let cells: Vec<&str> = rows.row(i).collect();
-            assert_eq!(
-                (*line, id.as_str(), name.as_str(), notes.as_str()),
-                (rows.lines[i], cells[0], cells[1], cells[2])
-            );
-        }
-    }
-
-    #[test]
-    fn problems_in_either_part_are_reported_as_in_one_part() {
-        // A structural problem late in the file beats a record problem early in it.
-        let late_fields = large_file(Some(("r1,too,many,fields\r\n", 11_000)));
-        let expected = rows(&late_fields).err().unwrap().to_string();
-        assert!(expected.contains("has 4 fields"), "{expected}");
-        assert_eq!(read_all(&late_fields).err().unwrap().to_string(), expected);
-        let mut both = large_file(Some(("r1,too,many,fields\r\n", 11_000)));
-        both = both.replacen("r5,Name 5,", ",Name 5,", 1);
-        assert_eq!(read_all(&both).err().unwrap().to_string(), expected);
-        // Of two record problems, the first in the file, on its line (blank rows are not rows).
-        let lines = rows(&large_file(None)).unwrap().lines;
-        let two = large_file(Some((",no id,\r\n", 11_000))).replacen("r5,Name 5,", ",Name 5,", 1);
-        let first = read_all(&two).err().unwrap().to_string();
-        assert!(
-            first.starts_with(&format!("t.csv:{}: column id: ", lines[5])),
-            "{first}"
-        );
-        let late = read_all(&large_file(Some((",no id,\r\n", 11_000))))
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            late.starts_with(&format!("t.csv:{}: column id: ", lines[11_000 - 11_000 / 1001])),
-            "{late}"
-        );
     }
 
     #[test]
