@@ -23,6 +23,8 @@ pub struct Grid<'a> {
     pub header: &'a [String],
     pub rows: &'a [Vec<String>],
     pub right_aligned: &'a [bool],
+    /// Each column's widest line, header included ([`max_content_widths`]).
+    pub max_widths: &'a [usize],
     /// The table's whole width, borders included.
     pub width: u16,
     /// Columns that get at least this many percent of the width (comfy_table's
@@ -78,8 +80,7 @@ impl Grid<'_> {
         {
             return None;
         }
-        let max = max_content_widths(self.header, self.rows);
-        let widths = self.arrange(&max);
+        let widths = self.arrange(self.max_widths);
         let mut out = String::with_capacity(self.rows.len() * 2 * (usize::from(self.width) + 8));
         rule(&mut out, style.top_border, &widths);
         self.row(&mut out, style.header_lines, self.header, &widths, false);

@@ -343,6 +343,7 @@ impl Listing {
             header: &header,
             rows: &rows,
             right_aligned: &right,
+            max_widths: &max,
             width: terminal.width,
             at_least_percent: &at_least_percent,
             content_width: &content_width,
@@ -676,12 +677,13 @@ mod tests {
         assert_eq!(wrap("  aa bb cc", 7), "  aa bb\n  cc");
     }
 
-    /// A grid of `columns` columns from a flat list of cells, as a listing would ask for it.
+    /// A grid of these cells (their widest lines in `max`), as a listing would ask for it.
     fn grid<'a>(
         style: TableStyle,
         header: &'a [String],
         rows: &'a [Vec<String>],
         right: &'a [bool],
+        max: &'a [usize],
         width: u16,
         constraints: (&'a [(usize, u16)], &'a [usize]),
     ) -> grid::Grid<'a> {
@@ -690,6 +692,7 @@ mod tests {
             header,
             rows,
             right_aligned: right,
+            max_widths: max,
             width,
             at_least_percent: constraints.0,
             content_width: constraints.1,
@@ -720,7 +723,8 @@ mod tests {
             let right = &right[..columns];
             let wide: Vec<(usize, u16)> = wide.filter(|(c, _)| *c < columns).into_iter().collect();
             let unbroken: Vec<usize> = unbroken.into_iter().filter(|&c| c < columns).collect();
-            let grid = grid(style, &header, &rows, right, width, (&wide, &unbroken));
+            let max = grid::max_content_widths(&header, &rows);
+            let grid = grid(style, &header, &rows, right, &max, width, (&wide, &unbroken));
             proptest::prop_assert_eq!(grid.draw(), Some(comfy_table(&grid, false)));
         }
     }
@@ -736,7 +740,8 @@ mod tests {
             ],
             vec!["Zoë 漢字 verylongwordthatmustbecut".to_string(), "3".to_string()],
         ];
-        let grid = grid(style, &header, &rows, &[false, true], 30, (&[(0, 40)], &[1]));
+        let max = grid::max_content_widths(&header, &rows);
+        let grid = grid(style, &header, &rows, &[false, true], &max, 30, (&[(0, 40)], &[1]));
         let drawn = grid.draw().expect("a full style");
         assert_eq!(drawn, comfy_table(&grid, false));
         assert!(drawn.lines().all(|line| line.width() <= 30), "{drawn}");
