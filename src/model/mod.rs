@@ -794,10 +794,19 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// A cell or item without the spaces around it; most have none, and are checked without
+/// decoding them (every cell of every row of a data file is).
+pub fn trimmed(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        (None, _) => text,
+        _ => text.trim(),
+    }
+}
+
 /// Splits a `;` list cell into its items, trimmed, empty items dropped.
 pub fn split_list(cell: &str) -> Vec<String> {
-    // Every attendee row has two lists: split on the one byte, into a vector of the right size,
-    // items trimmed without decoding them when they have no space around them.
+    // Every attendee row has two lists: split on the one byte, into a vector of the right size.
     if cell.is_empty() {
         return Vec::new();
     }
@@ -805,11 +814,7 @@ pub fn split_list(cell: &str) -> Vec<String> {
     let mut items = Vec::with_capacity(memchr::memchr_iter(b';', bytes).count() + 1);
     let mut start = 0;
     for end in memchr::memchr_iter(b';', bytes).chain([bytes.len()]) {
-        let item = &cell[start..end];
-        let item = match (item.as_bytes().first(), item.as_bytes().last()) {
-            (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => item,
-            _ => item.trim(),
-        };
+        let item = trimmed(&cell[start..end]);
         if !item.is_empty() {
             items.push(item.to_string());
         }
@@ -822,7 +827,7 @@ pub fn split_list(cell: &str) -> Vec<String> {
 /// list splitter behind `;` cells, `--team a,b;c` flags and form answers.
 pub fn split_typed_list(text: &str, separators: &[char]) -> Vec<String> {
     text.split(separators)
-        .map(str::trim)
+        .map(trimmed)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::formula::{guard, unguard};
-use crate::model::Extra;
+use crate::model::{Extra, trimmed};
 
 /// How a file of one kind looks: its name, its columns and which of them must be there.
 pub struct Schema {
@@ -218,16 +218,6 @@ impl<'a> Row<'a> {
     }
 }
 
-/// A cell without the spaces around it; most cells have none, and are checked without
-/// decoding them.
-fn trimmed(cell: &str) -> &str {
-    match (cell.as_bytes().first(), cell.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
-        (None, _) => cell,
-        _ => cell.trim(),
-    }
-}
-
 /// Normalises a header cell: trimmed, lower case, spaces as underscores.
 pub fn column_name(cell: &str) -> String {
     cell.trim().to_lowercase().replace(' ', "_")
@@ -255,8 +245,8 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
     })
 }
 
-/// Reads a CSV file's bytes straight into records with `build`, with the same checks and the
-/// same first problem as [`parse`] then [`records`], but without keeping a copy of the cells:
+/// Reads a CSV file's bytes straight into records with `build`, with the same checks as
+/// [`parse`] and the same first problem as reading every row first, but without a copy of the cells:
 /// a data file is read this way on every command, and at 80,000 rows the copy was the larger
 /// part of the memory a read touched.
 pub fn read<T>(
