@@ -238,8 +238,15 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration, f
         }
     }
     let verb = if dry_run { "would place" } else { "placed" };
+    // The search also keeps apart what people away at the time want (in case they come after
+    // all); the benchmark checker counts those pairs as clashes, so they are shown when any.
+    let away = outcome.clashes_counting_away.saturating_sub(outcome.clashes_after);
+    let with_away = match away {
+        0 => String::new(),
+        n => format!(" (and {n} for people away then)"),
+    };
     listing.footer.push(format!(
-        "{verb} {} session(s), {} not placed; attendee clashes {} before, {} after; {} in a room far larger than needed",
+        "{verb} {} session(s), {} not placed; attendee clashes {} before, {} after{with_away}; {} in a room far larger than needed",
         outcome.placed.len(),
         outcome.unplaced.len(),
         outcome.clashes_before,

@@ -1245,6 +1245,45 @@ pub fn clashes(event: &Event) -> Vec<Clash> {
 
 /// [`clashes`] with an index already built.
 pub fn clashes_in(index: &Index<'_>) -> Vec<Clash> {
+    let mut found = Vec::new();
+    overlapping_ties(index, Counting::ThoseThere, |person, first, second| {
+        found.push(Clash {
+            handle: index.handles[person as usize].to_string(),
+            first: first.0.id.clone(),
+            second: second.0.id.clone(),
+            first_tie: first.1,
+            second_tie: second.1,
+        })
+    });
+    found.sort_by(|x, y| (&x.handle, &x.first, &x.second).cmp(&(&y.handle, &y.first, &y.second)));
+    found
+}
+
+/// How many clashes there would be if everyone tied to a session came, whatever their days:
+/// [`clashes_in`]'s count plus the pairs of people who are away at the time (who miss both
+/// sessions anyway). The planner avoids these too, and the benchmark checker `check_plan.py`
+/// counts them; declined people and people with no days at the event count in neither.
+pub fn clashes_counting_away(index: &Index<'_>) -> usize {
+    let mut count = 0;
+    overlapping_ties(index, Counting::EveryoneTied, |_, _, _| count += 1);
+    count
+}
+
+/// Whether [`overlapping_ties`] counts only people there at the time.
+#[derive(Clone, Copy, PartialEq)]
+enum Counting {
+    ThoseThere,
+    EveryoneTied,
+}
+
+/// Calls `found` for each person (by number) and each pair of overlapping scheduled sessions
+/// they are drawn to, with how they are drawn to each: the first starts no later (at the same
+/// time, the smaller id first).
+fn overlapping_ties<'a>(
+    index: &Index<'a>,
+    counting: Counting,
+    mut found: impl FnMut(u32, (&'a Session, Drawn), (&'a Session, Drawn)),
+) {
     let event = index.event;
     // Sessions are numbered in id order, so that of two starting together the smaller id is
     // the first of a clash.
@@ -1266,17 +1305,22 @@ pub fn clashes_in(index: &Index<'_>) -> Vec<Clash> {
         let moment = index.moment(at.day, at.span);
         let day = moment.number.filter(|&n| n < index.event_days).unwrap_or(0xFFFF) as u64;
         let when = day << 48 | u64::from(at.span.start.minutes()) << 32 | (number as u64) << 2;
-        index.draw(s, Some(moment), &mut drawn);
+        match counting {
+            Counting::ThoseThere => index.draw(s, Some(moment), &mut drawn),
+            Counting::EveryoneTied => index.draw(s, None, &mut drawn),
+        }
         for &(person, how) in &drawn {
             // A required person who cannot be there breaks a hard rule; it is not a clash too.
-            let away = how == Drawn::Required && index.is_attendee(person) && index.absent_at(person, moment).is_some();
+            let away = counting == Counting::ThoseThere
+                && how == Drawn::Required
+                && index.is_attendee(person)
+                && index.absent_at(person, moment).is_some();
             if !away {
                 ties.push((index.same_handle[person as usize], when | how as u64));
             }
         }
     }
     let ties = Grouped::new(index.handles.len(), &ties);
-    let mut found = Vec::new();
     let mut mine: Vec<u64> = Vec::new();
     for person in 0..index.handles.len() as u32 {
         mine.clear();
@@ -1287,25 +1331,21 @@ pub fn clashes_in(index: &Index<'_>) -> Vec<Clash> {
         mine.sort_unstable();
         mine.dedup_by_key(|t| *t >> 2);
         for (i, &a) in mine.iter().enumerate() {
-            let (day, session) = (a >> 48, (a >> 2) as u32 & 0x3FFF_FFFF);
-            let ends = scheduled[session as usize].1.span.end.minutes() as u64;
+            let (day, session) = (a >> 48, (a >> 2) as usize & 0x3FFF_FFFF);
+            let ends = scheduled[session].1.span.end.minutes() as u64;
             for &b in &mine[i + 1..] {
                 if b >> 48 != day || (b >> 32 & 0xFFFF) >= ends {
                     break;
                 }
-                let other = (b >> 2) as u32 & 0x3FFF_FFFF;
-                found.push(Clash {
-                    handle: index.handles[person as usize].to_string(),
-                    first: scheduled[session as usize].0.id.clone(),
-                    second: scheduled[other as usize].0.id.clone(),
-                    first_tie: Drawn::ALL[(a & 3) as usize],
-                    second_tie: Drawn::ALL[(b & 3) as usize],
-                });
+                let other = (b >> 2) as usize & 0x3FFF_FFFF;
+                found(
+                    person,
+                    (scheduled[session].0, Drawn::ALL[(a & 3) as usize]),
+                    (scheduled[other].0, Drawn::ALL[(b & 3) as usize]),
+                );
             }
         }
     }
-    found.sort_by(|x, y| (&x.handle, &x.first, &x.second).cmp(&(&y.handle, &y.first, &y.second)));
-    found
 }
 
 /// [`clashes_in`] and [`away`] together: every session someone misses.

@@ -67,6 +67,9 @@ pub struct Outcome {
     /// Attendee clashes before and after (as `check` counts them).
     pub clashes_before: usize,
     pub clashes_after: usize,
+    /// After, counting people away at the time too, as the search does (see
+    /// [`rules::clashes_counting_away`]).
+    pub clashes_counting_away: usize,
     /// Placed sessions in a room far larger than they need.
     pub oversized: usize,
     /// Moves the search tried.
@@ -190,6 +193,7 @@ fn explain_unplaced(after: &Event, outcome: &mut Outcome) {
 fn count_after(index: &rules::Index<'_>, outcome: &mut Outcome) {
     let after = index.event();
     outcome.clashes_after = rules::clashes_in(index).len();
+    outcome.clashes_counting_away = rules::clashes_counting_away(index);
     outcome.oversized = after
         .sessions
         .iter()

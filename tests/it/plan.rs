@@ -166,3 +166,68 @@ fn a_search_longer_than_a_second_shows_progress_on_a_terminal_only() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("planning..."));
 }
+
+#[test]
+fn pairs_wanted_by_someone_away_then_are_shown_apart_from_clashes() {
+    // Both sessions can only be on Friday, at its one slot (their owners come on Friday only);
+    // x, who wants both, is there on Thursday only: not a clash, but a pair the search (and the
+    // benchmark checker) counts, so the summary names it separately.
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("event.csv", "name,location,timezone\nTest,Utrecht,Europe/Amsterdam\n"),
+        (
+            "days.csv",
+            "day,date,opens,closes\nthu,2026-05-21,09:00,18:00\nfri,2026-05-22,09:00,18:00\n",
+        ),
+        ("slots.csv", "day,start,end\nthu,09:00,10:00\nfri,09:00,10:00\n"),
+        ("rooms.csv", "id,name,capacity,features\nR1,R1,10,\nR2,R2,10,\n"),
+        (
+            "attendees.csv",
+            "handle,name,email,role,teams,days,arrives,leaves,status\n\
+             o1,O1,o1@example.org,member,,fri,,,confirmed\n\
+             o2,O2,o2@example.org,member,,fri,,,confirmed\n\
+             x,X,x@example.org,member,,thu,,,confirmed\n",
+        ),
+        (
+            "sessions.csv",
+            "id,title,kind,team,duration,needs,day,start,room,pinned\n\
+             A,First,planned,,60,,,,,false\nB,Second,planned,,60,,,,,false\n",
+        ),
+        (
+            "participants.csv",
+            "session,handle,role\nA,o1,required\nB,o2,required\nA,x,interested\nB,x,interested\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let output = common::allhands()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("plan")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let text = format!("{}{stderr}", String::from_utf8_lossy(&output.stdout)).replace('\n', " ");
+    assert!(
+        text.contains("attendee clashes 0 before, 0 after (and 1 for people away then);"),
+        "{text}"
+    );
+    // Declined, x would count in neither.
+    let attendees = std::fs::read_to_string(dir.path().join("attendees.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("attendees.csv"),
+        attendees.replace("thu,,,confirmed", "thu,,,declined"),
+    )
+    .unwrap();
+    let output = common::allhands()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["plan", "--replan"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let text = format!("{}{stderr}", String::from_utf8_lossy(&output.stdout)).replace('\n', " ");
+    assert!(text.contains("attendee clashes 0 before, 0 after;"), "{text}");
+}
