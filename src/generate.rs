@@ -210,8 +210,8 @@ pub fn generate(spec: &Spec) -> Event {
         }
         for (n, &who) in people.iter().enumerate() {
             participants.push(Participant {
-                session: id.clone(),
-                handle: attendees[who].handle.clone(),
+                session: crate::model::Key::from(id.as_str()),
+                handle: crate::model::Key::from(attendees[who].handle.as_str()),
                 tie: if n < required { Tie::Required } else { Tie::Interested },
                 line: 0,
                 extra: Default::default(),

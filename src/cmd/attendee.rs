@@ -377,7 +377,7 @@ pub fn remove(ui: &Ui, ctx: &Context, args: RemoveArgs) -> Result<()> {
             .participants
             .iter()
             .filter(|p| p.handle == handle && p.tie == Tie::Required)
-            .map(|p| event.session(&p.session).map_or(p.session.clone(), |s| s.label()))
+            .map(|p| event.session(&p.session).map_or(p.session.to_string(), |s| s.label()))
             .collect();
         if !required.is_empty() && !args.force {
             return Err(Error::refused(format!(

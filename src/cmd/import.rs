@@ -204,7 +204,10 @@ fn required_sessions_of(event: &Event) -> HashMap<String, Vec<String>> {
         .iter()
         .filter(|p| p.tie == crate::model::Tie::Required)
     {
-        required_of.entry(p.handle.clone()).or_default().push(p.session.clone());
+        required_of
+            .entry(p.handle.to_string())
+            .or_default()
+            .push(p.session.to_string());
     }
     required_of
 }

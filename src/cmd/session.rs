@@ -413,7 +413,7 @@ pub fn leave(ui: &Ui, ctx: &Context, args: LeaveArgs) -> Result<()> {
         let (left, absent): (Vec<String>, Vec<String>) = handles.into_iter().partition(|h| tied(h));
         event
             .participants
-            .retain(|p| !(p.session == session.id && left.contains(&p.handle)));
+            .retain(|p| !(p.session == session.id && left.iter().any(|h| *h == p.handle)));
         Ok((session, left, absent))
     })?;
     let mut lines = Vec::new();

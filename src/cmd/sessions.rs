@@ -190,7 +190,7 @@ fn one(event: &Event, session: &Session) -> Listing {
                 crate::model::Tie::Required => Drawn::Required,
                 crate::model::Tie::Interested => Drawn::Interested,
             };
-            (p.handle.clone(), how)
+            (p.handle.to_string(), how)
         })
         .collect();
     if !session.is_plenary() {

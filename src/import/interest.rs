@@ -229,7 +229,7 @@ fn answer(event: &mut Event, handle: &str, response: &Response, out: &mut Outcom
         let gone =
             p.handle == handle && from_form(p) && !wanted.iter().any(|(id, tie)| *id == p.session && *tie == p.tie);
         if gone && !wanted.iter().any(|(id, _)| *id == p.session) {
-            removed.push(p.session.clone());
+            removed.push(p.session.to_string());
         }
         !gone
     });

@@ -79,7 +79,11 @@ impl Entry {
     /// `session` as it is now; `ties` are its participants.
     fn of(session: &Session, ties: &[&Participant]) -> Entry {
         let handles = |tie: Tie| {
-            let mut handles: Vec<String> = ties.iter().filter(|p| p.tie == tie).map(|p| p.handle.clone()).collect();
+            let mut handles: Vec<String> = ties
+                .iter()
+                .filter(|p| p.tie == tie)
+                .map(|p| p.handle.to_string())
+                .collect();
             handles.sort();
             handles.dedup();
             handles
@@ -352,8 +356,8 @@ fn as_event(schedule: &Schedule, base: &Event, ids: &[&str]) -> Event {
         let ties = [(Tie::Required, &entry.required), (Tie::Interested, &entry.interested)];
         for (role, handles) in ties {
             participants.extend(handles.iter().map(|handle| Participant {
-                session: id.to_string(),
-                handle: handle.clone(),
+                session: crate::model::Key::from(*id),
+                handle: crate::model::Key::from(handle.as_str()),
                 tie: role,
                 line: 0,
                 extra: Extra::new(),

@@ -4,6 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
 use crate::error::Result;
+use crate::model::Key;
 use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
     Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time, Zone,
@@ -45,6 +46,10 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
 
 fn key(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
     move |cell| validate_key(what, cell).map(|()| cell.to_string())
+}
+
+fn compact_key(what: &'static str) -> impl Fn(&str) -> Result<Key, String> {
+    move |cell| validate_key(what, cell).map(|()| Key::from(cell))
 }
 
 /// A single-line text cell (no control characters).
@@ -401,8 +406,8 @@ impl Record for Participant {
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Participant {
-            session: row.parse("session", key("session id"))?,
-            handle: row.parse("handle", key("handle"))?,
+            session: row.parse("session", compact_key("session id"))?,
+            handle: row.parse("handle", compact_key("handle"))?,
             tie: row.parse("role", Tie::parse)?,
             line: row.line(),
             extra: row.extra(),
@@ -410,8 +415,8 @@ impl Record for Participant {
     }
     fn cell(&self, column: &str) -> String {
         match column {
-            "session" => self.session.clone(),
-            "handle" => self.handle.clone(),
+            "session" => self.session.to_string(),
+            "handle" => self.handle.to_string(),
             "role" => self.tie.to_string(),
             _ => extra_cell(&self.extra, column),
         }
@@ -420,7 +425,7 @@ impl Record for Participant {
         &self.extra
     }
     fn sort_key(&self) -> Vec<String> {
-        vec![self.session.clone(), self.handle.clone()]
+        vec![self.session.to_string(), self.handle.to_string()]
     }
 }
 

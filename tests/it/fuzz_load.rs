@@ -602,8 +602,8 @@ fn build(
         participants
             .into_iter()
             .map(|(s, h, role)| Participant {
-                session: s.get(&session_ids).clone(),
-                handle: h.get(&handles).clone(),
+                session: s.get(&session_ids).as_str().into(),
+                handle: h.get(&handles).as_str().into(),
                 tie: role,
                 line: 0,
                 extra: Extra::new(),

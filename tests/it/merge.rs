@@ -576,8 +576,8 @@ fn apply(event: &mut Event, edit: &Edit) {
                 (event.sessions.get(s % sessions), event.attendees.get(a % attendees))
             {
                 let tie = Participant {
-                    session: session.id.clone(),
-                    handle: person.handle.clone(),
+                    session: session.id.as_str().into(),
+                    handle: person.handle.as_str().into(),
                     tie: Tie::Interested,
                     line: 0,
                     extra: Default::default(),
