@@ -691,7 +691,11 @@ pub fn write<T>(
             ends.push(writer.get_ref().len());
         }
         for row in rows {
-            writer.write_record(header.iter().map(|h| guard(&cells(row, h)).into_owned()))?;
+            // Field by field, so that a cell is not copied again on its way in.
+            for column in header {
+                writer.write_field(guard(&cells(row, column)).as_bytes())?;
+            }
+            writer.write_record(None::<&[u8]>)?;
             if mark_rows {
                 writer.flush()?;
                 ends.push(writer.get_ref().len());
