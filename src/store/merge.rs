@@ -241,7 +241,7 @@ fn merge_typed<T: Record>(inputs: &Inputs<'_>) -> Result<Merged> {
             }
         }
     }
-    let cells = |record: &T| -> Vec<String> { columns.iter().map(|c| record.cell(c)).collect() };
+    let cells = |record: &T| -> Vec<String> { columns.iter().map(|c| record.cell(c).into_owned()).collect() };
 
     // Each key's record in base, ours and theirs.
     let mut versions: Vec<[Option<&T>; 3]> = Vec::new();
@@ -406,7 +406,7 @@ fn sort_entries<T: Record>(entries: &mut Vec<Entry<T>>, sides: [&Side<T>; 3]) {
         for side in [sides[1], sides[2], sides[0]] {
             for record in &side.records {
                 let next = day_rank.len();
-                day_rank.entry(record.cell("day")).or_insert(next);
+                day_rank.entry(record.cell("day").into_owned()).or_insert(next);
             }
         }
     }

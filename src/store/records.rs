@@ -1,5 +1,7 @@
 //! How each kind of record maps to its CSV file: schema, parsing with validation, writing.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
@@ -16,7 +18,7 @@ pub trait Record: Sized + Clone + PartialEq {
     const SCHEMA: Schema;
     fn from_row(row: &Row<'_>) -> Result<Self>;
     /// The cell for a known column; unknown columns come from `extra()`.
-    fn cell(&self, column: &str) -> String;
+    fn cell(&self, column: &str) -> Cow<'_, str>;
     fn extra(&self) -> &Extra;
     /// What the file is sorted by (a one-record change is a one-line diff).
     fn sort_key(&self) -> Vec<String>;
@@ -25,7 +27,13 @@ pub trait Record: Sized + Clone + PartialEq {
 /// What changed between two versions of a record, column by column, as `duration: 60 -> 90`
 /// (`(none)` for an empty cell): what a confirmation or an import report shows.
 pub fn field_changes<T: Record>(before: &T, after: &T) -> Vec<String> {
-    let shown = |cell: String| if cell.is_empty() { "(none)".to_string() } else { cell };
+    let shown = |cell: Cow<'_, str>| {
+        if cell.is_empty() {
+            "(none)".to_string()
+        } else {
+            cell.into_owned()
+        }
+    };
     T::SCHEMA
         .columns
         .iter()
@@ -38,6 +46,11 @@ pub fn field_changes<T: Record>(before: &T, after: &T) -> Vec<String> {
 
 fn list(items: &[String]) -> String {
     items.join(";")
+}
+
+/// An optional text cell, borrowed.
+fn opt_text(value: &Option<String>) -> Cow<'_, str> {
+    Cow::Borrowed(value.as_deref().unwrap_or(""))
 }
 
 fn opt<T: ToString>(value: &Option<T>) -> String {
@@ -107,8 +120,8 @@ fn boolean(cell: &str) -> Result<bool, String> {
     }
 }
 
-fn extra_cell(extra: &Extra, column: &str) -> String {
-    extra.get(column).cloned().unwrap_or_default()
+fn extra_cell<'a>(extra: &'a Extra, column: &str) -> Cow<'a, str> {
+    extra.get(column).map_or(Cow::Borrowed(""), |cell| Cow::Borrowed(cell))
 }
 
 /// Checks `start < end` for a record with two time columns.
@@ -137,11 +150,11 @@ impl Record for EventInfo {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "name" => self.name.clone(),
-            "location" => self.location.clone(),
-            "timezone" => self.timezone.name().to_string(),
+            "name" => Cow::Borrowed(&self.name),
+            "location" => Cow::Borrowed(&self.location),
+            "timezone" => Cow::Owned(self.timezone.name().to_string()),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -172,12 +185,12 @@ impl Record for Day {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "day" => self.id.clone(),
-            "date" => self.date.to_string(),
-            "opens" => self.opens.to_string(),
-            "closes" => self.closes.to_string(),
+            "day" => Cow::Borrowed(&self.id),
+            "date" => Cow::Owned(self.date.to_string()),
+            "opens" => Cow::Owned(self.opens.to_string()),
+            "closes" => Cow::Owned(self.closes.to_string()),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -207,11 +220,11 @@ impl Record for Slot {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "day" => self.day.clone(),
-            "start" => self.start.to_string(),
-            "end" => self.end.to_string(),
+            "day" => Cow::Borrowed(&self.day),
+            "start" => Cow::Owned(self.start.to_string()),
+            "end" => Cow::Owned(self.end.to_string()),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -248,17 +261,17 @@ impl Record for Attendee {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "handle" => self.handle.clone(),
-            "name" => self.name.clone(),
-            "email" => self.email.clone(),
-            "role" => self.role.to_string(),
-            "teams" => list(&self.teams),
-            "days" => list(&self.days),
-            "arrives" => opt(&self.arrives),
-            "leaves" => opt(&self.leaves),
-            "status" => self.status.to_string(),
+            "handle" => Cow::Borrowed(&self.handle),
+            "name" => Cow::Borrowed(&self.name),
+            "email" => Cow::Borrowed(&self.email),
+            "role" => Cow::Owned(self.role.to_string()),
+            "teams" => Cow::Owned(list(&self.teams)),
+            "days" => Cow::Owned(list(&self.days)),
+            "arrives" => Cow::Owned(opt(&self.arrives)),
+            "leaves" => Cow::Owned(opt(&self.leaves)),
+            "status" => Cow::Owned(self.status.to_string()),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -292,12 +305,12 @@ impl Record for Room {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "id" => self.id.clone(),
-            "name" => self.name.clone(),
-            "capacity" => self.capacity.to_string(),
-            "features" => list(&self.features),
+            "id" => Cow::Borrowed(&self.id),
+            "name" => Cow::Borrowed(&self.name),
+            "capacity" => Cow::Owned(self.capacity.to_string()),
+            "features" => Cow::Owned(list(&self.features)),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -365,27 +378,27 @@ impl Record for Session {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "id" => self.id.clone(),
-            "title" => self.title.clone(),
-            "kind" => self.kind.to_string(),
-            "team" => self.team.clone(),
-            "duration" => self.duration.to_string(),
-            "needs" => list(&self.needs),
-            "size" => opt(&self.size),
-            "day" => opt(&self.day),
-            "start" => opt(&self.start),
-            "room" => opt(&self.room),
-            "pinned" => self.pinned.to_string(),
-            "audience" => list(&self.audience),
-            "days" => list(&self.days),
-            "not_before" => opt(&self.not_before),
-            "not_after" => opt(&self.not_after),
-            "prefer" => opt(&self.prefer),
-            "apart" => list(&self.apart),
-            "source" => self.source.clone(),
-            "notes" => self.notes.clone(),
+            "id" => Cow::Borrowed(&self.id),
+            "title" => Cow::Borrowed(&self.title),
+            "kind" => Cow::Owned(self.kind.to_string()),
+            "team" => Cow::Borrowed(&self.team),
+            "duration" => Cow::Owned(self.duration.to_string()),
+            "needs" => Cow::Owned(list(&self.needs)),
+            "size" => Cow::Owned(opt(&self.size)),
+            "day" => opt_text(&self.day),
+            "start" => Cow::Owned(opt(&self.start)),
+            "room" => opt_text(&self.room),
+            "pinned" => Cow::Owned(self.pinned.to_string()),
+            "audience" => Cow::Owned(list(&self.audience)),
+            "days" => Cow::Owned(list(&self.days)),
+            "not_before" => Cow::Owned(opt(&self.not_before)),
+            "not_after" => Cow::Owned(opt(&self.not_after)),
+            "prefer" => Cow::Owned(opt(&self.prefer)),
+            "apart" => Cow::Owned(list(&self.apart)),
+            "source" => Cow::Borrowed(&self.source),
+            "notes" => Cow::Borrowed(&self.notes),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -413,11 +426,11 @@ impl Record for Participant {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "session" => self.session.to_string(),
-            "handle" => self.handle.to_string(),
-            "role" => self.tie.to_string(),
+            "session" => Cow::Borrowed(self.session.as_str()),
+            "handle" => Cow::Borrowed(self.handle.as_str()),
+            "role" => Cow::Owned(self.tie.to_string()),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -458,11 +471,11 @@ impl Record for Version {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         match column {
-            "version" => self.number.to_string(),
-            "published_at" => self.published_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            "note" => self.note.clone(),
+            "version" => Cow::Owned(self.number.to_string()),
+            "published_at" => Cow::Owned(self.published_at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            "note" => Cow::Borrowed(&self.note),
             _ => extra_cell(&self.extra, column),
         }
     }
@@ -532,21 +545,21 @@ impl Record for Published {
             extra: row.extra(),
         })
     }
-    fn cell(&self, column: &str) -> String {
+    fn cell(&self, column: &str) -> Cow<'_, str> {
         let place = self.entry.place.as_ref();
         match column {
-            "version" => self.version.to_string(),
-            "session" => self.session.clone(),
-            "status" => self.entry.status().to_string(),
-            "day" => opt(&place.map(|p| &p.day)),
-            "start" => opt(&place.map(|p| p.start)),
-            "end" => opt(&place.map(|p| p.end)),
-            "room" => opt(&place.map(|p| &p.room)),
-            "title" => self.entry.title.clone(),
-            "team" => self.entry.team.clone(),
-            "required" => list(&self.entry.required),
-            "interested" => list(&self.entry.interested),
-            "audience" => list(&self.entry.audience),
+            "version" => Cow::Owned(self.version.to_string()),
+            "session" => Cow::Borrowed(&self.session),
+            "status" => Cow::Owned(self.entry.status().to_string()),
+            "day" => Cow::Owned(opt(&place.map(|p| &p.day))),
+            "start" => Cow::Owned(opt(&place.map(|p| p.start))),
+            "end" => Cow::Owned(opt(&place.map(|p| p.end))),
+            "room" => Cow::Owned(opt(&place.map(|p| &p.room))),
+            "title" => Cow::Borrowed(&self.entry.title),
+            "team" => Cow::Borrowed(&self.entry.team),
+            "required" => Cow::Owned(list(&self.entry.required)),
+            "interested" => Cow::Owned(list(&self.entry.interested)),
+            "audience" => Cow::Owned(list(&self.entry.audience)),
             _ => extra_cell(&self.extra, column),
         }
     }

@@ -654,7 +654,7 @@ pub fn write<T>(
     header: &[String],
     layout: &Layout,
     rows: &[T],
-    cells: impl Fn(&T, &str) -> String,
+    cells: impl for<'r> Fn(&'r T, &str) -> std::borrow::Cow<'r, str>,
     mark_rows: bool,
 ) -> (Vec<u8>, Vec<usize>) {
     let mut ends = Vec::new();
