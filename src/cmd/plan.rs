@@ -238,8 +238,8 @@ fn listing(event: &Event, outcome: &Outcome, dry_run: bool, elapsed: Duration, f
         }
     }
     let verb = if dry_run { "would place" } else { "placed" };
-    // The search also keeps apart what people away at the time want (in case they come after
-    // all); the benchmark checker counts those pairs as clashes, so they are shown when any.
+    // The search weighs overlapping sessions wanted by someone away then like a clash (see
+    // `plan::instance`), as the benchmark checker counts them: shown apart from `check`'s count.
     let away = outcome.clashes_counting_away.saturating_sub(outcome.clashes_after);
     let with_away = match away {
         0 => String::new(),
