@@ -4,7 +4,7 @@
 //! The search keeps, per session and slot, how many people the sessions now in that slot share
 //! with it, so a move's change in cost is two lookups and a swap's four. A move that is taken
 //! walks the moved session's neighbours once, updating both slots' sums together. A step
-//! proposes the cheaper of two random slots for its session. Two chains search side by side,
+//! proposes the cheapest of six random slots for its session. Two chains search side by side,
 //! each in its own thread, and meet between rounds of cooling; a last short round at
 //! temperatures far below a clash settles what weighs less (missed sessions, preferences,
 //! moves).
@@ -434,13 +434,13 @@ fn initial(p: &Instance<'_>) -> State {
 }
 
 /// Per chain, moves per (session, candidate slot) of the problem, and the bounds of that.
-const MOVES_PER_CANDIDATE: u64 = 2000;
+const MOVES_PER_CANDIDATE: u64 = 1700;
 const MIN_MOVES: u64 = 200_000;
-const MAX_MOVES: u64 = 2_800_000;
+const MAX_MOVES: u64 = 2_380_000;
 /// Per chain, at most this many moves times the mean number of sessions a session shares
-/// people with: on 10,000 people and 3,000 sessions (about 200 each) that still allows the
-/// full 2.8 million moves, about 0.7 s; the benchmark events never come near it.
-const MAX_WORK: u64 = 550_000_000;
+/// people with: on 10,000 people and 3,000 sessions (about 200 each) that allows about 2.37
+/// million moves, nearly the full budget; the benchmark events never come near it.
+const MAX_WORK: u64 = 467_500_000;
 /// One step in 64 is an ejection, even for a placed session (six bits of a draw all zero).
 const EJECT_MASK: u64 = 63;
 
@@ -517,17 +517,24 @@ impl Search<'_, '_> {
         if candidates.len() < 2 {
             return;
         }
-        let mut to = candidates[self.rng.below(candidates.len() - 1)];
-        if to == from {
-            to = candidates[candidates.len() - 1];
-        }
-        // The cheaper of two such slots: proposals that are mostly refused waste the steps.
-        let mut other = candidates[self.rng.below(candidates.len() - 1)];
-        if other == from {
-            other = candidates[candidates.len() - 1];
-        }
-        if self.st.cost_in(p, m, other) < self.st.cost_in(p, m, to) {
-            to = other;
+        // The cheapest of a few such slots: proposals that are mostly refused waste the
+        // steps. A draw gives up to four picks among the others, 16 bits each.
+        let last = candidates.len() - 1;
+        let (mut to, mut cost) = (NONE, i64::MAX);
+        let mut left = PROPOSALS;
+        while left > 0 {
+            let bits = self.rng.next_u64();
+            for j in 0..left.min(4) {
+                let mut k = candidates[((((bits >> (16 * j)) & 0xFFFF) * last as u64) >> 16) as usize];
+                if k == from {
+                    k = candidates[last];
+                }
+                let c = self.st.cost_in(p, m, k);
+                if c < cost {
+                    (to, cost) = (k, c);
+                }
+            }
+            left = left.saturating_sub(4);
         }
         match self.st.blocked[m * nk + to as usize] {
             0 => {}
@@ -799,6 +806,8 @@ fn exp_neg(x: f64) -> f64 {
 /// (e^-16 is about one in nine million).
 const CHANCE_STEPS: f64 = 64.0;
 const CHANCE_CUT: f64 = 16.0;
+/// Slots a step draws for its session, to propose the cheapest.
+const PROPOSALS: usize = 6;
 /// Draws of a swap partner before a step gives up.
 const SWAP_TRIES: usize = 3;
 /// How the temperature falls within a round: by this factor per stage.
