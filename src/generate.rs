@@ -7,7 +7,9 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::model::{Attendee, Day, Event, EventInfo, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time};
+use crate::model::{
+    Attendee, Day, Event, EventInfo, Key, Kind, Participant, Role, Room, Session, Slot, Status, Tie, Time,
+};
 use crate::rng::Rng;
 
 /// The size and seed of an event to generate.
@@ -210,8 +212,8 @@ pub fn generate(spec: &Spec) -> Event {
         }
         for (n, &who) in people.iter().enumerate() {
             participants.push(Participant {
-                session: crate::model::Key::from(id.as_str()),
-                handle: crate::model::Key::from(attendees[who].handle.as_str()),
+                session: Key::from(id.as_str()),
+                handle: Key::from(attendees[who].handle.as_str()),
                 tie: if n < required { Tie::Required } else { Tie::Interested },
                 line: 0,
                 extra: Default::default(),

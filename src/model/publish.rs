@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::rules::{self, Drawn};
-use super::{Event, Extra, Kind, Participant, Session, Span, Tie, Time, natural_cmp, same_key};
+use super::{Event, Extra, Key, Kind, Participant, Session, Span, Tie, Time, natural_cmp, same_key};
 
 /// One published version (`versions.csv`).
 #[derive(Clone, Debug, PartialEq)]
@@ -356,8 +356,8 @@ fn as_event(schedule: &Schedule, base: &Event, ids: &[&str]) -> Event {
         let ties = [(Tie::Required, &entry.required), (Tie::Interested, &entry.interested)];
         for (role, handles) in ties {
             participants.extend(handles.iter().map(|handle| Participant {
-                session: crate::model::Key::from(*id),
-                handle: crate::model::Key::from(handle.as_str()),
+                session: Key::from(*id),
+                handle: Key::from(handle.as_str()),
                 tie: role,
                 line: 0,
                 extra: Extra::new(),

@@ -121,7 +121,7 @@ fn boolean(cell: &str) -> Result<bool, String> {
 }
 
 fn extra_cell<'a>(extra: &'a Extra, column: &str) -> Cow<'a, str> {
-    extra.get(column).map_or(Cow::Borrowed(""), |cell| Cow::Borrowed(cell))
+    Cow::Borrowed(extra.get(column).map_or("", String::as_str))
 }
 
 /// Checks `start < end` for a record with two time columns.
