@@ -1,7 +1,6 @@
 //! Integrity problems: what makes the data inconsistent regardless of the schedule's rules
 //! (duplicate keys, references to nothing, slots that make no sense, people with no days).
 
-use std::borrow::Cow;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use rustc_hash::{FxBuildHasher, FxHasher};
@@ -9,7 +8,7 @@ use rustc_hash::{FxBuildHasher, FxHasher};
 use serde::Serialize;
 
 use super::rules::Index;
-use super::{Event, identity};
+use super::{Event, identity, lowercase};
 
 /// One integrity problem, located in a file and line where there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -385,19 +384,11 @@ fn room_problems(found: &mut Vec<Problem>, event: &Event) {
 /// able to fit a slot, and naming only teams, days and sessions that exist.
 fn session_problems(found: &mut Vec<Problem>, index: &Index<'_>) {
     let event = index.event();
-    let repeats = index.repeated_ids().map(|(r, first)| {
-        let first = event
-            .sessions
-            .iter()
-            .position(|s| std::ptr::eq(s, first))
-            .expect("a record");
-        (r, first)
-    });
     duplicates(
         found,
         "sessions.csv",
         "session",
-        sharing_a_key(repeats)
+        sharing_a_key(index.repeated_ids())
             .into_iter()
             .map(|r| (event.sessions[r].id.as_str(), event.sessions[r].line)),
     );
@@ -531,15 +522,6 @@ fn participant_problems(found: &mut Vec<Problem>, index: &Index<'_>) {
                 format!("session {} names unknown attendee '{}'", p.session, p.handle),
             ));
         }
-    }
-}
-
-/// `text` in lower case, borrowed when it already is (emails nearly always are).
-fn lowercase(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.to_lowercase())
     }
 }
 

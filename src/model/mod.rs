@@ -838,6 +838,20 @@ pub fn split_typed_list(text: &str, separators: &[char]) -> Vec<String> {
         .collect()
 }
 
+/// `text` in lower case, borrowed when it already is (keys and emails nearly always are).
+pub fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_ascii_lowercase(text) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    }
+}
+
+/// Whether `text` is ASCII with no capital letter: its own lower case, without decoding it.
+pub fn is_ascii_lowercase(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+}
+
 /// Whether two keys (teams, features, days, ids) are the same, compared without case.
 pub fn same_key(a: &str, b: &str) -> bool {
     a == b || a.to_lowercase() == b.to_lowercase()

@@ -129,13 +129,7 @@ impl<T: Copy> Grouped<T> {
     /// `(number, item)` pairs grouped by number, in their order within a number (a counting
     /// sort); numbers are below `numbers`.
     fn new(numbers: usize, pairs: &[(u32, T)]) -> Grouped<T> {
-        let mut starts = vec![0u32; numbers + 1];
-        for &(n, _) in pairs {
-            starts[n as usize + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
+        let starts = starts_of(numbers, pairs.iter().map(|&(n, _)| n));
         let mut items = Vec::new();
         if let Some(&(_, filler)) = pairs.first() {
             items = vec![filler; pairs.len()];
@@ -160,13 +154,7 @@ impl<T: Copy> Grouped<T> {
 impl Grouped<u32> {
     /// The positions `0..numbers.len()` grouped by their number, in order within a number.
     fn positions(count: usize, numbers: &[u32]) -> Grouped<u32> {
-        let mut starts = vec![0u32; count + 1];
-        for &n in numbers {
-            starts[n as usize + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
+        let starts = starts_of(count, numbers.iter().copied());
         let mut items = vec![0u32; numbers.len()];
         let mut next = starts.clone();
         for (i, &n) in numbers.iter().enumerate() {
@@ -175,6 +163,19 @@ impl Grouped<u32> {
         }
         Grouped { starts, items }
     }
+}
+
+/// Where each number's items start when items numbered `numbers` (all below `count`) are
+/// grouped by number, and one past the last: a counting sort's first half.
+fn starts_of(count: usize, numbers: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut starts = vec![0u32; count + 1];
+    for n in numbers {
+        starts[n as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    starts
 }
 
 /// What decides whether an attendee is there, besides their days (see `Index::day_bits`).
@@ -393,7 +394,7 @@ impl<'a> Index<'a> {
         let mut folded: Vec<u32> = Vec::with_capacity(people);
         let mut other_forms: HashMap<String, u32> = HashMap::default();
         for (p, handle) in handles.iter().enumerate() {
-            let plain = |h: &str| h.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+            let plain = super::is_ascii_lowercase;
             let fold = if plain(handle) {
                 same_handle[p]
             } else {
@@ -462,7 +463,7 @@ impl<'a> Index<'a> {
         let mut plenaries = Vec::new();
         for s in &event.sessions {
             if let Some(p) = s.placement() {
-                let day = days.iter().position(|d| *d == p.day).expect("placed days are numbered");
+                let day = day_in(&days, p.day).expect("placed days are numbered") as usize;
                 let room = room_of[p.room] as usize;
                 placed.push(((day * room_numbers + room) as u32, s));
                 dated.push((day as u32, s));
@@ -574,7 +575,7 @@ impl<'a> Index<'a> {
             None => !self.presence[record as usize].declined && !self.event.attendees[record as usize].days.is_empty(),
         };
         if let Some(key) = self.key(&session.id) {
-            for (p, &person) in self.tie_rows.get(key).iter().zip(self.tie_people(key)) {
+            for (p, person) in self.ties(key) {
                 let how = match p.tie {
                     Tie::Required => Drawn::Required,
                     Tie::Interested => Drawn::Interested,
@@ -688,11 +689,16 @@ impl<'a> Index<'a> {
     }
 
     /// Session records whose id an earlier record has, each with the first of them.
-    pub(super) fn repeated_ids(&self) -> impl Iterator<Item = (usize, &'a Session)> + '_ {
-        let sessions = &self.event.sessions;
-        (0..sessions.len()).filter_map(|r| {
-            let first = self.session_at[self.record_key[r] as usize]?;
-            (!std::ptr::eq(first, &sessions[r])).then_some((r, first))
+    pub(super) fn repeated_ids(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut first_of = vec![u32::MAX; self.session_at.len()];
+        (0..self.record_key.len()).filter_map(move |r| {
+            let first = &mut first_of[self.record_key[r] as usize];
+            if *first == u32::MAX {
+                *first = r as u32;
+                None
+            } else {
+                Some((r, *first as usize))
+            }
         })
     }
 
@@ -720,8 +726,10 @@ impl<'a> Index<'a> {
         self.key_of.get(session).copied()
     }
 
-    fn tie_people(&self, key: u32) -> &[u32] {
-        tie_people_of(&self.tie_rows, &self.tie_people, key)
+    /// A key's participant rows, each with its person's number.
+    fn ties(&self, key: u32) -> impl Iterator<Item = (&'a Participant, u32)> + '_ {
+        let people = tie_people_of(&self.tie_rows, &self.tie_people, key);
+        self.tie_rows.get(key).iter().copied().zip(people.iter().copied())
     }
 
     /// Whether a person number is an attendee record (not a handle only participants.csv names).
@@ -734,11 +742,7 @@ impl<'a> Index<'a> {
     }
 
     fn team(&self, team: &str) -> Option<u32> {
-        if team.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-            self.team_of.get(team).copied()
-        } else {
-            self.team_of.get(&team.to_lowercase()).copied()
-        }
+        self.team_of.get(super::lowercase(team).as_ref()).copied()
     }
 
     fn day_number(&self, day: &str) -> Option<u32> {
@@ -1055,7 +1059,7 @@ fn conflicts_with(
     // Rule 2: required people free and present.
     let moment = index.moment(at.day, at.span);
     if let Some(key) = index.key(&session.id) {
-        for (p, &person) in index.tie_rows.get(key).iter().zip(index.tie_people(key)) {
+        for (p, person) in index.ties(key) {
             if p.tie != Tie::Required || !index.is_attendee(person) {
                 continue;
             }
@@ -1396,7 +1400,7 @@ pub fn away<'a>(index: &Index<'a>) -> Vec<Away<'a>> {
         let (s, key) = (&event.sessions[r as usize], index.record_key[r as usize]);
         let Some(at) = s.placement() else { continue };
         wanting.clear();
-        for (p, &person) in index.tie_rows.get(key).iter().zip(index.tie_people(key)) {
+        for (p, person) in index.ties(key) {
             if p.tie == Tie::Interested && index.is_attendee(person) {
                 wanting.push((person, Drawn::Interested));
             }
