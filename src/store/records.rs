@@ -71,7 +71,7 @@ fn line(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
 }
 
 /// A single-line text cell that must not be empty.
-fn required_line(row: &Row<'_>, column: &str, what: &'static str) -> Result<String> {
+fn required_line(row: &Row<'_>, column: &'static str, what: &'static str) -> Result<String> {
     row.required(column)?;
     row.parse(column, line(what))
 }
@@ -125,7 +125,7 @@ fn extra_cell<'a>(extra: &'a Extra, column: &str) -> Cow<'a, str> {
 }
 
 /// Checks `start < end` for a record with two time columns.
-fn ordered(row: &Row<'_>, start: Time, end: Time, end_column: &str) -> Result<()> {
+fn ordered(row: &Row<'_>, start: Time, end: Time, end_column: &'static str) -> Result<()> {
     if start < end {
         Ok(())
     } else {

@@ -76,6 +76,36 @@ impl Rows {
     }
 }
 
+/// A record as csv read it, with its fields as text.
+///
+/// Written by hand over `csv::ByteRecord` rather than using `csv::StringRecord`, which checks
+/// every record's bytes for UTF-8 again: [`Scanner::new`] has checked the whole file already,
+/// and every row of every command's files went through that second check.
+#[derive(Default)]
+struct Fields(csv::ByteRecord);
+
+impl Fields {
+    fn get(&self, i: usize) -> Option<&str> {
+        self.0.get(i).map(Self::text)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(Self::text)
+    }
+
+    fn position(&self) -> Option<&csv::Position> {
+        self.0.position()
+    }
+
+    /// A field of a record read from text already checked to be UTF-8 (see [`Scanner::new`]).
+    fn text(field: &[u8]) -> &str {
+        // SAFETY: a Scanner's reader reads only `Scanner::text`, a `&str`. csv ends fields only
+        // at ASCII bytes (separator, quote, CR, LF) and leaves out only ASCII quote bytes, so a
+        // field is whole UTF-8 characters of that text: valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(field) }
+    }
+}
+
 /// Where a file's columns are, found once per file: each known column's position in the
 /// file (if it has it), and the positions of the columns allhands does not know.
 pub struct Columns<'a> {
@@ -85,6 +115,9 @@ pub struct Columns<'a> {
     unknown: Vec<usize>,
     /// The known column after the one last looked up (see [`Columns::position`]).
     next: std::cell::Cell<usize>,
+    /// For each known column, the address of the name it was last asked for by: a record's
+    /// code asks with its own copy of the name, which is nearly never the schema's.
+    asked_at: Vec<std::cell::Cell<usize>>,
 }
 
 impl<'a> Columns<'a> {
@@ -97,25 +130,26 @@ impl<'a> Columns<'a> {
                 .filter(|&i| !known.contains(&header[i].as_str()))
                 .collect(),
             next: std::cell::Cell::new(0),
+            asked_at: known.iter().map(|_| std::cell::Cell::new(0)).collect(),
         }
     }
 
     /// The position in the file of `column`.
-    fn position(&self, column: &str) -> Option<usize> {
-        let name = column.as_bytes();
-        // The name is nearly always the schema's own literal: the same address, no compare.
-        let same =
-            |k: &&str| k.len() == name.len() && (std::ptr::eq(k.as_ptr(), name.as_ptr()) || k.as_bytes() == name);
+    fn position(&self, column: &'static str) -> Option<usize> {
         // Records are built reading their columns in the order allhands writes them, so the
-        // known column after the last one asked for is nearly always the one asked for now.
+        // known column after the last one asked for is nearly always the one asked for now,
+        // and asked for by the same static name as last time: the same address and length
+        // are the same text, with no compare.
         let next = self.next.get();
+        let address = column.as_ptr() as usize;
         let known = match self.known.get(next) {
-            Some(k) if same(k) => Some(next),
-            _ => self.known.iter().position(same),
+            Some(k) if self.asked_at[next].get() == address && k.len() == column.len() => Some(next),
+            _ => self.known.iter().position(|k| *k == column),
         };
         match known {
             Some(k) => {
                 self.next.set(k + 1);
+                self.asked_at[k].set(address);
                 self.index[k]
             }
             None => self.header.iter().position(|h| h == column),
@@ -136,7 +170,7 @@ enum Source<'a> {
     /// In rows read before (from `first` on).
     Cells { cells: &'a Cells, first: usize },
     /// In the record just read, untrimmed.
-    Record(&'a csv::StringRecord),
+    Record(&'a Fields),
 }
 
 impl<'a> Row<'a> {
@@ -167,11 +201,11 @@ impl<'a> Row<'a> {
     }
 
     /// The cell in `column`, empty if the file has no such column.
-    pub fn get(&self, column: &str) -> &'a str {
+    pub fn get(&self, column: &'static str) -> &'a str {
         self.columns.position(column).map_or("", |i| self.cell(i))
     }
 
-    pub fn error(&self, column: &str, message: impl Into<String>) -> Error {
+    pub fn error(&self, column: &'static str, message: impl Into<String>) -> Error {
         Error::Data {
             file: self.path.to_path_buf(),
             line: Some(self.line),
@@ -181,7 +215,7 @@ impl<'a> Row<'a> {
     }
 
     /// A cell that must not be empty.
-    pub fn required(&self, column: &str) -> Result<&'a str> {
+    pub fn required(&self, column: &'static str) -> Result<&'a str> {
         let cell = self.get(column);
         if cell.is_empty() {
             Err(self.error(column, "must not be empty"))
@@ -191,12 +225,12 @@ impl<'a> Row<'a> {
     }
 
     /// Parses a cell with `parse`, turning its message into a located error.
-    pub fn parse<T>(&self, column: &str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<T> {
+    pub fn parse<T>(&self, column: &'static str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<T> {
         parse(self.get(column)).map_err(|m| self.error(column, m))
     }
 
     /// Parses a cell that may be empty.
-    pub fn optional<T>(&self, column: &str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<Option<T>> {
+    pub fn optional<T>(&self, column: &'static str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<Option<T>> {
         let cell = self.get(column);
         if cell.is_empty() {
             Ok(None)
@@ -231,7 +265,7 @@ pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
         text: String::with_capacity(bytes.len()),
         ends: Vec::with_capacity(scanner.header.len() * scanner.rows_at_most),
     };
-    let mut record = csv::StringRecord::new();
+    let mut record = Fields::default();
     while let Some(line) = scanner.next_row(&mut record)? {
         record.iter().for_each(|c| cells.push(trimmed(c)));
         lines.push(line);
@@ -262,7 +296,7 @@ pub fn read<T>(
     // A problem in a record is reported after the file's structural and header problems, as
     // when the rows were read first: the rest of the file is still scanned for those.
     let mut first_problem = None;
-    let mut record = csv::StringRecord::new();
+    let mut record = Fields::default();
     while let Some(line) = scanner.next_row(&mut record)? {
         if first_problem.is_some() {
             continue;
@@ -383,7 +417,7 @@ impl<'a> Scanner<'a> {
             unnamed: Vec::new(),
             unnamed_used: Vec::new(),
         };
-        let mut record = csv::StringRecord::new();
+        let mut record = Fields::default();
         if scanner.read(&mut record)? {
             scanner.header = record.iter().map(column_name).collect();
             scanner.raw_header = record.iter().map(|c| c.trim().to_string()).collect();
@@ -396,9 +430,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// The next record of the file, as csv reads it; `false` at the end.
-    fn read(&mut self, record: &mut csv::StringRecord) -> Result<bool> {
-        self.reader.read_record(record).map_err(|e| {
-            let line = e.position().map(|p| self.lines.line_at(p.byte()));
+    fn read(&mut self, record: &mut Fields) -> Result<bool> {
+        self.reader.read_byte_record(&mut record.0).map_err(|e| {
+            let line = e.position().map(|p| self.lines.line_of(p));
             let message = match e.kind() {
                 csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
                     match pos
@@ -425,7 +459,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The next data row into `record` (cells untrimmed), and its line; `None` at the end.
-    fn next_row(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>> {
+    fn next_row(&mut self, record: &mut Fields) -> Result<Option<u64>> {
         loop {
             if !self.read(record)? {
                 return Ok(None);
@@ -443,7 +477,7 @@ impl<'a> Scanner<'a> {
                 }
                 !value
             });
-            return Ok(Some(record.position().map_or(0, |p| self.lines.line_at(p.byte()))));
+            return Ok(Some(record.position().map_or(0, |p| self.lines.line_of(p))));
         }
     }
 
@@ -504,6 +538,8 @@ struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: u64,
+    /// Whether the text has a CR (else csv's own line numbers are right).
+    cr: bool,
     /// Whether some line ends with a CR alone (else only LFs need counting).
     cr_alone: bool,
 }
@@ -511,12 +547,32 @@ struct LineCounter<'a> {
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
         let text = text.as_bytes();
-        let cr_alone = memchr::memchr_iter(b'\r', text).any(|i| text.get(i + 1) != Some(&b'\n'));
+        let mut crs = memchr::memchr_iter(b'\r', text).peekable();
+        let cr = crs.peek().is_some();
+        let cr_alone = crs.any(|i| text.get(i + 1) != Some(&b'\n'));
         LineCounter {
             text,
             offset: 0,
             line: 1,
+            cr,
             cr_alone,
+        }
+    }
+
+    /// The line of the record csv read at `position`. csv places a record just after the one
+    /// before it, so before any blank lines it skipped: the record starts at the first byte
+    /// that ends no line. csv counts the line feeds it reads, which is right for a file that
+    /// ends its lines with LF alone (as allhands writes them); a file with a CR is counted here.
+    fn line_of(&mut self, position: &csv::Position) -> u64 {
+        let from = (position.byte() as usize).min(self.text.len());
+        let blank = self.text[from..]
+            .iter()
+            .take_while(|&&b| matches!(b, b'\n' | b'\r'))
+            .count();
+        if self.cr {
+            self.line_at((from + blank) as u64)
+        } else {
+            position.line() + blank as u64
         }
     }
 
@@ -769,6 +825,33 @@ mod tests {
         #[test]
         fn line_feeds_are_counted_exactly(bytes in proptest::collection::vec(proptest::sample::select(vec![b'\n', b'\r', b'a', 0u8, 0x8a, 0xff, 0x0b, 0x09]), 0..80)) {
             proptest::prop_assert_eq!(count_line_feeds(&bytes), bytes.iter().filter(|&&b| b == b'\n').count());
+        }
+    }
+
+    proptest::proptest! {
+        /// Lines of an LF file come from csv, of a CRLF or CR file from counting: both give
+        /// each row the line it starts on, over quoted line breaks, blank and empty rows.
+        #[test]
+        fn rows_are_on_the_same_lines_whatever_ends_the_lines(
+            rows in proptest::collection::vec(proptest::sample::select(vec![
+                "a,b", "\"x\ny\",é", "", ",", "c,\"d\"\"\n\n\"", "ß,\"😀\""
+            ]), 0..12),
+        ) {
+            let lf = format!("id,name\n{}\n", rows.join("\n"));
+            // The line each row starts on, counted by hand: the header is line 1.
+            let mut expected = Vec::new();
+            let mut line = 2;
+            for row in &rows {
+                if !row.trim_matches(',').is_empty() {
+                    expected.push(line);
+                }
+                line += row.matches('\n').count() as u64 + 1;
+            }
+            for ending in ["\n", "\r\n", "\r"] {
+                let text = lf.replace('\n', ending);
+                let read = parse(Path::new("t.csv"), text.as_bytes(), &SCHEMA).unwrap();
+                proptest::prop_assert_eq!(&read.lines, &expected, "{:?}", ending);
+            }
         }
     }
 
