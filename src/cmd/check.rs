@@ -38,11 +38,15 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     if args.clashes {
         return ui.listing(&args.output, &missed_listing(event));
     }
-    // One index for the hard rules and the soft figures. They take a few milliseconds each
-    // on 10,000 people: a second thread would cost more in fresh memory than it saves.
+    // One index for the hard rules and the soft figures, found side by side: at 10,000 people
+    // each takes a few milliseconds (a second thread saves 2 of some 30 ms in interleaved
+    // runs; splitting the soft figures further saved nothing).
     let index = rules::Index::new(event);
-    let soft = SoftFigures::of(event, &index);
-    let findings = findings(&index, integrity::problems_in(&index), rules::all_conflicts_in(&index));
+    let (soft, findings) = std::thread::scope(|scope| {
+        let soft = scope.spawn(|| SoftFigures::of(event, &index));
+        let findings = findings(&index, integrity::problems_in(&index), rules::all_conflicts_in(&index));
+        (soft.join().expect("counting the soft figures does not panic"), findings)
+    });
     let problems = findings.len();
     if args.output.format() == Format::Table {
         let width = ui.terminal(args.output.output.as_deref()).width;
