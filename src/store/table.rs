@@ -230,7 +230,11 @@ impl<'a> Row<'a> {
     }
 
     /// Parses a cell that may be empty.
-    pub fn optional<T>(&self, column: &'static str, parse: impl FnOnce(&'a str) -> Result<T, String>) -> Result<Option<T>> {
+    pub fn optional<T>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(&'a str) -> Result<T, String>,
+    ) -> Result<Option<T>> {
         let cell = self.get(column);
         if cell.is_empty() {
             Ok(None)
