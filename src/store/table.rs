@@ -99,6 +99,7 @@ impl Fields {
 
     /// A field of a record read from text already checked to be UTF-8 (see [`Scanner::new`]).
     fn text(field: &[u8]) -> &str {
+        debug_assert!(std::str::from_utf8(field).is_ok(), "csv split a character");
         // SAFETY: a Scanner's reader reads only `Scanner::text`, a `&str`. csv ends fields only
         // at ASCII bytes (separator, quote, CR, LF) and leaves out only ASCII quote bytes, so a
         // field is whole UTF-8 characters of that text: valid UTF-8.
