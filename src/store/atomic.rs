@@ -6,7 +6,7 @@
 //! created still locks for everyone who may write the folder; a folder where no lock file can
 //! be made (read-only, a mounted checkout) is read without one.
 //! Each changed file is written to `.NAME.tmp` beside it, fsynced, and renamed over it; the
-//! folder is fsynced after. A data file that is a symlink (a folder shared between events) is
+//! folder is fsynced after (a change to one file needs no fsync of the folder before). A data file that is a symlink (a folder shared between events) is
 //! replaced at its target, atomically in the target's folder, so the link stays. A change to
 //! several files first records their names in `DIR/.allhands.journal` (itself written
 //! atomically): once that exists the change is committed, and whoever takes the lock next
@@ -186,8 +186,12 @@ pub fn commit(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
     }
     // With a journal, this is the commit point: once the journal is durable, the change
     // happens (a crash is finished by the next lock holder). A single file commits at its
-    // rename below; a temp file left before that is stale and removed.
-    sync_dirs(dir, &targets)?;
+    // rename below, made durable by the folder's fsync after it (its data was fsynced
+    // before); its temp file's name need not be durable first: one left by a crash is stale
+    // and removed.
+    if journal {
+        sync_dirs(dir, &targets)?;
+    }
     let finish = || -> Result<()> {
         for target in &targets {
             rename(&temp_for(target), target)?;
