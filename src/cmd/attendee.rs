@@ -249,7 +249,7 @@ pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
     listing
         .footer
         .push(format!("{count} of {} attendees", event.attendees.len()));
-    ui.listing(&args.output, &listing)
+    ui.listing(&args.output, listing)
 }
 
 /// `thu fri sat`, then `arrives 13:00` / `leaves 15:00` when set.

@@ -316,7 +316,7 @@ pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
             json!(until),
         ]);
     }
-    ui.listing(&args.output, &listing)
+    ui.listing(&args.output, listing)
 }
 
 fn requirements(size: u32, needs: &[String]) -> String {

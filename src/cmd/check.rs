@@ -36,7 +36,7 @@ struct Finding {
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let event = ctx.load_to_read(Parts::ALL)?;
     if args.clashes {
-        return ui.listing(&args.output, &missed_listing(event));
+        return ui.listing(&args.output, missed_listing(event));
     }
     // One index for the hard rules and the soft figures, found side by side: at 10,000 people
     // each takes a few milliseconds (a second thread saves 2 of some 30 ms in interleaved
@@ -53,7 +53,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         let text = report(&findings, &soft, width);
         ui.output(args.output.output.as_deref(), crate::render::visible(&text).as_bytes())?;
     } else {
-        ui.listing(&args.output, &listing(&findings, &soft, args.output.for_people()))?;
+        ui.listing(&args.output, listing(&findings, &soft, args.output.for_people()))?;
     }
     if problems > 0 {
         return Err(Error::Problems {

@@ -116,7 +116,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     } else {
         ctx.store()?.update(apply)?
     };
-    ui.listing(&args.output, &summary(&outcomes, args.dry_run, &header, &fields))
+    ui.listing(&args.output, summary(&outcomes, args.dry_run, &header, &fields))
 }
 
 /// A form read and its columns mapped: what the rows are imported from.

@@ -138,7 +138,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     };
     ui.listing(
         &args.output,
-        &report(&outcomes, &problems, args.input.dry_run, args.output.format()),
+        report(&outcomes, &problems, args.input.dry_run, args.output.format()),
     )
 }
 

@@ -58,7 +58,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     };
     ui.listing(
         &args.output,
-        &report(&outcomes, list.pull_requests, args.input.dry_run, args.output.format()),
+        report(&outcomes, list.pull_requests, args.input.dry_run, args.output.format()),
     )
 }
 

@@ -95,5 +95,5 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     } else if !day.hours().contains_time(at) {
         listing.footer.push(format!("{} is open {}", day.id, day.hours()));
     }
-    ui.listing(&args.output, &listing)
+    ui.listing(&args.output, listing)
 }

@@ -94,7 +94,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     drop(_progress);
     ui.listing(
         &args.output,
-        &listing(&event, &outcome, args.dry_run, elapsed, args.output.for_people()),
+        listing(&event, &outcome, args.dry_run, elapsed, args.output.for_people()),
     )?;
     if outcome.unplaced.is_empty() {
         return Ok(());

@@ -203,7 +203,7 @@ pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
             }
         }
     };
-    ui.listing(&args.output, &listing)
+    ui.listing(&args.output, listing)
 }
 
 /// Every room with its hours booked on each day.

@@ -119,7 +119,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         output: args.output.clone(),
     };
     if listing_format.is_some() {
-        return ui.listing(&output, &listing(event, &selection, &args));
+        return ui.listing(&output, listing(event, &selection, &args));
     }
     let index = rules::Index::new(event);
     let agenda = Agenda::of(event, &index, &selection);

@@ -46,9 +46,9 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     match &args.id {
         Some(id) => {
             let session = event.find_session(id)?;
-            ui.listing(&args.output, &one(event, session))
+            ui.listing(&args.output, one(event, session))
         }
-        None => ui.listing(&args.output, &list(event, &args)?),
+        None => ui.listing(&args.output, list(event, &args)?),
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Args {
 
 pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     let event = ctx.load_to_read(Parts::ALL)?;
-    ui.listing(&args.output, &listing(event))
+    ui.listing(&args.output, listing(event))
 }
 
 fn percent(part: usize, whole: usize) -> Value {
