@@ -297,8 +297,9 @@ pub fn free(ui: &Ui, ctx: &Context, args: FreeArgs) -> Result<()> {
         day.id,
         requirements(args.size, &needs)
     );
+    let busy = event.busy_on(&day.id);
     for room in rooms {
-        let booked = event.busy_spans(&day.id, &room.id);
+        let booked = busy.spans(&room.id);
         if booked.iter().any(|b| b.overlaps(span)) {
             continue;
         }

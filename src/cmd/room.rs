@@ -267,13 +267,14 @@ fn allocation_grid(event: &Event, day: &Day) -> Listing {
     for (s, at) in event.scheduled().into_iter().filter(|(_, at)| at.day == day.id) {
         by_room.entry(at.room).or_default().push((s, at));
     }
+    let busy = event.busy_on(&day.id);
     for room in event.rooms_largest_first() {
         let here: &[_] = by_room.get(room.id.as_str()).map_or(&[], Vec::as_slice);
         let sessions: Vec<String> = here
             .iter()
             .map(|(s, at)| format!("{} {} {} ({})", at.span, s.id, s.title, index.headcount(s)))
             .collect();
-        let free: Vec<String> = free_spans(day, &event.busy_spans(&day.id, &room.id))
+        let free: Vec<String> = free_spans(day, &busy.spans(&room.id))
             .iter()
             .map(Span::to_string)
             .collect();
