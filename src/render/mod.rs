@@ -313,7 +313,7 @@ impl Listing {
             .map(|row| {
                 shown
                     .iter()
-                    .map(|&i| visible(&cut(&text(&row[i], ", "))).into_owned())
+                    .map(|&i| table_cell(&row[i]))
                     .collect()
             })
             .collect();
@@ -514,6 +514,15 @@ pub fn text(value: &Value, separator: &str) -> String {
             .collect::<Vec<_>>()
             .join(separator),
         other => other.to_string(),
+    }
+}
+
+/// A cell as a table shows it: its text, cut to length, with what acts on a terminal
+/// escaped. A text cell (nearly every one) is copied once, not once more through [`text`].
+fn table_cell(value: &Value) -> String {
+    match value {
+        Value::String(s) => visible(&cut(s)).into_owned(),
+        other => visible(&cut(&text(other, ", "))).into_owned(),
     }
 }
 
