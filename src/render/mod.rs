@@ -310,12 +310,7 @@ impl Listing {
         let rows: Vec<Vec<String>> = section
             .rows
             .iter()
-            .map(|row| {
-                shown
-                    .iter()
-                    .map(|&i| table_cell(&row[i]))
-                    .collect()
-            })
+            .map(|row| shown.iter().map(|&i| table_cell(&row[i])).collect())
             .collect();
         let right: Vec<bool> = shown
             .iter()
