@@ -4,10 +4,12 @@
 //! The search keeps, per session and slot, how many people the sessions now in that slot share
 //! with it, so a move's change in cost is two lookups and a swap's four. A move that is taken
 //! walks the moved session's neighbours once, updating both slots' sums together. A step
-//! proposes the cheapest of six random slots for its session. Two chains search side by side,
-//! each in its own thread, and meet between rounds of cooling; a last short round at
-//! temperatures far below a clash settles what weighs less (missed sessions, preferences,
-//! moves).
+//! proposes the cheapest of six random slots for its session; one in 128 instead exchanges a
+//! Kempe chain between two slots (the session and, link by link, every session of the other
+//! slot that shares people with one already in it), which moves whole groups that single moves
+//! and swaps could only pass through clashes to reach. Two chains search side by side, each in
+//! its own thread, and meet between rounds of cooling; a last short round at temperatures far
+//! below a clash settles what weighs less (missed sessions, preferences, moves).
 
 use std::time::Instant;
 
@@ -443,6 +445,12 @@ const MAX_MOVES: u64 = 2_380_000;
 const MAX_WORK: u64 = 467_500_000;
 /// One step in 64 is an ejection, even for a placed session (six bits of a draw all zero).
 const EJECT_MASK: u64 = 63;
+/// One step in 128 of a placed session is a Kempe chain (bits 8 on of the draw; those from
+/// 11 on also pick the session, but only in their last places): rarer costs the chains' best,
+/// more often costs time.
+const KEMPE_MASK: u64 = 127;
+/// The longest Kempe chain tried.
+const KEMPE_MOST: usize = 24;
 
 /// How much search a problem gets by default: proportional to its neighbourhood (sessions times
 /// slots), within bounds so small events are solved for sure and huge ones stay fast, and
@@ -470,6 +478,13 @@ struct Search<'p, 'e> {
     chances: Vec<f64>,
     /// Undo log of the ejection move: (session, slot it was in).
     log: Vec<(u32, u32)>,
+    /// Kempe chain scratch: its sessions; per session the stamp of the chain it is in and its
+    /// place there; per class the slack of both slots after the exchange.
+    chain: Vec<u32>,
+    in_chain: Vec<u32>,
+    chain_at: Vec<u32>,
+    chain_stamp: u32,
+    slack_scratch: Vec<i32>,
     /// The best plan so far: each session's slot, its cost and how many it leaves unplaced.
     best: Vec<u32>,
     best_cost: i64,
@@ -536,6 +551,10 @@ impl Search<'_, '_> {
             }
             left = left.saturating_sub(4);
         }
+        if (draw >> 8) & KEMPE_MASK == 0 {
+            self.kempe(m, to, beta);
+            return;
+        }
         match self.st.blocked[m * nk + to as usize] {
             0 => {}
             // One session there it may never share a slot with: trade places with it.
@@ -569,6 +588,143 @@ impl Search<'_, '_> {
                 return;
             }
         }
+    }
+
+    /// Kempe chain: `m` goes from its slot `a` to `b`, the sessions of `b` sharing people
+    /// with it (or never to share a slot with it) go to `a`, those of `a` sharing with them to
+    /// `b`, and so on; taken if every session is allowed in its new slot, both slots have
+    /// rooms, and the annealing accepts the exact change in cost. Pairs within the chain keep
+    /// sharing a slot or not, so only pairs with sessions left behind change the cost.
+    fn kempe(&mut self, m: usize, b: u32, beta: f64) {
+        let (p, nk) = (self.p, self.p.nk());
+        let a = self.st.slot_of[m];
+        self.chain_stamp = self.chain_stamp.wrapping_add(1);
+        if self.chain_stamp == 0 {
+            self.in_chain.iter_mut().for_each(|s| *s = 0);
+            self.chain_stamp = 1;
+        }
+        let stamp = self.chain_stamp;
+        self.chain.clear();
+        self.chain.push(m as u32);
+        self.in_chain[m] = stamp;
+        self.chain_at[m] = 0;
+        // The change in cost as the chain grows: each member leaves the people it shares with
+        // its old slot, except with members that move along (pairs counted once, by the later
+        // member). Every neighbour in the other slot joins the chain, so none is met there.
+        let (mut fixed, mut left, mut along) = (0i64, 0i64, 0i64);
+        let mut i = 0;
+        while i < self.chain.len() {
+            let x = self.chain[i] as usize;
+            let (from, to) = if self.st.slot_of[x] == a { (a, b) } else { (b, a) };
+            fixed += p.fixed[x * nk + to as usize] - p.fixed[x * nk + from as usize];
+            left += i64::from(self.st.sum[x * nk + from as usize]);
+            for nb in p.neighbours.of(x) {
+                let u = nb.other as usize;
+                let at = self.st.slot_of[u];
+                if self.in_chain[u] == stamp {
+                    if at == from && (self.chain_at[u] as usize) < i {
+                        along += i64::from(nb.people);
+                    }
+                } else if at == to {
+                    // Checked as it joins: a chain that cannot move is left at once.
+                    if !p.allowed[u * nk + from as usize] {
+                        return;
+                    }
+                    self.in_chain[u] = stamp;
+                    self.chain_at[u] = self.chain.len() as u32;
+                    self.chain.push(u as u32);
+                }
+            }
+            for &u in p.exclusive.of(x) {
+                let u = u as usize;
+                if self.st.slot_of[u] == to && self.in_chain[u] != stamp {
+                    if !p.allowed[u * nk + from as usize] {
+                        return;
+                    }
+                    self.in_chain[u] = stamp;
+                    self.chain_at[u] = self.chain.len() as u32;
+                    self.chain.push(u as u32);
+                }
+            }
+            i += 1;
+            // Long chains are all but whole slots and cost a walk per session: leave them.
+            if self.chain.len() > KEMPE_MOST {
+                return;
+            }
+        }
+        let delta = fixed - (left - 2 * along) * p.clash;
+        if !self.accept(delta, beta) {
+            return;
+        }
+        if p.counting {
+            // Rooms by counting: the slack of both slots after the exchange, all at least zero.
+            let nc = p.capacities.len();
+            self.slack_scratch.clear();
+            self.slack_scratch
+                .extend_from_slice(&self.st.slack[a as usize * nc..(a as usize + 1) * nc]);
+            self.slack_scratch
+                .extend_from_slice(&self.st.slack[b as usize * nc..(b as usize + 1) * nc]);
+            for &x in &self.chain {
+                let x = x as usize;
+                let (from, to) = if self.st.slot_of[x] == a { (0, nc) } else { (nc, 0) };
+                let (fk, tk) = if from == 0 { (a, b) } else { (b, a) };
+                let (fc, tc) = (
+                    p.class[x * nk + fk as usize] as usize,
+                    p.class[x * nk + tk as usize] as usize,
+                );
+                if tc >= nc {
+                    return;
+                }
+                self.slack_scratch[from..=from + fc.min(nc - 1)]
+                    .iter_mut()
+                    .for_each(|s| *s += 1);
+                self.slack_scratch[to..=to + tc].iter_mut().for_each(|s| *s -= 1);
+            }
+            if self.slack_scratch.iter().any(|&s| s < 0) {
+                return;
+            }
+            for j in 0..self.chain.len() {
+                let x = self.chain[j] as usize;
+                let (from, to) = if self.st.slot_of[x] == a { (a, b) } else { (b, a) };
+                self.st.slack_add(p, from as usize, p.class[x * nk + from as usize], -1);
+                self.st.slack_add(p, to as usize, p.class[x * nk + to as usize], 1);
+                self.st.shift(p, x, to);
+            }
+            self.st.cost += delta;
+            return;
+        }
+        let before = self.st.cost;
+        self.log.clear();
+        for j in 0..self.chain.len() {
+            let x = self.chain[j] as usize;
+            self.log.push((x as u32, self.st.slot_of[x]));
+            self.st.unplace(p, x);
+        }
+        let mut moved = true;
+        for j in 0..self.log.len() {
+            let (x, was) = self.log[j];
+            if !self.st.place(p, x as usize, if was == a { b } else { a }) {
+                moved = false;
+                break;
+            }
+        }
+        if moved {
+            debug_assert_eq!(self.st.cost - before, delta);
+            return;
+        }
+        // All out, then all back: every step back is to a subset of the plan before.
+        for j in 0..self.log.len() {
+            let x = self.log[j].0 as usize;
+            if self.st.slot_of[x] != NONE {
+                self.st.unplace(p, x);
+            }
+        }
+        for j in 0..self.log.len() {
+            let (x, was) = self.log[j];
+            let back = self.st.place(p, x as usize, was);
+            debug_assert!(back, "undo restores a plan that had rooms");
+        }
+        debug_assert_eq!(self.st.cost, before);
     }
 
     /// Moves placed `m` to slot `to`, if the annealing accepts and the rooms allow.
@@ -857,6 +1013,11 @@ pub fn anneal(p: &Instance<'_>, options: &Options) -> Solution {
             rng: Rng::new(options.seed ^ (c as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)),
             placeable: placeable.clone(),
             log: Vec::new(),
+            chain: Vec::new(),
+            in_chain: vec![0; p.movable.len()],
+            chain_at: vec![0; p.movable.len()],
+            chain_stamp: 0,
+            slack_scratch: Vec::new(),
             chances: chances.clone(),
         })
         .collect();
