@@ -33,6 +33,23 @@ fn percent(part: usize, whole: usize) -> Value {
 }
 
 fn listing(event: &Event) -> Listing {
+    let index = rules::Index::new(event);
+    // The missed sessions, the largest part, are found on a second core while the rest is
+    // counted (as in `check`).
+    std::thread::scope(|scope| {
+        let missed = scope.spawn(|| rules::missed(&index));
+        figures(event, &index, || {
+            missed.join().expect("finding missed sessions does not panic")
+        })
+    })
+}
+
+/// The listing, with the missed sessions from `missed` once everything else is counted.
+fn figures<'a>(
+    event: &'a Event,
+    index: &rules::Index<'a>,
+    missed: impl FnOnce() -> (Vec<rules::Clash>, Vec<rules::Away<'a>>),
+) -> Listing {
     let mut listing = Listing::new(&["section", "name", "value", "share"])
         .hide_for_people(&["section"])
         .align_right(&["value", "share"])
@@ -145,8 +162,9 @@ fn listing(event: &Event) -> Listing {
         percent(pinned, sessions),
     );
 
-    let index = rules::Index::new(event);
-    let (clashes, away) = rules::missed(&index);
+    let conflicts = rules::all_conflicts_in(index).len();
+    let unmet = rules::preferences_unmet(event).len();
+    let (clashes, away) = missed();
     // Sessions missed per person: one per clash (of two overlapping sessions they can see at
     // most one) and one per wanted session at a time they are not there. Both lists are
     // sorted by handle: a stable sort merges them.
@@ -190,14 +208,14 @@ fn listing(event: &Event) -> Listing {
         &mut listing,
         "clashes",
         "preferences not met".into(),
-        json!(rules::preferences_unmet(event).len()),
+        json!(unmet),
         Value::Null,
     );
     row(
         &mut listing,
         "clashes",
         "hard-rule conflicts".into(),
-        json!(rules::all_conflicts_in(&index).len()),
+        json!(conflicts),
         Value::Null,
     );
     listing
