@@ -201,7 +201,43 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
     listing.empty_message = "no sessions scheduled".into();
     // Rows span two or three lines (title, team): a rule between them keeps them apart.
     listing.row_lines = true;
-    let index = rules::Index::new(event);
+    // The head counts need the index, the slowest part of the listing; the rest of each row is
+    // laid out on a second core meanwhile (that thread may start a few milliseconds late, so it
+    // gets the shorter work).
+    let people = columns.iter().position(|&c| c == "people").expect("a people column");
+    std::thread::scope(|scope| {
+        let laid_out = scope.spawn(|| {
+            lay_out(&mut listing, event, selection, args);
+            listing
+        });
+        let index = rules::Index::new(event);
+        let counts: Vec<u32> = selection.sessions.iter().map(|(s, _)| index.headcount(s)).collect();
+        let mut listing = laid_out.join().expect("laying out the agenda does not panic");
+        let rows = listing.sections.iter_mut().flat_map(|section| section.rows.iter_mut());
+        for (row, count) in rows.zip(counts) {
+            row[people] = json!(count);
+        }
+        if let Some(p) = person {
+            let clashes: Vec<String> = rules::clashes_in(&index)
+                .into_iter()
+                .filter(|c| c.handle == p.handle)
+                .map(|c| format!("{} and {}", c.first, c.second))
+                .collect();
+            if !clashes.is_empty() {
+                listing
+                    .footer
+                    .push(format!("{} has overlapping sessions: {}", p.handle, clashes.join("; ")));
+            }
+        }
+        listing
+    })
+}
+
+/// The rows of the agenda, a row a selected session in order, but for the head counts
+/// (null); and the footer, but for a person's clashes. A personal agenda's notes on sessions
+/// the person cannot be at go to the footer.
+fn lay_out(listing: &mut Listing, event: &Event, selection: &Selection<'_>, args: &Args) {
+    let person = selection.filter.person;
     let mut current_day = None;
     // Sessions of a personal agenda the person cannot be at, with why.
     let mut away = Vec::new();
@@ -231,7 +267,7 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
             json!(s.title),
             json!(title_and_team),
             json!(s.team),
-            json!(index.headcount(s)),
+            Value::Null,
         ];
         if let Some(p) = person {
             // A session the person cannot be at says so, and why.
@@ -278,17 +314,4 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
             .push(format!("{} cannot attend {} of these:", p.handle, away.len()));
         listing.footer.extend(away);
     }
-    if let Some(p) = person {
-        let clashes: Vec<String> = rules::clashes(event)
-            .into_iter()
-            .filter(|c| c.handle == p.handle)
-            .map(|c| format!("{} and {}", c.first, c.second))
-            .collect();
-        if !clashes.is_empty() {
-            listing
-                .footer
-                .push(format!("{} has overlapping sessions: {}", p.handle, clashes.join("; ")));
-        }
-    }
-    listing
 }
