@@ -35,7 +35,7 @@ fn percent(part: usize, whole: usize) -> Value {
 fn listing(event: &Event) -> Listing {
     let index = rules::Index::new(event);
     // The missed sessions, the largest part, are found on a second core while the rest is
-    // counted (as in `check`).
+    // counted (with the two roles swapped it took as long).
     std::thread::scope(|scope| {
         let missed = scope.spawn(|| rules::missed(&index));
         figures(event, &index, || {
