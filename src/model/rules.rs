@@ -264,150 +264,25 @@ pub struct Index<'a> {
     by_id: std::sync::OnceLock<Vec<u32>>,
 }
 
-impl<'a> Index<'a> {
-    pub fn new(event: &'a Event) -> Index<'a> {
-        let mut days: Vec<&str> = Vec::with_capacity(event.days.len() + 1);
-        for d in &event.days {
-            if !days.contains(&d.id.as_str()) {
-                days.push(&d.id);
-            }
-        }
-        let event_days = days.len() as u32;
+/// Participant rows from which [`Index::new`] tables part of the event on a second core.
+const LARGE: usize = 20_000;
 
-        // Sessions: with duplicate ids (a `check` problem) the first record is the session.
-        let mut key_of: HashMap<&str, u32> = HashMap::default();
-        key_of.reserve(event.sessions.len());
-        let mut session_at: Vec<Option<&Session>> = Vec::with_capacity(event.sessions.len());
-        let record_key: Vec<u32> = event
-            .sessions
-            .iter()
-            .map(|s| {
-                *key_of.entry(&s.id).or_insert_with(|| {
-                    session_at.push(Some(s));
-                    session_at.len() as u32 - 1
-                })
-            })
-            .collect();
-        let session_keys = session_at.len() as u32;
+/// The part of [`Index`] that does not depend on participants.csv (see `Index::new`).
+struct Side<'a> {
+    day_words: usize,
+    day_bits: Vec<u64>,
+    presence: Vec<Presence>,
+    in_room: Grouped<&'a Session>,
+    on_day: Grouped<&'a Session>,
+    plenaries: Vec<&'a Session>,
+    team_of: HashMap<String, u32>,
+    members: Grouped<u32>,
+    apart: HashMap<String, Vec<&'a Session>>,
+}
 
-        let mut room_of: HashMap<&str, u32> = HashMap::default();
-        room_of.reserve(event.rooms.len());
-        let mut rooms = Vec::with_capacity(event.rooms.len());
-        for r in &event.rooms {
-            room_of.entry(&r.id).or_insert_with(|| {
-                rooms.push(r);
-                rooms.len() as u32 - 1
-            });
-        }
-        for p in event.sessions.iter().filter_map(Session::placement) {
-            if !days.contains(&p.day) {
-                days.push(p.day);
-            }
-            let next = room_of.len() as u32;
-            room_of.entry(p.room).or_insert(next);
-        }
-
-        // People: a repeated handle (a `check` problem) is the first record's.
+impl<'a> Side<'a> {
+    fn new(event: &'a Event, days: &[&'a str], event_days: u32, room_of: &HashMap<&'a str, u32>) -> Side<'a> {
         let records = event.attendees.len();
-        let mut person_of: HashMap<&str, u32> = HashMap::default();
-        person_of.reserve(records);
-        let mut handles: Vec<&str> = Vec::with_capacity(records);
-        let mut same_handle: Vec<u32> = Vec::with_capacity(records);
-        for (r, a) in event.attendees.iter().enumerate() {
-            same_handle.push(*person_of.entry(&a.handle).or_insert(r as u32));
-            handles.push(&a.handle);
-        }
-
-        // Participants: every row's key and person, then grouped by key.
-        let rows = event.participants.len();
-        let mut row_key: Vec<u32> = Vec::with_capacity(rows);
-        let mut row_person: Vec<u32> = Vec::with_capacity(rows);
-        let mut stray_rows = Vec::new();
-        // participants.csv is usually grouped by session: look each one up once.
-        let mut last: Option<(&str, u32)> = None;
-        for p in &event.participants {
-            let key = match last {
-                Some((id, key)) if id == p.session => key,
-                _ => {
-                    let key = *key_of.entry(&p.session).or_insert_with(|| {
-                        session_at.push(None);
-                        session_at.len() as u32 - 1
-                    });
-                    last = Some((&p.session, key));
-                    key
-                }
-            };
-            let person = *person_of.entry(&p.handle).or_insert_with(|| {
-                handles.push(&p.handle);
-                same_handle.push(handles.len() as u32 - 1);
-                handles.len() as u32 - 1
-            });
-            if key >= session_keys || person as usize >= records {
-                stray_rows.push(p);
-            }
-            row_key.push(key);
-            row_person.push(person);
-        }
-        let keys = session_at.len();
-        let people = handles.len();
-        let mut by_key = Grouped::positions(keys, &row_key);
-        drop(row_key);
-        // Each person's first row per session counts; later ones are reported by `check`.
-        let mut seen_in = vec![u32::MAX; people];
-        let mut repeated_rows = Vec::new();
-        let mut kept = 0;
-        let mut tie_people: Vec<u32> = Vec::with_capacity(rows);
-        for key in 0..keys {
-            let (from, to) = (by_key.starts[key] as usize, by_key.starts[key + 1] as usize);
-            by_key.starts[key] = kept as u32;
-            for i in from..to {
-                let row = by_key.items[i];
-                let person = row_person[row as usize];
-                if seen_in[person as usize] == key as u32 {
-                    let first = (by_key.starts[key] as usize..kept)
-                        .find(|&j| tie_people[j] == person)
-                        .map(|j| by_key.items[j]);
-                    if let Some(first) = first {
-                        repeated_rows.push((&event.participants[row as usize], &event.participants[first as usize]));
-                    }
-                    continue;
-                }
-                seen_in[person as usize] = key as u32;
-                by_key.items[kept] = row;
-                tie_people.push(person);
-                kept += 1;
-            }
-        }
-        by_key.starts[keys] = kept as u32;
-        by_key.items.truncate(kept);
-        let tie_rows = Grouped {
-            starts: by_key.starts,
-            items: by_key
-                .items
-                .iter()
-                .map(|&row| &event.participants[row as usize])
-                .collect(),
-        };
-        drop((row_person, by_key.items, seen_in));
-
-        // Handles that differ only in case are one person when counting who a session draws.
-        let mut folded: Vec<u32> = Vec::with_capacity(people);
-        let mut other_forms: HashMap<String, u32> = HashMap::default();
-        for (p, handle) in handles.iter().enumerate() {
-            let plain = super::is_ascii_lowercase;
-            let fold = if plain(handle) {
-                same_handle[p]
-            } else {
-                let lower = handle.to_lowercase();
-                match person_of.get(lower.as_str()) {
-                    Some(&q) if plain(&lower) => q,
-                    _ => *other_forms.entry(lower).or_insert(p as u32),
-                }
-            };
-            folded.push(fold);
-        }
-        let case_variants = folded != same_handle;
-
         let day_words = days.len().div_ceil(64).max(1);
         let mut day_bits = vec![0u64; records * day_words];
         let presence = event
@@ -420,7 +295,7 @@ impl<'a> Index<'a> {
                 let mut first: Option<(u32, Option<u32>)> = None;
                 let mut last: Option<(u32, Option<u32>)> = None;
                 for d in &a.days {
-                    let number = day_in(&days, d);
+                    let number = day_in(days, d);
                     if let Some(n) = number {
                         bits[n as usize / 64] |= 1 << (n % 64);
                     }
@@ -442,28 +317,13 @@ impl<'a> Index<'a> {
             })
             .collect();
 
-        let mut required: Vec<(u32, &Session)> = Vec::new();
-        for (s, &key) in event.sessions.iter().zip(&record_key) {
-            // The first of a repeated id is the session; skip the others.
-            let first = session_at[key as usize].is_some_and(|f| std::ptr::eq(f, s));
-            if first && s.is_scheduled() {
-                for (p, &person) in tie_rows.get(key).iter().zip(tie_people_of(&tie_rows, &tie_people, key)) {
-                    if p.tie == Tie::Required {
-                        required.push((person, s));
-                    }
-                }
-            }
-        }
-        let required_at = Grouped::new(people, &required);
-        drop(required);
-
         let room_numbers = room_of.len();
         let mut placed: Vec<(u32, &Session)> = Vec::with_capacity(event.sessions.len());
         let mut dated: Vec<(u32, &Session)> = Vec::with_capacity(event.sessions.len());
         let mut plenaries = Vec::new();
         for s in &event.sessions {
             if let Some(p) = s.placement() {
-                let day = day_in(&days, p.day).expect("placed days are numbered") as usize;
+                let day = day_in(days, p.day).expect("placed days are numbered") as usize;
                 let room = room_of[p.room] as usize;
                 placed.push(((day * room_numbers + room) as u32, s));
                 dated.push((day as u32, s));
@@ -507,36 +367,226 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        Index {
-            event,
-            days,
-            event_days,
+        Side {
             day_words,
             day_bits,
             presence,
-            person_of,
-            handles,
-            same_handle,
-            folded,
-            case_variants,
-            key_of,
-            session_at,
-            record_key,
-            tie_rows,
-            tie_people,
-            repeated_rows,
-            stray_rows,
-            required_at,
-            room_of,
-            rooms,
             in_room,
             on_day,
             plenaries,
             team_of,
             members,
             apart,
-            by_id: std::sync::OnceLock::new(),
         }
+    }
+}
+
+impl<'a> Index<'a> {
+    pub fn new(event: &'a Event) -> Index<'a> {
+        let mut days: Vec<&str> = Vec::with_capacity(event.days.len() + 1);
+        for d in &event.days {
+            if !days.contains(&d.id.as_str()) {
+                days.push(&d.id);
+            }
+        }
+        let event_days = days.len() as u32;
+
+        // Sessions: with duplicate ids (a `check` problem) the first record is the session.
+        let mut key_of: HashMap<&str, u32> = HashMap::default();
+        key_of.reserve(event.sessions.len());
+        let mut session_at: Vec<Option<&Session>> = Vec::with_capacity(event.sessions.len());
+        let record_key: Vec<u32> = event
+            .sessions
+            .iter()
+            .map(|s| {
+                *key_of.entry(&s.id).or_insert_with(|| {
+                    session_at.push(Some(s));
+                    session_at.len() as u32 - 1
+                })
+            })
+            .collect();
+        let session_keys = session_at.len() as u32;
+
+        let mut room_of: HashMap<&str, u32> = HashMap::default();
+        room_of.reserve(event.rooms.len());
+        let mut rooms = Vec::with_capacity(event.rooms.len());
+        for r in &event.rooms {
+            room_of.entry(&r.id).or_insert_with(|| {
+                rooms.push(r);
+                rooms.len() as u32 - 1
+            });
+        }
+        for p in event.sessions.iter().filter_map(Session::placement) {
+            if !days.contains(&p.day) {
+                days.push(p.day);
+            }
+            let next = room_of.len() as u32;
+            room_of.entry(p.room).or_insert(next);
+        }
+
+        // Presence, teams and where sessions are do not depend on participants.csv: in a large
+        // event they are tabled on a second core while the participants are numbered here (the
+        // shorter work goes to the new thread, which may start a few milliseconds late; a
+        // thread costs about 0.1 ms, more than the whole of it at All Hands size).
+        let large = event.participants.len() >= LARGE;
+        let mut side_here = (!large).then(|| Side::new(event, &days, event_days, &room_of));
+        std::thread::scope(|scope| {
+            let side_there = large.then(|| {
+                let (days, room_of) = (days.clone(), room_of.clone());
+                scope.spawn(move || Side::new(event, &days, event_days, &room_of))
+            });
+            // People: a repeated handle (a `check` problem) is the first record's.
+            let records = event.attendees.len();
+            let mut person_of: HashMap<&str, u32> = HashMap::default();
+            person_of.reserve(records);
+            let mut handles: Vec<&str> = Vec::with_capacity(records);
+            let mut same_handle: Vec<u32> = Vec::with_capacity(records);
+            for (r, a) in event.attendees.iter().enumerate() {
+                same_handle.push(*person_of.entry(&a.handle).or_insert(r as u32));
+                handles.push(&a.handle);
+            }
+
+            // Participants: every row's key and person, then grouped by key.
+            let rows = event.participants.len();
+            let mut row_key: Vec<u32> = Vec::with_capacity(rows);
+            let mut row_person: Vec<u32> = Vec::with_capacity(rows);
+            let mut stray_rows = Vec::new();
+            // participants.csv is usually grouped by session: look each one up once.
+            let mut last: Option<(&str, u32)> = None;
+            for p in &event.participants {
+                let key = match last {
+                    Some((id, key)) if id == p.session => key,
+                    _ => {
+                        let key = *key_of.entry(&p.session).or_insert_with(|| {
+                            session_at.push(None);
+                            session_at.len() as u32 - 1
+                        });
+                        last = Some((&p.session, key));
+                        key
+                    }
+                };
+                let person = *person_of.entry(&p.handle).or_insert_with(|| {
+                    handles.push(&p.handle);
+                    same_handle.push(handles.len() as u32 - 1);
+                    handles.len() as u32 - 1
+                });
+                if key >= session_keys || person as usize >= records {
+                    stray_rows.push(p);
+                }
+                row_key.push(key);
+                row_person.push(person);
+            }
+            let keys = session_at.len();
+            let people = handles.len();
+            let mut by_key = Grouped::positions(keys, &row_key);
+            drop(row_key);
+            // Each person's first row per session counts; later ones are reported by `check`.
+            let mut seen_in = vec![u32::MAX; people];
+            let mut repeated_rows = Vec::new();
+            let mut kept = 0;
+            let mut tie_people: Vec<u32> = Vec::with_capacity(rows);
+            for key in 0..keys {
+                let (from, to) = (by_key.starts[key] as usize, by_key.starts[key + 1] as usize);
+                by_key.starts[key] = kept as u32;
+                for i in from..to {
+                    let row = by_key.items[i];
+                    let person = row_person[row as usize];
+                    if seen_in[person as usize] == key as u32 {
+                        let first = (by_key.starts[key] as usize..kept)
+                            .find(|&j| tie_people[j] == person)
+                            .map(|j| by_key.items[j]);
+                        if let Some(first) = first {
+                            repeated_rows
+                                .push((&event.participants[row as usize], &event.participants[first as usize]));
+                        }
+                        continue;
+                    }
+                    seen_in[person as usize] = key as u32;
+                    by_key.items[kept] = row;
+                    tie_people.push(person);
+                    kept += 1;
+                }
+            }
+            by_key.starts[keys] = kept as u32;
+            by_key.items.truncate(kept);
+            let tie_rows = Grouped {
+                starts: by_key.starts,
+                items: by_key
+                    .items
+                    .iter()
+                    .map(|&row| &event.participants[row as usize])
+                    .collect(),
+            };
+            drop((row_person, by_key.items, seen_in));
+
+            // Handles that differ only in case are one person when counting who a session draws.
+            let mut folded: Vec<u32> = Vec::with_capacity(people);
+            let mut other_forms: HashMap<String, u32> = HashMap::default();
+            for (p, handle) in handles.iter().enumerate() {
+                let plain = super::is_ascii_lowercase;
+                let fold = if plain(handle) {
+                    same_handle[p]
+                } else {
+                    let lower = handle.to_lowercase();
+                    match person_of.get(lower.as_str()) {
+                        Some(&q) if plain(&lower) => q,
+                        _ => *other_forms.entry(lower).or_insert(p as u32),
+                    }
+                };
+                folded.push(fold);
+            }
+            let case_variants = folded != same_handle;
+
+            let mut required: Vec<(u32, &Session)> = Vec::new();
+            for (s, &key) in event.sessions.iter().zip(&record_key) {
+                // The first of a repeated id is the session; skip the others.
+                let first = session_at[key as usize].is_some_and(|f| std::ptr::eq(f, s));
+                if first && s.is_scheduled() {
+                    for (p, &person) in tie_rows.get(key).iter().zip(tie_people_of(&tie_rows, &tie_people, key)) {
+                        if p.tie == Tie::Required {
+                            required.push((person, s));
+                        }
+                    }
+                }
+            }
+            let required_at = Grouped::new(people, &required);
+            drop(required);
+
+            let side = match side_there {
+                Some(side) => side.join().expect("tabling days, teams and rooms does not panic"),
+                None => side_here.take().expect("tabled here"),
+            };
+            Index {
+                event,
+                days,
+                event_days,
+                day_words: side.day_words,
+                day_bits: side.day_bits,
+                presence: side.presence,
+                person_of,
+                handles,
+                same_handle,
+                folded,
+                case_variants,
+                key_of,
+                session_at,
+                record_key,
+                tie_rows,
+                tie_people,
+                repeated_rows,
+                stray_rows,
+                required_at,
+                room_of,
+                rooms,
+                in_room: side.in_room,
+                on_day: side.on_day,
+                plenaries: side.plenaries,
+                team_of: side.team_of,
+                members: side.members,
+                apart: side.apart,
+                by_id: std::sync::OnceLock::new(),
+            }
+        })
     }
 
     /// Session records in id order, a repeated id in file order.
