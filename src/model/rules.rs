@@ -214,12 +214,6 @@ pub struct Index<'a> {
     days: Vec<&'a str>,
     /// How many of `days` are the event's.
     event_days: u32,
-    /// 64-bit words per attendee in `day_bits`.
-    day_words: usize,
-    /// Per attendee record: a bit per numbered day they are there.
-    day_bits: Vec<u64>,
-    /// Per attendee record: the rest of what presence depends on.
-    presence: Vec<Presence>,
     /// People by number: attendee records in order, then handles only participants.csv names.
     person_of: HashMap<&'a str, u32>,
     handles: Vec<&'a str>,
@@ -249,6 +243,23 @@ pub struct Index<'a> {
     /// Room ids by number: rooms.csv's (a repeated id once), then rooms only sessions name.
     room_of: HashMap<&'a str, u32>,
     rooms: Vec<&'a Room>,
+    /// What the index knows without participants.csv.
+    tables: Tables<'a>,
+    /// Session records in id order (a repeated id in file order), made when first asked for.
+    by_id: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// Participant rows from which [`Index::new`] tables part of the event on a second core.
+const LARGE: usize = 20_000;
+
+/// The part of [`Index`] that does not depend on participants.csv (see `Index::new`).
+struct Tables<'a> {
+    /// 64-bit words per attendee in `day_bits`.
+    day_words: usize,
+    /// Per attendee record: a bit per numbered day they are there.
+    day_bits: Vec<u64>,
+    /// Per attendee record: the rest of what presence depends on.
+    presence: Vec<Presence>,
     /// Scheduled sessions per (day, room), numbered `day * room numbers + room`.
     in_room: Grouped<&'a Session>,
     /// Scheduled sessions per day.
@@ -260,28 +271,10 @@ pub struct Index<'a> {
     members: Grouped<u32>,
     /// Per session id (lower-cased): the sessions it is kept apart from, either way round.
     apart: HashMap<String, Vec<&'a Session>>,
-    /// Session records in id order (a repeated id in file order), made when first asked for.
-    by_id: std::sync::OnceLock<Vec<u32>>,
 }
 
-/// Participant rows from which [`Index::new`] tables part of the event on a second core.
-const LARGE: usize = 20_000;
-
-/// The part of [`Index`] that does not depend on participants.csv (see `Index::new`).
-struct Side<'a> {
-    day_words: usize,
-    day_bits: Vec<u64>,
-    presence: Vec<Presence>,
-    in_room: Grouped<&'a Session>,
-    on_day: Grouped<&'a Session>,
-    plenaries: Vec<&'a Session>,
-    team_of: HashMap<String, u32>,
-    members: Grouped<u32>,
-    apart: HashMap<String, Vec<&'a Session>>,
-}
-
-impl<'a> Side<'a> {
-    fn new(event: &'a Event, days: &[&'a str], event_days: u32, room_of: &HashMap<&'a str, u32>) -> Side<'a> {
+impl<'a> Tables<'a> {
+    fn new(event: &'a Event, days: &[&'a str], event_days: u32, room_of: &HashMap<&'a str, u32>) -> Tables<'a> {
         let records = event.attendees.len();
         let day_words = days.len().div_ceil(64).max(1);
         let mut day_bits = vec![0u64; records * day_words];
@@ -367,7 +360,7 @@ impl<'a> Side<'a> {
                 }
             }
         }
-        Side {
+        Tables {
             day_words,
             day_bits,
             presence,
@@ -429,11 +422,11 @@ impl<'a> Index<'a> {
         // shorter work goes to the new thread, which may start a few milliseconds late; a
         // thread costs about 0.1 ms, more than the whole of it at All Hands size).
         let large = event.participants.len() >= LARGE;
-        let mut side_here = (!large).then(|| Side::new(event, &days, event_days, &room_of));
+        let mut tables_here = (!large).then(|| Tables::new(event, &days, event_days, &room_of));
         std::thread::scope(|scope| {
-            let side_there = large.then(|| {
+            let tables_there = large.then(|| {
                 let (days, room_of) = (days.clone(), room_of.clone());
-                scope.spawn(move || Side::new(event, &days, event_days, &room_of))
+                scope.spawn(move || Tables::new(event, &days, event_days, &room_of))
             });
             // People: a repeated handle (a `check` problem) is the first record's.
             let records = event.attendees.len();
@@ -552,17 +545,14 @@ impl<'a> Index<'a> {
             let required_at = Grouped::new(people, &required);
             drop(required);
 
-            let side = match side_there {
-                Some(side) => side.join().expect("tabling days, teams and rooms does not panic"),
-                None => side_here.take().expect("tabled here"),
+            let tables = match tables_there {
+                Some(tables) => tables.join().expect("tabling days, teams and rooms does not panic"),
+                None => tables_here.take().expect("tabled here"),
             };
             Index {
                 event,
                 days,
                 event_days,
-                day_words: side.day_words,
-                day_bits: side.day_bits,
-                presence: side.presence,
                 person_of,
                 handles,
                 same_handle,
@@ -578,12 +568,7 @@ impl<'a> Index<'a> {
                 required_at,
                 room_of,
                 rooms,
-                in_room: side.in_room,
-                on_day: side.on_day,
-                plenaries: side.plenaries,
-                team_of: side.team_of,
-                members: side.members,
-                apart: side.apart,
+                tables,
                 by_id: std::sync::OnceLock::new(),
             }
         })
@@ -622,7 +607,10 @@ impl<'a> Index<'a> {
         drawn.clear();
         let here = |record: u32| match at {
             Some(at) => self.absent_at(record, at).is_none(),
-            None => !self.presence[record as usize].declined && !self.event.attendees[record as usize].days.is_empty(),
+            None => {
+                !self.tables.presence[record as usize].declined
+                    && !self.event.attendees[record as usize].days.is_empty()
+            }
         };
         if let Some(key) = self.key(&session.id) {
             for (p, person) in self.ties(key) {
@@ -636,15 +624,15 @@ impl<'a> Index<'a> {
             }
         }
         if session.is_plenary() {
-            drawn.reserve(self.presence.len());
+            drawn.reserve(self.tables.presence.len());
             drawn.extend(
-                (0..self.presence.len() as u32)
+                (0..self.tables.presence.len() as u32)
                     .filter(|&r| here(r))
                     .map(|r| (r, Drawn::Plenary)),
             );
         }
         for team in &session.audience {
-            let members = self.team(team).map_or(&[][..], |t| self.members.get(t));
+            let members = self.team(team).map_or(&[][..], |t| self.tables.members.get(t));
             drawn.extend(members.iter().filter(|&&r| here(r)).map(|&r| (r, Drawn::Team)));
         }
         // Listed people are each listed once (the index keeps one row per handle), so only
@@ -680,10 +668,13 @@ impl<'a> Index<'a> {
 
     /// Scheduled sessions a session is kept apart from (either one names the other).
     pub fn kept_apart(&self, session: &Session) -> &[&'a Session] {
-        if self.apart.is_empty() {
+        if self.tables.apart.is_empty() {
             return &[];
         }
-        self.apart.get(&session.id.to_lowercase()).map_or(&[], Vec::as_slice)
+        self.tables
+            .apart
+            .get(&session.id.to_lowercase())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The event the index was built from.
@@ -709,7 +700,7 @@ impl<'a> Index<'a> {
         let (Some(day), Some(&room)) = (self.day_number(day), self.room_of.get(room)) else {
             return &[];
         };
-        self.in_room.get(day * self.room_of.len() as u32 + room)
+        self.tables.in_room.get(day * self.room_of.len() as u32 + room)
     }
 
     /// Scheduled sessions a person is required at.
@@ -733,7 +724,7 @@ impl<'a> Index<'a> {
 
     /// Attendee records whose handle an earlier record has, each with the first of them.
     pub(super) fn repeated_handles(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        (0..self.presence.len())
+        (0..self.tables.presence.len())
             .map(|r| (r, self.same_handle[r] as usize))
             .filter(|(r, first)| r != first)
     }
@@ -784,7 +775,7 @@ impl<'a> Index<'a> {
 
     /// Whether a person number is an attendee record (not a handle only participants.csv names).
     fn is_attendee(&self, person: u32) -> bool {
-        (person as usize) < self.presence.len()
+        (person as usize) < self.tables.presence.len()
     }
 
     fn room(&self, id: &str) -> Option<&'a Room> {
@@ -792,7 +783,7 @@ impl<'a> Index<'a> {
     }
 
     fn team(&self, team: &str) -> Option<u32> {
-        self.team_of.get(super::lowercase(team).as_ref()).copied()
+        self.tables.team_of.get(super::lowercase(team).as_ref()).copied()
     }
 
     fn day_number(&self, day: &str) -> Option<u32> {
@@ -809,14 +800,14 @@ impl<'a> Index<'a> {
 
     /// [`why_absent`] for an attendee record, with days as numbers.
     fn absent_at(&self, record: u32, at: Moment<'_>) -> Option<Absent> {
-        let presence = &self.presence[record as usize];
+        let presence = &self.tables.presence[record as usize];
         if presence.declined {
             return Some(Absent::Declined);
         }
         let Some(day) = at.number else {
             return why_absent(self.event, &self.event.attendees[record as usize], at.day, at.span);
         };
-        let word = self.day_bits[record as usize * self.day_words + day as usize / 64];
+        let word = self.tables.day_bits[record as usize * self.tables.day_words + day as usize / 64];
         if word & (1 << (day % 64)) == 0 {
             return Some(Absent::NotThatDay);
         }
@@ -1188,7 +1179,7 @@ fn conflicts_with(
                 .is_some_and(|o| o.day == at.day && o.span.overlaps(at.span))
     };
     if session.is_plenary() {
-        let day_sessions = moment.number.map_or(&[][..], |day| index.on_day.get(day));
+        let day_sessions = moment.number.map_or(&[][..], |day| index.tables.on_day.get(day));
         for other in day_sessions.iter().filter(&overlapping) {
             add(
                 Rule::PlenaryOverlap,
@@ -1202,7 +1193,7 @@ fn conflicts_with(
             );
         }
     } else {
-        for plenary in index.plenaries.iter().filter(&overlapping) {
+        for plenary in index.tables.plenaries.iter().filter(&overlapping) {
             add(
                 Rule::PlenaryOverlap,
                 Some(&plenary.id),
@@ -1456,7 +1447,7 @@ pub fn away<'a>(index: &Index<'a>) -> Vec<Away<'a>> {
             }
         }
         for team in &s.audience {
-            let members = index.team(team).map_or(&[][..], |t| index.members.get(t));
+            let members = index.team(team).map_or(&[][..], |t| index.tables.members.get(t));
             wanting.extend(members.iter().map(|&r| (r, Drawn::Team)));
         }
         // One entry per handle, the strongest (listed people are listed once).
@@ -1466,7 +1457,7 @@ pub fn away<'a>(index: &Index<'a>) -> Vec<Away<'a>> {
         }
         let moment = index.moment(at.day, at.span);
         for &(person, tie) in &wanting {
-            if index.presence[person as usize].declined {
+            if index.tables.presence[person as usize].declined {
                 continue;
             }
             if let Some(why) = index.absent_at(person, moment) {
