@@ -6,8 +6,9 @@
 //! created still locks for everyone who may write the folder; a folder where no lock file can
 //! be made (read-only, a mounted checkout) is read without one.
 //! Each changed file is written to `.NAME.tmp` beside it, fsynced, and renamed over it; the
-//! folder is fsynced after (a change to one file needs no fsync of the folder before). A data file that is a symlink (a folder shared between events) is
-//! replaced at its target, atomically in the target's folder, so the link stays. A change to
+//! folder is fsynced after (a change to one file needs no fsync of the folder before). A data
+//! file that is a symlink (a folder shared between events) is replaced at its target,
+//! atomically in the target's folder, so the link stays. A change to
 //! several files first records their names in `DIR/.allhands.journal` (itself written
 //! atomically): once that exists the change is committed, and whoever takes the lock next
 //! finishes the renames; a reader that cannot (a read-only user, a file that refuses the

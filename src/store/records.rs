@@ -6,7 +6,6 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::table::{Row, Schema};
 use crate::error::Result;
-use crate::model::Key;
 use crate::model::publish::{AgendaStatus, Entry, Place, Published, Version};
 use crate::model::{
     Attendee, Day, EventInfo, Extra, Kind, Participant, Preference, Role, Room, Session, Slot, Status, Tie, Time, Zone,
@@ -57,12 +56,9 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn key(what: &'static str) -> impl Fn(&str) -> Result<String, String> {
-    move |cell| validate_key(what, cell).map(|()| cell.to_string())
-}
-
-fn compact_key(what: &'static str) -> impl Fn(&str) -> Result<Key, String> {
-    move |cell| validate_key(what, cell).map(|()| Key::from(cell))
+/// A key cell, as a `String` or a `model::Key` (whichever the record keeps).
+fn key<T: for<'c> From<&'c str>>(what: &'static str) -> impl Fn(&str) -> Result<T, String> {
+    move |cell| validate_key(what, cell).map(|()| T::from(cell))
 }
 
 /// A single-line text cell (no control characters).
@@ -291,7 +287,7 @@ impl Record for Room {
         key: &["id"],
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
-        let id = row.parse("id", key("room id"))?;
+        let id: String = row.parse("id", key("room id"))?;
         let name = match row.parse("name", line("a room name"))? {
             name if name.is_empty() => id.clone(),
             name => name,
@@ -419,8 +415,8 @@ impl Record for Participant {
     };
     fn from_row(row: &Row<'_>) -> Result<Self> {
         Ok(Participant {
-            session: row.parse("session", compact_key("session id"))?,
-            handle: row.parse("handle", compact_key("handle"))?,
+            session: row.parse("session", key("session id"))?,
+            handle: row.parse("handle", key("handle"))?,
             tie: row.parse("role", Tie::parse)?,
             line: row.line(),
             extra: row.extra(),
