@@ -422,7 +422,6 @@ impl<'a> Index<'a> {
         // shorter work goes to the new thread, which may start a few milliseconds late; a
         // thread costs about 0.1 ms, more than the whole of it at All Hands size).
         let large = event.participants.len() >= LARGE;
-        let mut tables_here = (!large).then(|| Tables::new(event, &days, event_days, &room_of));
         std::thread::scope(|scope| {
             let tables_there = large.then(|| {
                 let (days, room_of) = (days.clone(), room_of.clone());
@@ -547,7 +546,7 @@ impl<'a> Index<'a> {
 
             let tables = match tables_there {
                 Some(tables) => tables.join().expect("tabling days, teams and rooms does not panic"),
-                None => tables_here.take().expect("tabled here"),
+                None => Tables::new(event, &days, event_days, &room_of),
             };
             Index {
                 event,
