@@ -625,25 +625,14 @@ impl Search<'_, '_> {
                     if at == from && (self.chain_at[u] as usize) < i {
                         along += i64::from(nb.people);
                     }
-                } else if at == to {
-                    // Checked as it joins: a chain that cannot move is left at once.
-                    if !p.allowed[u * nk + from as usize] {
-                        return;
-                    }
-                    self.in_chain[u] = stamp;
-                    self.chain_at[u] = self.chain.len() as u32;
-                    self.chain.push(u as u32);
+                } else if at == to && !self.join_chain(u, from, stamp) {
+                    return;
                 }
             }
             for &u in p.exclusive.of(x) {
                 let u = u as usize;
-                if self.st.slot_of[u] == to && self.in_chain[u] != stamp {
-                    if !p.allowed[u * nk + from as usize] {
-                        return;
-                    }
-                    self.in_chain[u] = stamp;
-                    self.chain_at[u] = self.chain.len() as u32;
-                    self.chain.push(u as u32);
+                if self.st.slot_of[u] == to && self.in_chain[u] != stamp && !self.join_chain(u, from, stamp) {
+                    return;
                 }
             }
             i += 1;
@@ -725,6 +714,18 @@ impl Search<'_, '_> {
             debug_assert!(back, "undo restores a plan that had rooms");
         }
         debug_assert_eq!(self.st.cost, before);
+    }
+
+    /// Adds `u` to the Kempe chain being built, bound for slot `to`; `false` if it may not go
+    /// there (checked as it joins: a chain that cannot move is left at once).
+    fn join_chain(&mut self, u: usize, to: u32, stamp: u32) -> bool {
+        if !self.p.allowed[u * self.p.nk() + to as usize] {
+            return false;
+        }
+        self.in_chain[u] = stamp;
+        self.chain_at[u] = self.chain.len() as u32;
+        self.chain.push(u as u32);
+        true
     }
 
     /// Moves placed `m` to slot `to`, if the annealing accepts and the rooms allow.
