@@ -167,8 +167,8 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 }
 
 /// Parsing every CSV file of the folder into records, and nothing else: the floor a command
-/// that reads the folder cannot go below. In this process, after a first run that warms the
-/// page cache and the allocator: the yardstick of the targets.
+/// that reads the folder cannot go below. In this process, the median of seven runs (so with
+/// the page cache and the allocator warm): the yardstick of the targets.
 fn bare_parse(dir: &Path) -> Duration {
     let files = csv_files(dir);
     median((0..7).map(|_| parse_all(&files)).collect())
