@@ -9,6 +9,7 @@ pub mod formula;
 pub mod generate;
 pub mod import;
 pub mod model;
+mod parallel;
 pub mod plan;
 pub mod render;
 mod rng;

@@ -39,16 +39,12 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
         return ui.listing(&args.output, missed_listing(event));
     }
     // One index for the hard rules and the soft figures, found side by side: at 10,000 people
-    // each takes a few milliseconds (a second thread saves 2 of some 30 ms in interleaved
-    // runs; splitting the soft figures further saved nothing). The new thread may start a few
-    // milliseconds late on a busy machine, so it gets the shorter work.
+    // each takes a few milliseconds (splitting the soft figures further saved nothing).
     let index = rules::Index::new(event);
-    let (soft, findings) = std::thread::scope(|scope| {
-        let findings =
-            scope.spawn(|| findings(&index, integrity::problems_in(&index), rules::all_conflicts_in(&index)));
-        let soft = SoftFigures::of(event, &index);
-        (soft, findings.join().expect("checking the hard rules does not panic"))
-    });
+    let (soft, findings) = crate::parallel::join(
+        || SoftFigures::of(event, &index),
+        || findings(&index, integrity::problems_in(&index), rules::all_conflicts_in(&index)),
+    );
     let problems = findings.len();
     if args.output.format() == Format::Table {
         let width = ui.terminal(args.output.output.as_deref()).width;

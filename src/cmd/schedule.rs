@@ -202,35 +202,30 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
     // Rows span two or three lines (title, team): a rule between them keeps them apart.
     listing.row_lines = true;
     // The head counts need the index, the slowest part of the listing; the rest of each row is
-    // laid out on a second core meanwhile (that thread may start a few milliseconds late, so it
-    // gets the shorter work).
+    // laid out on a second core meanwhile.
     let people = columns.iter().position(|&c| c == "people").expect("a people column");
-    std::thread::scope(|scope| {
-        let laid_out = scope.spawn(|| {
-            lay_out(&mut listing, event, selection, args);
+    let (index, ()) = crate::parallel::join(
+        || rules::Index::new(event),
+        || lay_out(&mut listing, event, selection, args),
+    );
+    let counts: Vec<u32> = selection.sessions.iter().map(|(s, _)| index.headcount(s)).collect();
+    let rows = listing.sections.iter_mut().flat_map(|section| section.rows.iter_mut());
+    for (row, count) in rows.zip(counts) {
+        row[people] = json!(count);
+    }
+    if let Some(p) = person {
+        let clashes: Vec<String> = rules::clashes_in(&index)
+            .into_iter()
+            .filter(|c| c.handle == p.handle)
+            .map(|c| format!("{} and {}", c.first, c.second))
+            .collect();
+        if !clashes.is_empty() {
             listing
-        });
-        let index = rules::Index::new(event);
-        let counts: Vec<u32> = selection.sessions.iter().map(|(s, _)| index.headcount(s)).collect();
-        let mut listing = laid_out.join().expect("laying out the agenda does not panic");
-        let rows = listing.sections.iter_mut().flat_map(|section| section.rows.iter_mut());
-        for (row, count) in rows.zip(counts) {
-            row[people] = json!(count);
+                .footer
+                .push(format!("{} has overlapping sessions: {}", p.handle, clashes.join("; ")));
         }
-        if let Some(p) = person {
-            let clashes: Vec<String> = rules::clashes_in(&index)
-                .into_iter()
-                .filter(|c| c.handle == p.handle)
-                .map(|c| format!("{} and {}", c.first, c.second))
-                .collect();
-            if !clashes.is_empty() {
-                listing
-                    .footer
-                    .push(format!("{} has overlapping sessions: {}", p.handle, clashes.join("; ")));
-            }
-        }
-        listing
-    })
+    }
+    listing
 }
 
 /// The rows of the agenda, a row a selected session in order, but for the head counts

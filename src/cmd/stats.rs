@@ -36,28 +36,23 @@ fn listing(event: &Event) -> Listing {
     let index = rules::Index::new(event);
     // The missed sessions, the largest part, are found on a second core while the rest is
     // counted (with the two roles swapped it took as long).
-    std::thread::scope(|scope| {
-        let missed = scope.spawn(|| rules::missed(&index));
-        figures(event, &index, || {
-            missed.join().expect("finding missed sessions does not panic")
-        })
-    })
+    let ((mut listing, conflicts), missed) = crate::parallel::join(|| figures(event, &index), || rules::missed(&index));
+    clash_figures(&mut listing, event, missed, conflicts);
+    listing
 }
 
-/// The listing, with the missed sessions from `missed` once everything else is counted.
-fn figures<'a>(
-    event: &'a Event,
-    index: &rules::Index<'a>,
-    missed: impl FnOnce() -> (Vec<rules::Clash>, Vec<rules::Away<'a>>),
-) -> Listing {
+/// One row of the listing.
+fn row(listing: &mut Listing, section: &str, name: String, value: Value, share: Value) {
+    listing.push(vec![json!(section), json!(name), value, share]);
+}
+
+/// The listing but for the clashes and missed sessions, and the number of hard-rule conflicts.
+fn figures(event: &Event, index: &rules::Index<'_>) -> (Listing, usize) {
     let mut listing = Listing::new(&["section", "name", "value", "share"])
         .hide_for_people(&["section"])
         .align_right(&["value", "share"])
         .people_header("share", "%");
     let people = event.attendees.len();
-    let row = |listing: &mut Listing, section: &str, name: String, value: Value, share: Value| {
-        listing.push(vec![json!(section), json!(name), value, share]);
-    };
 
     listing.section(format!("Attendees ({people})"));
     for status in Status::ALL {
@@ -162,9 +157,19 @@ fn figures<'a>(
         percent(pinned, sessions),
     );
 
-    let conflicts = rules::all_conflicts_in(index).len();
+    (listing, rules::all_conflicts_in(index).len())
+}
+
+/// The clashes and missed sessions (`missed`), the preferences not met and the hard-rule
+/// conflicts (`conflicts`).
+fn clash_figures(
+    listing: &mut Listing,
+    event: &Event,
+    (clashes, away): (Vec<rules::Clash>, Vec<rules::Away<'_>>),
+    conflicts: usize,
+) {
+    let people = event.attendees.len();
     let unmet = rules::preferences_unmet(event).len();
-    let (clashes, away) = missed();
     // Sessions missed per person: one per clash (of two overlapping sessions they can see at
     // most one) and one per wanted session at a time they are not there. Both lists are
     // sorted by handle: a stable sort merges them.
@@ -175,48 +180,41 @@ fn figures<'a>(
     let per_person = Runs::of(missing.into_iter());
     listing.section("Clashes and missed sessions");
     row(
-        &mut listing,
+        listing,
         "clashes",
         "attendee clashes".into(),
         json!(clashes.len()),
         Value::Null,
     );
     row(
-        &mut listing,
+        listing,
         "clashes",
         "missed for being away".into(),
         json!(away.len()),
         Value::Null,
     );
     row(
-        &mut listing,
+        listing,
         "clashes",
         "attendees who miss a session they want".into(),
         json!(per_person.people),
         percent(per_person.people, people),
     );
     if let Some((who, n)) = per_person.most {
-        row(
-            &mut listing,
-            "clashes",
-            format!("worst off: {who}"),
-            json!(n),
-            Value::Null,
-        );
+        row(listing, "clashes", format!("worst off: {who}"), json!(n), Value::Null);
     }
     row(
-        &mut listing,
+        listing,
         "clashes",
         "preferences not met".into(),
         json!(unmet),
         Value::Null,
     );
     row(
-        &mut listing,
+        listing,
         "clashes",
         "hard-rule conflicts".into(),
         json!(conflicts),
         Value::Null,
     );
-    listing
 }

@@ -418,15 +418,15 @@ impl<'a> Index<'a> {
         }
 
         // Presence, teams and where sessions are do not depend on participants.csv: in a large
-        // event they are tabled on a second core while the participants are numbered here (the
-        // shorter work goes to the new thread, which may start a few milliseconds late; a
-        // thread costs about 0.1 ms, more than the whole of it at All Hands size).
+        // event they are tabled on a second core while the participants are numbered (at All
+        // Hands size, handing work to another core costs more than the whole of it).
         let large = event.participants.len() >= LARGE;
-        std::thread::scope(|scope| {
-            let tables_there = large.then(|| {
-                let (days, room_of) = (days.clone(), room_of.clone());
-                scope.spawn(move || Tables::new(event, &days, event_days, &room_of))
-            });
+        let tables_of = {
+            let (days, room_of) = (days.clone(), room_of.clone());
+            move || Tables::new(event, &days, event_days, &room_of)
+        };
+        // Everything else, then the index from it and the tables.
+        let rest = move || {
             // People: a repeated handle (a `check` problem) is the first record's.
             let records = event.attendees.len();
             let mut person_of: HashMap<&str, u32> = HashMap::default();
@@ -544,11 +544,7 @@ impl<'a> Index<'a> {
             let required_at = Grouped::new(people, &required);
             drop(required);
 
-            let tables = match tables_there {
-                Some(tables) => tables.join().expect("tabling days, teams and rooms does not panic"),
-                None => Tables::new(event, &days, event_days, &room_of),
-            };
-            Index {
+            move |tables| Index {
                 event,
                 days,
                 event_days,
@@ -570,7 +566,13 @@ impl<'a> Index<'a> {
                 tables,
                 by_id: std::sync::OnceLock::new(),
             }
-        })
+        };
+        let (index_with, tables) = if large {
+            crate::parallel::join(rest, tables_of)
+        } else {
+            (rest(), tables_of())
+        };
+        index_with(tables)
     }
 
     /// Session records in id order, a repeated id in file order.

@@ -254,23 +254,17 @@ impl Listing {
         // event each) the later half is drawn on the second core.
         let rows: usize = sections.iter().map(|s| s.rows.len()).sum();
         let half = sections.len() / 2;
-        let tables: Vec<String> = if rows >= 2000 && half > 0 {
-            std::thread::scope(|scope| {
-                let later = scope.spawn(|| {
-                    (sections[half..].iter())
-                        .map(|s| self.section_table(s, &shown, terminal))
-                        .collect::<Vec<_>>()
-                });
-                let mut tables: Vec<String> = (sections[..half].iter())
-                    .map(|s| self.section_table(s, &shown, terminal))
-                    .collect();
-                tables.extend(later.join().expect("drawing a table does not panic"));
-                tables
-            })
-        } else {
+        let draw = |sections: &[&Section]| -> Vec<String> {
             (sections.iter())
                 .map(|s| self.section_table(s, &shown, terminal))
                 .collect()
+        };
+        let tables: Vec<String> = if rows >= 2000 && half > 0 {
+            let (mut tables, later) = crate::parallel::join(|| draw(&sections[..half]), || draw(&sections[half..]));
+            tables.extend(later);
+            tables
+        } else {
+            draw(&sections)
         };
         for (section, table) in sections.iter().zip(tables) {
             if let Some(heading) = &section.heading {

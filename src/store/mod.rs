@@ -413,21 +413,20 @@ impl Store {
         // participants.csv, the largest file by far, is read on a second core meanwhile. Its
         // result is looked at last, so a folder with several bad files reports the same first
         // problem as reading them in order would.
-        std::thread::scope(|scope| {
-            let participants = scope.spawn(|| {
+        let mut headers = HashMap::new();
+        let (event, participants) = crate::parallel::join(
+            || self.read_others(lock, parts, &mut headers),
+            || {
                 let mut headers = HashMap::new();
                 let records = self.read_if(parts.participants, lock, &mut headers);
                 records.map(|records| (records, headers))
-            });
-            let mut headers = HashMap::new();
-            let event = self.read_others(lock, parts, &mut headers);
-            let participants = participants.join().expect("reading participants.csv does not panic");
-            let mut event = event?;
-            let (records, participant_headers) = participants?;
-            event.participants = records;
-            headers.extend(participant_headers);
-            Ok(Loaded { event, headers })
-        })
+            },
+        );
+        let mut event = event?;
+        let (records, participant_headers) = participants?;
+        event.participants = records;
+        headers.extend(participant_headers);
+        Ok(Loaded { event, headers })
     }
 
     /// Every file but participants.csv, in order, into an event without participants.

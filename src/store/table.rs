@@ -76,25 +76,42 @@ impl Rows {
     }
 }
 
-/// A record as csv read it, with its fields as text.
+/// A record as read, with its fields as text: split by csv, or, in a file without quotes or
+/// carriage returns, straight from the line (see [`Scanner::read_plain`]).
 ///
 /// Written by hand over `csv::ByteRecord` rather than using `csv::StringRecord`, which checks
 /// every record's bytes for UTF-8 again: [`Scanner::new`] has checked the whole file already,
 /// and every row of every command's files went through that second check.
 #[derive(Default)]
-struct Fields(csv::ByteRecord);
+struct Fields<'t> {
+    csv: csv::ByteRecord,
+    /// A plain record: its line, where each field ends in it (a delimiter or the line's end)
+    /// and the line's number.
+    plain: Option<(&'t str, u64)>,
+    ends: Vec<u32>,
+}
 
-impl Fields {
+impl<'t> Fields<'t> {
     fn get(&self, i: usize) -> Option<&str> {
-        self.0.get(i).map(Self::text)
+        match self.plain {
+            Some((line, _)) => {
+                let end = *self.ends.get(i)? as usize;
+                let start = if i == 0 { 0 } else { self.ends[i - 1] as usize + 1 };
+                Some(&line[start..end])
+            }
+            None => self.csv.get(i).map(Self::text),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self.plain {
+            Some(_) => self.ends.len(),
+            None => self.csv.len(),
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(Self::text)
-    }
-
-    fn position(&self) -> Option<&csv::Position> {
-        self.0.position()
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
     }
 
     /// A field of a record read from text already checked to be UTF-8 (see [`Scanner::new`]).
@@ -171,7 +188,7 @@ enum Source<'a> {
     /// In rows read before (from `first` on).
     Cells { cells: &'a Cells, first: usize },
     /// In the record just read, untrimmed.
-    Record(&'a Fields),
+    Record(&'a Fields<'a>),
 }
 
 impl<'a> Row<'a> {
@@ -264,7 +281,20 @@ pub fn column_name(cell: &str) -> String {
 
 /// Reads a CSV file's bytes into rows, checking encoding, quoting, field counts and header.
 pub fn parse(path: &Path, bytes: &[u8], schema: &Schema) -> Result<Rows> {
-    let mut scanner = Scanner::new(path, bytes, schema)?;
+    parse_as(path, bytes, schema, Split::PlainWherePossible)
+}
+
+/// How a file's records are split (see [`Scanner::read_plain`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Split {
+    PlainWherePossible,
+    /// Always by csv, for tests that compare the two.
+    #[cfg(test)]
+    Csv,
+}
+
+fn parse_as(path: &Path, bytes: &[u8], schema: &Schema, split: Split) -> Result<Rows> {
+    let mut scanner = Scanner::new(path, bytes, schema, split)?;
     let mut lines = Vec::new();
     let mut cells = Cells {
         text: String::with_capacity(bytes.len()),
@@ -294,7 +324,7 @@ pub fn read<T>(
     schema: &Schema,
     build: impl Fn(&Row<'_>) -> Result<T>,
 ) -> Result<(Vec<T>, Layout)> {
-    let mut scanner = Scanner::new(path, bytes, schema)?;
+    let mut scanner = Scanner::new(path, bytes, schema, Split::PlainWherePossible)?;
     let header = scanner.header.clone();
     let columns = Columns::new(&header, schema.columns);
     let mut records = Vec::with_capacity(scanner.rows_at_most);
@@ -345,10 +375,26 @@ struct Scanner<'a> {
     /// The columns without a name in the header, and those some row has a value in.
     unnamed: Vec<usize>,
     unnamed_used: Vec<usize>,
+    /// How to read a file without quotes or carriage returns (as allhands writes them); `None`
+    /// for a file csv splits.
+    plain: Option<Plain<'a>>,
+    /// How many fields the first record (the header) has, which every record of a plain file
+    /// must have too (csv checks that itself).
+    width: Option<usize>,
+}
+
+/// Where reading a plain file is (see [`Scanner::read_plain`]).
+struct Plain<'a> {
+    text: &'a str,
+    /// The line ends and delimiters after `at`, in order: found many bytes at a time.
+    breaks: memchr::Memchr2<'a>,
+    /// The start of the next line, and its number.
+    at: usize,
+    line: u64,
 }
 
 impl<'a> Scanner<'a> {
-    fn new(path: &'a Path, bytes: &'a [u8], schema: &'a Schema) -> Result<Scanner<'a>> {
+    fn new(path: &'a Path, bytes: &'a [u8], schema: &'a Schema, split: Split) -> Result<Scanner<'a>> {
         let file_error = |line: Option<u64>, message: String| Error::Data {
             file: path.to_path_buf(),
             line,
@@ -421,6 +467,14 @@ impl<'a> Scanner<'a> {
             rows_at_most: 0,
             unnamed: Vec::new(),
             unnamed_used: Vec::new(),
+            plain: (split == Split::PlainWherePossible && memchr::memchr2(b'"', b'\r', text.as_bytes()).is_none())
+                .then(|| Plain {
+                    text,
+                    breaks: memchr::memchr2_iter(b'\n', delimiter, text.as_bytes()),
+                    at: 0,
+                    line: 1,
+                }),
+            width: None,
         };
         let mut record = Fields::default();
         if scanner.read(&mut record)? {
@@ -435,8 +489,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// The next record of the file, as csv reads it; `false` at the end.
-    fn read(&mut self, record: &mut Fields) -> Result<bool> {
-        self.reader.read_byte_record(&mut record.0).map_err(|e| {
+    fn read(&mut self, record: &mut Fields<'a>) -> Result<bool> {
+        if self.plain.is_some() {
+            return self.read_plain(record);
+        }
+        record.plain = None;
+        self.reader.read_byte_record(&mut record.csv).map_err(|e| {
             let line = e.position().map(|p| self.lines.line_of(p));
             let message = match e.kind() {
                 csv::ErrorKind::UnequalLengths { expected_len, len, pos } => {
@@ -463,8 +521,56 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// The next record of a plain file (see [`Scanner::plain`]): its next line that is not
+    /// empty, split at each delimiter, as csv would split it. Written by hand because csv's
+    /// state machine looks at every byte and copies every field, which was a third of loading
+    /// a stress-size folder; a line without quotes needs neither. A test checks that both
+    /// read every such text alike, errors included.
+    fn read_plain(&mut self, record: &mut Fields<'a>) -> Result<bool> {
+        let Some(plain) = &mut self.plain else {
+            unreachable!("read_plain reads plain files")
+        };
+        let text = plain.text;
+        loop {
+            if plain.at >= text.len() {
+                return Ok(false);
+            }
+            let start = plain.at;
+            record.ends.clear();
+            let end = loop {
+                match plain.breaks.next() {
+                    Some(i) if text.as_bytes()[i] == b'\n' => break i,
+                    Some(delimiter) => record.ends.push((delimiter - start) as u32),
+                    None => break text.len(),
+                }
+            };
+            let number = plain.line;
+            (plain.at, plain.line) = (end + 1, number + 1);
+            // csv skips empty lines.
+            if end == start {
+                continue;
+            }
+            record.ends.push((end - start) as u32);
+            record.plain = Some((&text[start..end], number));
+            let width = record.ends.len();
+            match self.width {
+                None => self.width = Some(width),
+                Some(expected) if expected != width => {
+                    return Err(Error::Data {
+                        file: self.path.to_path_buf(),
+                        line: Some(number),
+                        column: None,
+                        message: format!("has {width} fields, but the header has {expected}"),
+                    });
+                }
+                Some(_) => {}
+            }
+            return Ok(true);
+        }
+    }
+
     /// The next data row into `record` (cells untrimmed), and its line; `None` at the end.
-    fn next_row(&mut self, record: &mut Fields) -> Result<Option<u64>> {
+    fn next_row(&mut self, record: &mut Fields<'a>) -> Result<Option<u64>> {
         loop {
             if !self.read(record)? {
                 return Ok(None);
@@ -482,7 +588,10 @@ impl<'a> Scanner<'a> {
                 }
                 !value
             });
-            return Ok(Some(record.position().map_or(0, |p| self.lines.line_of(p))));
+            return Ok(Some(match record.plain {
+                Some((_, line)) => line,
+                None => record.csv.position().map_or(0, |p| self.lines.line_of(p)),
+            }));
         }
     }
 
@@ -857,6 +966,32 @@ mod tests {
                 let read = parse(Path::new("t.csv"), text.as_bytes(), &SCHEMA).unwrap();
                 proptest::prop_assert_eq!(&read.lines, &expected, "{:?}", ending);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A file without quotes or carriage returns is split by hand (`Scanner::read_plain`):
+        /// into the same rows, on the same lines, with the same first problem as csv splits it.
+        #[test]
+        fn plain_files_are_read_as_csv_reads_them(
+            header in proptest::sample::select(vec!["id,name", "id;name;x", "id\tname", "id,name,"]),
+            lines in proptest::collection::vec(proptest::sample::select(vec![
+                "a,b", "a;b;c", "a\tb", "", ",", ",,", ";", " ", "x", "é,ß ", " a , b ", "a,b,c", "=1,'2",
+                "\t", "a,,", "<<<<<<< x",
+            ]), 0..10),
+            end in proptest::sample::select(vec!["", "\n", "\n\n"]),
+            leading in proptest::sample::select(vec!["", "\n", "\u{feff}"]),
+        ) {
+            let text = format!("{leading}{header}\n{}{end}", lines.join("\n"));
+            let path = Path::new("t.csv");
+            let shown = |read: Result<Rows>| read.map(|r| {
+                let cells: Vec<Vec<String>> =
+                    (0..r.lines.len()).map(|i| r.row(i).map(str::to_string).collect()).collect();
+                (r.header, r.raw_header, r.lines, cells)
+            }).map_err(|e| e.to_string());
+            let plain = shown(parse_as(path, text.as_bytes(), &SCHEMA, Split::PlainWherePossible));
+            let csv = shown(parse_as(path, text.as_bytes(), &SCHEMA, Split::Csv));
+            proptest::prop_assert_eq!(plain, csv, "{:?}", text);
         }
     }
 
