@@ -81,11 +81,82 @@ fn start() -> bool {
     if HELPER.swap(true, Ordering::AcqRel) {
         return true;
     }
-    let started = std::thread::Builder::new().name("allhands-helper".into()).spawn(serve);
-    if started.is_err() {
-        HELPER.store(false, Ordering::Release);
+    let cores = Cores::here();
+    match std::thread::Builder::new()
+        .name("allhands-helper".into())
+        .spawn(move || {
+            cores.allow_all();
+            serve();
+        }) {
+        Ok(helper) => {
+            cores.send_elsewhere(&helper);
+            true
+        }
+        Err(_) => {
+            HELPER.store(false, Ordering::Release);
+            false
+        }
     }
-    started.is_ok()
+}
+
+/// The cores this thread may run on and the one it runs on: a new thread is sent to another
+/// one of them at once, rather than sharing this one until the kernel moves it (see the
+/// module's documentation), then allowed all of them again.
+#[derive(Clone, Copy)]
+struct Cores {
+    #[cfg(target_os = "linux")]
+    allowed: Option<(libc::cpu_set_t, usize)>,
+}
+
+impl Cores {
+    #[cfg(target_os = "linux")]
+    fn here() -> Cores {
+        // SAFETY: system calls that fill a zeroed `cpu_set_t` owned here, of the size given.
+        let allowed = unsafe {
+            let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+            let size = std::mem::size_of::<libc::cpu_set_t>();
+            let here = libc::sched_getcpu();
+            (libc::sched_getaffinity(0, size, &mut allowed) == 0 && here >= 0).then_some((allowed, here as usize))
+        };
+        Cores { allowed }
+    }
+
+    /// Lets `thread` run on any allowed core but this one, if there is another.
+    #[cfg(target_os = "linux")]
+    fn send_elsewhere<T>(&self, thread: &std::thread::JoinHandle<T>) {
+        use std::os::unix::thread::JoinHandleExt;
+        let Some((mut others, here)) = self.allowed else {
+            return;
+        };
+        // SAFETY: `others` is a valid `cpu_set_t` owned here; `thread` is a running thread
+        // (or one that has ended, for which the call fails harmlessly).
+        unsafe {
+            libc::CPU_CLR(here, &mut others);
+            if libc::CPU_COUNT(&others) > 0 {
+                libc::pthread_setaffinity_np(thread.as_pthread_t(), std::mem::size_of::<libc::cpu_set_t>(), &others);
+            }
+        }
+    }
+
+    /// Lets the calling thread run on every core its starter could.
+    #[cfg(target_os = "linux")]
+    fn allow_all(&self) {
+        if let Some((allowed, _)) = &self.allowed {
+            // SAFETY: `allowed` is a valid `cpu_set_t` of the size given.
+            unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), allowed) };
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn here() -> Cores {
+        Cores {}
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn send_elsewhere<T>(&self, _thread: &std::thread::JoinHandle<T>) {}
+
+    #[cfg(not(target_os = "linux"))]
+    fn allow_all(&self) {}
 }
 
 /// Posts `step` for the helper, starting one if none is running; gives the step back if

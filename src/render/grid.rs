@@ -81,16 +81,33 @@ impl Grid<'_> {
             return None;
         }
         let widths = self.arrange(self.max_widths);
-        let mut out = String::with_capacity(self.rows.len() * 2 * (usize::from(self.width) + 8));
+        let mut out = String::new();
         rule(&mut out, style.top_border, &widths);
         self.row(&mut out, style.header_lines, self.header, &widths, false);
         rule(&mut out, style.header_separator, &widths);
         let separated = style.row_separator != LineStyle::none();
-        for (n, row) in self.rows.iter().enumerate() {
-            if n > 0 && separated {
-                rule(&mut out, style.row_separator, &widths);
+        // The rows from `first` on.
+        let draw_rows = |rows: &[Vec<String>], first: usize| {
+            let mut out = String::with_capacity(rows.len() * 2 * (usize::from(self.width) + 8));
+            for (n, row) in (first..).zip(rows) {
+                if n > 0 && separated {
+                    rule(&mut out, style.row_separator, &widths);
+                }
+                self.row(&mut out, style.content_lines, row, &widths, true);
             }
-            self.row(&mut out, style.content_lines, row, &widths, true);
+            out
+        };
+        // Thousands of rows (every attendee of a large event) are drawn in two halves side by side.
+        if self.rows.len() >= super::SPLIT_ROWS {
+            let half = self.rows.len() / 2;
+            let (early, late) = crate::parallel::join(
+                || draw_rows(&self.rows[..half], 0),
+                || draw_rows(&self.rows[half..], half),
+            );
+            out += &early;
+            out += &late;
+        } else {
+            out += &draw_rows(self.rows, 0);
         }
         rule(&mut out, style.bottom_border, &widths);
         out.pop();

@@ -94,6 +94,10 @@ impl FileNames {
 /// Below this many columns a grid of several columns is unreadable: rows are stacked instead.
 const NARROW: u16 = 55;
 
+/// From how many rows a table's work is shared with a second core (see `crate::parallel`):
+/// below that, handing it over costs more than it saves.
+const SPLIT_ROWS: usize = 2000;
+
 /// Where and how people-facing output is drawn.
 #[derive(Clone, Copy, Debug)]
 pub struct Terminal {
@@ -259,7 +263,7 @@ impl Listing {
                 .map(|s| self.section_table(s, &shown, terminal))
                 .collect()
         };
-        let tables: Vec<String> = if rows >= 2000 && half > 0 {
+        let tables: Vec<String> = if rows >= SPLIT_ROWS && half > 0 {
             let (mut tables, later) = crate::parallel::join(|| draw(&sections[..half]), || draw(&sections[half..]));
             tables.extend(later);
             tables
@@ -301,16 +305,27 @@ impl Listing {
             .iter()
             .map(|&i| visible_line(&cut(self.header_for_people(i))).into_owned())
             .collect();
-        let rows: Vec<Vec<String>> = section
-            .rows
-            .iter()
-            .map(|row| shown.iter().map(|&i| table_cell(&row[i])).collect())
-            .collect();
+        // The cells as text and each column's widest, for a large section in two halves side by side.
+        let cells_of = |rows: &[Vec<Value>]| {
+            let cells: Vec<Vec<String>> = (rows.iter())
+                .map(|row| shown.iter().map(|&i| table_cell(&row[i])).collect())
+                .collect();
+            let max = grid::max_content_widths(&header, &cells);
+            (cells, max)
+        };
+        let (rows, max) = if section.rows.len() >= SPLIT_ROWS {
+            let half = section.rows.len() / 2;
+            let ((mut rows, early), (late_rows, late)) =
+                crate::parallel::join(|| cells_of(&section.rows[..half]), || cells_of(&section.rows[half..]));
+            rows.extend(late_rows);
+            (rows, early.into_iter().zip(late).map(|(a, b)| a.max(b)).collect())
+        } else {
+            cells_of(&section.rows)
+        };
         let right: Vec<bool> = shown
             .iter()
             .map(|&i| self.right_aligned.contains(&self.columns[i]))
             .collect();
-        let max = grid::max_content_widths(&header, &rows);
         let width = usize::from(terminal.width);
         // Give the wide column 40% when it needs it, so titles do not wrap word by word.
         let at_least_percent: Vec<(usize, u16)> = (self.wide.as_ref())
@@ -623,6 +638,40 @@ mod tests {
         l.push(vec![json!("thu"), json!("=HYPERLINK(\"x\")"), json!(3)]);
         l.push(vec![json!("thu"), json!("a | b"), json!(["x", "y"])]);
         l
+    }
+
+    /// Large tables are made in halves on two cores (`SPLIT_ROWS`): every row once, in order,
+    /// with its rule, in columns as wide as the widest cell of either half.
+    #[test]
+    fn a_table_drawn_in_halves_has_every_row_once_and_in_order() {
+        for (rows, row_lines) in [(SPLIT_ROWS + 1, true), (SPLIT_ROWS * 2, false), (SPLIT_ROWS - 1, true)] {
+            let mut l = Listing::new(&["id", "title"]);
+            l.row_lines = row_lines;
+            l.section("All");
+            for n in 0..rows {
+                // The widest title is in the later half.
+                let title = if n == rows - 2 {
+                    "a much longer title".into()
+                } else {
+                    format!("t{n}")
+                };
+                l.push(vec![json!(format!("r{n:05}")), json!(title)]);
+            }
+            let text = l.render(Format::Table, Terminal::plain(100));
+            let lines: Vec<&str> = text.lines().skip_while(|l| !l.starts_with('╭')).collect();
+            let ids: Vec<&str> = lines
+                .iter()
+                .filter_map(|l| l.split_whitespace().nth(1))
+                .filter(|w| w.starts_with('r'))
+                .collect();
+            let expected: Vec<String> = (0..rows).map(|n| format!("r{n:05}")).collect();
+            assert_eq!(ids, expected);
+            // Top, header, rule under it, rows with a rule between them if asked, bottom.
+            let rules = if row_lines { rows - 1 } else { 0 };
+            assert_eq!(lines.len(), 3 + rows + rules + 1, "{rows} rows");
+            let width = lines[0].chars().count();
+            assert!(lines.iter().all(|l| l.chars().count() == width), "every line as wide");
+        }
     }
 
     #[test]
