@@ -69,6 +69,18 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + 
     }
 }
 
+/// `work` done on all `items`, in order: with at least `from` of them, on the two halves side
+/// by side (see [`join`]).
+pub fn in_halves<I: Sync, T: Send>(items: &[I], from: usize, work: impl Fn(&[I]) -> Vec<T> + Sync) -> Vec<T> {
+    if items.len() < from.max(2) {
+        return work(items);
+    }
+    let (early, late) = items.split_at(items.len() / 2);
+    let (mut done, late) = join(|| work(early), || work(late));
+    done.extend(late);
+    done
+}
+
 /// What a step left: its value (or panic), and whether it is done.
 struct Finished<B> {
     value: Mutex<Option<std::thread::Result<B>>>,
@@ -238,6 +250,19 @@ mod tests {
                 assert_eq!(s.join().unwrap(), 4_999_950_000);
             }
         });
+    }
+
+    #[test]
+    fn work_in_halves_comes_back_whole_and_in_order() {
+        let items: Vec<u32> = (0..1001).collect();
+        for from in [0, 2, 1000, 1001, 1002] {
+            assert_eq!(
+                in_halves(&items, from, |part| part.iter().map(|i| i * 2).collect()),
+                (0..2002).step_by(2).collect::<Vec<u32>>()
+            );
+        }
+        assert_eq!(in_halves(&[] as &[u32], 0, |part| part.to_vec()), Vec::<u32>::new());
+        assert_eq!(in_halves(&[7], 0, |part| part.to_vec()), vec![7]);
     }
 
     #[test]

@@ -208,7 +208,10 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         || rules::Index::new(event),
         || lay_out(&mut listing, event, selection, args),
     );
-    let counts: Vec<u32> = selection.sessions.iter().map(|(s, _)| index.headcount(s)).collect();
+    // Thousands of head counts are counted in two halves side by side.
+    let counts = crate::parallel::in_halves(&selection.sessions, 2000, |sessions| {
+        sessions.iter().map(|(s, _)| index.headcount(s)).collect()
+    });
     let rows = listing.sections.iter_mut().flat_map(|section| section.rows.iter_mut());
     for (row, count) in rows.zip(counts) {
         row[people] = json!(count);
