@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long the helper waits for a next step before it ends.
-const IDLE: Duration = Duration::from_millis(20);
+const IDLE: Duration = Duration::from_millis(5);
 
 /// A step posted for the helper. Its lifetime is erased (see [`join`]).
 type Step = Box<dyn FnOnce() + Send + 'static>;
