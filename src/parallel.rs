@@ -87,21 +87,29 @@ struct Finished<B> {
     done: AtomicBool,
 }
 
-/// Starts the helper ahead of the first step, if none is running, so that it is on its own
-/// core by then. Whether it could be started.
+/// Starts the helper if none is running. Whether one runs.
 fn start() -> bool {
     if HELPER.swap(true, Ordering::AcqRel) {
         return true;
     }
     let cores = Cores::here();
+    // The helper waits until it has been sent elsewhere: then it cannot have ended while it is
+    // being sent, and is allowed every core only after that.
+    let sent = Arc::new(AtomicBool::new(false));
+    let sent_here = Arc::clone(&sent);
     match std::thread::Builder::new()
         .name("allhands-helper".into())
         .spawn(move || {
+            // Beside its starter until then: it gives way.
+            while !sent.load(Ordering::Acquire) {
+                std::thread::yield_now();
+            }
             cores.allow_all();
             serve();
         }) {
         Ok(helper) => {
             cores.send_elsewhere(&helper);
+            sent_here.store(true, Ordering::Release);
             true
         }
         Err(_) => {
@@ -140,8 +148,11 @@ impl Cores {
         let Some((mut others, here)) = self.allowed else {
             return;
         };
-        // SAFETY: `others` is a valid `cpu_set_t` owned here; `thread` is a running thread
-        // (or one that has ended, for which the call fails harmlessly).
+        if here >= libc::CPU_SETSIZE as usize {
+            return;
+        }
+        // SAFETY: `others` is a valid `cpu_set_t` owned here, `here` is within it, and
+        // `thread` is running: it waits for this call (see `start`).
         unsafe {
             libc::CPU_CLR(here, &mut others);
             if libc::CPU_COUNT(&others) > 0 {
