@@ -11,8 +11,8 @@
 //! that wants its core have it.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long the helper waits for a next step before it ends.
@@ -21,9 +21,11 @@ const IDLE: Duration = Duration::from_millis(5);
 /// A step posted for the helper. Its lifetime is erased (see [`join`]).
 type Step = Box<dyn FnOnce() + Send + 'static>;
 
-/// The one step waiting to be taken, if any (`POSTED` says so without taking the lock).
-static WAITING: Mutex<Option<Step>> = Mutex::new(None);
+/// The one step waiting to be taken, if any, with the number of the `join` that posted it
+/// (`POSTED` says there is one without taking the lock).
+static WAITING: Mutex<Option<(u64, Step)>> = Mutex::new(None);
 static POSTED: AtomicBool = AtomicBool::new(false);
+static NEXT_NUMBER: AtomicU64 = AtomicU64::new(0);
 /// Whether a helper thread is running (or being started).
 static HELPER: AtomicBool = AtomicBool::new(false);
 
@@ -49,15 +51,23 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + 
     // back and run here, or `join` waits until whoever took it has set `done`, which is the
     // step's last access to anything it borrowed. Both halves' panics are caught until then.
     let step: Step = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + '_>, Step>(step) };
-    if let Err(step) = post(step) {
+    let number = NEXT_NUMBER.fetch_add(1, Ordering::Relaxed);
+    if let Err(step) = post(number, step) {
         step();
     }
     let first = panic::catch_unwind(AssertUnwindSafe(first));
+    // Not begun yet: run here. Only this join's own step is taken back: another's, run here,
+    // might wait for a lock that `first`'s caller holds.
+    if let Some(step) = take_back(number) {
+        step();
+    }
+    let mut spins = 0u32;
     while !finished.done.load(Ordering::Acquire) {
-        // Not begun (ours), or begun elsewhere: either way, a waiting step is run here.
-        match take() {
-            Some(step) => step(),
-            None => std::hint::spin_loop(),
+        spins = spins.wrapping_add(1);
+        if spins.is_multiple_of(256) {
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
         }
     }
     let second = (finished.value.lock().unwrap_or_else(PoisonError::into_inner))
@@ -89,6 +99,11 @@ struct Finished<B> {
 
 /// Starts the helper if none is running. Whether one runs.
 fn start() -> bool {
+    // With one core (or a quota of one), a helper would only take turns with its caller.
+    static SEVERAL_CORES: OnceLock<bool> = OnceLock::new();
+    if !*SEVERAL_CORES.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)) {
+        return false;
+    }
     if HELPER.swap(true, Ordering::AcqRel) {
         return true;
     }
@@ -184,12 +199,12 @@ impl Cores {
 
 /// Posts `step` for the helper, starting one if none is running; gives the step back if
 /// another is waiting or no helper can be started.
-fn post(step: Step) -> Result<(), Step> {
+fn post(number: u64, step: Step) -> Result<(), Step> {
     let mut waiting = WAITING.lock().unwrap_or_else(PoisonError::into_inner);
     if waiting.is_some() || !start() {
         return Err(step);
     }
-    *waiting = Some(step);
+    *waiting = Some((number, step));
     POSTED.store(true, Ordering::Release);
     Ok(())
 }
@@ -201,7 +216,17 @@ fn take() -> Option<Step> {
     }
     let mut waiting = WAITING.lock().unwrap_or_else(PoisonError::into_inner);
     POSTED.store(false, Ordering::Release);
-    waiting.take()
+    waiting.take().map(|(_, step)| step)
+}
+
+/// The step that the `join` numbered `number` posted, if it is still waiting.
+fn take_back(number: u64) -> Option<Step> {
+    let mut waiting = WAITING.lock().unwrap_or_else(PoisonError::into_inner);
+    if waiting.as_ref().is_none_or(|(posted_by, _)| *posted_by != number) {
+        return None;
+    }
+    POSTED.store(false, Ordering::Release);
+    waiting.take().map(|(_, step)| step)
 }
 
 /// The helper: runs steps as they are posted, until none has come for [`IDLE`].

@@ -467,13 +467,16 @@ impl<'a> Scanner<'a> {
             rows_at_most: 0,
             unnamed: Vec::new(),
             unnamed_used: Vec::new(),
-            plain: (split == Split::PlainWherePossible && memchr::memchr2(b'"', b'\r', text.as_bytes()).is_none())
-                .then(|| Plain {
-                    text,
-                    breaks: memchr::memchr2_iter(b'\n', delimiter, text.as_bytes()),
-                    at: 0,
-                    line: 1,
-                }),
+            // csv strips a second BOM itself; such a file is left to it.
+            plain: (split == Split::PlainWherePossible
+                && !text.starts_with('\u{feff}')
+                && memchr::memchr2(b'"', b'\r', text.as_bytes()).is_none())
+            .then(|| Plain {
+                text,
+                breaks: memchr::memchr2_iter(b'\n', delimiter, text.as_bytes()),
+                at: 0,
+                line: 1,
+            }),
             width: None,
         };
         let mut record = Fields::default();
@@ -980,7 +983,7 @@ mod tests {
                 "\t", "a,,", "<<<<<<< x",
             ]), 0..10),
             end in proptest::sample::select(vec!["", "\n", "\n\n"]),
-            leading in proptest::sample::select(vec!["", "\n", "\u{feff}"]),
+            leading in proptest::sample::select(vec!["", "\n", "\u{feff}", "\u{feff}\u{feff}", "\u{feff}\u{feff}\n"]),
         ) {
             let text = format!("{leading}{header}\n{}{end}", lines.join("\n"));
             let path = Path::new("t.csv");
