@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+/// The setting that keeps a command on one core (for a shared machine, or to compare).
+pub const ONE_CORE: (&str, &str) = ("ALLHANDS_THREADS", "1");
+
 /// How long the helper waits for a next step before it ends.
 const IDLE: Duration = Duration::from_millis(5);
 
@@ -79,6 +82,17 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + 
     }
 }
 
+/// [`join`] if `worth` it, else `first` then `second` here: at All Hands size, starting the
+/// helper (a thread, its cores) costs more than the steps it would share.
+pub fn join_if<A, B: Send>(worth: bool, first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    if worth {
+        join(first, second)
+    } else {
+        let first = first();
+        (first, second())
+    }
+}
+
 /// `work` done on all `items`, in order: with at least `from` of them, on the two halves side
 /// by side (see [`join`]).
 pub fn in_halves<I: Sync, T: Send>(items: &[I], from: usize, work: impl Fn(&[I]) -> Vec<T> + Sync) -> Vec<T> {
@@ -99,9 +113,14 @@ struct Finished<B> {
 
 /// Starts the helper if none is running. Whether one runs.
 fn start() -> bool {
-    // With one core (or a quota of one), a helper would only take turns with its caller.
+    // With one core (or a quota of one), a helper would only take turns with its caller;
+    // `ALLHANDS_THREADS=1` asks for none.
     static SEVERAL_CORES: OnceLock<bool> = OnceLock::new();
-    if !*SEVERAL_CORES.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)) {
+    let several = SEVERAL_CORES.get_or_init(|| {
+        std::env::var_os(ONE_CORE.0).is_none_or(|v| v != ONE_CORE.1)
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    });
+    if !several {
         return false;
     }
     if HELPER.swap(true, Ordering::AcqRel) {

@@ -41,7 +41,8 @@ pub fn run(ui: &Ui, ctx: &Context, args: Args) -> Result<()> {
     // One index for the hard rules and the soft figures, found side by side: at 10,000 people
     // each takes a few milliseconds (splitting the soft figures further saved nothing).
     let index = rules::Index::new(event);
-    let (soft, findings) = crate::parallel::join(
+    let (soft, findings) = crate::parallel::join_if(
+        rules::worth_two_cores(event),
         || SoftFigures::of(event, &index),
         || findings(&index, integrity::problems_in(&index), rules::all_conflicts_in(&index)),
     );

@@ -204,7 +204,8 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
     // The head counts need the index, the slowest part of the listing; the rest of each row is
     // laid out on a second core meanwhile.
     let people = columns.iter().position(|&c| c == "people").expect("a people column");
-    let (index, ()) = crate::parallel::join(
+    let (index, ()) = crate::parallel::join_if(
+        rules::worth_two_cores(event),
         || rules::Index::new(event),
         || lay_out(&mut listing, event, selection, args),
     );

@@ -36,7 +36,11 @@ fn listing(event: &Event) -> Listing {
     let index = rules::Index::new(event);
     // The missed sessions, the largest part, are found on a second core while the rest is
     // counted (with the two roles swapped it took as long).
-    let ((mut listing, conflicts), missed) = crate::parallel::join(|| figures(event, &index), || rules::missed(&index));
+    let ((mut listing, conflicts), missed) = crate::parallel::join_if(
+        rules::worth_two_cores(event),
+        || figures(event, &index),
+        || rules::missed(&index),
+    );
     clash_figures(&mut listing, event, missed, conflicts);
     listing
 }

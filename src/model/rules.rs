@@ -249,8 +249,14 @@ pub struct Index<'a> {
     by_id: std::sync::OnceLock<Vec<u32>>,
 }
 
-/// Participant rows from which [`Index::new`] tables part of the event on a second core.
+/// Participant rows from which an event's analysis is shared with a second core (see
+/// `crate::parallel`): below, handing work over costs more than it saves.
 const LARGE: usize = 20_000;
+
+/// Whether `event` is large enough for its analysis to be shared with a second core.
+pub fn worth_two_cores(event: &Event) -> bool {
+    event.participants.len() >= LARGE
+}
 
 /// The part of [`Index`] that does not depend on participants.csv (see `Index::new`).
 struct Tables<'a> {
@@ -420,7 +426,7 @@ impl<'a> Index<'a> {
         // Presence, teams and where sessions are do not depend on participants.csv: in a large
         // event they are tabled on a second core while the participants are numbered (at All
         // Hands size, handing work to another core costs more than the whole of it).
-        let large = event.participants.len() >= LARGE;
+        let large = worth_two_cores(event);
         let tables_of = {
             let (days, room_of) = (days.clone(), room_of.clone());
             move || Tables::new(event, &days, event_days, &room_of)

@@ -410,11 +410,15 @@ impl Store {
     }
 
     fn read_parts(&self, lock: &atomic::Lock, parts: Parts) -> Result<Loaded> {
-        // participants.csv, the largest file by far, is read on a second core meanwhile. Its
-        // result is looked at last, so a folder with several bad files reports the same first
-        // problem as reading them in order would.
+        // participants.csv, the largest file by far, is read on a second core meanwhile when it
+        // is large (some 10,000 rows). Its result is looked at last, so a folder with several
+        // bad files reports the same first problem as reading them in order would.
+        let large = parts.participants
+            && fs::metadata(lock.source(&self.dir, crate::model::Participant::SCHEMA.file))
+                .is_ok_and(|m| m.len() >= 256 << 10);
         let mut headers = HashMap::new();
-        let (event, participants) = crate::parallel::join(
+        let (event, participants) = crate::parallel::join_if(
+            large,
             || self.read_others(lock, parts, &mut headers),
             || {
                 let mut headers = HashMap::new();

@@ -231,3 +231,47 @@ fn pairs_wanted_by_someone_away_then_are_shown_apart_from_clashes() {
     let text = format!("{}{stderr}", String::from_utf8_lossy(&output.stdout)).replace('\n', " ");
     assert!(text.contains("attendee clashes 0 before, 0 after;"), "{text}");
 }
+
+/// A large event's commands share their work with a second core (from 20,000 participant rows):
+/// whatever finishes first, they print exactly what they print on one core.
+#[test]
+fn a_large_event_reads_the_same_on_two_cores_as_on_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("large");
+    let made = common::allhands()
+        .arg("generate")
+        .arg(&data)
+        .args(["--attendees", "3000", "--sessions", "800", "--seed", "5"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let rows = std::fs::read_to_string(data.join("participants.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(rows > 20_000, "large enough to be shared: {rows} rows");
+    let run = |args: &[&str], one_core: bool| {
+        let mut command = common::allhands();
+        command.arg("--data-dir").arg(&data).args(args).env("COLUMNS", "100");
+        if one_core {
+            command.env("ALLHANDS_THREADS", "1");
+        }
+        let out = command.output().unwrap();
+        (out.status.code(), out.stdout, out.stderr)
+    };
+    for args in [
+        &["schedule"][..],
+        &["schedule", "--format", "csv"],
+        &["check"],
+        &["check", "--format", "json"],
+        &["stats", "--format", "csv"],
+        &["attendees"],
+        &["rooms", "--day", "thu"],
+    ] {
+        let (two, one) = (run(args, false), run(args, true));
+        assert_eq!(two.0, one.0, "{args:?}");
+        assert!(two.1 == one.1, "{args:?}: output differs on two cores");
+        assert!(two.2 == one.2, "{args:?}: messages differ on two cores");
+        assert!(!two.1.is_empty(), "{args:?}");
+    }
+}
