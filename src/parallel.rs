@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-/// The setting that keeps a command on one core (for a shared machine, or to compare).
-pub const ONE_CORE: (&str, &str) = ("ALLHANDS_THREADS", "1");
+/// `ALLHANDS_THREADS=1` keeps a command on one core (for a shared machine, or to compare).
+const THREADS: &str = "ALLHANDS_THREADS";
 
 /// How long the helper waits for a next step before it ends.
 const IDLE: Duration = Duration::from_millis(5);
@@ -117,7 +117,7 @@ fn start() -> bool {
     // `ALLHANDS_THREADS=1` asks for none.
     static SEVERAL_CORES: OnceLock<bool> = OnceLock::new();
     let several = SEVERAL_CORES.get_or_init(|| {
-        std::env::var_os(ONE_CORE.0).is_none_or(|v| v != ONE_CORE.1)
+        std::env::var_os(THREADS).is_none_or(|v| v != "1")
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
     });
     if !several {
