@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 /// `ALLHANDS_THREADS=1` keeps a command on one core (for a shared machine, or to compare).
 const THREADS: &str = "ALLHANDS_THREADS";
 
+/// From how many rows (sessions, people, lines of a table) a list's work is done in halves:
+/// below, handing half of it to the helper costs more than it saves.
+pub const MANY: usize = 2000;
+
 /// How long the helper waits for a next step before it ends.
 const IDLE: Duration = Duration::from_millis(5);
 
@@ -93,10 +97,10 @@ pub fn join_if<A, B: Send>(worth: bool, first: impl FnOnce() -> A, second: impl 
     }
 }
 
-/// `work` done on all `items`, in order: with at least `from` of them, on the two halves side
-/// by side (see [`join`]).
-pub fn in_halves<I: Sync, T: Send>(items: &[I], from: usize, work: impl Fn(&[I]) -> Vec<T> + Sync) -> Vec<T> {
-    if items.len() < from.max(2) {
+/// `work` done on all `items`, in order: if `worth` it, on the two halves side by side (see
+/// [`join`]).
+pub fn in_halves<I: Sync, T: Send>(items: &[I], worth: bool, work: impl Fn(&[I]) -> Vec<T> + Sync) -> Vec<T> {
+    if !worth || items.len() < 2 {
         return work(items);
     }
     let (early, late) = items.split_at(items.len() / 2);
@@ -310,14 +314,14 @@ mod tests {
     #[test]
     fn work_in_halves_comes_back_whole_and_in_order() {
         let items: Vec<u32> = (0..1001).collect();
-        for from in [0, 2, 1000, 1001, 1002] {
+        for worth in [true, false] {
             assert_eq!(
-                in_halves(&items, from, |part| part.iter().map(|i| i * 2).collect()),
+                in_halves(&items, worth, |part| part.iter().map(|i| i * 2).collect()),
                 (0..2002).step_by(2).collect::<Vec<u32>>()
             );
         }
-        assert_eq!(in_halves(&[] as &[u32], 0, |part| part.to_vec()), Vec::<u32>::new());
-        assert_eq!(in_halves(&[7], 0, |part| part.to_vec()), vec![7]);
+        assert_eq!(in_halves(&[] as &[u32], true, |part| part.to_vec()), Vec::<u32>::new());
+        assert_eq!(in_halves(&[7], true, |part| part.to_vec()), vec![7]);
     }
 
     #[test]

@@ -245,7 +245,8 @@ pub fn list(ui: &Ui, ctx: &Context, args: ListArgs) -> Result<()> {
         Some(row)
     };
     // The rows of thousands of people are made in two halves side by side.
-    let rows = crate::parallel::in_halves(&event.attendees, 2000, |people| {
+    let people = &event.attendees;
+    let rows = crate::parallel::in_halves(people, people.len() >= crate::parallel::MANY, |people| {
         people.iter().filter_map(row_of).collect()
     });
     let count = rows.len();

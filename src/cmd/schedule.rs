@@ -210,7 +210,8 @@ fn listing(event: &Event, selection: &Selection<'_>, args: &Args) -> Listing {
         || lay_out(&mut listing, event, selection, args),
     );
     // Thousands of head counts are counted in two halves side by side.
-    let counts = crate::parallel::in_halves(&selection.sessions, 2000, |sessions| {
+    let sessions = &selection.sessions;
+    let counts = crate::parallel::in_halves(sessions, sessions.len() >= crate::parallel::MANY, |sessions| {
         sessions.iter().map(|(s, _)| index.headcount(s)).collect()
     });
     let rows = listing.sections.iter_mut().flat_map(|section| section.rows.iter_mut());

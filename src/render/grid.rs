@@ -81,33 +81,35 @@ impl Grid<'_> {
             return None;
         }
         let widths = self.arrange(self.max_widths);
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.rows.len() * 2 * (usize::from(self.width) + 8));
         rule(&mut out, style.top_border, &widths);
         self.row(&mut out, style.header_lines, self.header, &widths, false);
         rule(&mut out, style.header_separator, &widths);
         let separated = style.row_separator != LineStyle::none();
-        // The rows from `first` on.
-        let draw_rows = |rows: &[Vec<String>], first: usize| {
-            let mut out = String::with_capacity(rows.len() * 2 * (usize::from(self.width) + 8));
+        // The rows from `first` on, into `out`.
+        let draw_rows = |out: &mut String, rows: &[Vec<String>], first: usize| {
             for (n, row) in (first..).zip(rows) {
                 if n > 0 && separated {
-                    rule(&mut out, style.row_separator, &widths);
+                    rule(out, style.row_separator, &widths);
                 }
-                self.row(&mut out, style.content_lines, row, &widths, true);
+                self.row(out, style.content_lines, row, &widths, true);
             }
-            out
         };
-        // Thousands of rows (every attendee of a large event) are drawn in two halves side by side.
-        if self.rows.len() >= super::SPLIT_ROWS {
+        // Thousands of rows (every attendee of a large event) are drawn in two halves side by
+        // side, the later half into a text of its own.
+        if self.rows.len() >= crate::parallel::MANY {
             let half = self.rows.len() / 2;
-            let (early, late) = crate::parallel::join(
-                || draw_rows(&self.rows[..half], 0),
-                || draw_rows(&self.rows[half..], half),
+            let ((), late) = crate::parallel::join(
+                || draw_rows(&mut out, &self.rows[..half], 0),
+                || {
+                    let mut late = String::with_capacity((self.rows.len() - half) * 2 * (usize::from(self.width) + 8));
+                    draw_rows(&mut late, &self.rows[half..], half);
+                    late
+                },
             );
-            out += &early;
             out += &late;
         } else {
-            out += &draw_rows(self.rows, 0);
+            draw_rows(&mut out, self.rows, 0);
         }
         rule(&mut out, style.bottom_border, &widths);
         out.pop();

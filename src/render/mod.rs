@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::formula::guard;
+use crate::parallel::MANY;
 use comfy_table::{Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde_json::{Map, Value};
 pub use visible::{visible, visible_line};
@@ -93,10 +94,6 @@ impl FileNames {
 
 /// Below this many columns a grid of several columns is unreadable: rows are stacked instead.
 const NARROW: u16 = 55;
-
-/// From how many rows a table's work is shared with a second core (see `crate::parallel`):
-/// below that, handing it over costs more than it saves.
-const SPLIT_ROWS: usize = 2000;
 
 /// Where and how people-facing output is drawn.
 #[derive(Clone, Copy, Debug)]
@@ -257,19 +254,11 @@ impl Listing {
         // Sections are laid out independently: with thousands of rows (a day of a large
         // event each) the later half is drawn on the second core.
         let rows: usize = sections.iter().map(|s| s.rows.len()).sum();
-        let half = sections.len() / 2;
-        let draw = |sections: &[&Section]| -> Vec<String> {
+        let tables = crate::parallel::in_halves(&sections, rows >= MANY, |sections| {
             (sections.iter())
                 .map(|s| self.section_table(s, &shown, terminal))
                 .collect()
-        };
-        let tables: Vec<String> = if rows >= SPLIT_ROWS && half > 0 {
-            let (mut tables, later) = crate::parallel::join(|| draw(&sections[..half]), || draw(&sections[half..]));
-            tables.extend(later);
-            tables
-        } else {
-            draw(&sections)
-        };
+        });
         for (section, table) in sections.iter().zip(tables) {
             if let Some(heading) = &section.heading {
                 if !out.is_empty() {
@@ -313,7 +302,7 @@ impl Listing {
             let max = grid::max_content_widths(&header, &cells);
             (cells, max)
         };
-        let (rows, max) = if section.rows.len() >= SPLIT_ROWS {
+        let (rows, max) = if section.rows.len() >= MANY {
             let half = section.rows.len() / 2;
             let ((mut rows, early), (late_rows, late)) =
                 crate::parallel::join(|| cells_of(&section.rows[..half]), || cells_of(&section.rows[half..]));
@@ -640,11 +629,11 @@ mod tests {
         l
     }
 
-    /// Large tables are made in halves on two cores (`SPLIT_ROWS`): every row once, in order,
+    /// Large tables are made in halves on two cores (`parallel::MANY`): every row once, in order,
     /// with its rule, in columns as wide as the widest cell of either half.
     #[test]
     fn a_table_drawn_in_halves_has_every_row_once_and_in_order() {
-        for (rows, row_lines) in [(SPLIT_ROWS + 1, true), (SPLIT_ROWS * 2, false), (SPLIT_ROWS - 1, true)] {
+        for (rows, row_lines) in [(MANY + 1, true), (MANY * 2, false), (MANY - 1, true)] {
             let mut l = Listing::new(&["id", "title"]);
             l.row_lines = row_lines;
             l.section("All");

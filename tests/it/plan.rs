@@ -1,4 +1,7 @@
 //! End-to-end tests of `plan` and `generate`.
+
+use std::path::{Path, PathBuf};
+
 use crate::common;
 
 use crate::common::{Row, Sample, rows};
@@ -101,17 +104,27 @@ fn bad_time_limit_is_a_usage_error() {
     sample.fails(&["plan", "--time-limit", "soon"], "invalid value 'soon'");
 }
 
-#[test]
-fn generate_writes_a_plannable_event() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("gen");
+/// `allhands generate DIR/NAME OPTIONS`, which must succeed: the folder it made.
+fn generated(dir: &Path, name: &str, options: &[&str]) -> PathBuf {
+    let data = dir.join(name);
     let out = common::allhands()
         .arg("generate")
         .arg(&data)
-        .args(["--attendees", "80", "--sessions", "20", "--rooms", "5", "--seed", "3"])
+        .args(options)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    data
+}
+
+#[test]
+fn generate_writes_a_plannable_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = generated(
+        dir.path(),
+        "gen",
+        &["--attendees", "80", "--sessions", "20", "--rooms", "5", "--seed", "3"],
+    );
     let run = |args: &[&str]| {
         common::allhands()
             .arg("--data-dir")
@@ -237,14 +250,11 @@ fn pairs_wanted_by_someone_away_then_are_shown_apart_from_clashes() {
 #[test]
 fn a_large_event_reads_the_same_on_two_cores_as_on_one() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("large");
-    let made = common::allhands()
-        .arg("generate")
-        .arg(&data)
-        .args(["--attendees", "3000", "--sessions", "800", "--seed", "5"])
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let data = generated(
+        dir.path(),
+        "large",
+        &["--attendees", "3000", "--sessions", "800", "--seed", "5"],
+    );
     let rows = std::fs::read_to_string(data.join("participants.csv"))
         .unwrap()
         .lines()
