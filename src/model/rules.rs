@@ -426,7 +426,6 @@ impl<'a> Index<'a> {
         // Presence, teams and where sessions are do not depend on participants.csv: in a large
         // event they are tabled on a second core while the participants are numbered (at All
         // Hands size, handing work to another core costs more than the whole of it).
-        let large = worth_two_cores(event);
         let tables_of = {
             let (days, room_of) = (days.clone(), room_of.clone());
             move || Tables::new(event, &days, event_days, &room_of)
@@ -573,11 +572,7 @@ impl<'a> Index<'a> {
                 by_id: std::sync::OnceLock::new(),
             }
         };
-        let (index_with, tables) = if large {
-            crate::parallel::join(rest, tables_of)
-        } else {
-            (rest(), tables_of())
-        };
+        let (index_with, tables) = crate::parallel::join_if(worth_two_cores(event), rest, tables_of);
         index_with(tables)
     }
 
